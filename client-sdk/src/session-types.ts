@@ -1,0 +1,95 @@
+// Payload types of virtual tuning sessions as they cross the wire (HTTP and Socket.IO). Owned by the sessions work;
+// client-sdk/src/events.ts references these names in its event maps.
+
+export type SessionStatus = 'initializing' | 'running' | 'converged' | 'failed' | 'stopped' | 'max_iterations';
+export type TerminalStatus = 'converged' | 'failed' | 'stopped' | 'max_iterations';
+
+/** The older POST /api/virtual-tune/start body, plus seed. All optional on input. */
+export interface SessionStartInput {
+  engine_profile?: string;
+  base_ve_scenario?: 'perfect' | 'lean' | 'rich' | 'custom';
+  base_ve_error_pct?: number;
+  base_ve_error_std?: number;
+  max_iterations?: number;
+  convergence_threshold_afr?: number;
+  convergence_cell_pct?: number;
+  max_correction_per_iteration_pct?: number;
+  oscillation_detection_enabled?: boolean;
+  barometric_pressure_inhg?: number;
+  ambient_temp_f?: number;
+  seed?: number;
+}
+
+export interface IterationResult {
+  iteration: number;
+  timestamp: string;
+  max_afr_error: number;
+  mean_afr_error: number;
+  rms_afr_error: number;
+  max_ve_correction_pct: number;
+  mean_ve_correction_pct: number;
+  cells_corrected: number;
+  cells_converged: number;
+  converged: boolean;
+  peak_hp: number;
+  peak_tq: number;
+  coverage_pct: number;
+}
+
+export type SessionEventBody =
+  | { type: 'created'; config: Required<SessionStartInput> }
+  | { type: 'running' }
+  | { type: 'progress'; iteration: number; pct: number; message: string }
+  | { type: 'iteration'; result: IterationResult }
+  | { type: 'terminal'; status: TerminalStatus; message: string | null };
+
+export type SessionEvent = SessionEventBody & { sessionId: string; seq: number; at: number };
+
+/** GET /api/virtual-tune/status/:id */
+export interface SessionSnapshot {
+  session_id: string;
+  status: SessionStatus;
+  current_iteration: number;
+  max_iterations: number;
+  converged: boolean;
+  progress_pct: number;
+  progress_message: string;
+  iterations: IterationResult[];
+  start_time: string;
+  end_time: string | null;
+  duration_sec: number | null;
+  error_message: string | null;
+}
+
+/** GET /api/virtual-tune/sessions entries. */
+export interface SessionSummary {
+  session_id: string;
+  status: SessionStatus;
+  current_iteration: number;
+  max_iterations: number;
+  duration_sec: number | null;
+  converged: boolean;
+}
+
+export interface SessionResults extends SessionSnapshot {
+  final_metrics: {
+    total_iterations: number;
+    final_max_afr_error: number | null;
+    final_mean_afr_error: number | null;
+    final_rms_afr_error: number | null;
+    convergence_rate: 'fast' | 'normal' | 'slow' | null;
+    time_to_convergence_sec: number | null;
+  };
+  ve_evolution: { initial_error_pct: number | null; final_error_pct: number | null; total_correction_pct: number | null };
+}
+
+export interface CleanupRequest {
+  all_completed?: boolean;
+}
+
+export interface CleanupResult {
+  success: true;
+  removed: string[];
+  remaining: number;
+  message: string;
+}

@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+// Projects split the suite: `npm test` runs unit + integration (target: under 5 minutes on 2 cores);
+// stress and e2e (real browser) are separate runs that .ci/run also executes.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
+          // UDP tests share port numbers chosen at random; running files one at a time keeps them independent.
+          fileParallelism: false,
+        },
+      },
+      { test: { name: 'stress', include: ['test/stress/**/*.test.ts'], testTimeout: 120_000, fileParallelism: false } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, fileParallelism: false } },
+    ],
+  },
+});
