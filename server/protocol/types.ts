@@ -102,7 +102,10 @@ export interface LoggingResponseMessage extends FrameHeader {
   key: 0x20;
   /** 0 stopped, 1 started. */
   state: number;
-  /** u32 timestamp of the last start/stop (spec table: offset 3 of the value); null when the value is 1 byte. */
+  /**
+   * u32 timestamp of the last start/stop, or null when the value is 1 byte. Layout (7 bytes): state u8 at value
+   * offset 0, two reserved bytes (written 0, ignored on decode), timestamp u32 LE at value offset 3 as the spec says.
+   */
   timestamp: number | null;
 }
 export interface RequestLoadControlMessage extends FrameHeader {
@@ -162,19 +165,34 @@ export type MessageType = JetDriveMessage['type'];
 export type DecodedFrame = JetDriveMessage & {
   /** Bytes after `8 + length` in the datagram (ignored). */
   trailingBytes: number;
-  /** ChannelValues only: bytes of a last record shorter than 10 bytes (ignored); 0 elsewhere. */
+  /**
+   * ChannelValues: bytes of a last record shorter than 10 bytes; ChannelInfo: bytes after the provider name of a
+   * last record shorter than 34 bytes (ignored in both cases); 0 elsewhere.
+   */
   partialRecordBytes: number;
+  /**
+   * Fixed-layout messages (ClearChannelInfo, RequestChannelInfo, the extended keys): value bytes beyond the layout,
+   * ignored so that a newer node appending fields still decodes. 0 elsewhere.
+   */
+  extraValueBytes: number;
 };
 
 /** A message to encode: header plus body, without the decode-only counters. */
 export type EncodableMessage = JetDriveMessage;
 
-export type FrameErrorCode =
-  | 'TOO_SHORT'
-  | 'LENGTH_MISMATCH'
-  | 'TRUNCATED_FIELD'
-  | 'BAD_CHANNEL_INFO_LENGTH'
-  | 'VALUE_OUT_OF_RANGE';
+/**
+ * decodeFrame errors. TOO_SHORT: a header field does not fit; LENGTH_MISMATCH: the datagram is shorter than
+ * 8 + length; TRUNCATED_FIELD: a value field does not fit in `length`; BAD_CHANNEL_INFO_LENGTH: a ChannelInfo value
+ * shorter than the 50-byte provider name. (Decoded bytes are always in range, so decode never reports ranges.)
+ */
+export type FrameErrorCode = 'TOO_SHORT' | 'LENGTH_MISMATCH' | 'TRUNCATED_FIELD' | 'BAD_CHANNEL_INFO_LENGTH';
+
+/**
+ * encodeFrame / builder errors. VALUE_OUT_OF_RANGE: a header or field number is not an integer in its u8/u16/u32
+ * range (or a float field is not a number); VALUE_TOO_LONG: the value exceeds the u16 length field (or a builder's
+ * MTU fits no record); KNOWN_KEY_AS_UNKNOWN: an Unknown message carries a key this codec decodes as something else.
+ */
+export type FrameEncodeErrorCode = 'VALUE_OUT_OF_RANGE' | 'VALUE_TOO_LONG' | 'KNOWN_KEY_AS_UNKNOWN';
 
 export const UNIT_LABELS: Readonly<Record<number, string>> = {
   0: 's',

@@ -1,0 +1,153 @@
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+
+// Every number a user might tune, with env and flag overrides. Precedence: flag > env > default.
+// The README's configuration table lists the same names.
+
+export const DEFAULT_GROUP = '224.0.2.10';
+export const DEFAULT_JETDRIVE_PORT = 22344;
+
+const csv = (s: string): string[] =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+
+const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'must be an IPv4 address like 224.0.2.10');
+const boolText = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .refine((s) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''].includes(s), 'must be true or false')
+  .transform((s) => ['1', 'true', 'yes', 'on'].includes(s));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+
+export const configSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: int(0, 65535).default(5001),
+  groups: z.array(ipv4).min(1).default([DEFAULT_GROUP]),
+  jetdrivePort: int(1, 65535).default(DEFAULT_JETDRIVE_PORT),
+  /** Interface addresses; null = loopback in simulated mode, every multicast-capable IPv4 interface in live mode. */
+  interfaces: z.array(ipv4).min(1).nullable().default(null),
+  passive: z.boolean().default(false),
+  sim: z.boolean().default(true),
+  simProfile: z.enum(['m8_114', 'm8_131', 'twin_cam_103', 'sportbike_600']).default('m8_114'),
+  simRateHz: num(1, 1000).default(50),
+  simAutoPull: z.boolean().default(true),
+  simAutoPullIntervalS: num(2, 3600).default(15),
+  providerTimeoutMs: int(100, 600_000).default(5000),
+  clockSyncIntervalMs: int(100, 3_600_000).default(10_000),
+  dataDir: z.string().min(1).default('./data'),
+  unitSystem: z.enum(['imperial', 'metric']).default('imperial'),
+  corsOrigin: z.string().nullable().default(null),
+  sessionMaxAgeMin: num(1, 10_080).default(60),
+  sessionMaxCount: int(1, 10_000).default(100),
+  sessionSweepIntervalS: num(1, 86_400).default(300),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+
+export type HubConfig = z.infer<typeof configSchema>;
+
+/** env name → config field, with the parser applied to the raw string. */
+const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
+  HOST: ['host', (s) => s],
+  PORT: ['port', (s) => s],
+  JETDRIVE_GROUP: ['groups', csv],
+  JETDRIVE_PORT: ['jetdrivePort', (s) => s],
+  JETDRIVE_IFACE: ['interfaces', csv],
+  JETDRIVE_PASSIVE: ['passive', (s) => boolText.parse(s)],
+  HUB_SIM: ['sim', (s) => boolText.parse(s)],
+  SIM_PROFILE: ['simProfile', (s) => s],
+  SIM_RATE_HZ: ['simRateHz', (s) => s],
+  SIM_AUTO_PULL: ['simAutoPull', (s) => boolText.parse(s)],
+  SIM_AUTO_PULL_INTERVAL_S: ['simAutoPullIntervalS', (s) => s],
+  PROVIDER_TIMEOUT_MS: ['providerTimeoutMs', (s) => s],
+  CLOCK_SYNC_INTERVAL_MS: ['clockSyncIntervalMs', (s) => s],
+  DATA_DIR: ['dataDir', (s) => s],
+  UNIT_SYSTEM: ['unitSystem', (s) => s],
+  CORS_ORIGIN: ['corsOrigin', (s) => s],
+  SESSION_MAX_AGE_MIN: ['sessionMaxAgeMin', (s) => s],
+  SESSION_MAX_COUNT: ['sessionMaxCount', (s) => s],
+  SESSION_SWEEP_INTERVAL_S: ['sessionSweepIntervalS', (s) => s],
+  LOG_LEVEL: ['logLevel', (s) => s],
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function buildCommand(): Command {
+  return new Command('jetdrive-hub')
+    .description('JetDrive gateway: UDP multicast ingest, Socket.IO fan-out, HTTP API, virtual tuning')
+    .exitOverride()
+    .allowExcessArguments(false)
+    .addOption(new Option('--host <addr>', 'HTTP/Socket.IO bind address (HOST)'))
+    .addOption(new Option('--port <n>', 'HTTP/Socket.IO port (PORT)'))
+    .addOption(new Option('--group <list>', 'JetDrive multicast group(s), comma-separated (JETDRIVE_GROUP)'))
+    .addOption(new Option('--jetdrive-port <n>', 'JetDrive UDP port (JETDRIVE_PORT)'))
+    .addOption(new Option('--iface <list>', 'interface address(es) to join on, comma-separated (JETDRIVE_IFACE)'))
+    .addOption(new Option('--passive', 'listen only, never transmit (JETDRIVE_PASSIVE)'))
+    .addOption(new Option('--no-sim', 'do not start the embedded simulated dyno: listen to the real network (HUB_SIM=false)'))
+    .addOption(new Option('--sim-profile <id>', 'simulator engine profile (SIM_PROFILE)'))
+    .addOption(new Option('--sim-rate <hz>', 'simulator ChannelValues rate per channel (SIM_RATE_HZ)'))
+    .addOption(new Option('--no-auto-pull', 'simulator: pulls only on demand (SIM_AUTO_PULL=false)'))
+    .addOption(new Option('--data-dir <dir>', 'where mappings and tokens are stored (DATA_DIR)'))
+    .addOption(new Option('--units <system>', 'imperial or metric (UNIT_SYSTEM)'))
+    .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'));
+}
+
+const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]> = {
+  host: ['host', (v) => v],
+  port: ['port', (v) => v],
+  group: ['groups', (v) => csv(String(v))],
+  jetdrivePort: ['jetdrivePort', (v) => v],
+  iface: ['interfaces', (v) => csv(String(v))],
+  passive: ['passive', (v) => v === true],
+  simProfile: ['simProfile', (v) => v],
+  simRate: ['simRateHz', (v) => v],
+  dataDir: ['dataDir', (v) => v],
+  units: ['unitSystem', (v) => v],
+  logLevel: ['logLevel', (v) => v],
+};
+
+/** Parses argv (without node and script) and env into a validated config; throws ConfigError naming the field. */
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): HubConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [name, [field, parse]] of Object.entries(ENV)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    try {
+      raw[field] = parse(value);
+    } catch {
+      throw new ConfigError(`${name}=${JSON.stringify(value)}: must be true or false`);
+    }
+  }
+  const cmd = buildCommand();
+  try {
+    cmd.parse([...argv], { from: 'user' });
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+  const opts = cmd.opts<Record<string, string | boolean | undefined>>();
+  for (const [flag, [field, parse]] of Object.entries(FLAG)) {
+    const value = opts[flag];
+    if (value !== undefined) raw[field] = parse(value);
+  }
+  // commander's --no-x flags default to true; only an explicit --no-x counts.
+  if (argv.includes('--no-sim')) raw.sim = false;
+  if (argv.includes('--no-auto-pull')) raw.simAutoPull = false;
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export function helpText(): string {
+  return buildCommand().helpInformation();
+}

@@ -1,0 +1,13 @@
+export type { ChannelInfoFramesOptions } from './build-channel-info-frames.js';
+export { buildChannelInfoFrames, buildChannelInfoMessages } from './build-channel-info-frames.js';
+export type { ChannelValuesFramesOptions } from './build-channel-values-frames.js';
+export { buildChannelValuesFrames, buildChannelValuesMessages } from './build-channel-values-frames.js';
+export { decodeFrame } from './decode-frame.js';
+export { encodeFrame } from './encode-frame.js';
+export { FrameDecodeError } from './frame-decode-error.js';
+export { FrameEncodeError } from './frame-encode-error.js';
+export type { RawHeader } from './read-header.js';
+export { checkHeader, peekKey, readHeader } from './read-header.js';
+export { truncateUtf8 } from './truncate-utf8.js';
+export * from './types.js';
+export { unitLabel, unitName } from './unit-label.js';

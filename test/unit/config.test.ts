@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    const c = loadConfig([], {});
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 5001,
+      groups: ['224.0.2.10'],
+      jetdrivePort: 22344,
+      interfaces: null,
+      passive: false,
+      sim: true,
+      sessionMaxAgeMin: 60,
+      sessionMaxCount: 100,
+      sessionSweepIntervalS: 300,
+    });
+  });
+
+  it('reads env, and flags win over env', () => {
+    const c = loadConfig(['--port', '6000', '--group', '224.0.2.10,239.255.60.60'], {
+      PORT: '7000',
+      JETDRIVE_IFACE: '127.0.0.1, 10.0.0.100',
+      JETDRIVE_PASSIVE: 'true',
+      HUB_SIM: 'false',
+    });
+    expect(c.port).toBe(6000);
+    expect(c.groups).toEqual(['224.0.2.10', '239.255.60.60']);
+    expect(c.interfaces).toEqual(['127.0.0.1', '10.0.0.100']);
+    expect(c.passive).toBe(true);
+    expect(c.sim).toBe(false);
+  });
+
+  it('--no-sim turns the simulator off', () => {
+    expect(loadConfig(['--no-sim'], {}).sim).toBe(false);
+    expect(loadConfig([], {}).sim).toBe(true);
+  });
+
+  it('names the field and the value when input is bad', () => {
+    expect(() => loadConfig([], { JETDRIVE_PORT: '70000' })).toThrow(/jetdrivePort/);
+    expect(() => loadConfig([], { JETDRIVE_GROUP: '224.0.2' })).toThrow(/groups\.0: must be an IPv4/);
+    expect(() => loadConfig([], { JETDRIVE_PASSIVE: 'maybe' })).toThrow(/JETDRIVE_PASSIVE="maybe"/);
+    expect(() => loadConfig(['--bogus'], {})).toThrow(ConfigError);
+  });
+});
