@@ -39,7 +39,9 @@ export const configSchema = z.object({
   clockSyncIntervalMs: int(100, 3_600_000).default(10_000),
   dataDir: z.string().min(1).default('./data'),
   unitSystem: z.enum(['imperial', 'metric']).default('imperial'),
-  corsOrigin: z.string().nullable().default(null),
+  /** [] turns CORS off; ['*'] lets any origin read but not control. */
+  corsOrigins: z.array(z.string()).default(['*']),
+  httpBodyLimit: int(1024, 64 * 1024 * 1024).default(64 * 1024),
   sessionMaxAgeMin: num(1, 10_080).default(60),
   sessionMaxCount: int(1, 10_000).default(100),
   sessionSweepIntervalS: num(1, 86_400).default(300),
@@ -65,7 +67,8 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   CLOCK_SYNC_INTERVAL_MS: ['clockSyncIntervalMs', (s) => s],
   DATA_DIR: ['dataDir', (s) => s],
   UNIT_SYSTEM: ['unitSystem', (s) => s],
-  CORS_ORIGIN: ['corsOrigin', (s) => s],
+  CORS_ORIGINS: ['corsOrigins', csv],
+  HTTP_BODY_LIMIT: ['httpBodyLimit', (s) => s],
   SESSION_MAX_AGE_MIN: ['sessionMaxAgeMin', (s) => s],
   SESSION_MAX_COUNT: ['sessionMaxCount', (s) => s],
   SESSION_SWEEP_INTERVAL_S: ['sessionSweepIntervalS', (s) => s],
@@ -118,7 +121,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   const raw: Record<string, unknown> = {};
   for (const [name, [field, parse]] of Object.entries(ENV)) {
     const value = env[name];
-    if (value === undefined || value === '') continue;
+    if (value === undefined || (value === '' && name !== 'CORS_ORIGINS')) continue;
     try {
       raw[field] = parse(value);
     } catch {

@@ -1,0 +1,203 @@
+import type { AddressInfo } from 'node:net';
+import type Router from '@koa/router';
+import { Subject, type Subscription } from 'rxjs';
+import { createIngest, type Ingest } from './channels/index.js';
+import type { QuantityResolver } from './channels/types.js';
+import type { HubConfig } from './config.js';
+import { createDashboardRouter } from './dashboard/index.js';
+import { closeServer, createHttpApp, createHttpServer, listen } from './http/index.js';
+import type { IngestStatus } from './http/types.js';
+import { createLogger } from './log.js';
+import { createChannelMapping, createMappingStore } from './mapping/index.js';
+import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
+import { attachSessionSocketHandlers, createSessionRegistry, createVirtualTuneRouter } from './sessions/index.js';
+import { createSimulatedDyno } from './sim/index.js';
+import type { SimulatedDynoController } from './sim/types.js';
+import { defaultInterfaces } from './transport/index.js';
+
+const log = createLogger('hub');
+
+export const SERVER_VERSION = '0.1.0';
+const LOOPBACK = '127.0.0.1';
+
+export interface HubStarted {
+  url: string;
+  port: number;
+  jetdrivePort: number;
+}
+
+export interface Hub {
+  start(): Promise<HubStarted>;
+  /** Idempotent: simulator first (ClearChannelInfo goes out), then viewers, sessions, HTTP and the UDP sockets. */
+  stop(): Promise<void>;
+  readonly ingest: Ingest;
+  readonly simulator: SimulatedDynoController | null;
+  gateway(): RealtimeGateway | null;
+}
+
+export interface HubOverrides {
+  /** Mount the dashboard page at `/` (default true). */
+  dashboard?: boolean;
+  /** Extra simulator options (tests: faster info interval, a seed). */
+  simulator?: Partial<Parameters<typeof createSimulatedDyno>[0]>;
+}
+
+/**
+ * Wires the modules together. Interfaces: the configured ones, or loopback only in simulated mode — in live mode every
+ * up, multicast-capable IPv4 interface plus loopback. Outgoing TTL is 0 while we stay on loopback, 1 otherwise
+ * (JetDrive never needs to cross a router).
+ */
+export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
+  const source = config.sim ? 'simulated' : 'live';
+  const interfaces = config.interfaces ?? (config.sim ? [LOOPBACK] : defaultInterfaces());
+  const loopbackOnly = interfaces.every((i) => i === LOOPBACK);
+  let mapping: Awaited<ReturnType<typeof createChannelMapping>> | null = null;
+  let lastDatagramAt: number | null = null;
+  let mappingChanges: Subscription | null = null;
+
+  // The mapping loads its overrides asynchronously in start(); until then the ingest asks this delegate, which
+  // knows nothing (every channel unmapped) and re-announces once the real mapping is attached.
+  const resolverChanges$ = new Subject<void>();
+  const resolver: QuantityResolver = {
+    quantityOf: (channel) => mapping?.quantityOf(channel) ?? null,
+    changes$: resolverChanges$,
+  };
+  const ingest = createIngest({
+    resolver,
+    multicast: {
+      groups: config.groups,
+      port: config.jetdrivePort,
+      interfaces,
+      ttl: loopbackOnly ? 0 : 1,
+      loopback: true,
+    },
+    passive: config.passive,
+    node: { offlineAfterMs: config.providerTimeoutMs, pingIntervalMs: config.clockSyncIntervalMs },
+  });
+
+  const simulator = config.sim
+    ? createSimulatedDyno({
+        group: config.groups[0],
+        port: config.jetdrivePort,
+        iface: LOOPBACK,
+        rateHz: config.simRateHz,
+        profile: config.simProfile,
+        autoPull: config.simAutoPull,
+        autoPullIntervalS: config.simAutoPullIntervalS,
+        ...overrides.simulator,
+      })
+    : null;
+
+  const sessions = createSessionRegistry({
+    maxAgeMin: config.sessionMaxAgeMin,
+    maxCount: config.sessionMaxCount,
+    sweepIntervalS: config.sessionSweepIntervalS,
+  });
+
+  let gateway: RealtimeGateway | null = null;
+  let detachSessions: (() => void) | null = null;
+  let server: ReturnType<typeof createHttpServer> | null = null;
+  let stopping: Promise<void> | null = null;
+  const datagramWatch = ingest.registry.samples$.subscribe((batch) => {
+    lastDatagramAt = batch.receivedAt;
+  });
+  // The operator sees providers come and go in the start-up log.
+  const providerWatch = ingest.registry.events$.subscribe((e) => {
+    if (e.type === 'provider:online' || e.type === 'provider:offline' || e.type === 'provider:incompatible') {
+      const p = e.provider;
+      log.info({ host: p.hostHex, name: p.name, address: p.address }, '%s %s "%s" from %s', e.type, p.hostHex, p.name, p.address);
+    }
+  });
+
+  const ingestStatus = (): IngestStatus => {
+    const s = ingest.status();
+    return {
+      source,
+      bound: s.port !== null,
+      hostId: s.node.hostId,
+      passive: s.node.passive,
+      port: s.port,
+      groups: config.groups,
+      joins: s.joins,
+      lastDatagramAt,
+    };
+  };
+
+  return {
+    ingest,
+    simulator,
+    gateway: () => gateway,
+    async start() {
+      const store = await createMappingStore({ dataDir: config.dataDir });
+      mapping = createChannelMapping({ store, registry: ingest.registry });
+      mappingChanges = mapping.changes$.subscribe(resolverChanges$);
+      resolverChanges$.next();
+
+      await ingest.start();
+      for (const j of ingest.joins) {
+        if (j.ok) log.info({ group: j.group, iface: j.iface }, 'joined %s on %s', j.group, j.iface);
+        else log.warn({ group: j.group, iface: j.iface, error: j.error }, 'join of %s on %s failed: %s', j.group, j.iface, j.error);
+      }
+      if (simulator) {
+        await simulator.start();
+        log.info({ profile: config.simProfile }, 'simulated dyno running on loopback (%s)', config.simProfile);
+      }
+
+      const routers: Router[] = [createVirtualTuneRouter(sessions)];
+      if (overrides.dashboard !== false) routers.push(createDashboardRouter());
+      const http = createHttpApp({
+        registry: ingest.registry,
+        mapping,
+        ingestStatus,
+        simulator,
+        metrics: {
+          ingest: () => ingest.registry.stats(),
+          gateway: () => {
+            const g = gateway?.stats();
+            return {
+              viewers: g?.viewers ?? 0,
+              subscriptions: g?.subscriptions ?? 0,
+              conflatedFrames: g?.conflatedFrames ?? 0,
+              droppedFrames: g?.droppedFrames ?? 0,
+              laggingViewers: g?.laggingViewers ?? 0,
+              disconnectedSlow: g?.disconnectedSlow ?? 0,
+            };
+          },
+          sessions: () => ({ byStatus: sessions.stats().byStatus }),
+        },
+        extraRouters: routers,
+        options: { unitSystem: config.unitSystem, corsOrigins: config.corsOrigins, bodyLimitBytes: config.httpBodyLimit },
+      });
+      server = createHttpServer(http.app);
+      gateway = createRealtimeGateway({
+        httpServer: server,
+        registry: ingest.registry,
+        quantities: mapping,
+        source,
+        serverVersion: SERVER_VERSION,
+        options: { corsOrigin: config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : [...config.corsOrigins] },
+      });
+      detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
+      const address: AddressInfo = await listen(server, { host: config.host, port: config.port });
+      const host = address.address === '0.0.0.0' || address.address === '::' ? LOOPBACK : address.address;
+      const url = `http://${host}:${address.port}`;
+      log.info({ url, source }, 'jetdrive-hub listening on %s (%s)', url, source);
+      return { url, port: address.port, jetdrivePort: ingest.port() ?? config.jetdrivePort };
+    },
+    stop() {
+      stopping ??= (async () => {
+        await simulator?.stop().catch((err: unknown) => log.warn({ err }, 'simulator stop failed'));
+        sessions.dispose();
+        detachSessions?.();
+        if (gateway) await gateway.close();
+        else if (server) await closeServer(server);
+        datagramWatch.unsubscribe();
+        providerWatch.unsubscribe();
+        mappingChanges?.unsubscribe();
+        await ingest.stop();
+        log.info('jetdrive-hub stopped');
+      })();
+      return stopping;
+    },
+  };
+}
