@@ -9,7 +9,9 @@ export interface Credentials {
   token?: string;
 }
 
-export type AuthDecision = { ok: true } | { ok: false; status: 401 | 403; code: 'UNAUTHORIZED' | 'FORBIDDEN'; message: string };
+export type AuthDecision =
+  | { ok: true }
+  | { ok: false; status: 401 | 403; code: 'UNAUTHORIZED' | 'FORBIDDEN'; message: string };
 
 export function checkRole(_role: Role, _credentials: Credentials): AuthDecision {
   return { ok: true };

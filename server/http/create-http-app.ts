@@ -1,0 +1,74 @@
+import cors from '@koa/cors';
+import { bodyParser } from '@koa/bodyparser';
+import type Router from '@koa/router';
+import Koa from 'koa';
+import { createMetrics, type HubMetrics } from './create-metrics.js';
+import { errorMiddleware } from './error-middleware.js';
+import { requireJsonBody } from './require-json-body.js';
+import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http-options.js';
+import { createChannelsRouter } from './routes/channels-router.js';
+import { createHealthRouter } from './routes/health-router.js';
+import { createMappingRouter } from './routes/mapping-router.js';
+import { createSimulatorRouter } from './routes/simulator-router.js';
+import { createStatusRouter } from './routes/status-router.js';
+import type { HttpAppDeps } from './types.js';
+
+export interface HttpApp {
+  app: Koa;
+  metrics: HubMetrics;
+  options: HttpOptions;
+}
+
+function corsMiddleware(origins: readonly string[]): Koa.Middleware | null {
+  if (origins.length === 0) return null;
+  if (origins.includes('*')) return cors({ origin: '*', allowMethods: ['GET', 'HEAD'] });
+  const allowed = new Set(origins);
+  // An origin not on the list gets no CORS headers (the browser then refuses), rather than an error.
+  return cors({ origin: (ctx) => (allowed.has(ctx.get('Origin')) ? ctx.get('Origin') : '') });
+}
+
+export function createHttpApp(deps: HttpAppDeps): HttpApp {
+  const options: HttpOptions = { ...DEFAULT_HTTP_OPTIONS, ...deps.options };
+  const now = deps.now ?? Date.now;
+  const startedAt = now();
+  const app = new Koa();
+  // Errors are logged by errorMiddleware; Koa's default handler would print stacks to stderr.
+  app.silent = true;
+
+  const metrics = createMetrics({ sources: deps.metrics ?? {}, registry: deps.registry, mapping: deps.mapping });
+
+  app.use(errorMiddleware(options.bodyLimitBytes));
+  const corsHandler = corsMiddleware(options.corsOrigins);
+  if (corsHandler) app.use(corsHandler);
+  app.use(requireJsonBody());
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: options.bodyLimitBytes,
+      encoding: 'utf-8',
+    }),
+  );
+
+  const routers: Router[] = [
+    createHealthRouter({ registry: deps.registry, ingestStatus: deps.ingestStatus, metrics, options, now, startedAt }),
+    createStatusRouter({
+      registry: deps.registry,
+      mapping: deps.mapping,
+      ingestStatus: deps.ingestStatus,
+      simulator: deps.simulator,
+      metrics: deps.metrics,
+      startedAt,
+      now,
+    }),
+    createChannelsRouter({ registry: deps.registry, mapping: deps.mapping, options, now }),
+    createMappingRouter({ registry: deps.registry, mapping: deps.mapping, now }),
+    createSimulatorRouter(deps.simulator ?? null),
+    ...(deps.extraRouters ?? []),
+  ];
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+
+  return { app, metrics, options };
+}

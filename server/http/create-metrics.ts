@@ -1,0 +1,197 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { ChannelRegistry, IngestStats } from '../channels/types.js';
+import type { ChannelMapping } from '../mapping/channel-mapping.js';
+import type { MetricsSources } from './types.js';
+
+// Prometheus metrics in the hub's own Registry (never prom-client's global one, so two hubs in one process — tests —
+// do not collide). Values are read from the modules' stats() at scrape time; nothing here runs on a timer except
+// prom-client's event-loop delay monitor.
+
+export interface HubMetrics {
+  readonly registry: Registry;
+  readonly contentType: string;
+  render(): Promise<string>;
+}
+
+export interface MetricsDeps {
+  sources: MetricsSources;
+  registry: ChannelRegistry;
+  mapping?: ChannelMapping;
+  /** Adds process/Node metrics (heap, event-loop lag, GC); on by default. */
+  defaultMetrics?: boolean;
+}
+
+/** A counter whose value mirrors a monotonic total kept elsewhere. */
+function mirroredCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  read: () => Record<string, number> | number | null,
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      const value = read();
+      this.reset();
+      if (value === null) return;
+      if (typeof value === 'number') {
+        this.inc(value);
+        return;
+      }
+      const [label] = labelNames;
+      for (const [key, count] of Object.entries(value)) this.inc({ [label]: key }, count);
+    },
+  });
+}
+
+function gauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  read: () => Record<string, number> | number | null,
+): void {
+  new Gauge({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      const value = read();
+      this.reset();
+      if (value === null) return;
+      if (typeof value === 'number') {
+        this.set(value);
+        return;
+      }
+      const [label] = labelNames;
+      for (const [key, count] of Object.entries(value)) this.set({ [label]: key }, count);
+    },
+  });
+}
+
+function byProvider(
+  stats: IngestStats,
+  field: 'received' | 'dropped' | 'outOfOrder' | 'duplicates',
+): Record<string, number> {
+  return Object.fromEntries(Object.entries(stats.providers).map(([provider, counters]) => [provider, counters[field]]));
+}
+
+export function createMetrics(deps: MetricsDeps): HubMetrics {
+  const registry = new Registry();
+  const ingest = (): IngestStats => deps.sources.ingest?.() ?? deps.registry.stats();
+  const gateway = deps.sources.gateway;
+  const sessions = deps.sources.sessions;
+
+  mirroredCounter(registry, 'jetdrive_datagrams_total', 'JetDrive datagrams received', [], () => ingest().datagrams);
+  mirroredCounter(registry, 'jetdrive_bytes_total', 'JetDrive bytes received', [], () => ingest().bytes);
+  mirroredCounter(registry, 'jetdrive_samples_total', 'Channel samples decoded', [], () => ingest().samples);
+  mirroredCounter(
+    registry,
+    'jetdrive_malformed_total',
+    'Datagrams dropped as malformed, by decode error code',
+    ['code'],
+    () => ingest().malformed,
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_unknown_keys_total',
+    'Messages with a key this hub does not know',
+    [],
+    () => ingest().unknownKeys,
+  );
+  mirroredCounter(registry, 'jetdrive_ignored_total', 'Messages ignored on purpose, by reason', ['reason'], () => ({
+    ...ingest().ignored,
+  }));
+  mirroredCounter(
+    registry,
+    'jetdrive_buffer_drops_total',
+    'Items dropped by a full bounded buffer, by buffer',
+    ['buffer'],
+    () => ingest().drops,
+  );
+  mirroredCounter(registry, 'jetdrive_sequence_received_total', 'Frames received per provider', ['provider'], () =>
+    byProvider(ingest(), 'received'),
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_sequence_dropped_total',
+    'Frames lost per provider (sequence gaps)',
+    ['provider'],
+    () => byProvider(ingest(), 'dropped'),
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_sequence_out_of_order_total',
+    'Frames out of order per provider',
+    ['provider'],
+    () => byProvider(ingest(), 'outOfOrder'),
+  );
+  mirroredCounter(registry, 'jetdrive_sequence_duplicates_total', 'Duplicate frames per provider', ['provider'], () =>
+    byProvider(ingest(), 'duplicates'),
+  );
+
+  gauge(registry, 'jetdrive_providers', 'Known providers by state', ['state'], () => {
+    const providers = deps.registry.catalog().providers;
+    const online = providers.filter((provider) => provider.online).length;
+    return { online, offline: providers.length - online };
+  });
+  gauge(registry, 'jetdrive_channels', 'Channels by mapping state', ['state'], (): Record<string, number> => {
+    const channels = deps.registry.catalog().channels;
+    if (!deps.mapping) return { total: channels.length };
+    const summary = deps.mapping.summary(channels);
+    return { mapped: summary.mapped, unmapped: summary.unmapped, hidden: summary.hidden };
+  });
+
+  gauge(registry, 'jetdrive_realtime_viewers', 'Connected Socket.IO viewers', [], () => gateway?.().viewers ?? 0);
+  gauge(
+    registry,
+    'jetdrive_realtime_subscriptions',
+    'Active channel subscriptions',
+    [],
+    () => gateway?.().subscriptions ?? 0,
+  );
+  gauge(
+    registry,
+    'jetdrive_realtime_lagging_viewers',
+    'Viewers currently being conflated',
+    [],
+    () => gateway?.().laggingViewers ?? 0,
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_realtime_conflated_frames_total',
+    'Frames replaced by a newer value for slow viewers',
+    [],
+    () => (gateway ? gateway().conflatedFrames : 0),
+  );
+  mirroredCounter(registry, 'jetdrive_realtime_dropped_frames_total', 'Frames dropped for slow viewers', [], () =>
+    gateway ? gateway().droppedFrames : 0,
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_realtime_disconnected_slow_total',
+    'Viewers disconnected for being too slow',
+    [],
+    () => (gateway ? gateway().disconnectedSlow : 0),
+  );
+  gauge(
+    registry,
+    'jetdrive_sessions',
+    'Virtual tuning sessions by status',
+    ['status'],
+    () => sessions?.().byStatus ?? {},
+  );
+
+  if (deps.defaultMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    render: () => registry.metrics(),
+  };
+}

@@ -1,0 +1,33 @@
+export type HttpErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'INVALID_JSON'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'NOT_IMPLEMENTED'
+  | 'INTERNAL_ERROR'
+  | 'NO_CHANNEL_DATA'
+  | 'PROVIDER_NOT_FOUND'
+  | 'OVERRIDE_NOT_FOUND'
+  | 'MAPPING_LIMIT_EXCEEDED'
+  | 'MAPPING_STORE_UNAVAILABLE'
+  | 'SIM_UNAVAILABLE'
+  | 'SIM_ALREADY_RUNNING'
+  | 'SIM_NOT_RUNNING'
+  | 'SIM_NOT_IDLE'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_READY';
+
+/** Codes for statuses raised by middleware we do not own (body parser, router). */
+export const CODE_BY_STATUS: Readonly<Record<number, HttpErrorCode>> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  501: 'NOT_IMPLEMENTED',
+};

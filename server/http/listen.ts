@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+import { createLogger } from '../log.js';
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './http-options.js';
+
+const log = createLogger('http');
+
+export interface ListenOptions {
+  host?: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+}
+
+/** A plain http.Server around the Koa app; Socket.IO attaches to the same server so both share one port. */
+export function createHttpServer(app: Koa): Server {
+  const server = createServer(app.callback());
+  // Bounded: a client that opens a connection and sends nothing is dropped instead of holding a socket forever.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  return server;
+}
+
+/** Starts listening; resolves once bound (rejects on EADDRINUSE and the like). */
+export function listen(server: Server, options: ListenOptions = {}): Promise<AddressInfo> {
+  const host = options.host ?? DEFAULT_HTTP_HOST;
+  const port = options.port ?? DEFAULT_HTTP_PORT;
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => {
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const address = server.address() as AddressInfo;
+      log.info({ host: address.address, port: address.port }, 'HTTP listening');
+      resolve(address);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Closes the server, ending idle keep-alive connections so shutdown does not wait for them. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,59 @@
+import type Router from '@koa/router';
+import type { ChannelRegistry, IngestStats } from '../channels/types.js';
+import type { ChannelMapping } from '../mapping/channel-mapping.js';
+import type { SimulatedDynoController } from '../sim/types.js';
+import type { JoinResult } from '../transport/types.js';
+import type { HttpOptions } from './http-options.js';
+
+// What the HTTP layer needs from the rest of the hub. main.ts adapts the ingest, gateway and sessions to these.
+
+export type DataSource = 'simulated' | 'live' | 'replay';
+
+export interface IngestStatus {
+  source: DataSource;
+  /** True once the UDP socket is bound (or a replay is open): /ready answers 200 from then on. */
+  bound: boolean;
+  /** Our JetDrive host id, or null while passive (listening only, never transmitting). */
+  hostId: number | null;
+  passive: boolean;
+  port: number | null;
+  groups: readonly string[];
+  /** One entry per (group, interface) join attempt, failures included. */
+  joins: readonly JoinResult[];
+  /** Epoch ms of the last datagram received, null before any. */
+  lastDatagramAt: number | null;
+}
+
+export type IngestStatusSource = () => IngestStatus;
+
+export interface GatewayStats {
+  viewers: number;
+  subscriptions: number;
+  conflatedFrames: number;
+  droppedFrames: number;
+  laggingViewers: number;
+  disconnectedSlow: number;
+}
+
+export interface SessionStats {
+  byStatus: Record<string, number>;
+}
+
+export interface MetricsSources {
+  ingest?: () => IngestStats;
+  gateway?: () => GatewayStats;
+  sessions?: () => SessionStats;
+}
+
+export interface HttpAppDeps {
+  registry: ChannelRegistry;
+  mapping: ChannelMapping;
+  ingestStatus?: IngestStatusSource;
+  /** Absent or null when the hub runs without the embedded simulator (--no-sim). */
+  simulator?: SimulatedDynoController | null;
+  metrics?: MetricsSources;
+  /** Mounted after the built-in routers (sessions, dashboard static files, …). */
+  extraRouters?: readonly Router[];
+  options?: Partial<HttpOptions>;
+  now?: () => number;
+}

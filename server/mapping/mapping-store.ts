@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Subject, type Observable } from 'rxjs';
+import { createLogger } from '../log.js';
+import { type MappingFile, mappingFileSchema, type ProviderOverrides } from './channel-override.js';
+
+// Per-provider overrides persisted as one JSON file under the data directory. Writes are atomic (temp file, fsync,
+// rename) so a crash never leaves half a file. A file that does not parse is moved aside and reported, never
+// overwritten and never fatal: the hub starts with no overrides and the user can recover the old file by hand.
+
+const log = createLogger('mapping-store');
+
+export interface MappingStoreOptions {
+  dataDir: string;
+  fileName: string;
+  /** Bounded: overrides come from the network (HTTP). */
+  maxProviders: number;
+  maxChannelsPerProvider: number;
+}
+
+export const DEFAULT_MAPPING_STORE_OPTIONS: MappingStoreOptions = {
+  dataDir: './data',
+  fileName: 'channel-mapping.json',
+  maxProviders: 64,
+  maxChannelsPerProvider: 512,
+};
+
+export interface MappingStoreStatus {
+  file: string;
+  providers: number;
+  /** Set when the file on disk did not parse at start-up and was moved aside. */
+  corrupt: { movedTo: string | null; error: string; at: number } | null;
+  /** Set when the file could not be read (not a parse error): saving is refused so it is not overwritten. */
+  readError: string | null;
+  lastSaveError: string | null;
+  saves: number;
+}
+
+export type MappingStoreErrorCode = 'MAPPING_LIMIT_EXCEEDED' | 'MAPPING_STORE_UNAVAILABLE';
+
+export class MappingStoreError extends Error {
+  readonly code: MappingStoreErrorCode;
+  constructor(code: MappingStoreErrorCode, message: string) {
+    super(message);
+    this.name = 'MappingStoreError';
+    this.code = code;
+  }
+}
+
+export interface MappingStore {
+  get(provider: string): ProviderOverrides | undefined;
+  providers(): string[];
+  /** Replaces the provider's overrides; an empty object removes the provider. */
+  set(provider: string, overrides: ProviderOverrides): Promise<void>;
+  /** Removes one channel's override, or the whole provider when channel is omitted. False when nothing was there. */
+  delete(provider: string, channel?: string): Promise<boolean>;
+  status(): MappingStoreStatus;
+  /** Emits after every successful change. */
+  readonly changes$: Observable<void>;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describeParseError(error: unknown): string {
+  if (error && typeof error === 'object' && 'issues' in error && Array.isArray(error.issues)) {
+    const first = error.issues[0] as { path?: PropertyKey[]; message?: string } | undefined;
+    if (first) return `${(first.path ?? []).map(String).join('.') || '(root)'}: ${first.message ?? 'invalid'}`;
+  }
+  return errorText(error);
+}
+
+export async function createMappingStore(options: Partial<MappingStoreOptions> = {}): Promise<MappingStore> {
+  const opts = { ...DEFAULT_MAPPING_STORE_OPTIONS, ...options };
+  const file = join(opts.dataDir, opts.fileName);
+  const providers = new Map<string, ProviderOverrides>();
+  const changes$ = new Subject<void>();
+  const state: Omit<MappingStoreStatus, 'file' | 'providers'> = {
+    corrupt: null,
+    readError: null,
+    lastSaveError: null,
+    saves: 0,
+  };
+
+  let text: string | null = null;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      state.readError = `cannot read ${file}: ${errorText(error)}`;
+      log.error({ file, err: error }, 'mapping file unreadable; overrides disabled until it is fixed');
+    }
+  }
+  if (text !== null) {
+    try {
+      const parsed: MappingFile = mappingFileSchema.parse(JSON.parse(text));
+      for (const [provider, overrides] of Object.entries(parsed.providers)) providers.set(provider, overrides);
+      log.info({ file, providers: providers.size }, 'mapping overrides loaded');
+    } catch (error) {
+      const reason = describeParseError(error);
+      const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      let moved: string | null = movedTo;
+      try {
+        await rename(file, movedTo);
+      } catch (renameError) {
+        moved = null;
+        // If it cannot be moved aside it must not be overwritten either.
+        state.readError = `corrupt file ${file} could not be moved aside: ${errorText(renameError)}`;
+      }
+      state.corrupt = { movedTo: moved, error: reason, at: Date.now() };
+      log.error({ file, movedTo: moved, reason }, 'mapping file is corrupt; moved aside, starting with no overrides');
+    }
+  }
+
+  let writeChain: Promise<void> = Promise.resolve();
+
+  async function writeFileAtomic(): Promise<void> {
+    if (state.readError) throw new MappingStoreError('MAPPING_STORE_UNAVAILABLE', state.readError);
+    const body: MappingFile = {
+      version: 1,
+      updated_at: new Date().toISOString(),
+      providers: Object.fromEntries([...providers.entries()].sort(([a], [b]) => a.localeCompare(b))),
+    };
+    await mkdir(opts.dataDir, { recursive: true });
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  }
+
+  function persist(): Promise<void> {
+    // Serialized so two quick PUTs cannot rename out of order.
+    const run = writeChain.then(writeFileAtomic);
+    writeChain = run.catch(() => undefined);
+    return run.then(
+      () => {
+        state.saves++;
+        state.lastSaveError = null;
+        changes$.next();
+      },
+      (error: unknown) => {
+        state.lastSaveError = errorText(error);
+        log.error({ file, err: error }, 'saving mapping overrides failed');
+        throw error instanceof MappingStoreError
+          ? error
+          : new MappingStoreError('MAPPING_STORE_UNAVAILABLE', `saving ${file} failed: ${errorText(error)}`);
+      },
+    );
+  }
+
+  return {
+    get: (provider) => providers.get(provider),
+    providers: () => [...providers.keys()],
+    async set(provider, overrides) {
+      const channels = Object.keys(overrides).length;
+      if (channels > opts.maxChannelsPerProvider) {
+        throw new MappingStoreError(
+          'MAPPING_LIMIT_EXCEEDED',
+          `provider "${provider}" has ${channels} channel overrides; the limit is ${opts.maxChannelsPerProvider}`,
+        );
+      }
+      if (!providers.has(provider) && channels > 0 && providers.size >= opts.maxProviders) {
+        throw new MappingStoreError(
+          'MAPPING_LIMIT_EXCEEDED',
+          `${providers.size} providers have overrides; the limit is ${opts.maxProviders}`,
+        );
+      }
+      if (state.readError) throw new MappingStoreError('MAPPING_STORE_UNAVAILABLE', state.readError);
+      const previous = providers.get(provider);
+      if (channels === 0) providers.delete(provider);
+      else providers.set(provider, { ...overrides });
+      try {
+        await persist();
+      } catch (error) {
+        if (previous) providers.set(provider, previous);
+        else providers.delete(provider);
+        throw error;
+      }
+    },
+    async delete(provider, channel) {
+      const previous = providers.get(provider);
+      if (!previous) return false;
+      if (channel !== undefined) {
+        if (!(channel in previous)) return false;
+        const { [channel]: _removed, ...rest } = previous;
+        if (Object.keys(rest).length === 0) providers.delete(provider);
+        else providers.set(provider, rest);
+      } else {
+        providers.delete(provider);
+      }
+      try {
+        await persist();
+      } catch (error) {
+        providers.set(provider, previous);
+        throw error;
+      }
+      return true;
+    },
+    status: () => ({ file, providers: providers.size, ...state, corrupt: state.corrupt ? { ...state.corrupt } : null }),
+    changes$: changes$.asObservable(),
+  };
+}

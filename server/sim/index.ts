@@ -1,0 +1,17 @@
+export * from './atmosphere.js';
+export * from './dyno-physics.js';
+export * from './dyno-sim.js';
+export * from './engine-profiles.js';
+export * from './fault-injector.js';
+export * from './manifold-pressure.js';
+export * from './prng.js';
+export * from './provider-node.js';
+export * from './run-pull.js';
+export * from './sim-channels.js';
+export * from './sim-socket.js';
+export * from './simulated-dyno.js';
+export * from './torque-curve.js';
+export type * from './types.js';
+export * from './ve-grid.js';
+export * from './ve-scenario.js';
+export * from './virtual-ecu.js';

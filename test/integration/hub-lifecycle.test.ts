@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connectSocket } from 'socket.io-client';
+import { loadConfig } from '../../server/config.js';
+import { createHub, type Hub } from '../../server/hub.js';
+import { decodeFrame } from '../../server/protocol/index.js';
+import { closeSocket, freeUdpPort, openLoopbackMulticast } from '../support/udp.js';
+import { until } from '../support/until.js';
+
+interface StatusBody {
+  source: string;
+  providers: { name: string; online: boolean; channel_count: number }[];
+}
+
+/** Names of the providers whose ClearChannelInfo a raw listener heard (by host id → name from ChannelInfo). */
+async function listenForClears(port: number, known: ReadonlyMap<number, string> = new Map()) {
+  const socket = await openLoopbackMulticast(port);
+  const names = new Map<number, string>(known);
+  const cleared = new Set<string>();
+  socket.on('message', (bytes) => {
+    try {
+      const m = decodeFrame(bytes);
+      if (m.type === 'ChannelInfo') names.set(m.host, m.providerName);
+      if (m.type === 'ClearChannelInfo') cleared.add(names.get(m.host) ?? `0x${m.host.toString(16)}`);
+    } catch {
+      // not ours to judge here
+    }
+  });
+  return { socket, cleared };
+}
+
+describe('hub with the embedded simulator', () => {
+  let hub: Hub;
+  let url: string;
+  let jetdrivePort: number;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'hub-'));
+    jetdrivePort = await freeUdpPort();
+    const config = loadConfig(['--port', '0', '--jetdrive-port', String(jetdrivePort), '--data-dir', dataDir], {});
+    hub = createHub(config, { dashboard: false });
+    ({ url } = await hub.start());
+  });
+
+  afterAll(async () => {
+    await hub?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('labels the source simulated and sees both simulated providers over loopback JetDrive', async () => {
+    let body: StatusBody | null = null;
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      body = (await (await fetch(`${url}/api/jetdrive/status`)).json()) as StatusBody;
+      if (body.providers.filter((p) => p.online && p.channel_count > 0).length === 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(body?.source).toBe('simulated');
+    expect(body?.providers.map((p) => p.name).sort()).toEqual(['Atmospheric Probe', 'Simulated Dyno']);
+    expect(body?.providers.find((p) => p.name === 'Simulated Dyno')?.channel_count).toBe(16);
+  });
+
+  it('greets Socket.IO viewers on the same port with the simulated source', async () => {
+    const client = connectSocket(url, { transports: ['websocket'], reconnection: false });
+    try {
+      const hello = await new Promise<{ source: string; protocolVersion: number }>((resolve, reject) => {
+        client.once('hello', resolve);
+        client.once('connect_error', reject);
+      });
+      expect(hello.source).toBe('simulated');
+    } finally {
+      client.close();
+    }
+  });
+
+  it('sends ClearChannelInfo for both providers and closes its sockets on stop', async () => {
+    const known = new Map(hub.ingest.registry.catalog().providers.map((p) => [p.hostId, p.name] as const));
+    const { socket, cleared } = await listenForClears(jetdrivePort, known);
+    try {
+      await hub.stop();
+      await until(() => cleared.size === 2, 3000, 'ClearChannelInfo from both providers');
+      expect([...cleared].sort()).toEqual(['Atmospheric Probe', 'Simulated Dyno']);
+      await expect(fetch(`${url}/health`)).rejects.toThrow();
+    } finally {
+      await closeSocket(socket);
+    }
+  });
+});
+
+describe('npm start (server/main.ts) as a process', () => {
+  let child: ChildProcess | null = null;
+  afterAll(() => {
+    child?.kill('SIGKILL');
+  });
+
+  it('exits 0 within 5 s of SIGTERM, after sending ClearChannelInfo', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'hub-main-'));
+    const jetdrivePort = await freeUdpPort();
+    const { socket, cleared } = await listenForClears(jetdrivePort);
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/main.ts', '--port', '0', '--jetdrive-port', String(jetdrivePort), '--data-dir', dataDir],
+      { env: { ...process.env, LOG_LEVEL: 'info', LOG_JSON: '1', VITEST: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child = proc;
+    let out = '';
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    try {
+      await until(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(out), 20_000, 'the hub to listen');
+      await until(() => /provider:online.*Atmospheric Probe/.test(out), 10_000, 'the simulated providers');
+      const exit = new Promise<{ code: number | null; at: number }>((resolve) =>
+        proc.once('exit', (code) => resolve({ code, at: Date.now() })),
+      );
+      const sentAt = Date.now();
+      proc.kill('SIGTERM');
+      const { code, at } = await exit;
+      expect(code).toBe(0);
+      expect(at - sentAt).toBeLessThan(5000);
+      await until(() => cleared.size === 2, 2000, 'ClearChannelInfo from both providers');
+    } finally {
+      await closeSocket(socket);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

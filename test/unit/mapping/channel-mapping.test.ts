@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createChannelMapping } from '../../../server/mapping/channel-mapping.js';
+import { createMappingStore } from '../../../server/mapping/mapping-store.js';
+import {
+  ATMO_PROVIDER,
+  createFakeChannelRegistry,
+  DYNO_PROVIDER,
+  populateSimulatorChannels,
+  SIMULATOR_CHANNELS,
+} from '../../support/fake-channel-registry.js';
+
+const dirs: string[] = [];
+async function setup(options: { reevaluateMs?: number; now?: () => number } = {}) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'channel-mapping-'));
+  dirs.push(dataDir);
+  const registry = createFakeChannelRegistry();
+  populateSimulatorChannels(registry);
+  const store = await createMappingStore({ dataDir });
+  const mapping = createChannelMapping({
+    registry,
+    store,
+    options: { reevaluateMs: options.reevaluateMs ?? 5_000 },
+    now: options.now,
+  });
+  const channel = (provider: string, name: string) => registry.getChannel(registry.keyOf(provider, name))!;
+  return { registry, store, mapping, channel };
+}
+
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+describe('createChannelMapping', () => {
+  it('resolves every simulator channel to its quantity automatically', async () => {
+    const { mapping, channel } = await setup();
+    for (const spec of SIMULATOR_CHANNELS) {
+      expect(mapping.quantityOf(channel(spec.provider, spec.name)), spec.name).toBe(spec.quantity);
+    }
+    expect(mapping.summary()).toEqual({ mapped: SIMULATOR_CHANNELS.length, unmapped: 0, hidden: 0 });
+  });
+
+  it('applies overrides by provider and channel name: quantity, null quantity, hidden, unit, display name', async () => {
+    const { mapping, channel } = await setup();
+    await mapping.setOverrides(ATMO_PROVIDER, {
+      Pressure: { quantity: 'map' },
+      Humidity: { hidden: true },
+      'Temperature 1': { quantity: null, display_name: 'Shop Air' },
+    });
+    await mapping.setOverrides(DYNO_PROVIDER, { MAP: { unit: 255 } });
+    expect(mapping.quantityOf(channel(ATMO_PROVIDER, 'Pressure'))).toBe('map');
+    expect(mapping.quantityOf(channel(ATMO_PROVIDER, 'Humidity'))).toBeNull();
+    const temperature = mapping.resolve(channel(ATMO_PROVIDER, 'Temperature 1'));
+    expect(temperature).toMatchObject({ quantity: null, source: 'override', displayName: 'Shop Air' });
+    expect(temperature.suggestion.quantity).toBe('ambient_temp');
+    const map = mapping.resolve(channel(DYNO_PROVIDER, 'MAP'));
+    expect(map).toMatchObject({ unit: 255, unitLabel: '', quantity: 'map', source: 'auto' });
+    expect(map.suggestion.reasons.join(' ')).toMatch(/unit byte 255/);
+    expect(mapping.summary()).toEqual({ mapped: SIMULATOR_CHANNELS.length - 2, unmapped: 1, hidden: 1 });
+  });
+
+  it('emits changes$ when overrides change', async () => {
+    const { mapping } = await setup();
+    let changes = 0;
+    const subscription = mapping.changes$.subscribe(() => changes++);
+    await mapping.setOverrides(DYNO_PROVIDER, { TPS: { hidden: true } });
+    await mapping.deleteOverrides(DYNO_PROVIDER, 'TPS');
+    subscription.unsubscribe();
+    expect(changes).toBe(2);
+  });
+
+  it('re-evaluates a cached suggestion from newer values and announces the change once', async () => {
+    let now = 1_000;
+    const { registry, mapping } = await setup({ now: () => now });
+    registry.addProvider(0x7777, 'Power Core', [{ id: 39, name: 'Pressure', unit: 7 }]);
+    const key = registry.keyOf('Power Core', 'Pressure');
+    for (let i = 0; i < 20; i++) registry.push(key, 100.5, i);
+    expect(mapping.quantityOf(registry.getChannel(key)!)).toBe('baro');
+
+    let changes = 0;
+    const subscription = mapping.changes$.subscribe(() => changes++);
+    // The engine starts: this "Pressure" now swings with the throttle, so it is MAP.
+    for (let i = 0; i < 20; i++) registry.push(key, 30 + i * 3, 100 + i);
+    expect(mapping.quantityOf(registry.getChannel(key)!)).toBe('baro');
+    now += 5_000;
+    expect(mapping.quantityOf(registry.getChannel(key)!)).toBe('map');
+    expect(mapping.quantityOf(registry.getChannel(key)!)).toBe('map');
+    await Promise.resolve();
+    subscription.unsubscribe();
+    expect(changes).toBe(1);
+  });
+
+  it('works before a registry is attached (names and units only), and uses history after attach', async () => {
+    const { registry, store } = await setup();
+    const mapping = createChannelMapping({ store });
+    registry.addProvider(0x7778, 'Bench', [{ id: 1, name: 'Channel 1', unit: 7 }]);
+    const key = registry.keyOf('Bench', 'Channel 1');
+    for (let i = 0; i < 20; i++) registry.push(key, 25 + i, i);
+    const meta = registry.getChannel(key)!;
+    expect(mapping.resolve({ ...meta, min: null, max: null }).suggestion.quantity).toBeNull();
+    mapping.attach(registry);
+    expect(mapping.quantityOf(meta)).toBe('map');
+  });
+});
