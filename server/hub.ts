@@ -144,7 +144,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       }
 
       const routers: Router[] = [createVirtualTuneRouter(sessions)];
-      if (overrides.dashboard !== false) routers.push(createDashboardRouter());
+      if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
       const http = createHttpApp({
         registry: ingest.registry,
         mapping,

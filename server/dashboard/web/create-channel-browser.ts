@@ -1,0 +1,225 @@
+import { isQuantity } from '../../mapping/quantities.js';
+import { displayConversion, type UnitConversion, type UnitSystem } from '../../mapping/unit-conversion.js';
+import { matchesSearch } from './matches-search.js';
+import { el, setAttr, setText } from './dom.js';
+import { formatValue, isStale } from './format-value.js';
+import type { DiscoveredChannel } from './parse-discovery.js';
+
+// Every channel the hub knows, with its provider, unit, rate, last value and quantity. Unmapped channels are
+// flagged with discovery's suggestion so a tuner sees what to map.
+
+export interface BrowserChannel {
+  key: string;
+  name: string;
+  providerName: string;
+  unitCode: number;
+  quantity: string | null;
+  rateHz: number;
+  lastValue: number | null;
+  provisional: boolean;
+}
+
+interface Row {
+  channel: BrowserChannel;
+  tr: HTMLTableRowElement;
+  value: HTMLTableCellElement;
+  unit: HTMLTableCellElement;
+  rate: HTMLTableCellElement;
+  conversion: UnitConversion;
+  receivedAt: number | null;
+  dirty: boolean;
+  suggestion: string | null;
+}
+
+export interface ChannelBrowser {
+  setChannels(channels: readonly BrowserChannel[]): void;
+  setValue(key: string, value: number, receivedAt: number): void;
+  setDiscovery(discovered: readonly DiscoveredChannel[]): void;
+  /** Measured rates (GET /channels), by channel key. */
+  setRates(channels: readonly DiscoveredChannel[]): void;
+  setSystem(system: UnitSystem): void;
+  frame(now: number): void;
+}
+
+export interface ChannelBrowserOptions {
+  staleMs: number;
+}
+
+export const DEFAULT_CHANNEL_BROWSER_OPTIONS: ChannelBrowserOptions = { staleMs: 3000 };
+
+function decimalsFor(value: number): number {
+  const abs = Math.abs(value);
+  return abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 10 ? 2 : 3;
+}
+
+export function createChannelBrowser(root: HTMLElement, options: Partial<ChannelBrowserOptions> = {}): ChannelBrowser {
+  const opts = { ...DEFAULT_CHANNEL_BROWSER_OPTIONS, ...options };
+  let system: UnitSystem = 'imperial';
+  const rows = new Map<string, Row>();
+  const suggestions = new Map<string, DiscoveredChannel>();
+  const search = el('input', {
+    type: 'search',
+    placeholder: 'Search channels, providers, quantities…',
+    'aria-label': 'Search channels',
+  });
+  const count = el('span', { class: 'count' });
+  const tbody = el('tbody');
+  root.append(
+    el('div', { class: 'panel-head' }, el('h2', {}, 'Channels'), el('div', { class: 'browser-tools' }, count, search)),
+    el(
+      'div',
+      { class: 'browser-table' },
+      el(
+        'table',
+        { class: 'data' },
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ...['Channel', 'Provider', 'Unit', 'Rate', 'Last value', 'Quantity'].map((h) => el('th', {}, h)),
+          ),
+        ),
+        tbody,
+      ),
+    ),
+  );
+
+  function suggestionOf(channel: BrowserChannel): DiscoveredChannel | undefined {
+    return (
+      suggestions.get(channel.key) ??
+      suggestions.get(`${channel.providerName}/${channel.name}`) ??
+      suggestions.get(channel.name)
+    );
+  }
+
+  function quantityCell(channel: BrowserChannel): { node: HTMLElement; text: string | null } {
+    if (channel.quantity) return { node: el('span', { class: 'quantity' }, channel.quantity), text: null };
+    const s = suggestionOf(channel);
+    const guess = s?.candidate ?? s?.quantity ?? null;
+    // A suggested label that only repeats the channel's name suggests nothing.
+    const label = s?.config?.label && s.config.label !== channel.name ? s.config.label : null;
+    const hint = guess
+      ? `suggest ${guess}${label ? ` (${label})` : ''}`
+      : label
+        ? `suggest ${label}`
+        : 'no confident match';
+    const why = s?.reasons.length ? s.reasons.join('\n') : 'Not mapped to a quantity';
+    return {
+      node: el('span', { class: 'unmapped', title: why }, `unmapped · ${hint}`),
+      text: hint,
+    };
+  }
+
+  function render(): void {
+    const query = search.value;
+    const sorted = [...rows.values()].sort(
+      (a, b) =>
+        a.channel.providerName.localeCompare(b.channel.providerName) || a.channel.name.localeCompare(b.channel.name),
+    );
+    let shown = 0;
+    for (const row of sorted) {
+      const visible = matchesSearch({ ...row.channel, unit: row.conversion.label, suggestion: row.suggestion }, query);
+      row.tr.hidden = !visible;
+      if (visible) shown++;
+    }
+    tbody.replaceChildren(...sorted.map((r) => r.tr));
+    const unmapped = sorted.filter((r) => r.channel.quantity === null).length;
+    setText(count, `${shown} of ${rows.size} channels · ${unmapped} unmapped`);
+  }
+
+  function buildRow(channel: BrowserChannel, previous: Row | undefined): Row {
+    const conversion = displayConversion(
+      channel.unitCode,
+      system,
+      isQuantity(channel.quantity) ? channel.quantity : null,
+    );
+    const value = el('td', {}, '—');
+    const unit = el('td', { class: 'muted' }, conversion.label);
+    const rate = el('td', { class: 'muted' }, `${formatValue(channel.rateHz, 1)} Hz`);
+    const q = quantityCell(channel);
+    const tr = el(
+      'tr',
+      { 'data-key': channel.key, 'data-quantity': channel.quantity ?? '', 'data-stale': 'true' },
+      el('td', { class: 'name' }, channel.name + (channel.provisional ? ' (pending info)' : '')),
+      el('td', { class: 'muted' }, channel.providerName),
+      unit,
+      rate,
+      value,
+      el('td', {}, q.node),
+    );
+    return {
+      channel,
+      tr,
+      value,
+      unit,
+      rate,
+      conversion,
+      receivedAt: previous?.receivedAt ?? null,
+      dirty: true,
+      suggestion: q.text,
+    };
+  }
+
+  function rebuild(): void {
+    for (const [key, row] of rows) rows.set(key, buildRow(row.channel, row));
+    render();
+  }
+
+  search.addEventListener('input', render);
+
+  return {
+    setChannels(channels) {
+      const next = new Set(channels.map((c) => c.key));
+      for (const key of rows.keys()) if (!next.has(key)) rows.delete(key);
+      for (const channel of channels) {
+        const previous = rows.get(channel.key);
+        const row = buildRow(
+          { ...channel, lastValue: channel.lastValue ?? previous?.channel.lastValue ?? null },
+          previous,
+        );
+        rows.set(channel.key, row);
+      }
+      render();
+    },
+    setValue(key, value, receivedAt) {
+      const row = rows.get(key);
+      if (!row) return;
+      row.channel.lastValue = value;
+      row.receivedAt = receivedAt;
+      row.dirty = true;
+    },
+    setDiscovery(discovered) {
+      suggestions.clear();
+      for (const d of discovered) {
+        if (d.key) suggestions.set(d.key, d);
+        if (d.provider) suggestions.set(`${d.provider}/${d.name}`, d);
+        if (!suggestions.has(d.name)) suggestions.set(d.name, d);
+      }
+      rebuild();
+    },
+    setRates(channels) {
+      for (const c of channels) {
+        const row = c.key ? rows.get(c.key) : undefined;
+        if (!row || c.rateHz === null) continue;
+        row.channel.rateHz = c.rateHz;
+        setText(row.rate, `${formatValue(c.rateHz, 1)} Hz`);
+      }
+    },
+    setSystem(next) {
+      system = next;
+      rebuild();
+    },
+    frame(now) {
+      for (const row of rows.values()) {
+        setAttr(row.tr, 'data-stale', String(isStale(row.receivedAt, now, opts.staleMs)));
+        if (!row.dirty || row.tr.hidden) continue;
+        row.dirty = false;
+        const v = row.channel.lastValue;
+        const shown = v === null ? null : v * row.conversion.factor + row.conversion.offset;
+        setText(row.value, formatValue(shown, shown === null ? 0 : decimalsFor(shown)));
+      }
+    },
+  };
+}

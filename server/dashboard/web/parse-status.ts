@@ -1,0 +1,62 @@
+// GET /api/jetdrive/status is read defensively: the page must keep working if a field is missing or renamed, so
+// every field is narrowed from unknown rather than trusted.
+
+export interface ProviderView {
+  name: string;
+  hostHex: string;
+  online: boolean;
+  offsetMs: number | null;
+  latencyMs: number | null;
+  drops: number;
+}
+
+export interface StatusView {
+  source: 'live' | 'simulated' | null;
+  providers: ProviderView[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function provider(raw: unknown): ProviderView | null {
+  if (!isRecord(raw)) return null;
+  const clock = isRecord(raw.clock) ? raw.clock : {};
+  const seq = isRecord(raw.seq) ? raw.seq : isRecord(raw.sequence) ? raw.sequence : {};
+  const hostId = num(raw.hostId) ?? num(raw.host_id) ?? num(raw.id);
+  const hostHex =
+    str(raw.hostHex) ??
+    str(raw.host_hex) ??
+    str(raw.provider_id_hex) ??
+    (hostId === null ? '' : `0x${hostId.toString(16).toUpperCase().padStart(4, '0')}`);
+  return {
+    name: str(raw.name) ?? hostHex ?? 'provider',
+    hostHex,
+    online: raw.online === true,
+    offsetMs: num(clock.offsetMs) ?? num(clock.offset_ms) ?? num(raw.clock_offset_ms) ?? num(raw.offsetMs),
+    latencyMs: num(clock.latencyMs) ?? num(clock.latency_ms) ?? num(raw.latency_ms),
+    drops: num(seq.dropped) ?? num(raw.drops) ?? num(raw.dropped) ?? 0,
+  };
+}
+
+export function parseStatus(body: unknown): StatusView {
+  const root = isRecord(body) && isRecord(body.data) ? body.data : body;
+  if (!isRecord(root)) return { source: null, providers: [] };
+  const source =
+    root.source === 'live' || root.source === 'simulated' ? root.source : root.simulated === true ? 'simulated' : null;
+  const list = Array.isArray(root.providers) ? root.providers : [];
+  const providers: ProviderView[] = [];
+  for (const raw of list) {
+    const p = provider(raw);
+    if (p) providers.push(p);
+  }
+  return { source, providers };
+}
