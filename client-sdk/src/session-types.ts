@@ -33,12 +33,21 @@ export interface IterationResult {
   converged: boolean;
   peak_hp: number;
   peak_tq: number;
+  /** Cells hit at least once / 99, in percent. */
   coverage_pct: number;
+  /** Cells hit at least 3 times: the ones corrected and judged (cells_converged counts among these). */
+  cells_judged: number;
+  /** Pull samples binned this iteration. */
+  samples: number;
+  /** Mean signed % VE error of the ECU tables (front and rear) vs the baseline VE, after this iteration. */
+  ve_error_pct: number;
+  /** Mean % change of the ECU tables from the session's starting tables, after this iteration. */
+  ve_change_pct: number;
 }
 
 export type SessionEventBody =
   | { type: 'created'; config: Required<SessionStartInput> }
-  | { type: 'running' }
+  | { type: 'running'; initial_ve_error_pct: number }
   | { type: 'progress'; iteration: number; pct: number; message: string }
   | { type: 'iteration'; result: IterationResult }
   | { type: 'terminal'; status: TerminalStatus; message: string | null };
@@ -59,6 +68,8 @@ export interface SessionSnapshot {
   end_time: string | null;
   duration_sec: number | null;
   error_message: string | null;
+  /** seq of the last event this snapshot includes: a watcher's first session:event has seq + 1. */
+  seq: number;
 }
 
 /** GET /api/virtual-tune/sessions entries. */
@@ -80,11 +91,28 @@ export interface SessionResults extends SessionSnapshot {
     convergence_rate: 'fast' | 'normal' | 'slow' | null;
     time_to_convergence_sec: number | null;
   };
-  ve_evolution: { initial_error_pct: number | null; final_error_pct: number | null; total_correction_pct: number | null };
+  ve_evolution: {
+    initial_error_pct: number | null;
+    final_error_pct: number | null;
+    total_correction_pct: number | null;
+  };
+  /** The ECU's current VE tables, or null once the session's tables were released (summaries outlive them). */
+  ve_tables: VeTables | null;
+}
+
+/** VE tables indexed [rpmIndex][mapIndex] over the 11 × 9 grid. */
+export interface VeTables {
+  rpm_axis: number[];
+  map_axis: number[];
+  front: number[][];
+  rear: number[][];
 }
 
 export interface CleanupRequest {
+  /** true: remove every ended session now; otherwise run the age / count sweep now. */
   all_completed?: boolean;
+  /** For the sweep run now: remove sessions ended at least this many minutes ago (default: the registry's age). */
+  max_age_minutes?: number;
 }
 
 export interface CleanupResult {

@@ -1,0 +1,85 @@
+import Router from '@koa/router';
+import { authorize } from '../http/authorize.js';
+import { HttpError } from '../http/http-error.js';
+import { validationError } from '../http/validate.js';
+import { ENGINE_PROFILES } from '../sim/engine-profiles.js';
+import { cleanupRequestSchema } from './cleanup-request.js';
+import { parseSessionConfig } from './session-config.js';
+import { SESSION_ERROR_STATUS, SessionError } from './session-error.js';
+import { sessionHealth } from './session-health.js';
+import type { SessionRegistry } from './session-registry.js';
+
+function toHttp(err: unknown): unknown {
+  if (err instanceof SessionError)
+    return new HttpError(SESSION_ERROR_STATUS[err.code], err.code, err.message, err.details);
+  return err;
+}
+
+/** Runs a handler, turning a SessionError into the HttpError the error middleware maps to JSON. */
+async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toHttp(err);
+  }
+}
+
+const bodyOf = (ctx: { request: unknown }): unknown => (ctx.request as { body?: unknown }).body;
+
+/**
+ * /api/virtual-tune with the older system's paths and success shapes (../shared/origin/system.md §6.1). Errors are
+ * `{ success: false, error: { code, message, details } }` (404 SESSION_NOT_FOUND, 400 naming the field, 409 for a
+ * stop of an ended session, 429 above the running-sessions bound). start, stop and cleanup are control actions.
+ */
+export function createVirtualTuneRouter(registry: SessionRegistry, now: () => number = Date.now): Router {
+  const router = new Router({ prefix: '/api/virtual-tune' });
+  const operator = authorize('operator');
+
+  router.post('/start', operator, async (ctx) => {
+    const config = await guarded(() => parseSessionConfig(bodyOf(ctx)));
+    const snapshot = await guarded(() => registry.start(config));
+    ctx.body = {
+      success: true,
+      session_id: snapshot.session_id,
+      status: snapshot.status,
+      config: {
+        engine_profile: ENGINE_PROFILES[config.engine_profile].name,
+        engine_profile_id: config.engine_profile,
+        base_ve_scenario: config.base_ve_scenario,
+        max_iterations: config.max_iterations,
+        convergence_threshold_afr: config.convergence_threshold_afr,
+      },
+    };
+  });
+
+  router.get('/status/:id', async (ctx) => {
+    ctx.body = await guarded(() => registry.snapshot(ctx.params.id));
+  });
+
+  router.post('/stop/:id', operator, async (ctx) => {
+    const final = await guarded(() => registry.stop(ctx.params.id));
+    ctx.body = { success: true, session_id: final.session_id, status: final.status };
+  });
+
+  router.get('/sessions', (ctx) => {
+    ctx.body = { success: true, sessions: registry.list() };
+  });
+
+  router.get('/results/:id', async (ctx) => {
+    ctx.body = await guarded(() => registry.results(ctx.params.id));
+  });
+
+  router.get('/health', (ctx) => {
+    const health = sessionHealth(() => !registry.disposed, now());
+    ctx.status = health.healthy ? 200 : 503;
+    ctx.body = { ...health, sessions: registry.stats().byStatus };
+  });
+
+  router.post('/cleanup', operator, (ctx) => {
+    const parsed = cleanupRequestSchema.safeParse(bodyOf(ctx));
+    if (!parsed.success) throw validationError('body', parsed.error);
+    ctx.body = registry.cleanup(parsed.data);
+  });
+
+  return router;
+}
