@@ -49,7 +49,7 @@ export type SessionEventBody =
   | { type: 'created'; config: Required<SessionStartInput> }
   | { type: 'running'; initial_ve_error_pct: number }
   | { type: 'progress'; iteration: number; pct: number; message: string }
-  | { type: 'iteration'; result: IterationResult }
+  | { type: 'iteration'; result: IterationResult; cell_maps?: CellMaps }
   | { type: 'terminal'; status: TerminalStatus; message: string | null };
 
 export type SessionEvent = SessionEventBody & { sessionId: string; seq: number; at: number };
@@ -98,6 +98,8 @@ export interface SessionResults extends SessionSnapshot {
   };
   /** The ECU's current VE tables, or null once the session's tables were released (summaries outlive them). */
   ve_tables: VeTables | null;
+  /** The last iteration's measured per-cell maps; null before the first iteration and once the tables are released. */
+  cell_maps: CellMaps | null;
 }
 
 /** VE tables indexed [rpmIndex][mapIndex] over the 11 × 9 grid. */
@@ -121,3 +123,19 @@ export interface CleanupResult {
   remaining: number;
   message: string;
 }
+
+/** One value per grid cell, [rpm index][map index] over RPM_AXIS × MAP_AXIS; null where a cell had < min hits. */
+export type CellGrid = (number | null)[][];
+
+/** What one iteration measured, per cell and cylinder: the heatmaps a tuner reads. */
+export interface CellMaps {
+  rpm_axis: number[];
+  map_axis: number[];
+  /** Mean measured − target AFR (AFR points; positive = lean). */
+  afr_error: { front: CellGrid; rear: CellGrid };
+  /** The VE correction the iteration applied, percent (0 where within the deadband or once converged). */
+  ve_correction_pct: { front: CellGrid; rear: CellGrid };
+  /** Samples per cell. */
+  hits: number[][];
+}
+

@@ -114,6 +114,7 @@ export function createSession(id: string, config: SessionConfig, options: Sessio
     veFront: new Float64Array(0),
     veRear: new Float64Array(0),
     corrections: [],
+    lastCellMaps: null,
   };
   const heldTables = tables;
   let seq = 0;
@@ -174,6 +175,7 @@ export function createSession(id: string, config: SessionConfig, options: Sessio
       heldTables.veFront = new Float64Array(0);
       heldTables.veRear = new Float64Array(0);
       heldTables.corrections.length = 0;
+      heldTables.lastCellMaps = null;
       return true;
     },
   };

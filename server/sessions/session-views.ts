@@ -77,5 +77,6 @@ export function toResults(s: SessionState, tables: SessionTables | null, now: nu
       total_correction_pct: last?.ve_change_pct ?? (s.initialVeErrorPct === null ? null : 0),
     },
     ve_tables: tables ? toVeTables(tables) : null,
+    cell_maps: tables?.lastCellMaps ?? null,
   };
 }

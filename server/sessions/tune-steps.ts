@@ -1,10 +1,11 @@
-import type { IterationResult, SessionEventBody } from '../../client-sdk/src/session-types.js';
+import type { CellMaps, IterationResult, SessionEventBody } from '../../client-sdk/src/session-types.js';
 import { ENGINE_PROFILES } from '../sim/engine-profiles.js';
 import { createBaselineVeTable, createAfrTargetTable, GRID_CELLS, type GridTable } from '../sim/ve-grid.js';
 import { createScenarioVeTable } from '../sim/ve-scenario.js';
 import { afrErrorMetrics } from '../tuning/afr-error-metrics.js';
 import { applyCorrections } from '../tuning/apply-corrections.js';
 import { binSample, createCellBins } from '../tuning/cell-bins.js';
+import { toCellMaps } from '../tuning/to-cell-maps.js';
 import { computeCorrections } from '../tuning/compute-corrections.js';
 import { isConverged, isOscillating } from '../tuning/judge-convergence.js';
 import { veErrorPct } from '../tuning/ve-error-pct.js';
@@ -17,6 +18,8 @@ export interface SessionTables {
   veRear: GridTable;
   /** The corrections each iteration applied, front and rear. */
   corrections: { front: GridTable; rear: GridTable }[];
+  /** What the last iteration measured per cell (heatmaps). */
+  lastCellMaps: CellMaps | null;
 }
 
 /** A chunk boundary: the driver may yield to the event loop or stop here. */
@@ -133,7 +136,9 @@ export function* tuneSteps(config: SessionConfig, deps: TuneDeps, tables: Sessio
       ve_error_pct: r2(bothErrorPct()),
       ve_change_pct: r2((meanChangePct(tables.veFront, startFront) + meanChangePct(tables.veRear, startRear)) / 2),
     };
-    yield { type: 'iteration', result };
+    const cellMaps = toCellMaps(bins, converged ? null : corr, opts.minHits);
+    tables.lastCellMaps = cellMaps;
+    yield { type: 'iteration', result, cell_maps: cellMaps };
     yield { type: 'progress', iteration: i, pct: 100, message: converged ? 'Converged' : 'VE corrections applied' };
     if (converged) {
       yield { type: 'terminal', status: 'converged', message: null };

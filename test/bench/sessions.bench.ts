@@ -44,7 +44,7 @@ const profiles = ['m8_114', 'm8_131', 'twin_cam_103', 'sportbike_600'];
 const typical = (i: number) => parseSessionConfig({ engine_profile: profiles[i % 4], seed: i });
 
 function pureSession(i: number): void {
-  const tables: SessionTables = { veFront: new Float64Array(0), veRear: new Float64Array(0), corrections: [] };
+  const tables: SessionTables = { veFront: new Float64Array(0), veRear: new Float64Array(0), corrections: [], lastCellMaps: null };
   for (const _ of tuneSteps(typical(i), { ...runOptions, now: Date.now }, tables));
 }
 

@@ -69,7 +69,13 @@ describe('sessionHeatmaps', () => {
     const maps = sessionHeatmaps(
       results({
         ve_tables: { rpm_axis: [...RPM_AXIS], map_axis: [...MAP_AXIS], front: rowsOf(0.9), rear: rowsOf(0.9) },
-        cell_maps: { afr_error: { front: grid(0.4), rear: grid(0.2) }, ve_correction_pct: grid(null) },
+        cell_maps: {
+          rpm_axis: [...RPM_AXIS],
+          map_axis: [...MAP_AXIS],
+          afr_error: { front: grid(0.4), rear: grid(0.2) },
+          ve_correction_pct: { front: grid(null), rear: grid(null) },
+          hits: RPM_AXIS.map(() => MAP_AXIS.map(() => 0)),
+        },
       }),
     );
     expect(maps?.origin).toBe('measured');

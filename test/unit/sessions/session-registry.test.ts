@@ -73,6 +73,9 @@ describe('session registry sweep (fake timers)', () => {
     vi.advanceTimersByTime(30 * MIN);
     const [late] = await startEnded(reg, 1);
     expect(reg.stats()).toMatchObject({ size: 2, tablesRetained: 2, byStatus: { converged: 2 } });
+    // Held tables carry the last iteration's measured per-cell maps (the dashboard's heatmaps).
+    expect(reg.results(early).cell_maps?.hits).toHaveLength(11);
+    expect(reg.results(early).ve_tables).not.toBeNull();
 
     vi.advanceTimersByTime(30 * MIN - 1);
     expect(reg.has(early)).toBe(true);

@@ -61,7 +61,7 @@ describe('session views', () => {
     expect(r.ve_evolution).toEqual({ initial_error_pct: -9.8, final_error_pct: -4.2, total_correction_pct: 6.1 });
     expect(r.ve_tables).toBeNull();
     const base = createBaselineVeTable();
-    const held = toResults(state('converged', 4), { veFront: base, veRear: base, corrections: [] }, 99_000);
+    const held = toResults(state('converged', 4), { veFront: base, veRear: base, corrections: [], lastCellMaps: null }, 99_000);
     expect(held.ve_tables?.rpm_axis).toEqual([1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 5500, 6000, 6500]);
     expect(held.ve_tables?.front[5][8]).toBeCloseTo(base[5 * 9 + 8], 4);
   });

@@ -11,6 +11,7 @@ const emptyTables = (): SessionTables => ({
   veFront: new Float64Array(0),
   veRear: new Float64Array(0),
   corrections: [],
+  lastCellMaps: null,
 });
 
 /** Runs the loop to the end in-process (no event loop involved) and returns its events. */

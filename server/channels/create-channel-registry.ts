@@ -1,0 +1,490 @@
+import { BehaviorSubject, Subject, type Subscription } from 'rxjs';
+import { createNodeCounters } from '../jetdrive/create-node-counters.js';
+import { hostHex } from '../jetdrive/pick-host-id.js';
+import type { JetDriveSink, NodeCounters, ProviderChange, ProviderState } from '../jetdrive/types.js';
+import { createLogger } from '../log.js';
+import type { ChannelInfoRecord } from '../protocol/types.js';
+import { CHANNEL_VALUE_RECORD_SIZE, UNIT_LABELS } from '../protocol/types.js';
+import { assignDisplayNames, type NamedChannel } from './assign-display-names.js';
+import { type ChannelView, createChannelViews } from './create-channel-views.js';
+import { createDefaultQuantityResolver } from './create-default-quantity-resolver.js';
+import { createSampleRing, type SampleRing } from './create-sample-ring.js';
+import { DEFAULT_REGISTRY_OPTIONS, type RegistryOptions } from './default-registry-options.js';
+import type {
+  CatalogEvent,
+  CatalogSnapshot,
+  ChannelKey,
+  ChannelMeta,
+  ChannelRegistry,
+  IngestStats,
+  ProviderSnapshot,
+  QuantityResolver,
+  Sample,
+  SampleBatch,
+} from './types.js';
+
+const log = createLogger('channels');
+
+interface Entry {
+  /** Names and units; its live fields stay at their initial values (see metaOf). */
+  meta: ChannelMeta;
+  // Hot per-sample state as plain number fields: V8 keeps them unboxed, whereas storing doubles into the
+  // null-initialised fields of ChannelMeta allocated a heap number per field per sample.
+  count: number;
+  lastSeen: number;
+  lastValue: number;
+  lastTime: number;
+  /** +Infinity / -Infinity until a non-NaN value arrives. */
+  min: number;
+  max: number;
+  ring: SampleRing;
+  last: Sample | null;
+  /** Views this channel feeds; an array because it is walked per sample. */
+  views: ChannelView[];
+  warnedUnmapped: boolean;
+}
+
+interface ProviderEntry {
+  state: ProviderState;
+  channels: Map<number, Entry>;
+}
+
+/** The last "N channels mapped, M unmapped" summary of one provider (provisional channels are not judged). */
+export interface MappingSummary {
+  providerId: number;
+  mapped: number;
+  unmapped: string[];
+  provisional: number;
+}
+
+/** The registry plus the write side the JetDrive node feeds. */
+export interface ChannelRegistryHandle extends ChannelRegistry {
+  readonly sink: JetDriveSink;
+  /** channel$ views with at least one subscriber (refcounting is observable through it). */
+  viewCount(): number;
+  /** Per provider, as last logged on a channel-set change. */
+  mapping(): MappingSummary[];
+  /** Completes the streams (subscribers see `complete`) and stops listening to the resolver. */
+  dispose(): void;
+}
+
+export interface ChannelRegistryDeps {
+  /** The node's counters, folded into stats(). */
+  counters?: NodeCounters;
+  /** The quantity mapping (server/mapping/); a unit/keyword stand-in when absent. */
+  resolver?: QuantityResolver;
+  now?: () => number;
+}
+
+/**
+ * Providers, channels and their samples. The hot path (`sink.channelValues`) handles one datagram in one call:
+ * Map lookups, a ring push and direct calls to the subscribers of matching channel$ views, then one SampleBatch.
+ */
+export function createChannelRegistry(
+  options: Partial<RegistryOptions> = {},
+  deps: ChannelRegistryDeps = {},
+): ChannelRegistryHandle {
+  const opts: RegistryOptions = { ...DEFAULT_REGISTRY_OPTIONS, ...options };
+  const counters = deps.counters ?? createNodeCounters();
+  const resolver = deps.resolver ?? createDefaultQuantityResolver();
+  const now = deps.now ?? (() => Date.now());
+
+  const providers = new Map<number, ProviderEntry>();
+  const entries = new Map<ChannelKey, Entry>();
+  const drops: Record<string, number> = {};
+  let samplesTotal = 0;
+  let version = 0;
+  let structureDirty = false;
+  let catalogDirty = false;
+
+  const samples$ = new Subject<SampleBatch>();
+  const events$ = new Subject<CatalogEvent>();
+  const catalog$ = new BehaviorSubject<CatalogSnapshot>({ version: 0, providers: [], channels: [] });
+
+  const drop = (name: string): void => {
+    drops[name] = (drops[name] ?? 0) + 1;
+  };
+
+  const providerSnapshot = (pe: ProviderEntry): ProviderSnapshot => {
+    const s = pe.state;
+    return {
+      hostId: s.hostId,
+      hostHex: hostHex(s.hostId),
+      name: s.name,
+      address: s.address,
+      port: s.port,
+      online: s.online,
+      incompatible: s.incompatible,
+      version: s.version,
+      channelCount: pe.channels.size,
+      clock: { synced: s.clock.synced, offsetMs: s.clock.offsetMs, latencyMs: s.clock.latencyMs },
+      seq: { ...s.seq },
+      firstSeen: s.firstSeen,
+      lastSeen: s.lastSeen,
+    };
+  };
+
+  const metaOf = (e: Entry, rateHz = 0): ChannelMeta => {
+    const seen = e.count > 0;
+    const ranged = e.min <= e.max;
+    return {
+      ...e.meta,
+      lastSeen: seen ? e.lastSeen : null,
+      lastValue: seen ? e.lastValue : null,
+      lastTime: seen ? e.lastTime : null,
+      min: ranged ? e.min : null,
+      max: ranged ? e.max : null,
+      sampleCount: e.count,
+      rateHz,
+    };
+  };
+
+  const views = createChannelViews<Entry>(
+    () => entries.values(),
+    (e) => metaOf(e),
+  );
+
+  const channelSnapshot = (e: Entry, t: number): ChannelMeta => {
+    e.ring.trimBefore(t - opts.historyMs);
+    const span = e.ring.size > 1 ? e.ring.newestTime() - e.ring.oldestTime() : 0;
+    const rateHz = span > 0 ? ((e.ring.size - 1) * 1000) / span : 0;
+    return metaOf(e, rateHz);
+  };
+
+  const buildCatalog = (): CatalogSnapshot => {
+    const t = now();
+    const ps: ProviderSnapshot[] = [];
+    const cs: ChannelMeta[] = [];
+    for (const pe of providers.values()) {
+      ps.push(providerSnapshot(pe));
+      for (const e of pe.channels.values()) cs.push(channelSnapshot(e, t));
+    }
+    return { version, providers: ps, channels: cs };
+  };
+
+  const lastSummary = new Map<number, string>();
+  const summaries = new Map<number, MappingSummary>();
+  const logMapping = (pe: ProviderEntry, force = false): void => {
+    const mapped: string[] = [];
+    const unmapped: string[] = [];
+    let provisional = 0;
+    for (const e of pe.channels.values()) {
+      if (e.meta.provisional) {
+        provisional++;
+        continue;
+      }
+      if (resolver.quantityOf(e.meta) === null) {
+        unmapped.push(e.meta.name);
+        if (!e.warnedUnmapped) {
+          e.warnedUnmapped = true;
+          log.warn(
+            { provider: hostHex(pe.state.hostId), channel: e.meta.name, unit: e.meta.unit },
+            `channel "${e.meta.name}" of ${pe.state.name} maps to no known quantity`,
+          );
+        }
+      } else mapped.push(e.meta.name);
+    }
+    const waiting = provisional > 0 ? `; ${provisional} awaiting ChannelInfo` : '';
+    const summary = `${pe.state.name}: ${mapped.length} channels mapped, ${unmapped.length} unmapped: [${unmapped.join(', ')}]${waiting}`;
+    // Provisional channels trickle in one datagram at a time: log a summary only when it says something new.
+    if (!force && lastSummary.get(pe.state.hostId) === summary) return;
+    lastSummary.set(pe.state.hostId, summary);
+    summaries.set(pe.state.hostId, { providerId: pe.state.hostId, mapped: mapped.length, unmapped, provisional });
+    log.info({ provider: hostHex(pe.state.hostId), mapped: mapped.length, unmapped, provisional }, summary);
+  };
+
+  /** Ends every sink call: structural changes refresh names and views once per datagram, then the catalog. */
+  const settle = (mappingOf?: ProviderEntry): void => {
+    if (structureDirty) {
+      structureDirty = false;
+      const named: NamedChannel[] = [];
+      for (const pe of providers.values()) {
+        for (const e of pe.channels.values()) named.push({ meta: e.meta, online: pe.state.online });
+      }
+      assignDisplayNames(named);
+      views.reevaluate();
+      if (mappingOf) logMapping(mappingOf);
+    }
+    if (catalogDirty) {
+      catalogDirty = false;
+      version++;
+      catalog$.next(buildCatalog());
+    }
+  };
+  const changed = (structural: boolean): void => {
+    catalogDirty = true;
+    if (structural) structureDirty = true;
+  };
+
+  const ensureProvider = (p: ProviderState): ProviderEntry | null => {
+    const existing = providers.get(p.hostId);
+    if (existing) return existing;
+    if (providers.size >= opts.maxProviders) {
+      drop('providers');
+      return null;
+    }
+    const pe: ProviderEntry = { state: p, channels: new Map() };
+    providers.set(p.hostId, pe);
+    changed(false);
+    return pe;
+  };
+
+  const addChannel = (
+    pe: ProviderEntry,
+    channelId: number,
+    fields: { name: string; unit: number; vendor: number; provisional: boolean },
+    t: number,
+  ): Entry | null => {
+    if (pe.channels.size >= opts.maxChannelsPerProvider) {
+      drop('channels');
+      return null;
+    }
+    const key = `${pe.state.hostId}:${channelId}`;
+    const meta: ChannelMeta = {
+      key,
+      providerId: pe.state.hostId,
+      providerName: pe.state.name,
+      channelId,
+      name: fields.name,
+      displayName: fields.name,
+      unit: fields.unit,
+      unitLabel: UNIT_LABELS[fields.unit] ?? '',
+      vendor: fields.vendor,
+      provisional: fields.provisional,
+      firstSeen: t,
+      lastSeen: null,
+      lastValue: null,
+      lastTime: null,
+      rateHz: 0,
+      min: null,
+      max: null,
+      sampleCount: 0,
+    };
+    const e: Entry = {
+      meta,
+      count: 0,
+      lastSeen: 0,
+      lastValue: 0,
+      lastTime: 0,
+      min: Number.POSITIVE_INFINITY,
+      max: Number.NEGATIVE_INFINITY,
+      ring: createSampleRing({ key, providerId: meta.providerId, channelId }, opts.historyMax, opts.historyMs),
+      last: null,
+      views: [],
+      warnedUnmapped: false,
+    };
+    pe.channels.set(channelId, e);
+    entries.set(key, e);
+    changed(true);
+    events$.next({ type: 'channel:added', channel: metaOf(e) });
+    return e;
+  };
+
+  const removeChannels = (pe: ProviderEntry): void => {
+    for (const e of pe.channels.values()) {
+      views.detachEntry(e);
+      entries.delete(e.meta.key);
+      events$.next({ type: 'channel:removed', channel: metaOf(e) });
+    }
+    if (pe.channels.size > 0) changed(true);
+    pe.channels.clear();
+  };
+
+  const providerName = (pe: ProviderEntry): void => {
+    for (const e of pe.channels.values()) {
+      if (e.meta.providerName !== pe.state.name) {
+        e.meta.providerName = pe.state.name;
+        changed(true);
+      }
+    }
+  };
+
+  const sink: JetDriveSink = {
+    providerChanged(p: ProviderState, change: ProviderChange) {
+      if (change === 'removed') {
+        const pe = providers.get(p.hostId);
+        if (!pe) return;
+        removeChannels(pe);
+        providers.delete(p.hostId);
+        lastSummary.delete(p.hostId);
+        summaries.delete(p.hostId);
+        changed(true);
+        settle();
+        return;
+      }
+      const pe = ensureProvider(p);
+      if (!pe) return;
+      changed(false);
+      switch (change) {
+        case 'added':
+        case 'online':
+          // Online providers claim display names (assignDisplayNames).
+          changed(true);
+          events$.next({ type: 'provider:online', provider: providerSnapshot(pe) });
+          break;
+        case 'offline':
+          changed(true);
+          events$.next({ type: 'provider:offline', provider: providerSnapshot(pe) });
+          break;
+        case 'incompatible':
+          // Its channels came from a protocol we cannot read: they are not data.
+          removeChannels(pe);
+          events$.next({ type: 'provider:incompatible', provider: providerSnapshot(pe) });
+          break;
+      }
+      settle();
+    },
+
+    channelInfo(p: ProviderState, records: readonly ChannelInfoRecord[]) {
+      const pe = ensureProvider(p);
+      if (!pe) return;
+      const t = now();
+      providerName(pe);
+      for (const r of records) {
+        const e = pe.channels.get(r.channelId);
+        if (!e) {
+          addChannel(pe, r.channelId, { name: r.name, unit: r.unit, vendor: r.vendor, provisional: false }, t);
+          continue;
+        }
+        const m = e.meta;
+        if (!m.provisional && m.name === r.name && m.unit === r.unit && m.vendor === r.vendor) continue;
+        const previousName = m.name;
+        m.name = r.name;
+        m.unit = r.unit;
+        m.unitLabel = UNIT_LABELS[r.unit] ?? '';
+        m.vendor = r.vendor;
+        m.provisional = false;
+        e.warnedUnmapped = false;
+        changed(true);
+        if (previousName !== r.name) events$.next({ type: 'channel:renamed', channel: metaOf(e), previousName });
+      }
+      settle(pe);
+    },
+
+    channelsCleared(p: ProviderState) {
+      const pe = ensureProvider(p);
+      if (!pe) return;
+      removeChannels(pe);
+      changed(false);
+      events$.next({ type: 'provider:cleared', provider: providerSnapshot(pe) });
+      log.info({ provider: hostHex(p.hostId) }, `${p.name} cleared its channel list`);
+      settle(pe);
+    },
+
+    channelValues(p: ProviderState, receivedAt: number, records: DataView): boolean {
+      const pe = providers.get(p.hostId) ?? ensureProvider(p);
+      if (!pe) return false;
+      let provisional = false;
+      const count = (records.byteLength / CHANNEL_VALUE_RECORD_SIZE) | 0;
+      const batch: Sample[] = new Array(count);
+      let n = 0;
+      const providerId = p.hostId;
+      const clock = p.clock;
+      // Until the first Pong every sample is stamped with the receive time: skip the per-sample call.
+      const synced = clock.synced;
+      for (let i = 0, o = 0; i < count; i++, o += CHANNEL_VALUE_RECORD_SIZE) {
+        const channelId = records.getUint16(o, true);
+        const ts = records.getUint32(o + 2, true);
+        const value = records.getFloat32(o + 6, true);
+        let e = pe.channels.get(channelId);
+        if (e === undefined) {
+          const created = addChannel(
+            pe,
+            channelId,
+            { name: `Channel ${channelId}`, unit: 255, vendor: 0, provisional: true },
+            receivedAt,
+          );
+          if (created === null) continue;
+          e = created;
+        }
+        const m = e.meta;
+        if (m.provisional) provisional = true;
+        const sample: Sample = {
+          key: m.key,
+          providerId,
+          channelId,
+          value,
+          time: synced ? clock.toTime(ts, receivedAt) : receivedAt,
+          providerTs: ts,
+        };
+        e.lastSeen = receivedAt;
+        e.lastValue = value;
+        e.lastTime = sample.time;
+        e.count++;
+        // NaN never becomes a min or max (comparisons with it are false).
+        if (value < e.min) e.min = value;
+        if (value > e.max) e.max = value;
+        e.ring.push(sample.time, value, ts);
+        e.last = sample;
+        const vs = e.views;
+        for (let v = 0; v < vs.length; v++) for (const s of vs[v].subscribers) s.next(sample);
+        batch[n++] = sample;
+      }
+      if (n < count) batch.length = n;
+      samplesTotal += n;
+      if (p.valueMessages === 1 || (opts.debugLogEvery > 0 && p.valueMessages % opts.debugLogEvery === 0)) {
+        if (log.isLevelEnabled('debug')) {
+          const names = [...pe.channels.values()].map((e) => e.meta.name);
+          log.debug(
+            { provider: hostHex(providerId), messages: p.valueMessages, channels: names },
+            `${p.name}: ${names.length} channels seen`,
+          );
+        }
+      }
+      settle(pe);
+      if (n > 0) samples$.next({ providerId, receivedAt, samples: batch });
+      return provisional;
+    },
+  };
+
+  const resolverSubscription: Subscription = resolver.changes$.subscribe(() => {
+    for (const e of entries.values()) e.warnedUnmapped = false;
+    for (const pe of providers.values()) logMapping(pe, true);
+  });
+
+  return {
+    sink,
+    viewCount: views.count,
+    mapping: () => [...summaries.values()].map((m) => ({ ...m, unmapped: [...m.unmapped] })),
+    catalog$: catalog$.asObservable(),
+    samples$: samples$.asObservable(),
+    events$: events$.asObservable(),
+    channel$: views.channel$,
+    catalog: buildCatalog,
+    getChannel(key) {
+      const e = entries.get(key);
+      return e ? channelSnapshot(e, now()) : undefined;
+    },
+    history(key, sinceMs) {
+      const e = entries.get(key);
+      if (!e) return [];
+      e.ring.trimBefore(now() - opts.historyMs);
+      return e.ring.toArray(sinceMs);
+    },
+    stats(): IngestStats {
+      const seq: IngestStats['providers'] = {};
+      for (const pe of providers.values()) seq[hostHex(pe.state.hostId)] = { ...pe.state.seq };
+      const allDrops: Record<string, number> = { ...counters.drops };
+      for (const [k, v] of Object.entries(drops)) allDrops[k === 'providers' ? 'registryProviders' : k] = v;
+      return {
+        datagrams: counters.datagrams,
+        bytes: counters.bytes,
+        malformed: { ...counters.malformed },
+        unknownKeys: counters.unknownKeys,
+        trailingBytes: counters.trailingBytes,
+        partialRecords: counters.partialRecords,
+        ignored: { ...counters.ignored },
+        samples: samplesTotal,
+        drops: allDrops,
+        providers: seq,
+      };
+    },
+    dispose() {
+      resolverSubscription.unsubscribe();
+      samples$.complete();
+      events$.complete();
+      catalog$.complete();
+      views.completeAll();
+    },
+  };
+}

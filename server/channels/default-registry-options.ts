@@ -1,0 +1,18 @@
+export interface RegistryOptions {
+  /** Ring age: samples older than this behind the newest are dropped. */
+  historyMs: number;
+  /** Ring size per channel. */
+  historyMax: number;
+  maxProviders: number;
+  maxChannelsPerProvider: number;
+  /** Log the channel names a provider sends on its first and then every Nth ChannelValues message (debug). */
+  debugLogEvery: number;
+}
+
+export const DEFAULT_REGISTRY_OPTIONS: Readonly<RegistryOptions> = Object.freeze({
+  historyMs: 10_000,
+  historyMax: 2000,
+  maxProviders: 64,
+  maxChannelsPerProvider: 512,
+  debugLogEvery: 100,
+});

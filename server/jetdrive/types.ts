@@ -1,0 +1,63 @@
+import type { ChannelInfoRecord } from '../protocol/types.js';
+import type { ClockSync } from './clock-sync.js';
+
+// The jetdrive/ layer's own shapes. The channel layer (server/channels/) depends on these, never the reverse.
+
+export interface SequenceCounters {
+  received: number;
+  dropped: number;
+  outOfOrder: number;
+  first: number;
+  duplicates: number;
+}
+
+/** Counters the node keeps while decoding and filtering; the registry folds them into IngestStats. */
+export interface NodeCounters {
+  datagrams: number;
+  bytes: number;
+  malformed: Record<string, number>;
+  unknownKeys: number;
+  trailingBytes: number;
+  partialRecords: number;
+  ignored: { ownMessages: number; fromAllHosts: number; notForUs: number; incompatible: number };
+  /** Drops by bounded buffer name. */
+  drops: Record<string, number>;
+  /** Host id collisions detected (a message carrying our id as host and destination). */
+  collisions: number;
+  /** Messages we sent, by type name. */
+  sent: Record<string, number>;
+}
+
+/** One remote node, keyed by host id. Owned and mutated by the node; read by the registry. */
+export interface ProviderState {
+  readonly hostId: number;
+  /** From ChannelInfo; "Provider 0x43FD" until then. */
+  name: string;
+  address: string;
+  port: number;
+  online: boolean;
+  incompatible: boolean;
+  version: number | null;
+  readonly seq: Readonly<SequenceCounters>;
+  readonly clock: ClockSync;
+  firstSeen: number;
+  lastSeen: number;
+  /** ChannelValues messages received (for the periodic debug log). */
+  valueMessages: number;
+}
+
+/** `updated`: status only (clock synced, protocol version learned); no event, but the catalog shows it. */
+export type ProviderChange = 'added' | 'online' | 'offline' | 'incompatible' | 'removed' | 'updated';
+
+/** Where the node delivers what it learned. The channel registry implements it. */
+export interface JetDriveSink {
+  providerChanged(provider: ProviderState, change: ProviderChange): void;
+  channelInfo(provider: ProviderState, records: readonly ChannelInfoRecord[]): void;
+  channelsCleared(provider: ProviderState): void;
+  /**
+   * ChannelValues records as they sit in the datagram: `records.byteLength / 10` records of channel id u16, ts u32,
+   * value float32, little-endian (see channelValueRecords). Read in place so the hot path builds no intermediate
+   * objects. Returns true when some channel id had no ChannelInfo yet (the node then asks the host for it).
+   */
+  channelValues(provider: ProviderState, receivedAt: number, records: DataView): boolean;
+}

@@ -1,0 +1,165 @@
+import type { Socket } from 'node:dgram';
+import {
+  buildChannelInfoFrames,
+  buildChannelValuesFrames,
+  decodeFrame,
+  encodeFrame,
+} from '../../server/protocol/index.js';
+import type { ChannelInfoRecord, DecodedFrame, JetDriveMessage } from '../../server/protocol/types.js';
+import { ALL_HOSTS } from '../../server/protocol/types.js';
+import { closeSocket, openLoopbackMulticast, sendTo, TEST_GROUP } from './udp.js';
+
+export interface TestProviderOptions {
+  port: number;
+  hostId: number;
+  name?: string;
+  channels?: ChannelInfoRecord[];
+  group?: string;
+  /** The provider's own clock, u32 ms (default: ms since creation). */
+  clock?: () => number;
+  /** Version in our Pongs (>= 10 plays an incompatible node). */
+  pongVersion?: number;
+  answerPings?: boolean;
+  answerInfoRequests?: boolean;
+}
+
+export interface TestProvider {
+  readonly hostId: number;
+  channels: ChannelInfoRecord[];
+  /** Every message from other hosts, in arrival order. */
+  readonly received: DecodedFrame[];
+  sendInfo(channels?: ChannelInfoRecord[], destination?: number): Promise<void>;
+  /** Values stamped with the provider clock unless `ts` is given; split at the MTU. */
+  sendValues(samples: { channelId: number; value: number; ts?: number }[]): Promise<void>;
+  sendClear(): Promise<void>;
+  /** Encodes the message as given, with this provider's next seq. */
+  sendMessage(message: JetDriveMessage): Promise<void>;
+  sendRaw(bytes: Uint8Array): Promise<void>;
+  /** Sets the next sequence number (tests of the 255 → 0 wrap and gaps). */
+  setSeq(seq: number): void;
+  clock(): number;
+  /** Resolves with the first received message (already queued or future) that matches. */
+  next(predicate: (f: DecodedFrame) => boolean, timeoutMs?: number): Promise<DecodedFrame>;
+  close(): Promise<void>;
+}
+
+/** A JetDrive provider on loopback multicast, built on the codec: answers Pings and RequestChannelInfo. */
+export async function createTestProvider(options: TestProviderOptions): Promise<TestProvider> {
+  const group = options.group ?? TEST_GROUP;
+  const socket: Socket = await openLoopbackMulticast(options.port, group);
+  const started = Date.now();
+  const clock = options.clock ?? (() => (Date.now() - started) >>> 0);
+  const name = options.name ?? `Test Provider ${options.hostId}`;
+  const received: DecodedFrame[] = [];
+  const waiters = new Set<{ predicate: (f: DecodedFrame) => boolean; resolve: (f: DecodedFrame) => void }>();
+  let seq = 0;
+  const takeSeq = (count = 1): number => {
+    const s = seq;
+    seq = (seq + count) & 0xff;
+    return s;
+  };
+  const raw = (bytes: Uint8Array): Promise<void> => sendTo(socket, bytes, options.port, group);
+  const sendAll = async (frames: Uint8Array[]): Promise<void> => {
+    for (const f of frames) await raw(f);
+  };
+
+  const provider: TestProvider = {
+    hostId: options.hostId,
+    channels: options.channels ?? [],
+    received,
+    async sendInfo(channels = provider.channels, destination = ALL_HOSTS) {
+      const frames = buildChannelInfoFrames({
+        host: options.hostId,
+        destination,
+        seqStart: seq,
+        providerName: name,
+        channels,
+      });
+      takeSeq(frames.length);
+      await sendAll(frames);
+    },
+    async sendValues(samples) {
+      const ts = clock();
+      const frames = buildChannelValuesFrames({
+        host: options.hostId,
+        seqStart: seq,
+        samples: samples.map((s) => ({ channelId: s.channelId, value: s.value, ts: s.ts ?? ts })),
+      });
+      takeSeq(frames.length);
+      await sendAll(frames);
+    },
+    async sendClear() {
+      await provider.sendMessage({
+        type: 'ClearChannelInfo',
+        key: 0x03,
+        host: options.hostId,
+        seq: 0,
+        destination: ALL_HOSTS,
+      });
+    },
+    async sendMessage(message) {
+      await raw(encodeFrame({ ...message, seq: takeSeq() }));
+    },
+    sendRaw: raw,
+    setSeq(s) {
+      seq = s & 0xff;
+    },
+    clock,
+    next(predicate, timeoutMs = 2000) {
+      const found = received.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          predicate,
+          resolve: (f: DecodedFrame) => {
+            clearTimeout(timer);
+            resolve(f);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`test provider ${options.hostId}: no matching message within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    close: () => closeSocket(socket),
+  };
+
+  socket.on('message', (bytes) => {
+    let f: DecodedFrame;
+    try {
+      f = decodeFrame(bytes);
+    } catch {
+      return;
+    }
+    if (f.host === options.hostId) return;
+    received.push(f);
+    for (const w of waiters) {
+      if (w.predicate(f)) {
+        waiters.delete(w);
+        w.resolve(f);
+      }
+    }
+    const forUs = f.destination === ALL_HOSTS || f.destination === options.hostId;
+    if (!forUs) return;
+    if (f.type === 'Ping' && options.answerPings !== false) {
+      void provider.sendMessage({
+        type: 'Pong',
+        key: 0x05,
+        host: options.hostId,
+        seq: 0,
+        destination: f.host,
+        version: options.pongVersion ?? 1,
+        hostTs: f.hostTs,
+        remoteTs: clock(),
+        echo: f.echo,
+      });
+    }
+    if (f.type === 'RequestChannelInfo' && options.answerInfoRequests !== false) {
+      void provider.sendInfo();
+    }
+  });
+
+  return provider;
+}
