@@ -28,8 +28,7 @@ function axisPosition(axis: readonly number[], v: number): number {
   const step = axis[1] - axis[0];
   const p = (v - axis[0]) / step;
   if (!(p > 0)) return 0;
-  const last = axis.length - 1;
-  return p > last ? last : p;
+  return Math.min(p, axis.length - 1);
 }
 
 /** Bilinear lookup, clamped at the grid edges (no extrapolation: a table never reads beyond its own cells). */
