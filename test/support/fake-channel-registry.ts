@@ -1,4 +1,4 @@
-import { BehaviorSubject, EMPTY, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, EMPTY, type Observable, Subject } from 'rxjs';
 import type {
   CatalogEvent,
   CatalogSnapshot,

@@ -1,0 +1,86 @@
+import type { Observable } from 'rxjs';
+import type { SessionsApi } from './create-sessions-api.js';
+import type {
+  CatalogChannel,
+  CatalogProvider,
+  CatalogView,
+  ChannelSelector,
+  Hello,
+  SubscribeOptions,
+} from './events.js';
+
+/** One channel value as an application sees it. */
+export interface HubSample {
+  /** Display name (the channel name, or "Provider/Channel" when two providers share a name). */
+  channel: string;
+  key: string;
+  providerId: number;
+  channelId: number;
+  name: string;
+  unit: string;
+  quantity: string | null;
+  value: number;
+  /** Epoch ms (provider clock synced to the hub's clock when possible). */
+  time: number;
+  /** Raw provider clock, ms. */
+  providerTs: number;
+  /** Period minimum and maximum, only with `envelope: true`. */
+  min?: number;
+  max?: number;
+}
+
+export interface HubBatch {
+  /** Local receive time, epoch ms. */
+  receivedAt: number;
+  /** 'last' = values known when the subscription started, 'backfill' = history, 'live' = new data. */
+  kind: 'last' | 'backfill' | 'live';
+  samples: HubSample[];
+}
+
+export type ConnectionState =
+  | { state: 'connecting'; attempt: number }
+  | { state: 'connected'; hello: Hello | null }
+  | { state: 'disconnected'; reason: string; willReconnect: boolean };
+
+export interface HubLogger {
+  debug(message: string, ...details: unknown[]): void;
+  warn(message: string, ...details: unknown[]): void;
+}
+
+export type WireParser = 'json' | 'msgpack';
+
+export interface HubOptions {
+  /** Must match the hub's parser (default 'json'). */
+  parser?: WireParser;
+  /** Reconnect backoff: first delay and cap, ms (default 500 / 8000), with ±50 % jitter. */
+  reconnectDelayMs?: number;
+  reconnectDelayMaxMs?: number;
+  /** Timeout of one command round trip, ms (default 10000). */
+  requestTimeoutMs?: number;
+  /** Socket.IO transports (default websocket only; add 'polling' for proxies that block upgrades). */
+  transports?: ('websocket' | 'polling')[];
+  /** Channel debugging: names on first data and every 100 batches, unmapped warnings, mapping summaries. */
+  debug?: boolean;
+  /** The app's own channel config (names it knows); channels outside it are reported as unmapped. */
+  channelConfig?: Iterable<string> | Record<string, unknown>;
+  logger?: HubLogger;
+  /** Sent as the Socket.IO auth token (operator commands). */
+  token?: string;
+}
+
+export interface Hub {
+  /** One emission per sample (or per period with maxHz). */
+  channel$(selector: ChannelSelector, options?: SubscribeOptions): Observable<HubSample>;
+  /** One emission per received frame, with every selected channel's samples in it. */
+  samples$(selectors: readonly ChannelSelector[], options?: SubscribeOptions): Observable<HubBatch>;
+  readonly catalog$: Observable<CatalogView>;
+  readonly channels$: Observable<CatalogChannel[]>;
+  readonly providers$: Observable<CatalogProvider[]>;
+  readonly connection$: Observable<ConnectionState>;
+  /** True while the hub conflates this viewer's data because it reads too slowly. */
+  readonly lagging$: Observable<boolean>;
+  readonly sessions: SessionsApi;
+  /** Resolves with the catalog (asks the hub once). */
+  catalog(): Promise<CatalogView>;
+  close(): void;
+}

@@ -1,0 +1,9 @@
+export { connectHub, DEFAULT_HUB_URL, type HubSocket } from './connect-hub.js';
+export { type ChannelDebug, createChannelDebug, DEBUG_BATCH_INTERVAL } from './create-channel-debug.js';
+export type { SessionsApi } from './create-sessions-api.js';
+export { decodeDataFrame, type StreamView } from './decode-data-frame.js';
+export type * from './events.js';
+export { HubError } from './hub-error.js';
+export type * from './hub-types.js';
+export { parseSelector } from './parse-selector.js';
+export type * from './session-types.js';

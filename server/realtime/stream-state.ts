@@ -1,0 +1,113 @@
+import type { StreamChannel } from '../../client-sdk/src/events.js';
+import type { ChannelKey } from '../channels/types.js';
+import type { ChannelMatcher } from './compile-selectors.js';
+
+/**
+ * One stream = one distinct (selection, maxHz, envelope) shared by every viewer that asked for exactly that.
+ * Per-channel state lives in parallel arrays indexed by the stream's channel index (no per-sample allocation).
+ */
+export interface StreamState {
+  readonly id: number;
+  readonly key: string;
+  readonly room: string;
+  readonly selectors: readonly string[];
+  readonly maxHz: number | null;
+  readonly envelope: boolean;
+  readonly byQuantity: boolean;
+  matches: ChannelMatcher;
+  /** channel key -> index; removed channels leave the map, their index is never reused. */
+  readonly indexOf: Map<ChannelKey, number>;
+  readonly channels: (StreamChannel | undefined)[];
+  readonly latestTime: number[];
+  readonly latestValue: number[];
+  readonly latestPts: number[];
+  /** Stream sequence number of each channel's latest sample (0 = none yet); conflation sends what changed. */
+  readonly seqOf: number[];
+  readonly periodMin: number[];
+  readonly periodMax: number[];
+  readonly periodDirty: boolean[];
+  periodDirtyCount: number;
+  /** Every-sample mode: flat [index, time, value, providerTs] records waiting for the next flush. */
+  pending: number[];
+  seq: number;
+  /** viewer id -> number of that viewer's subscriptions on this stream. */
+  readonly viewers: Map<string, number>;
+  /** Viewers of this stream currently out of its room (conflated delivery). */
+  readonly laggingViewers: Set<string>;
+  timer: ReturnType<typeof setTimeout> | null;
+  /** maxHz streams: when the next period ends (ms, same clock as FanOutDeps.now). */
+  nextTickAt: number;
+}
+
+export function createStreamState(init: {
+  id: number;
+  key: string;
+  selectors: readonly string[];
+  maxHz: number | null;
+  envelope: boolean;
+  byQuantity: boolean;
+  matches: ChannelMatcher;
+}): StreamState {
+  return {
+    ...init,
+    room: `stream:${init.id}`,
+    indexOf: new Map(),
+    channels: [],
+    latestTime: [],
+    latestValue: [],
+    latestPts: [],
+    seqOf: [],
+    periodMin: [],
+    periodMax: [],
+    periodDirty: [],
+    periodDirtyCount: 0,
+    pending: [],
+    seq: 0,
+    viewers: new Map(),
+    laggingViewers: new Set(),
+    timer: null,
+    nextTickAt: 0,
+  };
+}
+
+/** Frame layout: see DataFrame in client-sdk/src/events.ts. */
+export function buildPendingFrame(stream: StreamState): number[] {
+  const pending = stream.pending;
+  const baseTime = pending[1];
+  const basePts = pending[3];
+  const frame: number[] = [stream.id, baseTime, basePts];
+  for (let i = 0; i < pending.length; i += 4) {
+    frame.push(pending[i], roundMicros(pending[i + 1] - baseTime), pending[i + 2], pending[i + 3] - basePts);
+    if (stream.envelope) frame.push(pending[i + 2], pending[i + 2]);
+  }
+  return frame;
+}
+
+/** Latest value of every channel selected by `include`, with the period envelope when the stream has one. */
+export function buildLatestFrame(
+  stream: StreamState,
+  include: (index: number) => boolean,
+  withEnvelope: boolean,
+): number[] | null {
+  let frame: number[] | null = null;
+  let baseTime = 0;
+  let basePts = 0;
+  for (let index = 0; index < stream.channels.length; index++) {
+    if (stream.channels[index] === undefined || !include(index)) continue;
+    if (frame === null) {
+      baseTime = stream.latestTime[index];
+      basePts = stream.latestPts[index];
+      frame = [stream.id, baseTime, basePts];
+    }
+    const value = stream.latestValue[index];
+    frame.push(index, roundMicros(stream.latestTime[index] - baseTime), value, stream.latestPts[index] - basePts);
+    if (stream.envelope) {
+      frame.push(withEnvelope ? stream.periodMin[index] : value, withEnvelope ? stream.periodMax[index] : value);
+    }
+  }
+  return frame;
+}
+
+function roundMicros(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

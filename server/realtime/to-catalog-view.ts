@@ -1,0 +1,64 @@
+import type { CatalogChannel, CatalogEventView, CatalogProvider, CatalogView } from '../../client-sdk/src/events.js';
+import type {
+  CatalogEvent,
+  CatalogSnapshot,
+  ChannelMeta,
+  ProviderSnapshot,
+  QuantityResolver,
+} from '../channels/types.js';
+
+// The wire view of the catalog: what dashboards need, not the registry's internal counters.
+
+export function toCatalogChannel(channel: ChannelMeta, quantities?: QuantityResolver): CatalogChannel {
+  return {
+    key: channel.key,
+    providerId: channel.providerId,
+    providerName: channel.providerName,
+    channelId: channel.channelId,
+    name: channel.name,
+    displayName: channel.displayName,
+    unit: channel.unitLabel,
+    unitCode: channel.unit,
+    provisional: channel.provisional,
+    quantity: quantities?.quantityOf(channel) ?? null,
+    lastValue: channel.lastValue,
+    lastTime: channel.lastTime,
+    rateHz: channel.rateHz,
+  };
+}
+
+export function toCatalogProvider(provider: ProviderSnapshot): CatalogProvider {
+  return {
+    hostId: provider.hostId,
+    hostHex: provider.hostHex,
+    name: provider.name,
+    address: provider.address,
+    online: provider.online,
+    incompatible: provider.incompatible,
+    channelCount: provider.channelCount,
+  };
+}
+
+export function toCatalogView(snapshot: CatalogSnapshot, quantities?: QuantityResolver): CatalogView {
+  return {
+    version: snapshot.version,
+    providers: snapshot.providers.map(toCatalogProvider),
+    channels: snapshot.channels.map((channel) => toCatalogChannel(channel, quantities)),
+  };
+}
+
+export function toCatalogEventView(event: CatalogEvent, quantities?: QuantityResolver): CatalogEventView {
+  switch (event.type) {
+    case 'channel:added':
+    case 'channel:removed':
+      return { type: event.type, channel: toCatalogChannel(event.channel, quantities) };
+    case 'channel:renamed':
+      return {
+        type: event.type,
+        channel: toCatalogChannel(event.channel, quantities),
+        previousName: event.previousName,
+      };
+    default:
+      return { type: event.type, provider: toCatalogProvider(event.provider) };
+  }
+}

@@ -1,0 +1,377 @@
+// Realtime gateway fan-out. The server (gateway or the raw-ws baseline) runs in this process; viewers run in child
+// processes so process.cpuUsage() here is the server's share. Each viewer subscribes to all 19 simulator channels;
+// batches of 19 samples are injected at 50 Hz, stamped with the injection time, and the viewers histogram
+// (receive time - sample time). Variants per viewer count, all in the same run:
+//   ws-raw      the baseline: JSON-encode each batch once, send the same buffer to every ws client;
+//   gateway-json / gateway-msgpack  the gateway with either Socket.IO parser.
+// Then memory: per idle viewer, and with one viewer paused (SIGSTOP) under heavy traffic (gateway vs raw ws).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { SampleBatch } from '../../server/channels/types.js';
+import { compactFloat } from '../../server/realtime/compact-float.js';
+import { createRealtimeGateway, type RealtimeGateway } from '../../server/realtime/index.js';
+import { createFakeRegistry, type FakeRegistry, SIMULATOR_CHANNELS } from '../support/fake-registry.js';
+import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
+import { histogramValue } from '../support/viewer-protocol.js';
+import type { BenchResult } from './types.js';
+
+const PROVIDER = 0x43fd;
+const RATE_HZ = 50;
+const WARMUP_MS = 700;
+const MEASURE_MS = 3_000;
+const VIEWER_COUNTS = [1, 100, 500];
+const IDLE_VIEWERS = 300;
+const SECTION = 'gateway';
+
+type Variant = 'ws-raw' | 'gateway-json' | 'gateway-msgpack';
+
+interface Target {
+  url: string;
+  /** Sends one batch of 19 samples stamped `time` to every viewer. */
+  inject(time: number): void;
+  close(): Promise<void>;
+}
+
+interface Measurement {
+  p50: number;
+  p99: number;
+  samplesPerSecond: number;
+  cpuMicrosPerMessage: number;
+  messages: number;
+}
+
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+function simulatorRegistry(): FakeRegistry {
+  const registry = createFakeRegistry({ ringSize: 100 });
+  registry.addProvider(PROVIDER, 'Power Core');
+  for (const channel of SIMULATOR_CHANNELS) registry.addChannel({ providerId: PROVIDER, ...channel });
+  return registry;
+}
+
+let tick = 0;
+function simulatorValues(): [number, number][] {
+  tick++;
+  return SIMULATOR_CHANNELS.map((channel, i) => [channel.channelId, Math.fround(1000 + Math.sin(tick / 10 + i) * 900)]);
+}
+
+async function startGatewayTarget(parser: 'json' | 'msgpack'): Promise<Target & { gateway: RealtimeGateway }> {
+  const registry = simulatorRegistry();
+  const server = createServer();
+  const gateway = createRealtimeGateway({
+    httpServer: server,
+    registry,
+    source: 'simulated',
+    serverVersion: 'bench',
+    options: { parser },
+  });
+  const port = await listen(server);
+  return {
+    gateway,
+    url: `http://127.0.0.1:${port}`,
+    inject: (time) => {
+      registry.push(PROVIDER, simulatorValues(), time);
+    },
+    close: () => gateway.close(),
+  };
+}
+
+/** Same compact frame as the gateway (relative times, shortest float32 values), built with the same loop. */
+function rawFrame(batch: SampleBatch): Buffer {
+  const samples = batch.samples;
+  const baseTime = samples[0].time;
+  const basePts = samples[0].providerTs;
+  const frame: number[] = [1, baseTime, basePts];
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i];
+    frame.push(i, sample.time - baseTime, compactFloat(sample.value), sample.providerTs - basePts);
+  }
+  return Buffer.from(JSON.stringify(frame));
+}
+
+/**
+ * The baseline: the same registry and batches, each encoded once and written to every client with plain ws
+ * (no rooms, no selection, no slow-viewer protection).
+ */
+async function startRawWsTarget(): Promise<Target & { wss: WebSocketServer }> {
+  const registry = simulatorRegistry();
+  const server = createServer();
+  const wss = new WebSocketServer({ server });
+  registry.samples$.subscribe((batch) => {
+    const data = rawFrame(batch);
+    for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(data, { binary: false });
+  });
+  const port = await listen(server);
+  return {
+    wss,
+    url: `ws://127.0.0.1:${port}`,
+    inject: (time) => {
+      registry.push(PROVIDER, simulatorValues(), time);
+    },
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function startTarget(variant: Variant): Promise<Target> {
+  if (variant === 'ws-raw') return startRawWsTarget();
+  return startGatewayTarget(variant === 'gateway-json' ? 'json' : 'msgpack');
+}
+
+async function spawnAll(target: Target, variant: Variant, viewers: number): Promise<ViewerGroup[]> {
+  // Two viewer processes for larger counts, so one client process's own CPU does not cap what we measure.
+  const parts = viewers >= 100 ? [Math.ceil(viewers / 2), Math.floor(viewers / 2)] : [viewers];
+  return Promise.all(
+    parts.map((clients) =>
+      spawnViewers({
+        url: target.url,
+        clients,
+        selectors: ['*'],
+        parser: variant === 'gateway-msgpack' ? 'msgpack' : 'json',
+        transport: variant === 'ws-raw' ? 'ws' : 'socketio',
+      }),
+    ),
+  );
+}
+
+function percentile(histogram: number[], fraction: number): number {
+  const total = histogram.reduce((sum, count) => sum + count, 0);
+  let seen = 0;
+  for (let i = 0; i < histogram.length; i++) {
+    seen += histogram[i];
+    if (seen >= total * fraction) return histogramValue(i);
+  }
+  return Number.NaN;
+}
+
+async function measure(variant: Variant, viewers: number): Promise<Measurement> {
+  const target = await startTarget(variant);
+  const groups = await spawnAll(target, variant, viewers);
+  try {
+    const timer = setInterval(() => target.inject(epochNow()), 1000 / RATE_HZ);
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+    await Promise.all(groups.map((group) => group.stats(true)));
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
+    const cpu = process.cpuUsage(cpuBefore);
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    const stats = await Promise.all(groups.map((group) => group.stats(true)));
+    const histogram = stats[0].histogram.map((_, i) => stats.reduce((sum, s) => sum + s.histogram[i], 0));
+    const samples = stats.reduce((sum, s) => sum + s.samples, 0);
+    const messages = stats.reduce((sum, s) => sum + s.frames, 0);
+    return {
+      p50: percentile(histogram, 0.5),
+      p99: percentile(histogram, 0.99),
+      samplesPerSecond: (samples / elapsed) * 1000,
+      cpuMicrosPerMessage: (cpu.user + cpu.system) / Math.max(1, messages),
+      messages,
+    };
+  } finally {
+    await Promise.all(groups.map((group) => group.close()));
+    await target.close();
+  }
+}
+
+function bestOf(a: Measurement, b: Measurement): Measurement {
+  return {
+    p50: Math.min(a.p50, b.p50),
+    p99: Math.min(a.p99, b.p99),
+    samplesPerSecond: Math.max(a.samplesPerSecond, b.samplesPerSecond),
+    cpuMicrosPerMessage: Math.min(a.cpuMicrosPerMessage, b.cpuMicrosPerMessage),
+    messages: Math.max(a.messages, b.messages),
+  };
+}
+
+const gc: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+function usedMemory(): number {
+  gc();
+  gc();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external + usage.arrayBuffers;
+}
+
+async function idleMemoryPerViewer(variant: 'ws-raw' | 'gateway-json'): Promise<number> {
+  const target = await startTarget(variant);
+  // One viewer process first, so the process's own IPC objects are in `before` for both variants.
+  const first = await spawnViewers({
+    url: target.url,
+    clients: 1,
+    transport: variant === 'ws-raw' ? 'ws' : 'socketio',
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const before = usedMemory();
+  const more = await spawnViewers({
+    url: target.url,
+    clients: IDLE_VIEWERS,
+    transport: variant === 'ws-raw' ? 'ws' : 'socketio',
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const after = usedMemory();
+  await Promise.all([first.close(), more.close()]);
+  await target.close();
+  return (after - before) / IDLE_VIEWERS;
+}
+
+/** 400-channel batches at ~1 kHz (~3 MB/s per viewer) for 6 s with one of two viewers stopped. */
+async function pausedViewerMemory(variant: 'ws-raw' | 'gateway-json'): Promise<{ growth: number; backlog: number }> {
+  const registry = createFakeRegistry({ ringSize: 4 });
+  registry.addProvider(PROVIDER, 'Power Core');
+  const ids = Array.from({ length: 400 }, (_, i) => i + 1);
+  for (const id of ids) registry.addChannel({ providerId: PROVIDER, channelId: id, name: `Channel ${id}` });
+  const server = createServer();
+  let gateway: RealtimeGateway | null = null;
+  let wss: WebSocketServer | null = null;
+  if (variant === 'gateway-json') {
+    gateway = createRealtimeGateway({ httpServer: server, registry, source: 'simulated', serverVersion: 'bench' });
+  } else {
+    wss = new WebSocketServer({ server });
+    registry.samples$.subscribe((batch) => {
+      const data = rawFrame(batch);
+      for (const client of wss?.clients ?? [])
+        if (client.readyState === WebSocket.OPEN) client.send(data, { binary: false });
+    });
+  }
+  const port = await listen(server);
+  const url = variant === 'ws-raw' ? `ws://127.0.0.1:${port}` : `http://127.0.0.1:${port}`;
+  const transport = variant === 'ws-raw' ? 'ws' : 'socketio';
+  const healthy = await spawnViewers({ url, clients: 1, transport });
+  const paused = await spawnViewers({ url, clients: 1, transport });
+  const before = usedMemory();
+  paused.pause();
+  const values = ids.map((id) => [id, 0] as [number, number]);
+  let n = 0;
+  const timer = setInterval(() => {
+    n++;
+    for (const value of values) value[1] = n + value[0];
+    registry.push(PROVIDER, values);
+  }, 1);
+  await new Promise((resolve) => setTimeout(resolve, 6_000));
+  clearInterval(timer);
+  const after = usedMemory();
+  let backlog = 0;
+  if (gateway) backlog = gateway.stats().maxBacklogSeen;
+  for (const client of wss?.clients ?? []) backlog = Math.max(backlog, client.bufferedAmount);
+  await paused.close();
+  await healthy.close();
+  if (gateway) await gateway.close();
+  if (wss) {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+    server.close();
+  }
+  return { growth: after - before, backlog };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const viewers of VIEWER_COUNTS) {
+    // Other work on the machine only ever adds latency and CPU, so over interleaved rounds each variant keeps its best.
+    const rounds = viewers >= 100 ? 3 : 2;
+    const best: Record<Variant, Measurement | null> = { 'ws-raw': null, 'gateway-json': null, 'gateway-msgpack': null };
+    for (let round = 0; round < rounds; round++) {
+      for (const variant of ['ws-raw', 'gateway-json', 'gateway-msgpack'] as const) {
+        const m = await measure(variant, viewers);
+        const kept = best[variant];
+        best[variant] = kept === null ? m : bestOf(kept, m);
+      }
+    }
+    const raw = best['ws-raw'] as Measurement;
+    const json = best['gateway-json'] as Measurement;
+    const msgpack = best['gateway-msgpack'] as Measurement;
+    const label = `${viewers} viewer${viewers === 1 ? '' : 's'}`;
+    for (const [name, m] of [
+      ['gateway-json', json],
+      ['gateway-msgpack', msgpack],
+    ] as const) {
+      const p99Target = viewers === 100 ? '≤ 5 ms' : viewers === 500 ? '≤ 1.5x' : undefined;
+      results.push(
+        {
+          section: SECTION,
+          name: `${name} p50 latency, ${label}`,
+          value: m.p50,
+          unit: 'ms',
+          baseline: { name: 'ws-raw', value: raw.p50 },
+          ratio: m.p50 / raw.p50,
+        },
+        {
+          section: SECTION,
+          name: `${name} p99 latency, ${label}`,
+          value: m.p99,
+          unit: 'ms',
+          baseline: { name: 'ws-raw', value: raw.p99 },
+          ratio: m.p99 / raw.p99,
+          target: p99Target,
+        },
+        {
+          section: SECTION,
+          name: `${name} delivered, ${label}`,
+          value: m.samplesPerSecond,
+          unit: 'samples/s',
+          baseline: { name: 'ws-raw', value: raw.samplesPerSecond },
+          ratio: m.samplesPerSecond / raw.samplesPerSecond,
+          notes: `expected ${viewers * RATE_HZ * SIMULATOR_CHANNELS.length}/s`,
+        },
+        {
+          section: SECTION,
+          name: `${name} server CPU per message, ${label}`,
+          value: m.cpuMicrosPerMessage,
+          unit: 'µs',
+          baseline: { name: 'ws-raw', value: raw.cpuMicrosPerMessage },
+          ratio: m.cpuMicrosPerMessage / raw.cpuMicrosPerMessage,
+          target: viewers === 500 ? '≤ 1.5x' : undefined,
+          notes: `${m.messages} frames delivered`,
+        },
+      );
+    }
+  }
+  const idleRaw = await idleMemoryPerViewer('ws-raw');
+  const idleGateway = await idleMemoryPerViewer('gateway-json');
+  results.push({
+    section: SECTION,
+    name: `memory per idle viewer (${IDLE_VIEWERS} subscribed)`,
+    value: idleGateway / 1024,
+    unit: 'KiB',
+    baseline: { name: 'ws-raw', value: idleRaw / 1024 },
+    ratio: idleGateway / idleRaw,
+  });
+  const pausedRaw = await pausedViewerMemory('ws-raw');
+  const pausedGateway = await pausedViewerMemory('gateway-json');
+  results.push(
+    {
+      section: SECTION,
+      name: 'memory growth, one paused viewer, 6 s at ~3 MB/s',
+      value: pausedGateway.growth / 1024 / 1024,
+      unit: 'MiB',
+      baseline: { name: 'ws-raw', value: pausedRaw.growth / 1024 / 1024 },
+      ratio: pausedGateway.growth / pausedRaw.growth,
+      notes: 'gateway conflates at 512 KiB, evicts after 30 s or 4 MiB',
+    },
+    {
+      section: SECTION,
+      name: 'largest backlog held for the paused viewer',
+      value: pausedGateway.backlog / 1024,
+      unit: 'KiB',
+      baseline: { name: 'ws-raw', value: pausedRaw.backlog / 1024 },
+      ratio: pausedGateway.backlog / pausedRaw.backlog,
+    },
+  );
+  return results;
+}

@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DataFrame } from '../../client-sdk/src/events.js';
+import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
+import { type GatewayFixture, sleep, startGateway, subscribeOk, until } from '../support/realtime-fixture.js';
+import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
+
+// A viewer process stopped with SIGSTOP stops reading its socket for real. The kernel buffers a few MB first, so
+// these tests push large frames (400 channels per datagram) to reach the user-space backlog quickly.
+
+const PROVIDER = 0x43fd;
+const CHANNELS = 400;
+const LIMIT = 256 * 1024;
+
+function setup(): FakeRegistry {
+  const registry = createFakeRegistry({ ringSize: 10 });
+  registry.addProvider(PROVIDER, 'Power Core');
+  for (let id = 1; id <= CHANNELS; id++)
+    registry.addChannel({ providerId: PROVIDER, channelId: id, name: `Channel ${id}` });
+  return registry;
+}
+
+function startPump(registry: FakeRegistry): { stop(): void; pushed(): number } {
+  let pushed = 0;
+  const values = Array.from({ length: CHANNELS }, (_, i) => [i + 1, 0] as [number, number]);
+  const timer = setInterval(() => {
+    for (let burst = 0; burst < 2; burst++) {
+      pushed++;
+      for (const value of values) value[1] = pushed + value[0] / 1000;
+      registry.push(PROVIDER, values);
+    }
+  }, 2);
+  return { stop: () => clearInterval(timer), pushed: () => pushed };
+}
+
+describe('slow viewers', () => {
+  let fixture: GatewayFixture | undefined;
+  let viewers: ViewerGroup | undefined;
+
+  afterEach(async () => {
+    await viewers?.close();
+    await fixture?.close();
+    viewers = undefined;
+    fixture = undefined;
+  });
+
+  it('keeps a paused viewer within the backlog bound, does not delay the others, then disconnects it', async () => {
+    const registry = setup();
+    fixture = await startGateway(registry, {
+      backlogLimitBytes: LIMIT,
+      resumeBacklogBytes: 32 * 1024,
+      stuckAfterMs: 1_500,
+      backlogCheckMs: 20,
+    });
+    const healthy = await fixture.connect();
+    await subscribeOk(healthy, { selectors: ['Channel *'] });
+    let healthySamples = 0;
+    let worstLatency = 0;
+    healthy.on('stream:data', (frame: DataFrame) => {
+      healthySamples += (frame.length - 3) / 4;
+      worstLatency = Math.max(worstLatency, Date.now() - frame[1]);
+    });
+    viewers = await spawnViewers({ url: fixture.url, clients: 1, selectors: ['Channel *'] });
+    viewers.pause();
+    const pump = startPump(registry);
+    try {
+      await until(() => fixture?.gateway.stats().laggingEvents === 1, 'the paused viewer to be marked lagging', 20_000);
+      const laggingAt = Date.now();
+      await until(() => fixture?.gateway.stats().disconnectedSlow === 1, 'the stuck viewer to be disconnected', 10_000);
+      expect(Date.now() - laggingAt).toBeGreaterThanOrEqual(1_400);
+    } finally {
+      pump.stop();
+    }
+    const stats = fixture.gateway.stats();
+    // One check interval (20 ms) of traffic at ~3 MB/s on top of the limit, plus one frame.
+    expect(stats.maxBacklogSeen).toBeLessThan(LIMIT + 160 * 1024);
+    expect(stats.droppedFrames).toBeGreaterThan(0);
+    expect(stats.viewers).toBe(1);
+    await until(() => healthySamples === pump.pushed() * CHANNELS, 'the healthy viewer to receive every sample');
+    expect(worstLatency).toBeLessThan(500);
+  });
+
+  it('conflates a viewer that falls behind and tells it, then resumes normal delivery', async () => {
+    const registry = setup();
+    fixture = await startGateway(registry, {
+      backlogLimitBytes: LIMIT,
+      resumeBacklogBytes: 32 * 1024,
+      stuckAfterMs: 30_000,
+      backlogCheckMs: 20,
+    });
+    viewers = await spawnViewers({ url: fixture.url, clients: 1, selectors: ['Channel *'] });
+    viewers.pause();
+    const pump = startPump(registry);
+    try {
+      await until(() => fixture?.gateway.stats().laggingEvents === 1, 'the viewer to be marked lagging', 20_000);
+      await sleep(200);
+      viewers.resume();
+      await until(() => fixture?.gateway.stats().recoveredEvents === 1, 'the viewer to catch up', 10_000);
+    } finally {
+      pump.stop();
+    }
+    await until(() => viewers?.events.length === 2, 'both lagging notices to arrive');
+    expect(viewers.events.map((event) => (event.detail as { lagging: boolean }).lagging)).toEqual([true, false]);
+    const stats = fixture.gateway.stats();
+    expect(stats.conflatedFrames).toBeGreaterThanOrEqual(1);
+    expect(stats.laggingViewers).toBe(0);
+    expect(stats.disconnectedSlow).toBe(0);
+    // Back in the room: new frames arrive again.
+    const before = (await viewers.stats()).frames;
+    registry.push(PROVIDER, [[1, 1]]);
+    await sleep(100);
+    expect((await viewers.stats()).frames).toBe(before + 1);
+  });
+});

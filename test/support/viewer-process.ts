@@ -1,0 +1,109 @@
+// A child process hosting N viewers (Socket.IO through the gateway, or raw ws for the baseline), so that tests and
+// the benchmark can pause a viewer for real (SIGSTOP) and measure the server's CPU without the viewers' share.
+// Run with `fork(path, args, { execArgv: ['--import', 'tsx'] })`; talks to the parent over IPC.
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { io } from 'socket.io-client';
+import * as msgpackParser from 'socket.io-msgpack-parser';
+import WebSocket from 'ws';
+import type { DataFrame, Result, SubscribeResult } from '../../client-sdk/src/events.js';
+import { HISTOGRAM_BUCKETS, histogramBucket, type ViewerCommand, type ViewerMessage } from './viewer-protocol.js';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    clients: { type: 'string', default: '1' },
+    selectors: { type: 'string', default: '["*"]' },
+    parser: { type: 'string', default: 'json' },
+    transport: { type: 'string', default: 'socketio' },
+    stride: { type: 'string', default: '4' },
+  },
+});
+
+const url = values.url ?? '';
+const clients = Number(values.clients);
+const selectors = JSON.parse(values.selectors ?? '["*"]') as string[];
+const stride = Number(values.stride);
+const send = (message: ViewerMessage) => process.send?.(message);
+
+let frames = 0;
+let samples = 0;
+let histogram = new Array<number>(HISTOGRAM_BUCKETS).fill(0);
+
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Frames carry [streamId, baseTime, basePts, index, dt, value, dPts, ...]: latency = receive time - sample time. */
+function onFrame(frame: DataFrame): void {
+  const now = epochNow();
+  frames++;
+  const base = frame[1];
+  for (let i = 3; i + stride <= frame.length; i += stride) {
+    samples++;
+    const latency = now - (base + frame[i + 1]);
+    histogram[histogramBucket(latency)]++;
+  }
+}
+
+const closers: (() => void)[] = [];
+
+async function connectSocketIo(): Promise<void> {
+  const socket = io(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(values.parser === 'msgpack' ? { parser: msgpackParser } : {}),
+  });
+  closers.push(() => socket.disconnect());
+  socket.on('stream:data', onFrame);
+  socket.on('viewer:lagging', (notice: unknown) => send({ type: 'event', event: 'viewer:lagging', detail: notice }));
+  socket.on('viewer:evicted', (notice: unknown) => send({ type: 'event', event: 'viewer:evicted', detail: notice }));
+  socket.on('disconnect', (reason) => send({ type: 'event', event: 'disconnect', detail: reason }));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const result = await new Promise<Result<SubscribeResult>>((resolve) =>
+    socket.emit('channel:subscribe', { selectors }, resolve),
+  );
+  if (!result.ok) throw new Error(`subscribe failed: ${result.error.message}`);
+}
+
+async function connectWs(): Promise<void> {
+  const ws = new WebSocket(url);
+  closers.push(() => ws.close());
+  ws.on('message', (data) => onFrame(JSON.parse(data.toString()) as DataFrame));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const connectOne = values.transport === 'ws' ? connectWs : connectSocketIo;
+  for (let started = 0; started < clients; started += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, clients - started) }, () => connectOne()));
+  }
+  send({ type: 'ready', clients });
+}
+
+process.on('message', (command: ViewerCommand) => {
+  if (command.type === 'stats') {
+    send({ type: 'stats', frames, samples, histogram });
+    if (command.reset) {
+      frames = 0;
+      samples = 0;
+      histogram = new Array<number>(HISTOGRAM_BUCKETS).fill(0);
+    }
+  } else {
+    for (const close of closers) close();
+    setTimeout(() => process.exit(0), 50);
+  }
+});
+process.on('disconnect', () => process.exit(0));
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,256 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DataFrame, StreamChannelsChange, SubscribeRequest } from '../../../client-sdk/src/events.js';
+import { createFanOut, type FanOut, type FanOutTransport } from '../../../server/realtime/create-fan-out.js';
+import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from '../../../server/realtime/options.js';
+import { createFakeRegistry, type FakeRegistry } from '../../support/fake-registry.js';
+
+const DYNO = 0x43fd;
+
+interface Recorded {
+  broadcasts: { room: string; event: string; payload: unknown }[];
+  sent: { viewer: string; event: string; payload: unknown }[];
+  rooms: Map<string, Set<string>>;
+}
+
+function recordingTransport(): FanOutTransport & Recorded {
+  const recorded: Recorded = { broadcasts: [], sent: [], rooms: new Map() };
+  return {
+    ...recorded,
+    broadcast(room, event, payload) {
+      recorded.broadcasts.push({ room, event, payload });
+    },
+    send(viewer, event, payload) {
+      recorded.sent.push({ viewer, event, payload });
+    },
+    join(viewer, room) {
+      const members = recorded.rooms.get(room) ?? new Set();
+      members.add(viewer);
+      recorded.rooms.set(room, members);
+    },
+    leave(viewer, room) {
+      recorded.rooms.get(room)?.delete(viewer);
+      if (recorded.rooms.get(room)?.size === 0) recorded.rooms.delete(room);
+    },
+  };
+}
+
+/** [index, time, value] triples of a non-envelope frame. */
+function records(frame: DataFrame, stride = 4): number[][] {
+  const out: number[][] = [];
+  for (let i = 3; i < frame.length; i += stride)
+    out.push([frame[i], frame[1] + frame[i + 1], ...frame.slice(i + 2, i + stride)]);
+  return out;
+}
+
+describe('fan-out core', () => {
+  let registry: FakeRegistry;
+  let transport: ReturnType<typeof recordingTransport>;
+  let fanOut: FanOut;
+
+  function create(options: Partial<RealtimeOptions> = {}): void {
+    fanOut = createFanOut({ registry, transport, options: { ...DEFAULT_REALTIME_OPTIONS, ...options } });
+    registry.samples$.subscribe((batch) => fanOut.dispatch(batch));
+  }
+
+  function subscribe(viewer: string, request: SubscribeRequest) {
+    const outcome = fanOut.subscribe(viewer, request);
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    return outcome.data;
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    registry = createFakeRegistry();
+    registry.addProvider(DYNO, 'Power Core');
+    registry.addChannel({ providerId: DYNO, channelId: 42, name: 'Digital RPM 1', unit: 8 });
+    registry.addChannel({ providerId: DYNO, channelId: 103, name: 'TPS', unit: 16 });
+    transport = recordingTransport();
+  });
+
+  afterEach(() => {
+    fanOut.close();
+    vi.useRealTimers();
+  });
+
+  it('shares one stream and room between viewers with the same selection and builds one frame per flush', () => {
+    create();
+    for (const viewer of ['a', 'b', 'c']) fanOut.addViewer(viewer);
+    const a = subscribe('a', { selectors: ['TPS', '*RPM*'] });
+    const b = subscribe('b', { selectors: ['*rpm*', { name: 'TPS' }] });
+    const c = subscribe('c', { selectors: ['TPS'] });
+    expect(a.result.stream.id).toBe(b.result.stream.id);
+    expect(c.result.stream.id).not.toBe(a.result.stream.id);
+    expect(fanOut.stats()).toMatchObject({ viewers: 3, subscriptions: 3, streams: 2 });
+    expect([...(transport.rooms.get(`stream:${a.result.stream.id}`) ?? [])]).toEqual(['a', 'b']);
+
+    registry.push(
+      DYNO,
+      [
+        [42, 1000],
+        [103, 10],
+      ],
+      1_000,
+    );
+    registry.push(
+      DYNO,
+      [
+        [42, 1100],
+        [103, 11],
+      ],
+      1_020,
+    );
+    expect(transport.broadcasts).toHaveLength(0);
+    vi.advanceTimersToNextTimer();
+    const frames = transport.broadcasts.filter((b) => b.event === 'stream:data');
+    expect(frames.map((f) => f.room).sort()).toEqual(
+      [`stream:${a.result.stream.id}`, `stream:${c.result.stream.id}`].sort(),
+    );
+    const shared = frames.find((f) => f.room === `stream:${a.result.stream.id}`)?.payload as DataFrame;
+    const rpmIndex = a.result.stream.channels.find((ch) => ch.name === 'Digital RPM 1')?.index;
+    const tpsIndex = a.result.stream.channels.find((ch) => ch.name === 'TPS')?.index;
+    expect(records(shared).map((r) => r.slice(0, 3))).toEqual([
+      [rpmIndex, 1_000, 1000],
+      [tpsIndex, 1_000, 10],
+      [rpmIndex, 1_020, 1100],
+      [tpsIndex, 1_020, 11],
+    ]);
+    expect(fanOut.stats()).toMatchObject({ framesBroadcast: 2, deliveredFrames: 3, deliveredSamples: 4 * 2 + 2 });
+  });
+
+  it('with flushIntervalMs merges the batches of that interval into one frame', () => {
+    create({ flushIntervalMs: 20 });
+    fanOut.addViewer('a');
+    subscribe('a', { selectors: ['TPS'] });
+    registry.push(DYNO, [[103, 1]], 1_000);
+    vi.advanceTimersByTime(10);
+    registry.push(DYNO, [[103, 2]], 1_010);
+    expect(transport.broadcasts).toHaveLength(0);
+    vi.advanceTimersByTime(10);
+    registry.push(DYNO, [[103, 3]], 1_020);
+    vi.advanceTimersByTime(20);
+    const frames = transport.broadcasts.map((b) => records(b.payload as DataFrame).map((r) => r[2]));
+    expect(frames).toEqual([[1, 2], [3]]);
+  });
+
+  it('with maxHz sends the latest value per channel per period, and the envelope keeps the extremes', () => {
+    create();
+    fanOut.addViewer('a');
+    const plain = subscribe('a', { selectors: ['TPS'], maxHz: 10 });
+    const envelope = subscribe('a', { selectors: ['TPS'], maxHz: 10, envelope: true });
+    expect(fanOut.stats().timers).toBe(2);
+    for (const [i, value] of [5, 95, 20].entries()) registry.push(DYNO, [[103, value]], 1_000 + i);
+    vi.advanceTimersByTime(100);
+    const byStream = (id: number) =>
+      transport.broadcasts.filter((b) => b.room === `stream:${id}`).map((b) => b.payload as DataFrame);
+    expect(byStream(plain.result.stream.id).map((frame) => records(frame))).toEqual([[[0, 1_002, 20, 0]]]);
+    expect(byStream(envelope.result.stream.id).map((frame) => records(frame, 6))).toEqual([[[0, 1_002, 20, 0, 5, 95]]]);
+    vi.advanceTimersByTime(500);
+    expect(byStream(plain.result.stream.id)).toHaveLength(1);
+  });
+
+  it('answers with the matched channels, their last values and backfill decimated to maxHz', () => {
+    create();
+    for (let i = 0; i < 50; i++) registry.push(DYNO, [[103, i]], Date.now() - 1_000 + i * 20);
+    fanOut.addViewer('a');
+    const outcome = subscribe('a', { selectors: ['TPS'], maxHz: 10, backfill: 0.5 });
+    expect(outcome.result.stream.channels).toEqual([
+      expect.objectContaining({ index: 0, name: 'TPS', unit: '%', last: [Date.now() - 20, 49, expect.any(Number)] }),
+    ]);
+    const history = outcome.backfill.flatMap((frame) => records(frame).map((r) => r[2]));
+    // 0.5 s at one value per 100 ms: the samples 100 ms apart from the window start.
+    expect(history).toEqual([25, 30, 35, 40, 45]);
+  });
+
+  it('switches a lagging viewer to conflated catch-up frames of only what changed', () => {
+    create();
+    fanOut.addViewer('slow');
+    fanOut.addViewer('fast');
+    const s = subscribe('slow', { selectors: ['*'] });
+    subscribe('fast', { selectors: ['*'] });
+    const room = `stream:${s.result.stream.id}`;
+    fanOut.setLagging('slow', true);
+    expect([...(transport.rooms.get(room) ?? [])]).toEqual(['fast']);
+    for (let i = 0; i < 5; i++) registry.push(DYNO, [[42, 1000 + i]], 2_000 + i);
+    vi.advanceTimersToNextTimer();
+    expect(fanOut.stats()).toMatchObject({ laggingViewers: 1, droppedFrames: 1, deliveredFrames: 1 });
+    fanOut.setLagging('slow', false);
+    const catchUp = transport.sent.filter((m) => m.viewer === 'slow' && m.event === 'stream:data');
+    const rpmIndex = s.result.stream.channels.find((ch) => ch.name === 'Digital RPM 1')?.index;
+    expect(catchUp.map((m) => records(m.payload as DataFrame).map((r) => r.slice(0, 3)))).toEqual([
+      [[rpmIndex, 2_004, 1004]],
+    ]);
+    expect([...(transport.rooms.get(room) ?? [])].sort()).toEqual(['fast', 'slow']);
+    expect(fanOut.stats()).toMatchObject({ laggingViewers: 0, conflatedFrames: 1 });
+  });
+
+  it('adds and removes channels of a live stream when the catalog changes', () => {
+    create();
+    fanOut.addViewer('a');
+    const { result } = subscribe('a', { selectors: ['*RPM*'] });
+    const added = registry.addChannel({ providerId: DYNO, channelId: 43, name: 'Digital RPM 2' });
+    fanOut.reconcileChannel(added, false);
+    fanOut.reconcileChannel(registry.renameChannel('17405:42', 'Engine Speed'), false);
+    const changes = transport.broadcasts
+      .filter((b) => b.event === 'stream:channels')
+      .map((b) => b.payload as StreamChannelsChange);
+    expect(changes).toEqual([
+      { stream: result.stream.id, added: [expect.objectContaining({ index: 1, name: 'Digital RPM 2' })], removed: [] },
+      { stream: result.stream.id, added: [], removed: [0] },
+    ]);
+    registry.push(DYNO, [
+      [42, 1],
+      [43, 2],
+    ]);
+    vi.advanceTimersToNextTimer();
+    const frame = transport.broadcasts.find((b) => b.event === 'stream:data')?.payload as DataFrame;
+    expect(records(frame).map((r) => r[0])).toEqual([1]);
+  });
+
+  it('releases streams, rooms and timers when viewers leave', () => {
+    create();
+    for (let i = 0; i < 10; i++) {
+      fanOut.addViewer(`v${i}`);
+      subscribe(`v${i}`, { selectors: [i % 2 ? 'TPS' : '*'], maxHz: 5 });
+      subscribe(`v${i}`, { selectors: [`only-${i}`] });
+    }
+    expect(fanOut.stats()).toMatchObject({ viewers: 10, subscriptions: 20, streams: 12, timers: 2 });
+    const first = fanOut.subscribe('v0', { selectors: ['x'] });
+    if (!first.ok) throw new Error(first.error.message);
+    expect(fanOut.unsubscribe('v0', first.data.result.subscriptionId)).toEqual({ ok: true });
+    expect(fanOut.unsubscribe('v1', first.data.result.subscriptionId)).toMatchObject({ ok: false });
+    for (let i = 0; i < 10; i++) fanOut.removeViewer(`v${i}`);
+    expect(fanOut.stats()).toMatchObject({ viewers: 0, subscriptions: 0, streams: 0, timers: 0 });
+    expect(transport.rooms.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('refuses more subscriptions or streams than allowed, naming the numbers', () => {
+    create({ maxSubscriptionsPerSocket: 2, maxStreams: 3 });
+    fanOut.addViewer('a');
+    fanOut.addViewer('b');
+    subscribe('a', { selectors: ['1'] });
+    subscribe('a', { selectors: ['2'] });
+    expect(fanOut.subscribe('a', { selectors: ['3'] })).toEqual({
+      ok: false,
+      error: { code: 'TOO_MANY_SUBSCRIPTIONS', message: 'subscriptions: 2 open, limit 2 per socket' },
+    });
+    subscribe('b', { selectors: ['3'] });
+    expect(fanOut.subscribe('b', { selectors: ['4'] })).toEqual({
+      ok: false,
+      error: { code: 'TOO_MANY_STREAMS', message: 'streams: 3 distinct selections, limit 3' },
+    });
+    // Joining an existing stream is always possible.
+    expect(fanOut.subscribe('b', { selectors: ['1'] }).ok).toBe(true);
+  });
+
+  it('bounds the samples a stream holds between flushes and counts the drops', () => {
+    create({ maxPendingSamplesPerStream: 3 });
+    fanOut.addViewer('a');
+    subscribe('a', { selectors: ['TPS'] });
+    for (let i = 0; i < 5; i++) registry.push(DYNO, [[103, i]]);
+    vi.advanceTimersToNextTimer();
+    const frame = transport.broadcasts.find((b) => b.event === 'stream:data')?.payload as DataFrame;
+    expect(records(frame).map((r) => r[2])).toEqual([0, 1, 2]);
+    expect(fanOut.stats().droppedSamples).toBe(2);
+  });
+});
