@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchResult, BenchRun } from './types.js';
 
+// Benchmarks print tables, not the hub's info logs (the logger reads this when a bench first imports it).
+process.env.LOG_LEVEL ??= 'warn';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const SUFFIX = '.bench.ts';
 
