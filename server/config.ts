@@ -19,6 +19,12 @@ const boolText = z
   .transform((s) => s.trim().toLowerCase())
   .refine((s) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''].includes(s), 'must be true or false')
   .transform((s) => ['1', 'true', 'yes', 'on'].includes(s));
+// Printable ASCII without spaces, so a token survives an Authorization header and a shell unquoted.
+const token = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .max(512)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
 
@@ -45,6 +51,15 @@ export const configSchema = z.object({
   sessionMaxAgeMin: num(1, 10_080).default(60),
   sessionMaxCount: int(1, 10_000).default(100),
   sessionSweepIntervalS: num(1, 86_400).default(300),
+  /** null: use the token stored in the data directory, generating it at first start. */
+  operatorToken: token.nullable().default(null),
+  /** null: reading is open to everyone on the network. */
+  viewerToken: token.nullable().default(null),
+  /** Control requests (HTTP and Socket.IO) per minute and client address, after a burst of controlBurst. */
+  controlRatePerMin: num(1, 1_000_000).default(120),
+  controlBurst: int(1, 100_000).default(30),
+  /** Socket.IO viewers connected at once. */
+  maxViewers: int(1, 100_000).default(500),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
@@ -73,6 +88,12 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   SESSION_MAX_COUNT: ['sessionMaxCount', (s) => s],
   SESSION_SWEEP_INTERVAL_S: ['sessionSweepIntervalS', (s) => s],
   LOG_LEVEL: ['logLevel', (s) => s],
+  // Tokens are env-only: a command-line flag would show in `ps` to every user of the machine.
+  HUB_OPERATOR_TOKEN: ['operatorToken', (s) => s.trim()],
+  HUB_VIEWER_TOKEN: ['viewerToken', (s) => s.trim()],
+  HUB_CONTROL_RATE_PER_MIN: ['controlRatePerMin', (s) => s],
+  HUB_CONTROL_BURST: ['controlBurst', (s) => s],
+  HUB_MAX_VIEWERS: ['maxViewers', (s) => s],
 };
 
 export class ConfigError extends Error {
@@ -93,12 +114,15 @@ function buildCommand(): Command {
     .addOption(new Option('--jetdrive-port <n>', 'JetDrive UDP port (JETDRIVE_PORT)'))
     .addOption(new Option('--iface <list>', 'interface address(es) to join on, comma-separated (JETDRIVE_IFACE)'))
     .addOption(new Option('--passive', 'listen only, never transmit (JETDRIVE_PASSIVE)'))
-    .addOption(new Option('--no-sim', 'do not start the embedded simulated dyno: listen to the real network (HUB_SIM=false)'))
+    .addOption(
+      new Option('--no-sim', 'do not start the embedded simulated dyno: listen to the real network (HUB_SIM=false)'),
+    )
     .addOption(new Option('--sim-profile <id>', 'simulator engine profile (SIM_PROFILE)'))
     .addOption(new Option('--sim-rate <hz>', 'simulator ChannelValues rate per channel (SIM_RATE_HZ)'))
     .addOption(new Option('--no-auto-pull', 'simulator: pulls only on demand (SIM_AUTO_PULL=false)'))
     .addOption(new Option('--data-dir <dir>', 'where mappings and tokens are stored (DATA_DIR)'))
     .addOption(new Option('--units <system>', 'imperial or metric (UNIT_SYSTEM)'))
+    .addOption(new Option('--max-viewers <n>', 'Socket.IO viewers connected at once (HUB_MAX_VIEWERS)'))
     .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'));
 }
 
@@ -113,6 +137,7 @@ const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]
   simRate: ['simRateHz', (v) => v],
   dataDir: ['dataDir', (v) => v],
   units: ['unitSystem', (v) => v],
+  maxViewers: ['maxViewers', (v) => v],
   logLevel: ['logLevel', (v) => v],
 };
 
@@ -152,5 +177,9 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
 }
 
 export function helpText(): string {
-  return buildCommand().helpInformation();
+  return (
+    buildCommand().helpInformation() +
+    '\nTokens come from the environment only (a flag would show in `ps`): HUB_OPERATOR_TOKEN (else generated at\n' +
+    'first start and stored in <data-dir>/operator-token), HUB_VIEWER_TOKEN (set it to make reading need a token).\n'
+  );
 }

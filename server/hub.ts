@@ -1,6 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
+import {
+  attachSocketGuard,
+  createAuthPolicy,
+  createRateLimiter,
+  loadOperatorToken,
+  type OperatorToken,
+  type SocketGuard,
+} from './auth/index.js';
 import { createIngest, type Ingest } from './channels/index.js';
 import type { QuantityResolver } from './channels/types.js';
 import type { HubConfig } from './config.js';
@@ -24,6 +32,8 @@ export interface HubStarted {
   url: string;
   port: number;
   jetdrivePort: number;
+  /** Where the operator token came from (the token itself is in `operatorToken.token`). */
+  operatorToken: OperatorToken;
 }
 
 export interface Hub {
@@ -40,6 +50,23 @@ export interface HubOverrides {
   dashboard?: boolean;
   /** Extra simulator options (tests: faster info interval, a seed). */
   simulator?: Partial<Parameters<typeof createSimulatedDyno>[0]>;
+}
+
+/** The token is printed once, when it is generated; later starts only say where it is. */
+function announceOperatorToken(t: OperatorToken): void {
+  if (t.source === 'env') {
+    log.info('operator token: from HUB_OPERATOR_TOKEN');
+  } else if (t.source === 'generated') {
+    log.warn(
+      { file: t.file },
+      'operator token (shown this once): %s — stored in %s (mode 0600); later starts reuse it and do not print it again',
+      t.token,
+      t.file,
+    );
+  } else {
+    log.info({ file: t.file }, 'operator token: using the one stored in %s (not printed)', t.file);
+    if (t.permissionsFixed) log.warn({ file: t.file }, '%s was readable by other users; restricted it to 0600', t.file);
+  }
 }
 
 /**
@@ -95,6 +122,9 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   });
 
   let gateway: RealtimeGateway | null = null;
+  let socketGuard: SocketGuard | null = null;
+  // One budget per client address, shared by HTTP control routes and Socket.IO control commands.
+  const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   let detachSessions: (() => void) | null = null;
   let server: ReturnType<typeof createHttpServer> | null = null;
   let stopping: Promise<void> | null = null;
@@ -105,7 +135,14 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   const providerWatch = ingest.registry.events$.subscribe((e) => {
     if (e.type === 'provider:online' || e.type === 'provider:offline' || e.type === 'provider:incompatible') {
       const p = e.provider;
-      log.info({ host: p.hostHex, name: p.name, address: p.address }, '%s %s "%s" from %s', e.type, p.hostHex, p.name, p.address);
+      log.info(
+        { host: p.hostHex, name: p.name, address: p.address },
+        '%s %s "%s" from %s',
+        e.type,
+        p.hostHex,
+        p.name,
+        p.address,
+      );
     }
   });
 
@@ -128,6 +165,9 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     simulator,
     gateway: () => gateway,
     async start() {
+      const operatorToken = await loadOperatorToken({ dataDir: config.dataDir, envToken: config.operatorToken });
+      announceOperatorToken(operatorToken);
+      const policy = createAuthPolicy({ operatorToken: operatorToken.token, viewerToken: config.viewerToken });
       const store = await createMappingStore({ dataDir: config.dataDir });
       mapping = createChannelMapping({ store, registry: ingest.registry });
       mappingChanges = mapping.changes$.subscribe(resolverChanges$);
@@ -136,7 +176,14 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       await ingest.start();
       for (const j of ingest.joins) {
         if (j.ok) log.info({ group: j.group, iface: j.iface }, 'joined %s on %s', j.group, j.iface);
-        else log.warn({ group: j.group, iface: j.iface, error: j.error }, 'join of %s on %s failed: %s', j.group, j.iface, j.error);
+        else
+          log.warn(
+            { group: j.group, iface: j.iface, error: j.error },
+            'join of %s on %s failed: %s',
+            j.group,
+            j.iface,
+            j.error,
+          );
       }
       if (simulator) {
         await simulator.start();
@@ -148,9 +195,11 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       const http = createHttpApp({
         registry: ingest.registry,
         mapping,
+        auth: { policy, limiter },
         ingestStatus,
         simulator,
         metrics: {
+          socketGuard: () => socketGuard?.stats() ?? null,
           ingest: () => ingest.registry.stats(),
           gateway: () => {
             const g = gateway?.stats();
@@ -166,7 +215,11 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
           sessions: () => ({ byStatus: sessions.stats().byStatus }),
         },
         extraRouters: routers,
-        options: { unitSystem: config.unitSystem, corsOrigins: config.corsOrigins, bodyLimitBytes: config.httpBodyLimit },
+        options: {
+          unitSystem: config.unitSystem,
+          corsOrigins: config.corsOrigins,
+          bodyLimitBytes: config.httpBodyLimit,
+        },
       });
       server = createHttpServer(http.app);
       gateway = createRealtimeGateway({
@@ -175,14 +228,19 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         quantities: mapping,
         source,
         serverVersion: SERVER_VERSION,
-        options: { corsOrigin: config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : [...config.corsOrigins] },
+        options: {
+          corsOrigin:
+            config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
+        },
       });
+      // Before any handler: every connection and command passes the guard first.
+      socketGuard = attachSocketGuard(gateway.io, { policy, limiter, maxConnections: config.maxViewers });
       detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
       const address: AddressInfo = await listen(server, { host: config.host, port: config.port });
       const host = address.address === '0.0.0.0' || address.address === '::' ? LOOPBACK : address.address;
       const url = `http://${host}:${address.port}`;
       log.info({ url, source }, 'jetdrive-hub listening on %s (%s)', url, source);
-      return { url, port: address.port, jetdrivePort: ingest.port() ?? config.jetdrivePort };
+      return { url, port: address.port, jetdrivePort: ingest.port() ?? config.jetdrivePort, operatorToken };
     },
     stop() {
       stopping ??= (async () => {

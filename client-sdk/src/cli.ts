@@ -41,7 +41,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const program = new Command();
 program
   .name('jetdrive')
-  .description('Live JetDrive channels from a jetdrive-hub')
+  .description('Live JetDrive channels from a jetdrive-hub (token, if the hub needs one: env JETDRIVE_HUB_TOKEN)')
   .option('--url <url>', 'hub URL (env JETDRIVE_HUB_URL)', process.env.JETDRIVE_HUB_URL ?? DEFAULT_HUB_URL)
   .option(
     '--parser <parser>',
@@ -51,7 +51,8 @@ program
 
 function openHub(): Hub {
   const options = program.opts<GlobalOptions>();
-  return connectHub(options.url, { parser: options.parser });
+  // The token comes from the environment only: a flag would show in `ps`. `tune` needs the operator's token.
+  return connectHub(options.url, { parser: options.parser, token: process.env.JETDRIVE_HUB_TOKEN || undefined });
 }
 
 function fail(hub: Hub, error: unknown): never {

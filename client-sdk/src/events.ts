@@ -20,6 +20,8 @@ export type RealtimeErrorCode =
   | 'UNKNOWN_SUBSCRIPTION'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'TOO_MANY_CONNECTIONS'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'UNAVAILABLE'

@@ -2,6 +2,7 @@ import cors from '@koa/cors';
 import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
+import { authorizeRequests } from './authorize.js';
 import { createMetrics, type HubMetrics } from './create-metrics.js';
 import { errorMiddleware } from './error-middleware.js';
 import { requireJsonBody } from './require-json-body.js';
@@ -35,11 +36,21 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   // Errors are logged by errorMiddleware; Koa's default handler would print stacks to stderr.
   app.silent = true;
 
-  const metrics = createMetrics({ sources: deps.metrics ?? {}, registry: deps.registry, mapping: deps.mapping });
+  const metrics = createMetrics({
+    sources: {
+      auth: () => deps.auth.policy.stats(),
+      rateLimit: () => deps.auth.limiter.stats(),
+      ...deps.metrics,
+    },
+    registry: deps.registry,
+    mapping: deps.mapping,
+  });
 
   app.use(errorMiddleware(options.bodyLimitBytes));
   const corsHandler = corsMiddleware(options.corsOrigins);
   if (corsHandler) app.use(corsHandler);
+  // Before the body parser: a refused request's body is never read.
+  app.use(authorizeRequests(deps.auth));
   app.use(requireJsonBody());
   app.use(
     bodyParser({

@@ -187,6 +187,57 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     () => sessions?.().byStatus ?? {},
   );
 
+  // Two labels, so not a mirroredCounter (which maps one label).
+  new Counter({
+    name: 'jetdrive_auth_refusals_total',
+    help: 'Requests, connections and commands refused by the authorization check, by required role and reason',
+    labelNames: ['role', 'reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const stats = deps.sources.auth?.();
+      if (!stats) return;
+      for (const [role, reasons] of Object.entries(stats.refusals)) {
+        for (const [reason, count] of Object.entries(reasons)) this.inc({ role, reason }, count);
+      }
+    },
+  });
+  mirroredCounter(
+    registry,
+    'jetdrive_rate_limited_total',
+    'Control requests and commands refused by the per-client rate limit',
+    [],
+    () => deps.sources.rateLimit?.().limited ?? 0,
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_rate_limit_evictions_total',
+    'Clients forgotten by the rate limiter because its table was full',
+    [],
+    () => deps.sources.rateLimit?.().evicted ?? 0,
+  );
+  gauge(
+    registry,
+    'jetdrive_rate_limit_clients',
+    'Clients the rate limiter remembers',
+    [],
+    () => deps.sources.rateLimit?.().clients ?? 0,
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_realtime_refused_connections_total',
+    'Socket.IO connections refused, by reason',
+    ['reason'],
+    () => deps.sources.socketGuard?.()?.refusedConnections ?? {},
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_realtime_refused_commands_total',
+    'Socket.IO commands refused, by reason',
+    ['reason'],
+    () => deps.sources.socketGuard?.()?.refusedCommands ?? {},
+  );
+
   if (deps.defaultMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
 
   return {

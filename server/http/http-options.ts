@@ -29,5 +29,6 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
 };
 
 export const DEFAULT_HTTP_PORT = 5001;
-// Loopback until the operator opts in (HOST=0.0.0.0): control routes have no tokens before the hardening issue.
+// Loopback until the operator opts in (HOST=0.0.0.0). Control needs the operator token either way; loopback is not
+// exempt, but a hub nobody else can reach is the safer default.
 export const DEFAULT_HTTP_HOST = '127.0.0.1';

@@ -1,4 +1,7 @@
 import type Router from '@koa/router';
+import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
+import type { RateLimiter, RateLimiterStats } from '../auth/create-rate-limiter.js';
+import type { SocketGuardStats } from '../auth/attach-socket-guard.js';
 import type { ChannelRegistry, IngestStats } from '../channels/types.js';
 import type { ChannelMapping } from '../mapping/channel-mapping.js';
 import type { SimulatedDynoController } from '../sim/types.js';
@@ -43,11 +46,26 @@ export interface MetricsSources {
   ingest?: () => IngestStats;
   gateway?: () => GatewayStats;
   sessions?: () => SessionStats;
+  /** Defaults to the app's own policy and limiter. */
+  auth?: () => AuthStats;
+  rateLimit?: () => RateLimiterStats;
+  /** Null until Socket.IO is attached. */
+  socketGuard?: () => SocketGuardStats | null;
+}
+
+export interface HttpAuth {
+  /** The one authorization check; the hub creates it from the config. */
+  policy: AuthPolicy;
+  /** Per-client budget for control requests (shared with Socket.IO control commands). */
+  limiter: RateLimiter;
+  /** Paths anyone may GET even when reading needs a token; default: /health, /ready, / and /dashboard/*. */
+  isPublic?: (path: string) => boolean;
 }
 
 export interface HttpAppDeps {
   registry: ChannelRegistry;
   mapping: ChannelMapping;
+  auth: HttpAuth;
   ingestStatus?: IngestStatusSource;
   /** Absent or null when the hub runs without the embedded simulator (--no-sim). */
   simulator?: SimulatedDynoController | null;

@@ -2,7 +2,6 @@ import type { Server, Socket } from 'socket.io';
 import { asyncScheduler, fromEvent, type Subscription, take, throttleTime } from 'rxjs';
 import { z } from 'zod';
 import type { AckError, ClientToServerEvents, Result, ServerToClientEvents } from '../../client-sdk/src/events.js';
-import { checkRole } from '../http/authorize.js';
 import { createLogger } from '../log.js';
 import { cleanupRequestSchema } from './cleanup-request.js';
 import { SessionError } from './session-error.js';
@@ -41,13 +40,6 @@ function toAckError(err: unknown): AckError {
   return { code: 'INTERNAL', message: 'internal error' };
 }
 
-function tokenOf(socket: SessionSocket): string | undefined {
-  const auth: unknown = socket.handshake.auth;
-  if (typeof auth !== 'object' || auth === null) return undefined;
-  const token: unknown = (auth as { token?: unknown }).token;
-  return typeof token === 'string' ? token : undefined;
-}
-
 type AckFn = (result: Result<unknown>) => void;
 
 /** Splits raw handler args into payload and ack (the last function), whatever the client sent. */
@@ -66,7 +58,8 @@ export interface SessionSocketHandlers {
 /**
  * Session commands over Socket.IO. Each session being watched has one forwarder into its room, so N watchers
  * cost one subscription; a watcher gets the snapshot in its ack and then every later `session:event` in order.
- * Control commands (start, stop, cleanup) go through checkRole('operator'). Sessions a socket started are stopped
+ * Control commands (start, stop, cleanup) need the operator role: the hub's socket guard (server/auth) checks every
+ * command packet against SOCKET_COMMAND_ROLES before it reaches these handlers. Sessions a socket started are stopped
  * when it disconnects. Acks never throw over the wire: bad payloads and failures answer `{ ok: false, error }`.
  */
 export function attachSessionSocketHandlers(
@@ -96,23 +89,12 @@ export function attachSessionSocketHandlers(
     const watching = new Set<string>();
     const started = new Set<string>();
 
-    const command = <T>(
-      name: string,
-      run: (payload: unknown) => T | Promise<T>,
-      opts: { control?: boolean } = {},
-    ): ((...args: unknown[]) => void) => {
+    const command = <T>(name: string, run: (payload: unknown) => T | Promise<T>): ((...args: unknown[]) => void) => {
       return (...args: unknown[]) => {
         const { payload, ack } = splitArgs(args);
         const reply = (result: Result<unknown>): void => {
           if (ack) ack(result);
         };
-        if (opts.control) {
-          const decision = checkRole('operator', { token: tokenOf(socket) });
-          if (!decision.ok) {
-            reply({ ok: false, error: { code: decision.code, message: decision.message } });
-            return;
-          }
-        }
         // Synchronous commands answer in the same tick: a watcher's ack (with its snapshot) is written before any
         // later session:event can be, so the client sees the snapshot first.
         let result: T | Promise<T>;
@@ -172,20 +154,16 @@ export function attachSessionSocketHandlers(
 
     socket.on(
       'session:start',
-      command(
-        'session:start',
-        (payload) => {
-          const snapshot = registry.start(payload);
-          started.add(snapshot.session_id);
-          return snapshot;
-        },
-        { control: true },
-      ),
+      command('session:start', (payload) => {
+        const snapshot = registry.start(payload);
+        started.add(snapshot.session_id);
+        return snapshot;
+      }),
     );
 
     socket.on(
       'session:stop',
-      command('session:stop', (payload) => registry.stop(parseId(payload, 'sessionId')), { control: true }),
+      command('session:stop', (payload) => registry.stop(parseId(payload, 'sessionId'))),
     );
 
     socket.on(
@@ -200,15 +178,11 @@ export function attachSessionSocketHandlers(
 
     socket.on(
       'session:cleanup',
-      command(
-        'session:cleanup',
-        (payload) => {
-          const parsed = cleanupRequestSchema.safeParse(payload);
-          if (!parsed.success) throw new SessionError('VALIDATION_FAILED', describe(parsed.error, 'request'));
-          return registry.cleanup(parsed.data);
-        },
-        { control: true },
-      ),
+      command('session:cleanup', (payload) => {
+        const parsed = cleanupRequestSchema.safeParse(payload);
+        if (!parsed.success) throw new SessionError('VALIDATION_FAILED', describe(parsed.error, 'request'));
+        return registry.cleanup(parsed.data);
+      }),
     );
 
     fromEvent(socket, 'disconnect')

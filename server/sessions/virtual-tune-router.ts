@@ -1,7 +1,7 @@
 import Router from '@koa/router';
-import { authorize } from '../http/authorize.js';
+import { z } from 'zod';
 import { HttpError } from '../http/http-error.js';
-import { validationError } from '../http/validate.js';
+import { validateParams, validationError } from '../http/validate.js';
 import { ENGINE_PROFILES } from '../sim/engine-profiles.js';
 import { cleanupRequestSchema } from './cleanup-request.js';
 import { parseSessionConfig } from './session-config.js';
@@ -24,18 +24,21 @@ async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
+const idParams = z.object({ id: z.string().min(1).max(64) });
+
 const bodyOf = (ctx: { request: unknown }): unknown => (ctx.request as { body?: unknown }).body;
 
 /**
  * /api/virtual-tune with the older system's paths and success shapes (../shared/origin/system.md §6.1). Errors are
  * `{ success: false, error: { code, message, details } }` (404 SESSION_NOT_FOUND, 400 naming the field, 409 for a
- * stop of an ended session, 429 above the running-sessions bound). start, stop and cleanup are control actions.
+ * stop of an ended session, 429 above the running-sessions bound). start, stop and cleanup are control actions:
+ * mounted through createHttpApp, every POST here passes the app's one authorization check (operator role) before it
+ * reaches these handlers.
  */
 export function createVirtualTuneRouter(registry: SessionRegistry, now: () => number = Date.now): Router {
   const router = new Router({ prefix: '/api/virtual-tune' });
-  const operator = authorize('operator');
 
-  router.post('/start', operator, async (ctx) => {
+  router.post('/start', async (ctx) => {
     const config = await guarded(() => parseSessionConfig(bodyOf(ctx)));
     const snapshot = await guarded(() => registry.start(config));
     ctx.body = {
@@ -53,11 +56,11 @@ export function createVirtualTuneRouter(registry: SessionRegistry, now: () => nu
   });
 
   router.get('/status/:id', async (ctx) => {
-    ctx.body = await guarded(() => registry.snapshot(ctx.params.id));
+    ctx.body = await guarded(() => registry.snapshot(validateParams(idParams, ctx.params).id));
   });
 
-  router.post('/stop/:id', operator, async (ctx) => {
-    const final = await guarded(() => registry.stop(ctx.params.id));
+  router.post('/stop/:id', async (ctx) => {
+    const final = await guarded(() => registry.stop(validateParams(idParams, ctx.params).id));
     ctx.body = { success: true, session_id: final.session_id, status: final.status };
   });
 
@@ -66,7 +69,7 @@ export function createVirtualTuneRouter(registry: SessionRegistry, now: () => nu
   });
 
   router.get('/results/:id', async (ctx) => {
-    ctx.body = await guarded(() => registry.results(ctx.params.id));
+    ctx.body = await guarded(() => registry.results(validateParams(idParams, ctx.params).id));
   });
 
   router.get('/health', (ctx) => {
@@ -75,7 +78,7 @@ export function createVirtualTuneRouter(registry: SessionRegistry, now: () => nu
     ctx.body = { ...health, sessions: registry.stats().byStatus };
   });
 
-  router.post('/cleanup', operator, (ctx) => {
+  router.post('/cleanup', (ctx) => {
     const parsed = cleanupRequestSchema.safeParse(bodyOf(ctx));
     if (!parsed.success) throw validationError('body', parsed.error);
     ctx.body = registry.cleanup(parsed.data);

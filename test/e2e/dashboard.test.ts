@@ -13,6 +13,7 @@ import { createTestProvider } from '../support/test-jetdrive-provider.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'artifacts');
 const TERMINAL = ['converged', 'failed', 'stopped', 'max_iterations'];
+const OPERATOR_TOKEN = 'e2e-operator-token-0123456789';
 
 let hub: Awaited<ReturnType<typeof createHub>> | null = null;
 let url = '';
@@ -43,6 +44,7 @@ beforeAll(async () => {
     simAutoPull: true,
     simAutoPullIntervalS: 4,
     dataDir,
+    operatorToken: OPERATOR_TOKEN,
     logLevel: 'silent',
   });
   hub = createHub(config);
@@ -182,6 +184,20 @@ describe('dashboard', () => {
     await page.waitForFunction(
       () => document.querySelector('.tile[data-quantity="power"] .unit')?.textContent === 'hp',
     );
+  });
+
+  it('refuses the tuning controls without the operator token, then takes the token typed into the header', async () => {
+    expect(await page.getAttribute('#token-field', 'data-token')).toBe('none');
+    await page.click('#tuning button[data-action="start"]');
+    await page.waitForFunction(
+      () => /Start failed: .*operator token/.test(document.querySelector('#tuning .progress-msg')?.textContent ?? ''),
+      null,
+      { timeout: 10_000 },
+    );
+    await page.fill('#token-field input[name="token"]', OPERATOR_TOKEN);
+    await Promise.all([page.waitForEvent('load'), page.click('#token-field button[type="submit"]')]);
+    await page.waitForSelector('#token-field[data-token="set"]', { timeout: 10_000 });
+    await page.waitForSelector('#connection[data-state="connected"]', { timeout: 15_000 });
   });
 
   it('runs a tuning session from the page to a terminal status and renders its heatmaps', async () => {

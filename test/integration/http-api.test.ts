@@ -22,6 +22,7 @@ import {
   populateSimulatorChannels,
   SIMULATOR_CHANNELS,
 } from '../support/fake-channel-registry.js';
+import { OPERATOR_HEADERS, testAuth } from '../support/test-auth.js';
 
 // Every endpoint on a real HTTP server (port 0, loopback) over a test double of the channel registry filled with the
 // simulated dyno's channel set.
@@ -91,7 +92,7 @@ async function startHub(
     populate?: boolean;
     unit?: number;
     simulator?: SimulatedDynoController | null;
-    extra?: Partial<HttpAppDeps>;
+    extra?: Partial<Omit<HttpAppDeps, 'auth'>>;
   } = {},
 ): Promise<Hub> {
   const registry = createFakeChannelRegistry();
@@ -136,6 +137,7 @@ async function startHub(
       sessions: () => ({ byStatus: { running: 2, converged: 1 } }),
     },
     options: { bodyLimitBytes: 4096 },
+    auth: testAuth(),
     ...options.extra,
   });
   const server = createHttpServer(app);
@@ -150,7 +152,10 @@ async function call(
   path: string,
   init: RequestInit = {},
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const response = await fetch(hub.base + path, init);
+  // Every call carries the operator token: authorization itself is tested in auth-routes.test.ts.
+  const headers = new Headers(init.headers);
+  if (!headers.has('authorization')) headers.set('authorization', OPERATOR_HEADERS.authorization);
+  const response = await fetch(hub.base + path, { ...init, headers });
   const text = await response.text();
   const body = response.headers.get('content-type')?.includes('json')
     ? (JSON.parse(text) as Record<string, unknown>)

@@ -10,6 +10,7 @@ import { createSimulatedDyno, type SimulatedDyno } from '../../server/sim/simula
 import { SIMULATOR_CHANNELS } from '../support/fake-channel-registry.js';
 import { LOOPBACK, loopbackMulticast, TEST_GROUP } from '../support/udp.js';
 import { sleep } from '../support/until.js';
+import { OPERATOR_HEADERS, testAuth } from '../support/test-auth.js';
 
 // The real thing on loopback: the simulated dyno sends JetDrive over multicast (interface 127.0.0.1, TTL 0), the
 // ingest decodes it into the registry, the mapping resolves quantities, and the HTTP API serves it.
@@ -29,7 +30,7 @@ async function get(path: string): Promise<{ status: number; body: Record<string,
 async function post(path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(base + path, {
     method: 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? OPERATOR_HEADERS : { ...OPERATOR_HEADERS, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -92,6 +93,7 @@ beforeAll(async () => {
     mapping,
     ingestStatus,
     simulator: sim,
+    auth: testAuth(),
     metrics: { ingest: () => ingest.registry.stats() },
   });
   server = createHttpServer(app);

@@ -12,6 +12,7 @@ import { createPullTracker } from './create-pull-tracker.js';
 import { READOUT_SPECS } from './readout-specs.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
 import { suggestionForReadout } from './suggestion-for-readout.js';
+import { authHeaders, createTokenField, storedToken } from './create-token-field.js';
 import { createTuningPanel } from './create-tuning-panel.js';
 import { unitCodeOf } from './unit-code-of.js';
 
@@ -31,14 +32,19 @@ function meta(name: string): string | null {
 }
 
 async function getJson(path: string): Promise<unknown> {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  const response = await fetch(path, { headers: { accept: 'application/json', ...authHeaders() } });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return response.json();
 }
 
 function start(): void {
   const parser: WireParser = meta('jetdrive-parser') === 'msgpack' ? 'msgpack' : 'json';
-  const hub: Hub = connectHub(location.origin, { parser, transports: ['websocket', 'polling'] });
+  createTokenField();
+  const hub: Hub = connectHub(location.origin, {
+    parser,
+    transports: ['websocket', 'polling'],
+    token: storedToken() ?? undefined,
+  });
   // The browser's own choice wins over the hub's default.
   const chosen = localStorage.getItem(UNIT_KEY) ?? meta('jetdrive-units');
   let system: UnitSystem = chosen === 'metric' ? 'metric' : 'imperial';

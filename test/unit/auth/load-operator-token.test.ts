@@ -1,0 +1,60 @@
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadOperatorToken, OPERATOR_TOKEN_FILE } from '../../../server/auth/load-operator-token.js';
+
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'jd-token-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+describe('loadOperatorToken', () => {
+  it('generates a random token at first start, stores it 0600 in a created data dir, and reuses it later', async () => {
+    const dataDir = join(await tempDir(), 'nested', 'data');
+    const first = await loadOperatorToken({ dataDir });
+    expect(first.source).toBe('generated');
+    expect(first.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first.file).toBe(join(dataDir, OPERATOR_TOKEN_FILE));
+    expect((await stat(join(dataDir, OPERATOR_TOKEN_FILE))).mode & 0o777).toBe(0o600);
+    expect((await readFile(join(dataDir, OPERATOR_TOKEN_FILE), 'utf8')).trim()).toBe(first.token);
+
+    const second = await loadOperatorToken({ dataDir });
+    expect(second).toEqual({ ...first, source: 'stored' });
+
+    const other = await loadOperatorToken({ dataDir: await tempDir() });
+    expect(other.token).not.toBe(first.token);
+  });
+
+  it('prefers HUB_OPERATOR_TOKEN and writes nothing', async () => {
+    const dataDir = await tempDir();
+    const t = await loadOperatorToken({ dataDir, envToken: 'from-the-environment-123' });
+    expect(t).toEqual({ token: 'from-the-environment-123', source: 'env', file: null, permissionsFixed: false });
+    await expect(stat(join(dataDir, OPERATOR_TOKEN_FILE))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('restricts a stored token readable by others to 0600, and refuses a too-short one', async () => {
+    const dataDir = await tempDir();
+    const file = join(dataDir, OPERATOR_TOKEN_FILE);
+    await writeFile(file, 'a-stored-token-of-enough-length\n');
+    await chmod(file, 0o644);
+    const t = await loadOperatorToken({ dataDir });
+    expect(t).toMatchObject({ token: 'a-stored-token-of-enough-length', source: 'stored', permissionsFixed: true });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+    await writeFile(file, 'short\n');
+    await expect(loadOperatorToken({ dataDir })).rejects.toThrow(/5 characters long \(at least 16 required\)/);
+  });
+
+  it('two hubs starting at once on an empty data dir end up with the same token', async () => {
+    const dataDir = await tempDir();
+    const [a, b] = await Promise.all([loadOperatorToken({ dataDir }), loadOperatorToken({ dataDir })]);
+    expect(a.token).toBe(b.token);
+  });
+});
