@@ -97,7 +97,9 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       interfaces,
       ttl: loopbackOnly ? 0 : 1,
       loopback: true,
+      recvBufferSize: config.jetdriveRecvBufferBytes,
     },
+    registry: { historyMs: config.channelHistoryMs, historyMax: config.channelHistoryMax },
     passive: config.passive,
     node: { offlineAfterMs: config.providerTimeoutMs, pingIntervalMs: config.clockSyncIntervalMs },
   });
@@ -119,6 +121,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     maxAgeMin: config.sessionMaxAgeMin,
     maxCount: config.sessionMaxCount,
     sweepIntervalS: config.sessionSweepIntervalS,
+    maxRunning: config.sessionMaxRunning,
   });
 
   let gateway: RealtimeGateway | null = null;
@@ -229,6 +232,10 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         source,
         serverVersion: SERVER_VERSION,
         options: {
+          flushIntervalMs: config.realtimeFlushMs,
+          backlogLimitBytes: config.realtimeBacklogLimitBytes,
+          maxBacklogBytes: config.realtimeMaxBacklogBytes,
+          stuckAfterMs: config.realtimeStuckAfterMs,
           corsOrigin:
             config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
         },
