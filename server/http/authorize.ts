@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
-import type { AuthPolicy } from '../auth/create-auth-policy.js';
 import { bearerToken } from '../auth/bearer-token.js';
+import type { AuthPolicy } from '../auth/create-auth-policy.js';
 import type { RateLimiter } from '../auth/create-rate-limiter.js';
 import type { Role } from '../auth/roles.js';
 

@@ -1,12 +1,12 @@
-import cors from '@koa/cors';
 import { bodyParser } from '@koa/bodyparser';
+import cors from '@koa/cors';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import { authorizeRequests } from './authorize.js';
 import { createMetrics, type HubMetrics } from './create-metrics.js';
 import { errorMiddleware } from './error-middleware.js';
-import { requireJsonBody } from './require-json-body.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http-options.js';
+import { requireJsonBody } from './require-json-body.js';
 import { createChannelsRouter } from './routes/channels-router.js';
 import { createHealthRouter } from './routes/health-router.js';
 import { createMappingRouter } from './routes/mapping-router.js';

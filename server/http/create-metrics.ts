@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { ChannelRegistry, IngestStats } from '../channels/types.js';
 import type { ChannelMapping } from '../mapping/channel-mapping.js';
 import type { MetricsSources } from './types.js';
@@ -22,12 +22,30 @@ export interface MetricsDeps {
 }
 
 /** A counter whose value mirrors a monotonic total kept elsewhere. */
+type Reading = Record<string, number> | number | null;
+
+/** Applies a reading: one unlabelled value, or one value per key of the first label. */
+function applyReading(
+  reading: Reading,
+  label: string | undefined,
+  put: (labels: Record<string, string> | null, v: number) => void,
+): void {
+  if (reading === null) return;
+  if (typeof reading === 'number') {
+    put(null, reading);
+    return;
+  }
+  if (label === undefined) return;
+  for (const [key, value] of Object.entries(reading)) put({ [label]: key }, value);
+}
+
+/** A counter that mirrors a cumulative count kept elsewhere (read at scrape time). */
 function mirroredCounter(
   registry: Registry,
   name: string,
   help: string,
   labelNames: string[],
-  read: () => Record<string, number> | number | null,
+  read: () => Reading,
 ): void {
   new Counter({
     name,
@@ -35,41 +53,21 @@ function mirroredCounter(
     labelNames,
     registers: [registry],
     collect() {
-      const value = read();
       this.reset();
-      if (value === null) return;
-      if (typeof value === 'number') {
-        this.inc(value);
-        return;
-      }
-      const [label] = labelNames;
-      for (const [key, count] of Object.entries(value)) this.inc({ [label]: key }, count);
+      applyReading(read(), labelNames[0], (labels, v) => (labels ? this.inc(labels, v) : this.inc(v)));
     },
   });
 }
 
-function gauge(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: string[],
-  read: () => Record<string, number> | number | null,
-): void {
+function gauge(registry: Registry, name: string, help: string, labelNames: string[], read: () => Reading): void {
   new Gauge({
     name,
     help,
     labelNames,
     registers: [registry],
     collect() {
-      const value = read();
       this.reset();
-      if (value === null) return;
-      if (typeof value === 'number') {
-        this.set(value);
-        return;
-      }
-      const [label] = labelNames;
-      for (const [key, count] of Object.entries(value)) this.set({ [label]: key }, count);
+      applyReading(read(), labelNames[0], (labels, v) => (labels ? this.set(labels, v) : this.set(v)));
     },
   });
 }

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
+import type { SocketGuardStats } from '../auth/attach-socket-guard.js';
 import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
 import type { RateLimiter, RateLimiterStats } from '../auth/create-rate-limiter.js';
-import type { SocketGuardStats } from '../auth/attach-socket-guard.js';
 import type { ChannelRegistry, IngestStats } from '../channels/types.js';
 import type { ChannelMapping } from '../mapping/channel-mapping.js';
 import type { SimulatedDynoController } from '../sim/types.js';

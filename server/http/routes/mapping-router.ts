@@ -6,6 +6,7 @@ import { MAX_CHANNEL_NAME_LENGTH, providerOverridesSchema } from '../../mapping/
 import { QUANTITIES } from '../../mapping/quantities.js';
 import { HttpError } from '../http-error.js';
 import { providerNameParam } from '../query-schemas.js';
+import { storeStatusJson } from '../store-status-json.js';
 import { validateBody, validateParams, validateQuery } from '../validate.js';
 
 export interface MappingRouterDeps {
@@ -73,18 +74,7 @@ export function createMappingRouter(deps: MappingRouterDeps): Router {
         channel_count: catalog.channels.filter((channel) => channel.providerName === name).length,
         override_count: Object.keys(mapping.overrides(name)).length,
       })),
-      store: {
-        file: store.file,
-        corrupt: store.corrupt
-          ? {
-              moved_to: store.corrupt.movedTo,
-              error: store.corrupt.error,
-              at: new Date(store.corrupt.at).toISOString(),
-            }
-          : null,
-        read_error: store.readError,
-        last_save_error: store.lastSaveError,
-      },
+      store: storeStatusJson(store),
     };
   });
 

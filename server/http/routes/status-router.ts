@@ -3,6 +3,7 @@ import type { ChannelRegistry, IngestStats } from '../../channels/types.js';
 import type { ChannelMapping } from '../../mapping/channel-mapping.js';
 import type { SimulatedDynoController } from '../../sim/types.js';
 import { providerJson } from '../provider-json.js';
+import { storeStatusJson } from '../store-status-json.js';
 import type { IngestStatusSource, MetricsSources } from '../types.js';
 
 export interface StatusRouterDeps {
@@ -81,16 +82,7 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
         mapped: mappingSummary.mapped,
         unmapped: mappingSummary.unmapped,
         hidden: mappingSummary.hidden,
-        file: store.file,
-        corrupt: store.corrupt
-          ? {
-              moved_to: store.corrupt.movedTo,
-              error: store.corrupt.error,
-              at: new Date(store.corrupt.at).toISOString(),
-            }
-          : null,
-        read_error: store.readError,
-        last_save_error: store.lastSaveError,
+        ...storeStatusJson(store),
       },
       viewers: gateway?.viewers ?? 0,
       counters: countersOf(deps.metrics?.ingest?.() ?? deps.registry.stats()),
