@@ -1,16 +1,16 @@
 // Virtual tuning sessions: throughput on one core, event-loop lag a live viewer sees while sessions run, memory
 // per ended session before and after its tables are released, and memory after 1,000 sessions created over
 // simulated hours (bounded by the registry's age and count limits). Baselines are measured in the same run.
-import { setImmediate as tick } from 'node:timers/promises';
+
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { setImmediate as tick } from 'node:timers/promises';
 import { VirtualTimeScheduler } from 'rxjs';
 import { createDynoPlant } from '../../server/sessions/create-dyno-plant.js';
 import { createSession, type Session } from '../../server/sessions/create-session.js';
 import { parseSessionConfig } from '../../server/sessions/session-config.js';
 import { createSessionRegistry, DEFAULT_SESSION_REGISTRY_OPTIONS } from '../../server/sessions/session-registry.js';
 import { DEFAULT_TPS_STEPS, type SessionTables, tuneSteps } from '../../server/sessions/tune-steps.js';
+import { gc } from '../support/gc.js';
 import type { BenchResult } from './types.js';
 
 const SECTION = 'sessions';
@@ -21,9 +21,6 @@ const LAG_ROUNDS = 5;
 const MEMORY_SESSIONS = 200;
 const LONG_RUN_SESSIONS = 1000;
 const LONG_RUN_SPACING_S = 20;
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 /** JS heap plus ArrayBuffer backing stores (VE tables are Float64Arrays, stored outside the JS heap). */
 function heapMb(): number {
@@ -44,7 +41,12 @@ const profiles = ['m8_114', 'm8_131', 'twin_cam_103', 'sportbike_600'];
 const typical = (i: number) => parseSessionConfig({ engine_profile: profiles[i % 4], seed: i });
 
 function pureSession(i: number): void {
-  const tables: SessionTables = { veFront: new Float64Array(0), veRear: new Float64Array(0), corrections: [], lastCellMaps: null };
+  const tables: SessionTables = {
+    veFront: new Float64Array(0),
+    veRear: new Float64Array(0),
+    corrections: [],
+    lastCellMaps: null,
+  };
   for (const _ of tuneSteps(typical(i), { ...runOptions, now: Date.now }, tables));
 }
 

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnHub } from '../support/spawn-hub.js';
 import { freeUdpPort } from '../support/udp.js';
-import { until } from '../support/until.js';
 
 // The operator token without HUB_OPERATOR_TOKEN: generated at the first start, stored 0600 in the data directory
 // and printed once (the line says where it is); the next start reuses it silently. The printed token works.
@@ -15,46 +14,22 @@ afterAll(async () => {
 });
 
 async function startOnce(dataDir: string, work: (url: string) => Promise<void>): Promise<string> {
-  const jetdrivePort = await freeUdpPort();
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'server/main.ts',
-      '--port',
-      '0',
-      '--jetdrive-port',
-      String(jetdrivePort),
-      '--data-dir',
-      dataDir,
-      '--no-sim',
-    ],
-    {
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'info',
-        LOG_JSON: '1',
-        VITEST: '',
-        HUB_OPERATOR_TOKEN: '',
-        HUB_VIEWER_TOKEN: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  proc.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
+  const hub = spawnHub({
+    jetdrivePort: await freeUdpPort(),
+    dataDir,
+    args: ['--no-sim'],
+    env: { HUB_OPERATOR_TOKEN: '', HUB_VIEWER_TOKEN: '' },
   });
+  const proc = hub.proc;
   try {
-    const url = await until(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], 20_000, 'the hub');
+    const url = await hub.listening();
     await work(url);
   } finally {
     const exited = new Promise((resolve) => proc.once('exit', resolve));
     proc.kill('SIGTERM');
     await exited;
   }
-  return out;
+  return hub.output();
 }
 
 describe('operator token at start-up', () => {

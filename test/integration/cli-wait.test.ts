@@ -1,33 +1,19 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
-import { type GatewayFixture, startGateway, until } from '../support/realtime-fixture.js';
+import { type GatewayFixture, startGateway } from '../support/realtime-fixture.js';
+import { runTsScript, type ScriptResult } from '../support/run-ts-script.js';
+import { until } from '../support/until.js';
 
 const CLI = fileURLToPath(new URL('../../client-sdk/src/cli.ts', import.meta.url));
 const DYNO = 0x43fd;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string> = {}): { done: Promise<Run>; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const done = new Promise<Run>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-  return { done, output: () => stdout };
+function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { done: Promise<ScriptResult>; output: () => string } {
+  const run = runTsScript(CLI, args, { ...env, LOG_LEVEL: 'silent' });
+  return { done: run.finished, output: run.stdout };
 }
 
 describe('jetdrive CLI', () => {
@@ -49,7 +35,7 @@ describe('jetdrive CLI', () => {
   it('wait exits 0 once the condition holds', async () => {
     registry.push(DYNO, [[42, 1000]]);
     const run = runCli(['wait', 'Digital RPM 1 > 5000', '--timeout', '20s'], { JETDRIVE_HUB_URL: fixture.url });
-    await until(() => fixture.gateway.stats().subscriptions === 1, 'the CLI to subscribe', 15_000);
+    await until(() => fixture.gateway.stats().subscriptions === 1, 15_000, 'the CLI to subscribe');
     let rpm = 1000;
     const pump = setInterval(() => {
       rpm += 500;

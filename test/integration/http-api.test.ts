@@ -13,15 +13,14 @@ import {
   listen,
 } from '../../server/http/index.js';
 import { createChannelMapping, createMappingStore } from '../../server/mapping/index.js';
+import { getEngineProfile, profileSummary } from '../../server/sim/engine-profiles.js';
 import type { PullResult, SimStatus, SimulatedDynoController } from '../../server/sim/types.js';
 import {
-  ATMO_PROVIDER,
   createFakeChannelRegistry,
-  DYNO_PROVIDER,
   type FakeChannelRegistry,
   populateSimulatorChannels,
-  SIMULATOR_CHANNELS,
 } from '../support/fake-channel-registry.js';
+import { ATMO_PROVIDER, DYNO_PROVIDER, SIMULATOR_CHANNELS } from '../support/simulator-channels.js';
 import { OPERATOR_HEADERS, testAuth } from '../support/test-auth.js';
 
 // Every endpoint on a real HTTP server (port 0, loopback) over a test double of the channel registry filled with the
@@ -45,18 +44,7 @@ async function tempDir(): Promise<string> {
 
 function fakeSimulator(): SimulatedDynoController & { pulls: number } {
   let status: SimStatus = { active: false, state: 'stopped', profile: null, current: null, providers: [], pulls: 0 };
-  const profile = {
-    id: 'm8_114' as const,
-    name: 'M8-114 Stage 2',
-    family: 'Milwaukee-Eight',
-    displacement_ci: 114,
-    idle_rpm: 900,
-    redline_rpm: 5800,
-    max_hp: 110,
-    hp_peak_rpm: 5000,
-    max_tq: 122,
-    tq_peak_rpm: 3200,
-  };
+  const profile = profileSummary(getEngineProfile('m8_114'));
   const sim = {
     pulls: 0,
     async start() {

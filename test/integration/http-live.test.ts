@@ -7,10 +7,10 @@ import { createIngest, type Ingest } from '../../server/channels/create-ingest.j
 import { closeServer, createHttpApp, createHttpServer, type IngestStatus, listen } from '../../server/http/index.js';
 import { createChannelMapping, createMappingStore } from '../../server/mapping/index.js';
 import { createSimulatedDyno, type SimulatedDyno } from '../../server/sim/simulated-dyno.js';
-import { SIMULATOR_CHANNELS } from '../support/fake-channel-registry.js';
+import { SIMULATOR_CHANNELS } from '../support/simulator-channels.js';
+import { OPERATOR_HEADERS, testAuth } from '../support/test-auth.js';
 import { LOOPBACK, loopbackMulticast, TEST_GROUP } from '../support/udp.js';
 import { sleep } from '../support/until.js';
-import { OPERATOR_HEADERS, testAuth } from '../support/test-auth.js';
 
 // The real thing on loopback: the simulated dyno sends JetDrive over multicast (interface 127.0.0.1, TTL 0), the
 // ingest decodes it into the registry, the mapping resolves quantities, and the HTTP API serves it.

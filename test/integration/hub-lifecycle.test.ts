@@ -1,35 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connectSocket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { createHub, type Hub } from '../../server/hub.js';
-import { decodeFrame } from '../../server/protocol/index.js';
-import { closeSocket, freeUdpPort, openLoopbackMulticast } from '../support/udp.js';
+import { listenForClears } from '../support/listen-for-clears.js';
+import { spawnHub } from '../support/spawn-hub.js';
+import { closeSocket, freeUdpPort } from '../support/udp.js';
 import { until } from '../support/until.js';
 
 interface StatusBody {
   source: string;
   providers: { name: string; online: boolean; channel_count: number }[];
-}
-
-/** Names of the providers whose ClearChannelInfo a raw listener heard (by host id → name from ChannelInfo). */
-async function listenForClears(port: number, known: ReadonlyMap<number, string> = new Map()) {
-  const socket = await openLoopbackMulticast(port);
-  const names = new Map<number, string>(known);
-  const cleared = new Set<string>();
-  socket.on('message', (bytes) => {
-    try {
-      const m = decodeFrame(bytes);
-      if (m.type === 'ChannelInfo') names.set(m.host, m.providerName);
-      if (m.type === 'ClearChannelInfo') cleared.add(names.get(m.host) ?? `0x${m.host.toString(16)}`);
-    } catch {
-      // not ours to judge here
-    }
-  });
-  return { socket, cleared };
 }
 
 describe('hub with the embedded simulator', () => {
@@ -101,19 +85,12 @@ describe('npm start (server/main.ts) as a process', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'hub-main-'));
     const jetdrivePort = await freeUdpPort();
     const { socket, cleared } = await listenForClears(jetdrivePort);
-    const proc = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'server/main.ts', '--port', '0', '--jetdrive-port', String(jetdrivePort), '--data-dir', dataDir],
-      { env: { ...process.env, LOG_LEVEL: 'info', LOG_JSON: '1', VITEST: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const hub = spawnHub({ jetdrivePort, dataDir });
+    const proc = hub.proc;
     child = proc;
-    let out = '';
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
     try {
-      await until(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(out), 20_000, 'the hub to listen');
-      await until(() => /provider:online.*Atmospheric Probe/.test(out), 10_000, 'the simulated providers');
+      await hub.listening();
+      await until(() => /provider:online.*Atmospheric Probe/.test(hub.output()), 10_000, 'the simulated providers');
       const exit = new Promise<{ code: number | null; at: number }>((resolve) =>
         proc.once('exit', (code) => resolve({ code, at: Date.now() })),
       );

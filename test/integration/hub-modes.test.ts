@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTsScript, type ScriptResult } from '../support/run-ts-script.js';
 import { HUB_OPERATOR, startTestHub, type TestHub } from '../support/start-test-hub.js';
 import { createTestProvider } from '../support/test-jetdrive-provider.js';
 
@@ -11,23 +11,8 @@ interface StatusBody {
   providers: { name: string; online: boolean; channel_count: number }[];
 }
 
-function runCli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+function runCli(args: string[], env: Record<string, string>): Promise<ScriptResult> {
+  return runTsScript(CLI, args, { LOG_LEVEL: 'silent', ...env }).finished;
 }
 
 describe('CLI tune against a real hub', () => {

@@ -1,11 +1,12 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIngest, type Ingest } from '../../server/channels/create-ingest.js';
-import type { CatalogEvent, Sample } from '../../server/channels/types.js';
+import { createIngest, type IngestOptions } from '../../server/channels/create-ingest.js';
+import type { Sample } from '../../server/channels/types.js';
 import { hostHex } from '../../server/jetdrive/pick-host-id.js';
 import { encodeFrame } from '../../server/protocol/index.js';
 import type { ChannelInfoRecord, DecodedFrame } from '../../server/protocol/types.js';
 import { ALL_HOSTS } from '../../server/protocol/types.js';
+import { type StartedIngest, startLoopbackIngest } from '../support/start-loopback-ingest.js';
 import { createTestProvider, type TestProvider } from '../support/test-jetdrive-provider.js';
 import { closeSocket, loopbackMulticast } from '../support/udp.js';
 import { sleep, until } from '../support/until.js';
@@ -15,21 +16,10 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-async function startHub(
-  node: Parameters<typeof createIngest>[0] = {},
-): Promise<{ ingest: Ingest; port: number; events: CatalogEvent[] }> {
-  const ingest = createIngest({
-    multicast: loopbackMulticast(0),
-    ...node,
-    node: { claimMs: 50, offlineAfterMs: 300, checkIntervalMs: 25, ...node.node },
-  });
-  const events: CatalogEvent[] = [];
-  ingest.registry.events$.subscribe((e) => events.push(e));
-  await ingest.start();
-  cleanups.push(() => ingest.stop());
-  const port = ingest.port();
-  if (port === null) throw new Error('hub has no port after start');
-  return { ingest, port, events };
+async function startHub(options: IngestOptions = {}): Promise<StartedIngest> {
+  const started = await startLoopbackIngest(options);
+  cleanups.push(() => started.ingest.stop());
+  return started;
 }
 
 async function provider(options: Parameters<typeof createTestProvider>[0]): Promise<TestProvider> {

@@ -10,16 +10,24 @@ import {
 } from '../support/fake-registry.js';
 import {
   type GatewayFixture,
-  sleep,
   startGateway,
   subscribe,
   subscribeOk,
   type TestClient,
-  until,
 } from '../support/realtime-fixture.js';
+import { sleep, until } from '../support/until.js';
 
 const DYNO = 0x43fd;
 const PROBE = 0x1a2b;
+
+function channelIdOf(name: string): number {
+  const channel = SIMULATOR_CHANNELS.find((candidate) => candidate.name === name);
+  if (!channel) throw new Error(`no simulator channel ${name}`);
+  return channel.channelId;
+}
+const RPM_1 = channelIdOf('Digital RPM 1');
+const RPM_2 = channelIdOf('Digital RPM 2');
+const TPS = channelIdOf('TPS');
 
 /** Collects every live sample a raw client receives, decoded with the stream tables from its acks. */
 function collect(client: TestClient) {
@@ -127,7 +135,7 @@ describe('realtime gateway over Socket.IO', () => {
         }
         if (i % 7 === 0) {
           selectors.push('*RPM*');
-          keys.add(`${DYNO}:42`).add(`${DYNO}:43`);
+          keys.add(`${DYNO}:${RPM_1}`).add(`${DYNO}:${RPM_2}`);
         }
         expected[i] = keys;
         received[i].track(await subscribeOk(client, { selectors }));
@@ -144,6 +152,7 @@ describe('realtime gateway over Socket.IO', () => {
     }
     await until(
       () => received.every((r, i) => r.samples.length === expected[i].size * 20),
+      5_000,
       'every client to receive 20 samples of each selected channel',
     );
     await sleep(50);
@@ -190,10 +199,10 @@ describe('realtime gateway over Socket.IO', () => {
     const plain = await subscribeOk(client, { selectors: ['Digital RPM 1'] });
     expect(plain.stream.channels).toHaveLength(1);
     expect(plain.stream.channels[0]).toMatchObject({ name: 'Digital RPM 1', unit: 'RPM', providerName: 'Power Core' });
-    expect(plain.stream.channels[0].last).toEqual([start + 4_900, 49 + 42, (start + 4_900) % 0x1_0000_0000]);
+    expect(plain.stream.channels[0].last).toEqual([start + 4_900, 49 + RPM_1, (start + 4_900) % 0x1_0000_0000]);
 
     const withHistory = await subscribeOk(client, { selectors: ['TPS'], backfill: 2 });
-    await until(() => backfill.length > 0, 'backfill frames');
+    await until(() => backfill.length > 0, 5_000, 'backfill frames');
     const view: StreamView = {
       id: withHistory.stream.id,
       envelope: false,
@@ -201,7 +210,7 @@ describe('realtime gateway over Socket.IO', () => {
     };
     const history = backfill.flatMap((frame) => decodeDataFrame(frame, view));
     // The last 2 s of history (100 ms apart), oldest first.
-    expect(history.map((sample) => sample.value)).toEqual(Array.from({ length: 20 }, (_, i) => 30 + i + 103));
+    expect(history.map((sample) => sample.value)).toEqual(Array.from({ length: 20 }, (_, i) => 30 + i + TPS));
   });
 
   it('honours maxHz within 10 % and keeps a one-sample spike only with an envelope', async () => {
@@ -215,13 +224,13 @@ describe('realtime gateway over Socket.IO', () => {
     const pump = setInterval(() => {
       n++;
       // One spike of 900, immediately followed (same period) by a normal value.
-      registry.push(DYNO, [[103, n === 60 ? 900 : 50]]);
-      if (n === 60) registry.push(DYNO, [[103, 50]]);
+      registry.push(DYNO, [[TPS, n === 60 ? 900 : 50]]);
+      if (n === 60) registry.push(DYNO, [[TPS, 50]]);
     }, 2);
     await sleep(1_500);
     clearInterval(pump);
     const elapsed = performance.now() - started;
-    const plainFrames = plain.frames.filter((frame) => frame.samples.some((s) => s.key === `${DYNO}:103`));
+    const plainFrames = plain.frames.filter((frame) => frame.samples.some((s) => s.key === `${DYNO}:${TPS}`));
     const span = plainFrames[plainFrames.length - 1].at - plainFrames[0].at;
     const rate = ((plainFrames.length - 1) / span) * 1000;
     expect(rate).toBeGreaterThan(18);
@@ -240,17 +249,17 @@ describe('realtime gateway over Socket.IO', () => {
     const received = collect(client);
     received.track(await subscribeOk(client, { selectors: ['*rpm*'] }));
     registry.addChannel({ providerId: PROBE, channelId: 9, name: 'Digital RPM 3', unit: 8 });
-    await until(() => received.changes.length === 1, 'stream:channels for the new channel');
+    await until(() => received.changes.length === 1, 5_000, 'stream:channels for the new channel');
     expect(received.changes[0].added.map((channel) => channel.displayName)).toEqual(['Digital RPM 3']);
     registry.push(PROBE, [[9, 1234]]);
-    registry.push(DYNO, [[42, 3000]]);
-    await until(() => received.samples.length === 2, 'samples of the old and the new channel');
+    registry.push(DYNO, [[RPM_1, 3000]]);
+    await until(() => received.samples.length === 2, 5_000, 'samples of the old and the new channel');
     expect(received.samples.map((sample) => [sample.name, sample.value])).toEqual([
       ['Digital RPM 3', 1234],
       ['Digital RPM 1', 3000],
     ]);
     registry.renameChannel(`${PROBE}:9`, 'Spare');
-    await until(() => received.changes.length === 2, 'removal after a rename out of the glob');
+    await until(() => received.changes.length === 2, 5_000, 'removal after a rename out of the glob');
     expect(received.changes[1].removed).toHaveLength(1);
   });
 
@@ -259,10 +268,10 @@ describe('realtime gateway over Socket.IO', () => {
     const received = collect(client);
     received.track(await subscribeOk(client, { selectors: ['Digital RPM 1'] }));
     for (let n = 0; n < 2_000; n++) {
-      registry.push(DYNO, [[42, n]]);
+      registry.push(DYNO, [[RPM_1, n]]);
       if (n % 100 === 0) await sleep(0);
     }
-    await until(() => received.samples.length === 2_000, '2000 samples');
+    await until(() => received.samples.length === 2_000, 5_000, '2000 samples');
     expect(received.samples.map((sample) => sample.value)).toEqual(Array.from({ length: 2_000 }, (_, n) => n));
     expect(fixture.gateway.stats().laggingViewers).toBe(0);
   });
@@ -280,7 +289,7 @@ describe('realtime gateway over Socket.IO', () => {
       );
       pushAll(registry, round);
     }
-    await until(() => fixture.gateway.stats().viewers === 0, 'all disconnects to be processed');
+    await until(() => fixture.gateway.stats().viewers === 0, 5_000, 'all disconnects to be processed');
     expect(fixture.gateway.stats()).toMatchObject({ viewers: 0, subscriptions: 0, streams: 0, rooms: 0, timers: 0 });
     expect(fixture.gateway.io.of('/').adapter.rooms.size).toBe(0);
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -302,9 +311,9 @@ describe('realtime gateway with a quantity resolver', () => {
       ]);
       quantities.set('Digital RPM 1', null);
       quantities.set('Digital RPM 2', 'rpm');
-      await until(() => received.changes.length >= 2, 'mapping change to reach the stream');
+      await until(() => received.changes.length >= 2, 5_000, 'mapping change to reach the stream');
       pushAll(registry, 0);
-      await until(() => received.samples.length === 1, 'one rpm sample');
+      await until(() => received.samples.length === 1, 5_000, 'one rpm sample');
       expect(received.samples[0].name).toBe('Digital RPM 2');
     } finally {
       await fixture.close();

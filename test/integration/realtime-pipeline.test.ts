@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectHub, type Hub, type HubSample } from '../../client-sdk/src/index.js';
 import { createIngest, type Ingest } from '../../server/channels/create-ingest.js';
 import { createRealtimeGateway, type RealtimeGateway } from '../../server/realtime/index.js';
-import { until } from '../support/realtime-fixture.js';
 import { createTestProvider, type TestProvider } from '../support/test-jetdrive-provider.js';
 import { loopbackMulticast } from '../support/udp.js';
+import { until } from '../support/until.js';
 
 // The real pipeline: JetDrive datagrams on loopback multicast -> ingest -> channel registry -> gateway -> SDK.
 
@@ -37,7 +37,7 @@ describe('gateway on the real ingest', () => {
     hub = connectHub(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`);
     const received: HubSample[] = [];
     hub.channel$('*RPM*').subscribe((sample) => received.push(sample));
-    await until(() => gateway?.stats().subscriptions === 1, 'the subscription');
+    await until(() => gateway?.stats().subscriptions === 1, 5_000, 'the subscription');
 
     provider = await createTestProvider({
       port,
@@ -49,14 +49,14 @@ describe('gateway on the real ingest', () => {
       ],
     });
     await provider.sendInfo();
-    await until(() => ingest?.registry.getChannel('514:42')?.provisional === false, 'the channel info');
+    await until(() => ingest?.registry.getChannel('514:42')?.provisional === false, 5_000, 'the channel info');
     for (const rpm of [2000, 2100, 2200]) {
       await provider.sendValues([
         { channelId: 42, value: rpm },
         { channelId: 23, value: 13.2 },
       ]);
     }
-    await until(() => received.length === 3, 'three rpm samples');
+    await until(() => received.length === 3, 5_000, 'three rpm samples');
     expect(received.map((sample) => [sample.channel, sample.unit, sample.value, sample.providerId])).toEqual([
       ['Digital RPM 1', 'RPM', 2000, 0x0202],
       ['Digital RPM 1', 'RPM', 2100, 0x0202],

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataFrame } from '../../client-sdk/src/events.js';
+import type { RealtimeOptions } from '../../server/realtime/index.js';
 import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
-import { type GatewayFixture, sleep, startGateway, subscribeOk, until } from '../support/realtime-fixture.js';
+import { type GatewayFixture, startGateway, subscribeOk } from '../support/realtime-fixture.js';
 import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
+import { sleep, until } from '../support/until.js';
 
 // A viewer process stopped with SIGSTOP stops reading its socket for real. The kernel buffers a few MB first, so
 // these tests push large frames (400 channels per datagram) to reach the user-space backlog quickly.
@@ -17,6 +19,11 @@ function setup(): FakeRegistry {
   for (let id = 1; id <= CHANNELS; id++)
     registry.addChannel({ providerId: PROVIDER, channelId: id, name: `Channel ${id}` });
   return registry;
+}
+
+/** The backlog bound under test; a viewer over it this long is disconnected. */
+function backlogOptions(stuckAfterMs: number): Partial<RealtimeOptions> {
+  return { backlogLimitBytes: LIMIT, resumeBacklogBytes: 32 * 1024, stuckAfterMs, backlogCheckMs: 20 };
 }
 
 function startPump(registry: FakeRegistry): { stop(): void; pushed(): number } {
@@ -45,12 +52,7 @@ describe('slow viewers', () => {
 
   it('keeps a paused viewer within the backlog bound, does not delay the others, then disconnects it', async () => {
     const registry = setup();
-    fixture = await startGateway(registry, {
-      backlogLimitBytes: LIMIT,
-      resumeBacklogBytes: 32 * 1024,
-      stuckAfterMs: 1_500,
-      backlogCheckMs: 20,
-    });
+    fixture = await startGateway(registry, backlogOptions(1_500));
     const healthy = await fixture.connect();
     await subscribeOk(healthy, { selectors: ['Channel *'] });
     let healthySamples = 0;
@@ -63,9 +65,9 @@ describe('slow viewers', () => {
     viewers.pause();
     const pump = startPump(registry);
     try {
-      await until(() => fixture?.gateway.stats().laggingEvents === 1, 'the paused viewer to be marked lagging', 20_000);
+      await until(() => fixture?.gateway.stats().laggingEvents === 1, 20_000, 'the paused viewer to be marked lagging');
       const laggingAt = Date.now();
-      await until(() => fixture?.gateway.stats().disconnectedSlow === 1, 'the stuck viewer to be disconnected', 10_000);
+      await until(() => fixture?.gateway.stats().disconnectedSlow === 1, 10_000, 'the stuck viewer to be disconnected');
       expect(Date.now() - laggingAt).toBeGreaterThanOrEqual(1_400);
     } finally {
       pump.stop();
@@ -75,30 +77,25 @@ describe('slow viewers', () => {
     expect(stats.maxBacklogSeen).toBeLessThan(LIMIT + 160 * 1024);
     expect(stats.droppedFrames).toBeGreaterThan(0);
     expect(stats.viewers).toBe(1);
-    await until(() => healthySamples === pump.pushed() * CHANNELS, 'the healthy viewer to receive every sample');
+    await until(() => healthySamples === pump.pushed() * CHANNELS, 5_000, 'the healthy viewer to receive every sample');
     expect(worstLatency).toBeLessThan(500);
   });
 
   it('conflates a viewer that falls behind and tells it, then resumes normal delivery', async () => {
     const registry = setup();
-    fixture = await startGateway(registry, {
-      backlogLimitBytes: LIMIT,
-      resumeBacklogBytes: 32 * 1024,
-      stuckAfterMs: 30_000,
-      backlogCheckMs: 20,
-    });
+    fixture = await startGateway(registry, backlogOptions(30_000));
     viewers = await spawnViewers({ url: fixture.url, clients: 1, selectors: ['Channel *'] });
     viewers.pause();
     const pump = startPump(registry);
     try {
-      await until(() => fixture?.gateway.stats().laggingEvents === 1, 'the viewer to be marked lagging', 20_000);
+      await until(() => fixture?.gateway.stats().laggingEvents === 1, 20_000, 'the viewer to be marked lagging');
       await sleep(200);
       viewers.resume();
-      await until(() => fixture?.gateway.stats().recoveredEvents === 1, 'the viewer to catch up', 10_000);
+      await until(() => fixture?.gateway.stats().recoveredEvents === 1, 10_000, 'the viewer to catch up');
     } finally {
       pump.stop();
     }
-    await until(() => viewers?.events.length === 2, 'both lagging notices to arrive');
+    await until(() => viewers?.events.length === 2, 5_000, 'both lagging notices to arrive');
     expect(viewers.events.map((event) => (event.detail as { lagging: boolean }).lagging)).toEqual([true, false]);
     const stats = fixture.gateway.stats();
     expect(stats.conflatedFrames).toBeGreaterThanOrEqual(1);

@@ -4,7 +4,8 @@ import type { ConnectionState, Hub, HubBatch, HubSample } from '../../client-sdk
 import { connectHub, HubError } from '../../client-sdk/src/index.js';
 import type { SessionSummary } from '../../client-sdk/src/session-types.js';
 import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
-import { type GatewayFixture, sleep, startGateway, until } from '../support/realtime-fixture.js';
+import { type GatewayFixture, startGateway } from '../support/realtime-fixture.js';
+import { sleep, until } from '../support/until.js';
 
 const DYNO = 0x43fd;
 
@@ -33,12 +34,12 @@ describe('client SDK against a real gateway', () => {
     hub = connectHub(fixture.url);
     const samples: HubSample[] = [];
     const subscription = hub.channel$('Digital RPM 1').subscribe((sample) => samples.push(sample));
-    await until(() => samples.length === 1, 'the last value');
+    await until(() => samples.length === 1, 5_000, 'the last value');
     registry.push(DYNO, [
       [42, 2500],
       [23, 13.5],
     ]);
-    await until(() => samples.length === 2, 'a live sample');
+    await until(() => samples.length === 2, 5_000, 'a live sample');
     expect(samples[0]).toMatchObject({ channel: 'Digital RPM 1', value: 1500, time: 1_000, providerTs: 1_000 });
     expect(samples[1]).toMatchObject({
       channel: 'Digital RPM 1',
@@ -49,7 +50,7 @@ describe('client SDK against a real gateway', () => {
       value: 2500,
     });
     subscription.unsubscribe();
-    await until(() => fixture.gateway.stats().subscriptions === 0, 'the server side to be released');
+    await until(() => fixture.gateway.stats().subscriptions === 0, 5_000, 'the server side to be released');
   });
 
   it('batches several selectors and reports the catalog and providers', async () => {
@@ -62,13 +63,13 @@ describe('client SDK against a real gateway', () => {
       'Digital RPM 1',
       'TPS',
     ]);
-    await until(() => fixture.gateway.stats().subscriptions === 1, 'the subscription');
+    await until(() => fixture.gateway.stats().subscriptions === 1, 5_000, 'the subscription');
     registry.push(DYNO, [
       [42, 3000],
       [23, 12.5],
       [103, 95],
     ]);
-    await until(() => batches.length === 1, 'one batch');
+    await until(() => batches.length === 1, 5_000, 'one batch');
     expect(batches[0].samples.map((sample) => [sample.channel, sample.value])).toEqual([
       ['Digital RPM 1', 3000],
       ['Air/Fuel Ratio 1', 12.5],
@@ -89,7 +90,7 @@ describe('client SDK against a real gateway', () => {
     hub
       .samples$(['Air/Fuel Ratio 1'], { maxHz: 50 })
       .subscribe((batch) => afr.push(...batch.samples.map((s) => s.value)));
-    await until(() => fixture.gateway.stats().subscriptions === 3, 'three subscriptions');
+    await until(() => fixture.gateway.stats().subscriptions === 3, 5_000, 'three subscriptions');
     let value = 0;
     const pushSome = async () => {
       for (let i = 0; i < 10; i++) {
@@ -102,22 +103,27 @@ describe('client SDK against a real gateway', () => {
       }
     };
     await pushSome();
-    await until(() => rpm.length === 10, 'ten rpm values');
+    await until(() => rpm.length === 10, 5_000, 'ten rpm values');
 
     for (const socket of fixture.gateway.io.sockets.sockets.values()) socket.disconnect(true);
-    await until(() => states.filter((state) => state === 'connected').length === 2, 'the reconnect after a kick');
-    await until(() => fixture.gateway.stats().subscriptions === 3, 'the subscriptions to be restored');
+    await until(
+      () => states.filter((state) => state === 'connected').length === 2,
+      5_000,
+      'the reconnect after a kick',
+    );
+    await until(() => fixture.gateway.stats().subscriptions === 3, 5_000, 'the subscriptions to be restored');
     await pushSome();
 
     for (const socket of fixture.gateway.io.sockets.sockets.values()) socket.conn.close();
     await until(
       () => states.filter((state) => state === 'connected').length === 3,
+      5_000,
       'the reconnect after a transport close',
     );
-    await until(() => fixture.gateway.stats().subscriptions === 3, 'the subscriptions to be restored again');
+    await until(() => fixture.gateway.stats().subscriptions === 3, 5_000, 'the subscriptions to be restored again');
     await pushSome();
 
-    await until(() => rpm.length === 30, 'thirty rpm values');
+    await until(() => rpm.length === 30, 5_000, 'thirty rpm values');
     await sleep(50);
     expect(rpm).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(new Set(afr).size).toBe(afr.length);
@@ -143,7 +149,7 @@ describe('client SDK against a real gateway', () => {
     });
     const received = hub.samples$(['*']).pipe(take(205), toArray());
     const done = firstValueFrom(received);
-    await until(() => fixture.gateway.stats().subscriptions === 1, 'the subscription');
+    await until(() => fixture.gateway.stats().subscriptions === 1, 5_000, 'the subscription');
     for (let i = 0; i < 205; i++) {
       registry.push(DYNO, [
         [42, i],
@@ -165,6 +171,7 @@ describe('client SDK against a real gateway', () => {
     registry.addChannel({ providerId: DYNO, channelId: 7, name: 'Lambda 1' });
     await until(
       () => debugLines.some((line) => line.includes('mapping: 2 mapped, 2 unmapped')),
+      5_000,
       'a new mapping summary',
     );
   });

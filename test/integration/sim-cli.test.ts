@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DecodedFrame, decodeFrame } from '../../server/protocol/index.js';
+import { runTsScript } from '../support/run-ts-script.js';
 import { closeSocket, openLoopbackMulticast } from '../support/udp.js';
 import { until } from '../support/until.js';
 
@@ -19,30 +19,26 @@ describe('npm run sim', () => {
     cleanups.push(() => closeSocket(socket));
     const frames: DecodedFrame[] = [];
     socket.on('message', (m) => frames.push(decodeFrame(m)));
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'server/sim/cli.ts', '--port', String(port), '--rate', '20', '--profile', 'twin_cam_103'],
-      { cwd: process.cwd(), env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    const run = runTsScript(
+      'server/sim/cli.ts',
+      ['--port', String(port), '--rate', '20', '--profile', 'twin_cam_103'],
+      {
+        LOG_LEVEL: 'silent',
+      },
     );
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += String(d);
-    });
-    child.stderr.on('data', (d) => {
-      out += String(d);
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const child = run.proc;
+    const out = () => run.stdout() + run.stderr();
     cleanups.push(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
     await until(() => frames.some((f) => f.type === 'ChannelValues'), 15_000, 'values from the sim process');
     const hosts = new Set(frames.filter((f) => f.type === 'ChannelInfo').map((f) => f.host));
     expect(hosts.size).toBe(2);
-    expect(out).toMatch(/simulated dyno \(Twin Cam 103\) on 224\.0\.2\.10:\d+ via 127\.0\.0\.1, 20 Hz/);
+    expect(out()).toMatch(/simulated dyno \(Twin Cam 103\) on 224\.0\.2\.10:\d+ via 127\.0\.0\.1, 20 Hz/);
     child.kill(signal);
-    expect(await exited).toBe(0);
+    expect((await run.finished).code).toBe(0);
     await until(() => frames.filter((f) => f.type === 'ClearChannelInfo').length === 2, 2000, 'ClearChannelInfo x2');
     expect(new Set(frames.filter((f) => f.type === 'ClearChannelInfo').map((f) => f.host))).toEqual(hosts);
-    expect(out).toContain(`${signal}: stopped`);
+    expect(out()).toContain(`${signal}: stopped`);
   });
 });

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIngest, type Ingest } from '../../server/channels/create-ingest.js';
-import type { CatalogEvent } from '../../server/channels/types.js';
+import type { Ingest } from '../../server/channels/create-ingest.js';
 import { createSimulatedDyno, type SimulatedDyno, type SimulatedDynoOptions } from '../../server/sim/simulated-dyno.js';
-import { loopbackMulticast } from '../support/udp.js';
+import { startLoopbackIngest } from '../support/start-loopback-ingest.js';
 import { sleep, until } from '../support/until.js';
 
 // The hub's real ingest (socket → JetDrive node → registry) observing the simulator over loopback multicast.
@@ -13,16 +12,8 @@ afterEach(async () => {
 });
 
 async function hubAndSim(simOptions: SimulatedDynoOptions = {}) {
-  const ingest: Ingest = createIngest({
-    multicast: loopbackMulticast(0),
-    node: { claimMs: 50, offlineAfterMs: 5000, checkIntervalMs: 25 },
-  });
-  const events: CatalogEvent[] = [];
-  ingest.registry.events$.subscribe((e) => events.push(e));
-  await ingest.start();
+  const { ingest, port, events } = await startLoopbackIngest({ node: { offlineAfterMs: 5000 } });
   cleanups.push(() => ingest.stop());
-  const port = ingest.port();
-  if (port === null) throw new Error('hub has no port after start');
   const sim: SimulatedDyno = createSimulatedDyno({ port, seed: 21, autoPull: false, ...simOptions });
   cleanups.push(() => sim.stop());
   await sim.start();

@@ -1,6 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gc } from '../support/gc.js';
 import { command, connectViewer, startTestHub, type TestHub } from '../support/start-test-hub.js';
 import { sleep, until } from '../support/until.js';
 
@@ -12,11 +11,6 @@ const CYCLES = 10_000;
 const CONCURRENCY = 25;
 /** The registry's history rings fill for 10 s after start; the baseline is taken once they are full. */
 const RINGS_FULL_MS = 11_000;
-
-const gc: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
 
 async function settledHeap(): Promise<number> {
   await sleep(200);

@@ -1,12 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRealtimeGateway, DEFAULT_REALTIME_OPTIONS, type RealtimeGateway } from '../../server/realtime/index.js';
 import { createFakeRegistry, type FakeRegistry, SIMULATOR_CHANNELS } from '../support/fake-registry.js';
+import { usedMemory } from '../support/gc.js';
+import { histogramPercentile } from '../support/histogram-percentile.js';
 import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
-import { histogramValue } from '../support/viewer-protocol.js';
 import { sleep, until } from '../support/until.js';
 
 // 100 viewers, 10 of them paused (SIGSTOP: their sockets really stop being read). The 90 others watch the 19
@@ -25,30 +24,8 @@ const PAUSED = 10;
 const WARMUP_MS = 1_000;
 const MEASURE_MS = 6_000;
 
-const gc: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
-
-function usedMemory(): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external + m.arrayBuffers;
-}
-
 function epochNow(): number {
   return performance.timeOrigin + performance.now();
-}
-
-function percentile(histogram: number[], fraction: number): number {
-  const total = histogram.reduce((sum, count) => sum + count, 0);
-  let seen = 0;
-  for (let i = 0; i < histogram.length; i++) {
-    seen += histogram[i];
-    if (seen >= total * fraction) return histogramValue(i);
-  }
-  return Number.NaN;
 }
 
 let registry: FakeRegistry;
@@ -107,8 +84,8 @@ async function measure(): Promise<{ p50: number; p99: number; samples: number }>
   const stats = await Promise.all(healthy.map((g) => g.stats(true)));
   const histogram = stats[0].histogram.map((_, i) => stats.reduce((sum, s) => sum + s.histogram[i], 0));
   return {
-    p50: percentile(histogram, 0.5),
-    p99: percentile(histogram, 0.99),
+    p50: histogramPercentile(histogram, 0.5),
+    p99: histogramPercentile(histogram, 0.99),
     samples: stats.reduce((sum, s) => sum + s.samples, 0),
   };
 }

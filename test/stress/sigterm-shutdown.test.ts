@@ -1,11 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeFrame } from '../../server/protocol/index.js';
+import { listenForClears } from '../support/listen-for-clears.js';
+import { spawnHub } from '../support/spawn-hub.js';
 import { command, connectViewer, type TestSocket } from '../support/start-test-hub.js';
-import { closeSocket, freeUdpPort, openLoopbackMulticast } from '../support/udp.js';
+import { closeSocket, freeUdpPort } from '../support/udp.js';
 import { until } from '../support/until.js';
 
 // `npm start` as a real process, busy: a tuning session running and viewers subscribed. SIGTERM must end it
@@ -24,46 +25,13 @@ describe('SIGTERM while busy', () => {
   it('exits 0 within 5 s with a session running: ClearChannelInfo sent, every viewer socket closed', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'jd-sigterm-'));
     const jetdrivePort = await freeUdpPort();
-    const listener = await openLoopbackMulticast(jetdrivePort);
-    const names = new Map<number, string>();
-    const cleared = new Set<string>();
-    listener.on('message', (bytes) => {
-      try {
-        const m = decodeFrame(bytes);
-        if (m.type === 'ChannelInfo') names.set(m.host, m.providerName);
-        if (m.type === 'ClearChannelInfo') cleared.add(names.get(m.host) ?? `0x${m.host.toString(16)}`);
-      } catch {
-        // only ChannelInfo and ClearChannelInfo matter here
-      }
-    });
-    const proc = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'server/main.ts',
-        '--port',
-        '0',
-        '--jetdrive-port',
-        String(jetdrivePort),
-        '--data-dir',
-        dataDir,
-      ],
-      {
-        env: { ...process.env, LOG_LEVEL: 'info', LOG_JSON: '1', VITEST: '', HUB_OPERATOR_TOKEN: TOKEN },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const { socket: listener, names, cleared } = await listenForClears(jetdrivePort);
+    const hub = spawnHub({ jetdrivePort, dataDir, env: { HUB_OPERATOR_TOKEN: TOKEN } });
+    const proc = hub.proc;
     child = proc;
-    let out = '';
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
     const viewers: TestSocket[] = [];
     try {
-      const url = (
-        await until(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], 20_000, 'the hub')
-      ).toString();
+      const url = await hub.listening();
       await until(() => names.size === 2, 10_000, 'both simulated providers');
       for (let i = 0; i < VIEWERS; i++) {
         const viewer = await connectViewer(url);
@@ -114,8 +82,8 @@ describe('SIGTERM while busy', () => {
       expect(lastClose).toBeLessThan(5_000);
       expect(closed.every((c) => c.reason === 'io server disconnect' || c.reason === 'transport close')).toBe(true);
       await expect(fetch(`${url}/health`)).rejects.toThrow();
-      expect(out).toMatch(/shutting down \(SIGTERM\)/);
-      expect(out).toMatch(/jetdrive-hub stopped/);
+      expect(hub.output()).toMatch(/shutting down \(SIGTERM\)/);
+      expect(hub.output()).toMatch(/jetdrive-hub stopped/);
     } finally {
       for (const v of viewers) v.close();
       await closeSocket(listener);

@@ -1,4 +1,5 @@
 import { BehaviorSubject, filter, mergeMap, type Observable, Subject } from 'rxjs';
+import { assignDisplayNames } from '../../server/channels/assign-display-names.js';
 import type {
   CatalogEvent,
   CatalogSnapshot,
@@ -11,9 +12,14 @@ import type {
   Sample,
   SampleBatch,
 } from '../../server/channels/types.js';
+import { createNodeCounters } from '../../server/jetdrive/create-node-counters.js';
+import { hostHex } from '../../server/jetdrive/pick-host-id.js';
+import { channelMeta } from './channel-meta.js';
+import { DYNO_PROVIDER, SIMULATOR_CHANNELS as SIMULATOR_CHANNEL_SPECS } from './simulator-channels.js';
 
-// A ChannelRegistry test double driven by hand: tests announce providers/channels and push batches, exactly as the
-// ingest would (one SampleBatch per datagram, catalog events before samples of a new channel).
+// The one ChannelRegistry test double, driven by hand: tests announce providers/channels and push batches, exactly
+// as the ingest would (one SampleBatch per datagram, catalog events before samples of a new channel). Channel state
+// (last value, min/max, rate, ring) and display names follow the real registry's rules.
 
 export interface FakeChannelInput {
   providerId: number;
@@ -23,8 +29,11 @@ export interface FakeChannelInput {
   unitLabel?: string;
 }
 
+/** Provider fields a test may set instead of the defaults (an online, unsynced provider on 127.0.0.1). */
+export type FakeProviderFields = Partial<Omit<ProviderSnapshot, 'hostId' | 'hostHex' | 'name'>>;
+
 export interface FakeRegistry extends ChannelRegistry {
-  addProvider(hostId: number, name: string): ProviderSnapshot;
+  addProvider(hostId: number, name: string, fields?: FakeProviderFields): ProviderSnapshot;
   setProviderOnline(hostId: number, online: boolean): void;
   addChannel(input: FakeChannelInput): ChannelMeta;
   renameChannel(key: string, name: string): ChannelMeta;
@@ -34,7 +43,10 @@ export interface FakeRegistry extends ChannelRegistry {
   readonly ringSize: number;
 }
 
-const UNIT_LABELS: Record<number, string> = { 8: 'RPM', 11: 'AFR', 16: '%', 7: 'kPa', 4: 'kW', 5: 'N·m', 255: '' };
+function emptyStats(): IngestStats {
+  const { collisions: _collisions, sent: _sent, ...counters } = createNodeCounters();
+  return { ...counters, samples: 0, providers: {} };
+}
 
 export function createFakeRegistry(options: { ringSize?: number } = {}): FakeRegistry {
   const ringSize = options.ringSize ?? 3_000;
@@ -57,15 +69,35 @@ export function createFakeRegistry(options: { ringSize?: number } = {}): FakeReg
     catalog$.next(snapshot());
   }
 
-  function displayNameOf(name: string, providerId: number): string {
-    const clash = [...channels.values()].some((other) => other.name === name && other.providerId !== providerId);
-    return clash ? `${providers.get(providerId)?.name ?? 'Provider'}/${name}` : name;
+  function assignNames(): void {
+    assignDisplayNames(
+      [...channels.values()].map((meta) => ({ meta, online: providers.get(meta.providerId)?.online ?? false })),
+    );
   }
 
   function provider(hostId: number): ProviderSnapshot {
     const found = providers.get(hostId);
-    if (!found) throw new Error(`provider 0x${hostId.toString(16)} was not added`);
+    if (!found) throw new Error(`provider ${hostHex(hostId)} was not added`);
     return found;
+  }
+
+  function record(meta: ChannelMeta, sample: Sample): void {
+    const ring = rings.get(meta.key);
+    if (ring) {
+      ring.push(sample);
+      if (ring.length > ringSize) ring.shift();
+      const first = ring[0];
+      meta.rateHz =
+        ring.length > 1 && sample.time > first.time ? ((ring.length - 1) * 1000) / (sample.time - first.time) : 0;
+    }
+    meta.lastValue = sample.value;
+    meta.lastTime = sample.time;
+    meta.lastSeen = sample.time;
+    meta.sampleCount++;
+    if (Number.isFinite(sample.value)) {
+      meta.min = meta.min === null ? sample.value : Math.min(meta.min, sample.value);
+      meta.max = meta.max === null ? sample.value : Math.max(meta.max, sample.value);
+    }
   }
 
   const registry: FakeRegistry = {
@@ -92,26 +124,10 @@ export function createFakeRegistry(options: { ringSize?: number } = {}): FakeReg
       const ring = rings.get(key) ?? [];
       return sinceMs === undefined ? [...ring] : ring.filter((sample) => sample.time >= sinceMs);
     },
-    stats(): IngestStats {
-      return {
-        datagrams: 0,
-        bytes: 0,
-        malformed: {},
-        unknownKeys: 0,
-        trailingBytes: 0,
-        partialRecords: 0,
-        ignored: { ownMessages: 0, fromAllHosts: 0, notForUs: 0, incompatible: 0 },
-        samples: sampleCount,
-        drops: {},
-        providers: {},
-      };
-    },
-    addProvider(hostId, name) {
+    stats: () => ({ ...emptyStats(), samples: sampleCount }),
+    addProvider(hostId, name, fields = {}) {
       const now = Date.now();
       const created: ProviderSnapshot = {
-        hostId,
-        hostHex: `0x${hostId.toString(16).toUpperCase().padStart(4, '0')}`,
-        name,
         address: '127.0.0.1',
         port: 22344,
         online: true,
@@ -122,6 +138,10 @@ export function createFakeRegistry(options: { ringSize?: number } = {}): FakeReg
         seq: { received: 0, dropped: 0, outOfOrder: 0, first: 0, duplicates: 0 },
         firstSeen: now,
         lastSeen: now,
+        ...fields,
+        hostId,
+        hostHex: hostHex(hostId),
+        name,
       };
       providers.set(hostId, created);
       changed({ type: 'provider:online', provider: created });
@@ -130,42 +150,25 @@ export function createFakeRegistry(options: { ringSize?: number } = {}): FakeReg
     setProviderOnline(hostId, online) {
       const updated = { ...provider(hostId), online };
       providers.set(hostId, updated);
+      assignNames();
       changed({ type: online ? 'provider:online' : 'provider:offline', provider: updated });
     },
     addChannel(input) {
       const owner = provider(input.providerId);
-      const unit = input.unit ?? 255;
-      const meta: ChannelMeta = {
-        key: `${input.providerId}:${input.channelId}`,
-        providerId: input.providerId,
-        providerName: owner.name,
-        channelId: input.channelId,
-        name: input.name,
-        displayName: displayNameOf(input.name, input.providerId),
-        unit,
-        unitLabel: input.unitLabel ?? UNIT_LABELS[unit] ?? '',
-        vendor: 0,
-        provisional: false,
-        firstSeen: Date.now(),
-        lastSeen: null,
-        lastValue: null,
-        lastTime: null,
-        rateHz: 0,
-        min: null,
-        max: null,
-        sampleCount: 0,
-      };
+      const meta = channelMeta({ ...input, providerName: owner.name, firstSeen: Date.now() });
       channels.set(meta.key, meta);
       rings.set(meta.key, []);
       providers.set(owner.hostId, { ...owner, channelCount: owner.channelCount + 1 });
+      assignNames();
       changed({ type: 'channel:added', channel: meta });
       return meta;
     },
     renameChannel(key, name) {
       const meta = channels.get(key);
       if (!meta) throw new Error(`channel ${key} is unknown`);
-      const renamed = { ...meta, name, displayName: displayNameOf(name, meta.providerId) };
+      const renamed = { ...meta, name };
       channels.set(key, renamed);
+      assignNames();
       changed({ type: 'channel:renamed', channel: renamed, previousName: meta.name });
       return renamed;
     },
@@ -174,6 +177,7 @@ export function createFakeRegistry(options: { ringSize?: number } = {}): FakeReg
       if (!meta) return;
       channels.delete(key);
       rings.delete(key);
+      assignNames();
       changed({ type: 'channel:removed', channel: meta });
     },
     push(providerId, values, time = Date.now()) {
@@ -191,15 +195,12 @@ export function createFakeRegistry(options: { ringSize?: number } = {}): FakeReg
           providerTs: Math.round(time) % 0x1_0000_0000,
         };
         batch.samples.push(sample);
-        const ring = rings.get(key);
-        if (ring) {
-          ring.push(sample);
-          if (ring.length > ringSize) ring.shift();
-        }
-        meta.lastValue = value;
-        meta.lastTime = time;
-        meta.lastSeen = time;
-        meta.sampleCount++;
+        record(meta, sample);
+      }
+      const owner = providers.get(providerId);
+      if (owner) {
+        owner.lastSeen = time;
+        owner.seq.received++;
       }
       sampleCount += batch.samples.length;
       samples$.next(batch);
@@ -226,25 +227,16 @@ export function createFakeQuantities(initial: Record<string, string>): QuantityR
   };
 }
 
-/** The simulator's channel set (names as Power Core uses them) for tests and the benchmark. */
-export const SIMULATOR_CHANNELS: readonly { channelId: number; name: string; unit: number }[] = [
-  { channelId: 42, name: 'Digital RPM 1', unit: 8 },
-  { channelId: 43, name: 'Digital RPM 2', unit: 8 },
-  { channelId: 39, name: 'Force Drum 1', unit: 3 },
-  { channelId: 40, name: 'Acceleration', unit: 10 },
-  { channelId: 23, name: 'Air/Fuel Ratio 1', unit: 11 },
-  { channelId: 28, name: 'Air/Fuel Ratio 2', unit: 11 },
-  { channelId: 100, name: 'Torque', unit: 5 },
-  { channelId: 101, name: 'Power', unit: 4 },
-  { channelId: 102, name: 'MAP kPa', unit: 7 },
-  { channelId: 103, name: 'TPS', unit: 16 },
-  { channelId: 104, name: 'IAT', unit: 6 },
-  { channelId: 105, name: 'VBatt', unit: 14 },
-  { channelId: 106, name: 'Speed', unit: 2 },
-  { channelId: 107, name: 'Lambda 1', unit: 13 },
-  { channelId: 108, name: 'Lambda 2', unit: 13 },
-  { channelId: 109, name: 'AFR Target', unit: 11 },
-  { channelId: 110, name: 'Humidity', unit: 16 },
-  { channelId: 111, name: 'Pressure', unit: 7 },
-  { channelId: 112, name: 'Temperature 1', unit: 6 },
-];
+/** Channel ids of the probe's channels when both simulated providers' channels are put on one provider. */
+const PROBE_ID_OFFSET = 100;
+
+/**
+ * The simulator's channel set (names and units as Power Core uses them) on ONE provider, for tests and the
+ * benchmark: the dyno's channels keep their ids, the probe's move up by 100 so they stay unique.
+ */
+export const SIMULATOR_CHANNELS: readonly { channelId: number; name: string; unit: number }[] =
+  SIMULATOR_CHANNEL_SPECS.map((spec) => ({
+    channelId: spec.provider === DYNO_PROVIDER ? spec.id : spec.id + PROBE_ID_OFFSET,
+    name: spec.name,
+    unit: spec.unit,
+  }));

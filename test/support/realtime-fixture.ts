@@ -85,16 +85,3 @@ export async function subscribeOk(client: TestClient, request: SubscribeRequest)
   if (!result.ok) throw new Error(`subscribe failed: ${result.error.code} ${result.error.message}`);
   return result.data;
 }
-
-/** Resolves once `predicate` holds, polling on a short timer; rejects with `what` after `timeoutMs`. */
-export async function until(predicate: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

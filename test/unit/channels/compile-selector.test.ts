@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compileSelector } from '../../../server/channels/compile-selector.js';
 import type { ChannelMeta } from '../../../server/channels/types.js';
+import { channelMeta } from '../../support/channel-meta.js';
 
-const meta = (name: string, providerName = 'Power Core', displayName = name): ChannelMeta => ({
-  key: `17:${name.length}`,
-  providerId: 17,
-  providerName,
-  channelId: name.length,
-  name,
-  displayName,
-  unit: 255,
-  unitLabel: '',
-  vendor: 0,
-  provisional: false,
-  firstSeen: 0,
-  lastSeen: null,
-  lastValue: null,
-  lastTime: null,
-  rateHz: 0,
-  min: null,
-  max: null,
-  sampleCount: 0,
-});
+const meta = (name: string, providerName = 'Power Core', displayName = name): ChannelMeta =>
+  channelMeta({ providerId: 17, providerName, channelId: name.length, name, displayName });
 
 describe('compileSelector', () => {
   it('matches exact name, display name, Provider/Channel and key', () => {

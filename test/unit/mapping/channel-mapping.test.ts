@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChannelMapping } from '../../../server/mapping/channel-mapping.js';
 import { createMappingStore } from '../../../server/mapping/mapping-store.js';
-import {
-  ATMO_PROVIDER,
-  createFakeChannelRegistry,
-  DYNO_PROVIDER,
-  populateSimulatorChannels,
-  SIMULATOR_CHANNELS,
-} from '../../support/fake-channel-registry.js';
+import { createFakeChannelRegistry, populateSimulatorChannels } from '../../support/fake-channel-registry.js';
+import { ATMO_PROVIDER, DYNO_PROVIDER, SIMULATOR_CHANNELS } from '../../support/simulator-channels.js';
 
 const dirs: string[] = [];
 async function setup(options: { reevaluateMs?: number; now?: () => number } = {}) {

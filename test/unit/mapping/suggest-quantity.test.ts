@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { suggestQuantity } from '../../../server/mapping/suggest-quantity.js';
-import {
-  ATMO_PROVIDER,
-  createFakeChannelRegistry,
-  populateSimulatorChannels,
-  SIMULATOR_CHANNELS,
-} from '../../support/fake-channel-registry.js';
+import { createFakeChannelRegistry, populateSimulatorChannels } from '../../support/fake-channel-registry.js';
+import { ATMO_PROVIDER, SIMULATOR_CHANNELS } from '../../support/simulator-channels.js';
 
 function inputsFor(unitOverride?: number) {
   const registry = createFakeChannelRegistry();

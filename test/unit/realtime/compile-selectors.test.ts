@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelMeta } from '../../../server/channels/types.js';
 import { compileSelectors, globMatch } from '../../../server/realtime/compile-selectors.js';
 import { normalizeSelectors } from '../../../server/realtime/normalize-selectors.js';
+import { channelMeta } from '../../support/channel-meta.js';
 import { createFakeQuantities } from '../../support/fake-registry.js';
 
 function meta(
@@ -11,26 +12,7 @@ function meta(
   name: string,
   displayName = name,
 ): ChannelMeta {
-  return {
-    key: `${providerId}:${channelId}`,
-    providerId,
-    providerName,
-    channelId,
-    name,
-    displayName,
-    unit: 255,
-    unitLabel: '',
-    vendor: 0,
-    provisional: false,
-    firstSeen: 0,
-    lastSeen: null,
-    lastValue: null,
-    lastTime: null,
-    rateHz: 0,
-    min: null,
-    max: null,
-    sampleCount: 0,
-  };
+  return channelMeta({ providerId, providerName, channelId, name, displayName });
 }
 
 const rpm = meta(0x43fd, 'Power Core', 42, 'Digital RPM 1');

@@ -2,28 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { IterationResult, SessionEvent, SessionEventBody } from '../../../client-sdk/src/session-types.js';
 import { parseSessionConfig } from '../../../server/sessions/session-config.js';
 import { initialSessionState, reduceSession, type SessionState } from '../../../server/sessions/session-state.js';
+import { iterationResult } from '../../support/iteration-result.js';
 
 const ID = 'tune_1_1000';
 const config = parseSessionConfig({});
-const result = (iteration: number): IterationResult => ({
-  iteration,
-  timestamp: new Date(iteration * 1000).toISOString(),
-  max_afr_error: 1 / iteration,
-  mean_afr_error: 0.5 / iteration,
-  rms_afr_error: 0.6 / iteration,
-  max_ve_correction_pct: 10,
-  mean_ve_correction_pct: 5,
-  cells_corrected: 40,
-  cells_converged: 10,
-  converged: false,
-  peak_hp: 110,
-  peak_tq: 120,
-  coverage_pct: 52.53,
-  cells_judged: 50,
-  samples: 2000,
-  ve_error_pct: -5,
-  ve_change_pct: 4,
-});
+const result = (iteration: number): IterationResult =>
+  iterationResult(iteration, {
+    timestamp: new Date(iteration * 1000).toISOString(),
+    max_afr_error: 1 / iteration,
+    mean_afr_error: 0.5 / iteration,
+    rms_afr_error: 0.6 / iteration,
+  });
 
 function fold(bodies: SessionEventBody[], sessionId = ID): SessionState {
   const events: SessionEvent[] = bodies.map((b, seq) => ({ ...b, sessionId, seq, at: 1000 + seq * 10 }));

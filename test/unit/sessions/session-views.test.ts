@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { IterationResult } from '../../../client-sdk/src/session-types.js';
 import { parseSessionConfig } from '../../../server/sessions/session-config.js';
 import type { SessionState } from '../../../server/sessions/session-state.js';
 import { toResults, toSnapshot, toSummary } from '../../../server/sessions/session-views.js';
 import { createBaselineVeTable } from '../../../server/sim/ve-grid.js';
-
-const it1 = (iteration: number, over: Partial<IterationResult> = {}): IterationResult => ({
-  iteration,
-  timestamp: '2026-01-01T00:00:00.000Z',
-  max_afr_error: 0.2,
-  mean_afr_error: 0.1,
-  rms_afr_error: 0.12,
-  max_ve_correction_pct: 0,
-  mean_ve_correction_pct: 0,
-  cells_corrected: 0,
-  cells_converged: 50,
-  converged: false,
-  peak_hp: 110,
-  peak_tq: 120,
-  coverage_pct: 52.53,
-  cells_judged: 50,
-  samples: 2000,
-  ve_error_pct: -4.2,
-  ve_change_pct: 6.1,
-  ...over,
-});
+import { iterationResult } from '../../support/iteration-result.js';
 
 const state = (status: SessionState['status'], n: number, endedAt: number | null = 61_500): SessionState => ({
   sessionId: 'tune_60_1000',
@@ -33,7 +12,7 @@ const state = (status: SessionState['status'], n: number, endedAt: number | null
   currentIteration: n,
   progressPct: 100,
   progressMessage: 'done',
-  iterations: Array.from({ length: n }, (_, i) => it1(i + 1)),
+  iterations: Array.from({ length: n }, (_, i) => iterationResult(i + 1)),
   initialVeErrorPct: -9.8,
   startedAt: 60_000,
   endedAt,
@@ -61,7 +40,11 @@ describe('session views', () => {
     expect(r.ve_evolution).toEqual({ initial_error_pct: -9.8, final_error_pct: -4.2, total_correction_pct: 6.1 });
     expect(r.ve_tables).toBeNull();
     const base = createBaselineVeTable();
-    const held = toResults(state('converged', 4), { veFront: base, veRear: base, corrections: [], lastCellMaps: null }, 99_000);
+    const held = toResults(
+      state('converged', 4),
+      { veFront: base, veRear: base, corrections: [], lastCellMaps: null },
+      99_000,
+    );
     expect(held.ve_tables?.rpm_axis).toEqual([1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 5500, 6000, 6500]);
     expect(held.ve_tables?.front[5][8]).toBeCloseTo(base[5 * 9 + 8], 4);
   });

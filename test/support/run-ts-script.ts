@@ -1,0 +1,42 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface ScriptResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunningScript {
+  proc: ChildProcess;
+  /** What the script wrote to stdout so far. */
+  stdout(): string;
+  /** What the script wrote to stderr so far. */
+  stderr(): string;
+  /** Once the process exited and its output streams closed (so the output is complete). */
+  finished: Promise<ScriptResult>;
+}
+
+/** Runs a TypeScript entry point (`node --import tsx <script> …args`) with `env` over the test's environment. */
+export function runTsScript(
+  script: string,
+  args: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
+): RunningScript {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  proc.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const finished = new Promise<ScriptResult>((resolve) =>
+    proc.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { proc, stdout: () => stdout, stderr: () => stderr, finished };
+}
