@@ -28,7 +28,8 @@ export async function spawnViewers(options: {
   clients: number;
   selectors?: string[];
   parser?: 'json' | 'msgpack';
-  transport?: 'socketio' | 'ws';
+  /** 'eio-min': the Engine.IO/Socket.IO wire protocol over plain ws, no socket.io-client (bench diagnostic only). */
+  transport?: 'socketio' | 'ws' | 'eio-min';
   stride?: number;
 }): Promise<ViewerGroup> {
   const args = [

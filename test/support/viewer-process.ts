@@ -80,8 +80,38 @@ async function connectWs(): Promise<void> {
   });
 }
 
+/**
+ * A bench diagnostic, not a dashboard: speaks just enough Engine.IO v4 / Socket.IO v5 over plain ws (open, connect,
+ * one subscribe, ping/pong, events) and decodes each stream:data frame with one JSON.parse, as the raw ws viewer
+ * does, so the gateway can be measured with viewer-side cost equal to the baseline's.
+ */
+async function connectEngineIoMinimal(): Promise<void> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+  closers.push(() => ws.close());
+  await new Promise<void>((resolve, reject) => {
+    ws.on('message', (data) => {
+      const text = data.toString();
+      if (text.startsWith('42["stream:data",')) {
+        onFrame((JSON.parse(text.slice(2)) as [string, DataFrame])[1]);
+      } else if (text === '2') {
+        ws.send('3');
+      } else if (text.startsWith('0{')) {
+        ws.send('40');
+      } else if (text.startsWith('40{')) {
+        ws.send(`420${JSON.stringify(['channel:subscribe', { selectors }])}`);
+      } else if (text.startsWith('430')) {
+        const [result] = JSON.parse(text.slice(3)) as [Result<SubscribeResult>];
+        if (result.ok) resolve();
+        else reject(new Error(`subscribe failed: ${result.error.message}`));
+      }
+    });
+    ws.once('error', reject);
+  });
+}
+
 async function main(): Promise<void> {
-  const connectOne = values.transport === 'ws' ? connectWs : connectSocketIo;
+  const connectOne =
+    values.transport === 'ws' ? connectWs : values.transport === 'eio-min' ? connectEngineIoMinimal : connectSocketIo;
   for (let started = 0; started < clients; started += 50) {
     await Promise.all(Array.from({ length: Math.min(50, clients - started) }, () => connectOne()));
   }
