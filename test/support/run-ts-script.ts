@@ -17,13 +17,18 @@ export interface RunningScript {
   finished: Promise<ScriptResult>;
 }
 
-/** Runs a TypeScript entry point (`node --import tsx <script> …args`) with `env` over the test's environment. */
+/**
+ * Runs a TypeScript entry point (`node --import tsx <script> …args`) with `env` over the test's environment;
+ * `wrap` runs it through another command first (e.g. `['ip', 'netns', 'exec', 'ns1']`).
+ */
 export function runTsScript(
   script: string,
   args: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
+  wrap: readonly string[] = [],
 ): RunningScript {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const command = [...wrap, process.execPath, '--import', 'tsx', script, ...args];
+  const proc = spawn(command[0], command.slice(1), {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
