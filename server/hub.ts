@@ -139,7 +139,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     if (e.type === 'provider:online' || e.type === 'provider:offline' || e.type === 'provider:incompatible') {
       const p = e.provider;
       log.info(
-        { host: p.hostHex, name: p.name, address: p.address },
+        { host: p.hostHex, provider: p.name, address: p.address },
         '%s %s "%s" from %s',
         e.type,
         p.hostHex,
@@ -177,17 +177,6 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       resolverChanges$.next();
 
       await ingest.start();
-      for (const j of ingest.joins) {
-        if (j.ok) log.info({ group: j.group, iface: j.iface }, 'joined %s on %s', j.group, j.iface);
-        else
-          log.warn(
-            { group: j.group, iface: j.iface, error: j.error },
-            'join of %s on %s failed: %s',
-            j.group,
-            j.iface,
-            j.error,
-          );
-      }
       if (simulator) {
         await simulator.start();
         log.info({ profile: config.simProfile }, 'simulated dyno running on loopback (%s)', config.simProfile);

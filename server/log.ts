@@ -9,7 +9,19 @@ const pretty = process.stdout.isTTY && !process.env.LOG_JSON;
 export const rootLogger: Logger = pino({
   level,
   base: undefined,
-  ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+  ...(pretty
+    ? {
+        transport: {
+          target: 'pino-pretty',
+          options: {
+            translateTime: 'HH:MM:ss.l',
+            ignore: 'pid,hostname,module',
+            messageFormat: '[{module}] {msg}',
+            singleLine: true,
+          },
+        },
+      }
+    : {}),
 });
 
 export function createLogger(module: string): Logger {
