@@ -260,4 +260,23 @@ describe('dashboard', () => {
     await hub?.stop();
     await page.waitForSelector('#connection:not([data-state="connected"])', { timeout: 10_000 });
   });
+
+  it('reconnects by itself when the hub comes back on the same address', async () => {
+    const port = Number(new URL(url).port);
+    hub = createHub(
+      configSchema.parse({
+        host: '127.0.0.1',
+        port,
+        jetdrivePort,
+        interfaces: ['127.0.0.1'],
+        sim: true,
+        dataDir,
+        operatorToken: OPERATOR_TOKEN,
+        logLevel: 'silent',
+      }),
+    );
+    await hub.start();
+    await page.waitForSelector('#connection[data-state="connected"]', { timeout: 20_000 });
+    await page.waitForSelector('.tile[data-quantity="rpm"][data-stale="false"]', { timeout: 15_000 });
+  });
 });
