@@ -21,20 +21,19 @@ export function decodeExtended(
   trailingBytes: number,
 ): DecodedFrame | undefined {
   const end = V + length;
+  // The header fields and counters every extended message carries; `extra` = value bytes past its layout.
+  const common = (extra: number) => ({
+    host,
+    seq,
+    destination,
+    trailingBytes,
+    partialRecordBytes: 0,
+    extraValueBytes: extra,
+  });
   switch (key) {
     case KEY.RequestLogging:
       needField('RequestLogging', 'command', V, 1, end);
-      return {
-        type: 'RequestLogging',
-        key: KEY.RequestLogging,
-        host,
-        seq,
-        destination,
-        command: bytes[V],
-        trailingBytes,
-        partialRecordBytes: 0,
-        extraValueBytes: length - 1,
-      };
+      return { type: 'RequestLogging', key: KEY.RequestLogging, command: bytes[V], ...common(length - 1) };
     case KEY.LoggingResponse: {
       needField('LoggingResponse', 'state', V, 1, end);
       // A 1-byte response (state only) is accepted: the spec table's timestamp is optional in practice.
@@ -50,14 +49,9 @@ export function decodeExtended(
       return {
         type: 'LoggingResponse',
         key: KEY.LoggingResponse,
-        host,
-        seq,
-        destination,
         state: bytes[V],
         timestamp,
-        trailingBytes,
-        partialRecordBytes: 0,
-        extraValueBytes: length > 1 ? length - LOGGING_RESPONSE_LENGTH : 0,
+        ...common(length > 1 ? length - LOGGING_RESPONSE_LENGTH : 0),
       };
     }
     case KEY.RequestLoadControl:
@@ -67,47 +61,22 @@ export function decodeExtended(
       needField(name, 'controlType', V + 1, 1, end);
       needField(name, 'target', V + 2, 4, end);
       const target = new DataView(bytes.buffer, bytes.byteOffset + V + 2, 4).getFloat32(0, true);
-      const common = {
-        host,
-        seq,
-        destination,
+      const body = {
         enable: bytes[V],
         controlType: bytes[V + 1],
         target,
-        trailingBytes,
-        partialRecordBytes: 0,
-        extraValueBytes: length - LOAD_CONTROL_LENGTH,
+        ...common(length - LOAD_CONTROL_LENGTH),
       };
       return key === KEY.RequestLoadControl
-        ? { type: 'RequestLoadControl', key: KEY.RequestLoadControl, ...common }
-        : { type: 'LoadControlResponse', key: KEY.LoadControlResponse, ...common };
+        ? { type: 'RequestLoadControl', key: KEY.RequestLoadControl, ...body }
+        : { type: 'LoadControlResponse', key: KEY.LoadControlResponse, ...body };
     }
     case KEY.RequestBrake:
       needField('RequestBrake', 'command', V, 1, end);
-      return {
-        type: 'RequestBrake',
-        key: KEY.RequestBrake,
-        host,
-        seq,
-        destination,
-        command: bytes[V],
-        trailingBytes,
-        partialRecordBytes: 0,
-        extraValueBytes: length - 1,
-      };
+      return { type: 'RequestBrake', key: KEY.RequestBrake, command: bytes[V], ...common(length - 1) };
     case KEY.BrakeResponse:
       needField('BrakeResponse', 'state', V, 1, end);
-      return {
-        type: 'BrakeResponse',
-        key: KEY.BrakeResponse,
-        host,
-        seq,
-        destination,
-        state: bytes[V],
-        trailingBytes,
-        partialRecordBytes: 0,
-        extraValueBytes: length - 1,
-      };
+      return { type: 'BrakeResponse', key: KEY.BrakeResponse, state: bytes[V], ...common(length - 1) };
     default:
       return undefined;
   }
