@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Pins JetDrive to loopback in every test process and in what it spawns (network safety, see the README).
+    setupFiles: ['test/support/network-safety.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [

@@ -2,6 +2,7 @@
 // jetdrive CLI: watch live channels, list the catalog, wait for a condition in shell scripts, run a tuning session.
 import { Command, InvalidArgumentError } from 'commander';
 import { filter, firstValueFrom } from 'rxjs';
+import { escapeControl } from './cli/escape-control.js';
 import { formatTable, formatValue } from './cli/format-table.js';
 import { parseCondition } from './cli/parse-condition.js';
 import { parseDuration } from './cli/parse-duration.js';
@@ -56,7 +57,7 @@ function openHub(): Hub {
 }
 
 function fail(hub: Hub, error: unknown): never {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(escapeControl(error instanceof Error ? error.message : String(error)));
   hub.close();
   process.exit(2);
 }
@@ -124,9 +125,10 @@ program
     const hub = openHub();
     const outcome = await runWait(hub, condition, options.timeout);
     if (outcome.code === 0) {
-      process.stdout.write(`${outcome.sample.channel} = ${outcome.sample.value} ${outcome.sample.unit}\n`);
+      const { channel, value, unit } = outcome.sample;
+      process.stdout.write(`${escapeControl(channel)} = ${value} ${escapeControl(unit)}\n`);
     } else {
-      console.error(outcome.message);
+      console.error(escapeControl(outcome.message));
     }
     hub.close();
     process.exit(outcome.code);

@@ -2,7 +2,14 @@ import type { Observable, Subscription } from 'rxjs';
 import { createLogger } from '../log.js';
 import { checkHeader, decodeFrame, encodeFrame, FrameDecodeError } from '../protocol/index.js';
 import type { DecodedFrame, JetDriveMessage, PingMessage, PongMessage } from '../protocol/types.js';
-import { ALL_HOSTS, CHANNEL_VALUE_RECORD_SIZE, HEADER_SIZE, KEY, PING_VERSION } from '../protocol/types.js';
+import {
+  ALL_HOSTS,
+  CHANNEL_VALUE_RECORD_SIZE,
+  HEADER_SIZE,
+  KEY,
+  MAX_PING_ECHO_BYTES,
+  PING_VERSION,
+} from '../protocol/types.js';
 import type { Datagram } from '../transport/types.js';
 import { createClockSync, u32Clock } from './clock-sync.js';
 import { createNodeCounters } from './create-node-counters.js';
@@ -389,7 +396,8 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     claiming = true;
     state = 'claiming';
     seenWhileClaiming.clear();
-    claimNonce = new Uint8Array(8);
+    // The nonce tells our own claim Ping (looped back) from another node's; 32 random bits are plenty for that.
+    claimNonce = new Uint8Array(MAX_PING_ECHO_BYTES);
     for (let i = 0; i < claimNonce.length; i++) claimNonce[i] = Math.floor(random() * 256);
     transmit({
       type: 'Ping',

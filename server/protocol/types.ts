@@ -26,6 +26,11 @@ export const CHANNEL_INFO_RECORD_SIZE = 34;
 export const CHANNEL_VALUE_RECORD_SIZE = 10;
 export const DEFAULT_MTU = 1400;
 export const PING_VERSION = 1;
+/**
+ * Most echo bytes we ever put in a Ping. Dynojet's reference library throws on more than 5 and its receive loop
+ * dies with the exception, so a longer echo deafens every node built on it (interop rule 1 in README.md).
+ */
+export const MAX_PING_ECHO_BYTES = 4;
 
 /** JetDrive unit byte (ChannelInfo). 255 = no unit: look at the name. */
 export type UnitByte = number;

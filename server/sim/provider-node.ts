@@ -48,8 +48,8 @@ export interface ProviderNode {
   readonly stats: Readonly<ProviderNodeStats>;
   /** ChannelInfo for the whole channel set, split at the MTU. */
   channelInfo(): OutgoingDatagram[];
-  /** One tick of values (one datagram unless the MTU forces more). */
-  values(read: (channel: SimChannel) => number): OutgoingDatagram[];
+  /** One tick of values stamped `ts` (provider-clock ms; default now), one datagram unless the MTU forces more. */
+  values(read: (channel: SimChannel) => number, ts?: number): OutgoingDatagram[];
   clear(): OutgoingDatagram;
   /** Answers a message from the network: Pong to a Ping, ChannelInfo to a RequestChannelInfo; nothing otherwise. */
   handle(message: DecodedFrame): OutgoingDatagram[];
@@ -114,8 +114,7 @@ export function createProviderNode(options: ProviderNodeOptions): ProviderNode {
     bytes: encodeFrame({ type: 'ClearChannelInfo', key: 0x03, host: hostId, seq: takeSeq(1), destination: ALL_HOSTS }),
   });
 
-  const values = (read: (channel: SimChannel) => number): OutgoingDatagram[] => {
-    const ts = options.clockMs() >>> 0;
+  const values = (read: (channel: SimChannel) => number, ts = options.clockMs() >>> 0): OutgoingDatagram[] => {
     const samples: ChannelSample[] = channels.map((c) => ({ channelId: c.id, ts, value: Math.fround(read(c)) }));
     const messages = buildChannelValuesMessages({ host: hostId, seqStart: seq, samples, mtu: options.mtu });
     takeSeq(messages.length);

@@ -164,6 +164,9 @@ function pickHostId(avoid: number): number {
   return id;
 }
 
+/** Provider-clock time (u32 ms since start) at which tick `n` (1-based) was due. */
+export const tickTime = (n: number, rateHz: number): number => Math.round((n * 1000) / rateHz) % 0x1_0000_0000;
+
 const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /**
@@ -220,18 +223,21 @@ export function createSimulatedDyno(options: SimulatedDynoOptions = {}): Simulat
     let probeDue = 0;
     const tick = (): void => {
       const frame = r.sim.step(dt);
+      // Each tick carries its own time (start + tick × period), also when a late timer sends several at once:
+      // a real provider stamps every sample when it was taken, never two with one time.
+      const ts = tickTime(r.ticks + r.skippedTicks + 1, cfg.rateHz);
       r.ticks++;
       recordPull(frame);
       send(
         r,
-        r.dyno.values((c) => c.read(frame)),
+        r.dyno.values((c) => c.read(frame), ts),
       );
       // The probe rides the dyno's clock; when it is faster than the dyno, it sends several per tick.
       if (cfg.probeRateHz <= cfg.rateHz) {
         if (r.ticks % probeEvery === 0)
           send(
             r,
-            r.probe.values((c) => c.read(frame)),
+            r.probe.values((c) => c.read(frame), ts),
           );
       } else {
         probeDue += dt;
@@ -239,7 +245,7 @@ export function createSimulatedDyno(options: SimulatedDynoOptions = {}): Simulat
           probeDue -= probeDt;
           send(
             r,
-            r.probe.values((c) => c.read(frame)),
+            r.probe.values((c) => c.read(frame), ts),
           );
         }
       }

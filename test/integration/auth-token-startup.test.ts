@@ -54,6 +54,9 @@ describe('operator token at start-up', () => {
     expect(printed).toHaveLength(1);
     expect(printed[0]).toContain(file);
     expect(printed[0]).toMatch(/shown this once/);
+    // Live mode from the test helper: joined on loopback and nowhere else (network safety).
+    const joins = [...first.matchAll(/joined (\S+) on ([0-9.]+)/g)].map((m) => m[2]);
+    expect(joins).toEqual(['127.0.0.1']);
 
     const second = await startOnce(dataDir, async () => undefined);
     expect(second).not.toContain(stored);

@@ -69,4 +69,14 @@ describe('jetdrive CLI', () => {
     expect(lines.slice(2).map((line) => line.split(/\s{2,}/)[0])).toEqual(['Digital RPM 1', 'TPS']);
     expect(lines[3]).toContain('42.50');
   });
+
+  it('channels prints names from the network with control characters escaped, one line per channel', async () => {
+    registry.addChannel({ providerId: DYNO, channelId: 7, name: 'Evil\r\n[INFO] token \u001b[2J', unit: 255 });
+    const result = await runCli(['channels', '--url', fixture.url]).done;
+    expect(result.code).toBe(0);
+    expect([...result.stdout].filter((c) => c !== '\n' && c < ' ')).toEqual([]);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[3]).toContain('Evil\\r\\n[INFO] token \\x1b[2J');
+  });
 });

@@ -25,7 +25,10 @@ describe('hub with the embedded simulator', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'hub-'));
     jetdrivePort = await freeUdpPort();
-    const config = loadConfig(['--port', '0', '--jetdrive-port', String(jetdrivePort), '--data-dir', dataDir], {});
+    const config = loadConfig(
+      ['--port', '0', '--jetdrive-port', String(jetdrivePort), '--data-dir', dataDir, '--iface', '127.0.0.1'],
+      {},
+    );
     hub = createHub(config, { dashboard: false });
     ({ url } = await hub.start());
   });

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { LOOPBACK_ONLY_ENV } from './network-safety.js';
 
 export interface ScriptResult {
   code: number | null;
@@ -19,7 +20,8 @@ export interface RunningScript {
 
 /**
  * Runs a TypeScript entry point (`node --import tsx <script> …args`) with `env` over the test's environment;
- * `wrap` runs it through another command first (e.g. `['ip', 'netns', 'exec', 'ns1']`).
+ * `wrap` runs it through another command first (e.g. `['ip', 'netns', 'exec', 'ns1']`). JetDrive interfaces default
+ * to loopback (`LOOPBACK_ONLY_ENV`) whatever the caller's environment says; only `env` or a flag can change that.
  */
 export function runTsScript(
   script: string,
@@ -29,7 +31,7 @@ export function runTsScript(
 ): RunningScript {
   const command = [...wrap, process.execPath, '--import', 'tsx', script, ...args];
   const proc = spawn(command[0], command.slice(1), {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...LOOPBACK_ONLY_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

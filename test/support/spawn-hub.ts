@@ -7,6 +7,11 @@ export interface SpawnHubOptions {
   dataDir: string;
   /** More CLI flags, e.g. `--no-sim`. */
   args?: readonly string[];
+  /**
+   * JetDrive interface(s) to join and send on: loopback unless a test asks otherwise (network safety: a live-mode
+   * hub left to its own default would join every interface of this machine).
+   */
+  iface?: string;
   /** More environment, over the test's own. */
   env?: Readonly<Record<string, string>>;
 }
@@ -19,7 +24,10 @@ export interface SpawnedHub {
   listening(timeoutMs?: number): Promise<string>;
 }
 
-/** `npm start` as a real process: server/main.ts on an OS-chosen HTTP port, logging JSON at info to stdout. */
+/**
+ * `npm start` as a real process: server/main.ts on an OS-chosen HTTP port, logging JSON at info to stdout, its
+ * JetDrive traffic pinned to loopback.
+ */
 export function spawnHub(options: SpawnHubOptions): SpawnedHub {
   const run = runTsScript(
     'server/main.ts',
@@ -30,6 +38,8 @@ export function spawnHub(options: SpawnHubOptions): SpawnedHub {
       String(options.jetdrivePort),
       '--data-dir',
       options.dataDir,
+      '--iface',
+      options.iface ?? '127.0.0.1',
       ...(options.args ?? []),
     ],
     { LOG_LEVEL: 'info', LOG_JSON: '1', VITEST: '', ...options.env },

@@ -21,6 +21,11 @@ export interface TestProviderOptions {
   pongVersion?: number;
   answerPings?: boolean;
   answerInfoRequests?: boolean;
+  /**
+   * Plays Dynojet's reference library: a Ping with more echo bytes than this throws in its Pong handler, and the
+   * exception ends its receive loop for good (it hears nothing more, answers nothing more, but keeps sending).
+   */
+  deafOnPingEchoOver?: number;
 }
 
 export interface TestProvider {
@@ -38,6 +43,8 @@ export interface TestProvider {
   /** Sets the next sequence number (tests of the 255 → 0 wrap and gaps). */
   setSeq(seq: number): void;
   clock(): number;
+  /** True once a too-long Ping echo has killed its receive loop (see `deafOnPingEchoOver`). */
+  deaf(): boolean;
   /** Resolves with the first received message (already queued or future) that matches. */
   next(predicate: (f: DecodedFrame) => boolean, timeoutMs?: number): Promise<DecodedFrame>;
   close(): Promise<void>;
@@ -53,6 +60,7 @@ export async function createTestProvider(options: TestProviderOptions): Promise<
   const received: DecodedFrame[] = [];
   const waiters = new Set<{ predicate: (f: DecodedFrame) => boolean; resolve: (f: DecodedFrame) => void }>();
   let seq = 0;
+  let deaf = false;
   const takeSeq = (count = 1): number => {
     const s = seq;
     seq = (seq + count) & 0xff;
@@ -105,6 +113,7 @@ export async function createTestProvider(options: TestProviderOptions): Promise<
       seq = s & 0xff;
     },
     clock,
+    deaf: () => deaf,
     next(predicate, timeoutMs = 2000) {
       const found = received.find(predicate);
       if (found) return Promise.resolve(found);
@@ -127,6 +136,7 @@ export async function createTestProvider(options: TestProviderOptions): Promise<
   };
 
   socket.on('message', (bytes) => {
+    if (deaf) return;
     let f: DecodedFrame;
     try {
       f = decodeFrame(bytes);
@@ -143,6 +153,11 @@ export async function createTestProvider(options: TestProviderOptions): Promise<
     }
     const forUs = f.destination === ALL_HOSTS || f.destination === options.hostId;
     if (!forUs) return;
+    const echoLimit = options.deafOnPingEchoOver;
+    if (f.type === 'Ping' && echoLimit !== undefined && f.echo.length > echoLimit) {
+      deaf = true;
+      return;
+    }
     if (f.type === 'Ping' && options.answerPings !== false) {
       void provider.sendMessage({
         type: 'Pong',

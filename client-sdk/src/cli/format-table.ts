@@ -1,6 +1,11 @@
-/** Plain fixed-width table: numbers right-aligned, text left-aligned, one header rule. */
+import { escapeControl } from './escape-control.js';
+
+/**
+ * Plain fixed-width table: numbers right-aligned, text left-aligned, one header rule. Cells come from the network
+ * (channel and provider names), so control characters are shown escaped, never sent to the terminal.
+ */
 export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cells = rows.map((row) => row.map((cell) => String(cell)));
+  const cells = rows.map((row) => row.map((cell) => escapeControl(String(cell))));
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...cells.map((row) => (row[column] ?? '').length)),
   );

@@ -8,7 +8,7 @@ import { createNodeCounters } from '../../../server/jetdrive/create-node-counter
 import type { JetDriveNodeOptions } from '../../../server/jetdrive/default-node-options.js';
 import { decodeFrame, encodeFrame } from '../../../server/protocol/index.js';
 import type { DecodedFrame, JetDriveMessage } from '../../../server/protocol/types.js';
-import { ALL_HOSTS } from '../../../server/protocol/types.js';
+import { ALL_HOSTS, MAX_PING_ECHO_BYTES } from '../../../server/protocol/types.js';
 import type { Datagram } from '../../../server/transport/types.js';
 
 const PROVIDER = 0x0a11;
@@ -79,9 +79,9 @@ describe('createJetDriveNode', () => {
   });
 
   it('claims a host id not seen during the claim window', async () => {
-    // 8 draws make the claim nonce; then the first two id draws land on ids in use, the third is free.
+    // 4 draws make the claim nonce; then the first two id draws land on ids in use, the third is free.
     const idDraw = (id: number) => (id - 1 + 0.5) / 0xfffe;
-    const draws = [0, 0, 0, 0, 0, 0, 0, 0, idDraw(PROVIDER), idDraw(OTHER), idDraw(0x7777)];
+    const draws = [0, 0, 0, 0, idDraw(PROVIDER), idDraw(OTHER), idDraw(0x7777)];
     const t = setup({}, () => draws.shift() ?? 0.25);
     const started = t.node.start();
     await vi.advanceTimersByTimeAsync(0);
@@ -190,6 +190,21 @@ describe('createJetDriveNode', () => {
     expect(pings()).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(100);
     expect(pings()).toHaveLength(2);
+  });
+
+  it('never puts more than 4 echo bytes in a Ping (the reference library dies on more than 5)', async () => {
+    const t = setup({ pingIntervalMs: 100, offlineAfterMs: 60_000 });
+    const started = t.node.start();
+    await vi.advanceTimersByTimeAsync(60);
+    await started;
+    t.deliver(values(PROVIDER, 0, [1]));
+    t.deliver(values(OTHER, 0, [1]));
+    await vi.advanceTimersByTimeAsync(350);
+    const pings = t.sent.flatMap((f) => (f.type === 'Ping' ? [f] : []));
+    expect(pings.filter((f) => f.host === 0)).toHaveLength(1);
+    expect(pings.filter((f) => f.destination === PROVIDER).length).toBeGreaterThanOrEqual(3);
+    for (const f of pings) expect(f.echo.length).toBeLessThanOrEqual(MAX_PING_ECHO_BYTES);
+    expect(MAX_PING_ECHO_BYTES).toBeLessThanOrEqual(4);
   });
 
   it('marks a silent provider offline on the timer and online when it speaks again', async () => {
