@@ -1,8 +1,11 @@
 // Runner behind `npm run bench`: imports every test/bench/*.bench.ts (or those named on the command line,
-// `npm run bench -- codec`), runs each `run()` in turn and prints one table per section.
+// `npm run bench -- codec`), runs each `run()` in turn and prints one table per section. With `--check` it exits
+// non-zero when a figure misses its target (targets are ratios to a baseline measured in the same run).
 import { readdir } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkTarget } from './check-target.js';
 import type { BenchResult, BenchRun } from './types.js';
 
 // Benchmarks print tables, not the hub's info logs (the logger reads this when a bench first imports it).
@@ -32,12 +35,13 @@ function table(rows: string[][]): string {
 function printSection(section: string, results: BenchResult[]): void {
   const rows = [['name', 'value', 'baseline', 'ratio', 'target', 'notes']];
   for (const r of results) {
+    const verdict = checkTarget(r);
     rows.push([
       r.name,
       `${formatValue(r.value)} ${r.unit}`,
       r.baseline ? `${r.baseline.name}: ${formatValue(r.baseline.value)} ${r.unit}` : '',
       r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`,
-      r.target ?? '',
+      r.target === undefined ? '' : `${r.target}${verdict === 'missed' ? ' MISSED' : verdict === 'met' ? ' ok' : ''}`,
       r.notes ?? '',
     ]);
   }
@@ -65,6 +69,7 @@ async function main(): Promise<number> {
   }
 
   let failed = 0;
+  const missed: string[] = [];
   for (const file of selected) {
     const started = performance.now();
     try {
@@ -74,13 +79,17 @@ async function main(): Promise<number> {
       const sections = new Map<string, BenchResult[]>();
       for (const r of results) sections.set(r.section, [...(sections.get(r.section) ?? []), r]);
       for (const [section, rows] of sections) printSection(section, rows);
+      for (const r of results) if (checkTarget(r) === 'missed') missed.push(`${r.section}: ${r.name} (${r.target})`);
       console.log(`(${file}: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
     } catch (error) {
       failed++;
       console.error(`\n${file} failed:`, error);
     }
   }
-  return failed === 0 ? 0 : 1;
+  console.log(`\n${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
+  if (missed.length > 0) console.log(`targets missed:\n  ${missed.join('\n  ')}`);
+  if (failed > 0) return 1;
+  return process.argv.includes('--check') && missed.length > 0 ? 1 : 0;
 }
 
 process.exitCode = await main();

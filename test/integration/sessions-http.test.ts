@@ -122,7 +122,9 @@ describe('/api/virtual-tune over HTTP', () => {
     expect(results.final_metrics).toMatchObject({
       total_iterations: final.iterations.length,
       final_max_afr_error: final.iterations.at(-1)?.max_afr_error,
-      convergence_rate: final.iterations.length <= 3 ? 'fast' : final.iterations.length <= 6 ? 'normal' : 'slow',
+      // The route carries the rate through; its boundaries (3 → fast, 4 → normal, 7 → slow) are pinned with literal
+      // cases in test/unit/sessions/session-views.test.ts rather than recomputed here.
+      convergence_rate: expect.stringMatching(/^(fast|normal|slow)$/),
     });
     expect(results.ve_evolution.initial_error_pct).toBeGreaterThan(5);
     expect(Math.abs(results.ve_evolution.final_error_pct ?? 99)).toBeLessThan(
