@@ -1,5 +1,5 @@
 import { createDynoSim } from '../sim/dyno-sim.js';
-import { createAfrTargetTable, createBaselineVeTable } from '../sim/ve-grid.js';
+import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 import { createVirtualEcu } from '../sim/virtual-ecu.js';
 import { afrErrorMetrics } from '../tuning/afr-error-metrics.js';
 import { binSample, createCellBins } from '../tuning/cell-bins.js';

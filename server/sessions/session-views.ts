@@ -1,5 +1,5 @@
 import type { SessionResults, SessionSnapshot, SessionSummary, VeTables } from '../../client-sdk/src/session-types.js';
-import { MAP_AXIS, RPM_AXIS } from '../sim/ve-grid.js';
+import { MAP_AXIS, RPM_AXIS } from '../tuning/ve-grid.js';
 import type { SessionState } from './session-state.js';
 import type { SessionTables } from './tune-steps.js';
 

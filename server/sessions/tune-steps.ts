@@ -1,6 +1,6 @@
 import type { CellMaps, IterationResult, SessionEventBody } from '../../client-sdk/src/session-types.js';
 import { ENGINE_PROFILES } from '../sim/engine-profiles.js';
-import { createBaselineVeTable, createAfrTargetTable, GRID_CELLS, type GridTable } from '../sim/ve-grid.js';
+import { createBaselineVeTable, createAfrTargetTable, GRID_CELLS, type GridTable } from '../tuning/ve-grid.js';
 import { createScenarioVeTable } from '../sim/ve-scenario.js';
 import { afrErrorMetrics } from '../tuning/afr-error-metrics.js';
 import { applyCorrections } from '../tuning/apply-corrections.js';

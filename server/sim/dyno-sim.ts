@@ -12,7 +12,7 @@ import { steadyMapKpa, zeroTorqueMapKpa } from './manifold-pressure.js';
 import { createPrng } from './prng.js';
 import { wotTorqueFtLb } from './torque-curve.js';
 import type { DynoState, EngineProfileId, PullResult } from './types.js';
-import { createAfrTargetTable, createBaselineVeTable } from './ve-grid.js';
+import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 import { createVirtualEcu, type VirtualEcu } from './virtual-ecu.js';
 
 /** The model's states (the controller adds 'stopped'). */

@@ -12,6 +12,5 @@ export * from './sim-socket.js';
 export * from './simulated-dyno.js';
 export * from './torque-curve.js';
 export type * from './types.js';
-export * from './ve-grid.js';
 export * from './ve-scenario.js';
 export * from './virtual-ecu.js';

@@ -30,7 +30,7 @@ import type {
   SimulatedDynoController,
 } from './types.js';
 import { createScenarioVeTable } from './ve-scenario.js';
-import { createAfrTargetTable, createBaselineVeTable } from './ve-grid.js';
+import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 import { createVirtualEcu, type VirtualEcu } from './virtual-ecu.js';
 
 const log = createLogger('sim');

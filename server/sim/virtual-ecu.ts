@@ -1,4 +1,4 @@
-import { createBaselineVeTable, GRID_CELLS, type GridTable, lookupGrid, VE_MAX, VE_MIN } from './ve-grid.js';
+import { createBaselineVeTable, GRID_CELLS, type GridTable, lookupGrid, VE_MAX, VE_MIN } from '../tuning/ve-grid.js';
 
 export type Cylinder = 'front' | 'rear';
 

@@ -1,4 +1,4 @@
-import { GRID_CELLS } from '../sim/ve-grid.js';
+import { GRID_CELLS } from './ve-grid.js';
 import type { CellBins } from './cell-bins.js';
 import type { TuningOptions } from './tuning-options.js';
 

@@ -1,4 +1,4 @@
-import { GRID_CELLS, type GridTable, VE_MAX, VE_MIN } from '../sim/ve-grid.js';
+import { GRID_CELLS, type GridTable, VE_MAX, VE_MIN } from './ve-grid.js';
 
 /** A new VE table = ve × correction per cell, kept in [VE_MIN, VE_MAX] (0.3–1.5). The input is not modified. */
 export function applyCorrections(ve: GridTable, correction: GridTable): GridTable {

@@ -1,4 +1,4 @@
-import { GRID_CELLS, type GridTable, lookupGrid } from '../sim/ve-grid.js';
+import { GRID_CELLS, type GridTable, lookupGrid } from './ve-grid.js';
 import { nearestCell } from './nearest-cell.js';
 
 /** One sample of a pull as the tuning math sees it: rpm on the grid's axis (already divided by gridRpmScale). */

@@ -1,4 +1,4 @@
-import { GRID_CELLS, type GridTable } from '../sim/ve-grid.js';
+import { GRID_CELLS, type GridTable } from './ve-grid.js';
 import type { CellBins, CylinderBins } from './cell-bins.js';
 import type { TuningOptions } from './tuning-options.js';
 

@@ -13,3 +13,18 @@ export { isConverged, isOscillating } from './judge-convergence.js';
 export { nearestCell } from './nearest-cell.js';
 export { DEFAULT_TUNING_OPTIONS, type TuningOptions } from './tuning-options.js';
 export { veErrorPct } from './ve-error-pct.js';
+export {
+  AFR_CRUISE,
+  AFR_WOT,
+  cellIndex,
+  createAfrTargetTable,
+  createBaselineVeTable,
+  createGridTable,
+  GRID_CELLS,
+  type GridTable,
+  lookupGrid,
+  MAP_AXIS,
+  RPM_AXIS,
+  VE_MAX,
+  VE_MIN,
+} from './ve-grid.js';

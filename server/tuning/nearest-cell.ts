@@ -1,4 +1,4 @@
-import { cellIndex, MAP_AXIS, RPM_AXIS } from '../sim/ve-grid.js';
+import { cellIndex, MAP_AXIS, RPM_AXIS } from './ve-grid.js';
 
 const RPM_STEP = RPM_AXIS[1] - RPM_AXIS[0];
 const MAP_STEP = MAP_AXIS[1] - MAP_AXIS[0];

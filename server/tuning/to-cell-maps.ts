@@ -1,5 +1,5 @@
 import type { CellGrid, CellMaps } from '../../client-sdk/src/session-types.js';
-import { cellIndex, type GridTable, MAP_AXIS, RPM_AXIS } from '../sim/ve-grid.js';
+import { cellIndex, type GridTable, MAP_AXIS, RPM_AXIS } from './ve-grid.js';
 import type { CellBins, CylinderBins } from './cell-bins.js';
 import type { Corrections } from './compute-corrections.js';
 

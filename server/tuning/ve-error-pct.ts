@@ -1,4 +1,4 @@
-import { GRID_CELLS, type GridTable } from '../sim/ve-grid.js';
+import { GRID_CELLS, type GridTable } from './ve-grid.js';
 
 /** Mean signed % difference of `ve` from `reference` over all cells (negative = the table is low = lean). */
 export function veErrorPct(ve: GridTable, reference: GridTable): number {

@@ -12,7 +12,7 @@ import type {
 } from '../../../client-sdk/src/session-types.js';
 import { el, setAttr, setText } from './dom.js';
 import { formatDuration, formatValue } from './format-value.js';
-import { MAP_AXIS, RPM_AXIS } from '../../sim/ve-grid.js';
+import { MAP_AXIS, RPM_AXIS } from '../../tuning/ve-grid.js';
 import { renderHeatmap } from './render-heatmap.js';
 import { sessionHeatmaps } from './session-heatmaps.js';
 

@@ -7,7 +7,7 @@ import {
   createBaselineVeTable,
   MAP_AXIS,
   RPM_AXIS,
-} from '../../../server/sim/ve-grid.js';
+} from '../../../server/tuning/ve-grid.js';
 
 function rowsOf(scale: number): number[][] {
   const base = createBaselineVeTable();

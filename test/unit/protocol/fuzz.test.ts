@@ -27,15 +27,15 @@ const KEYS = [...Object.values(KEY), 0x00, 0x07, 0x13, 0x23, 0x7e, 0xff];
  * sharing no code with the decoder: the decoder must agree on every buffer, accept or reject, and on the code.
  * Value bytes each fixed layout needs; keys not listed (ChannelValues, Clear, RequestChannelInfo, unknown) need none.
  */
-const MIN_VALUE_BYTES: Readonly<Record<number, number>> = {
-  0x04: 5, // Ping: version u8, host_ts u32
-  0x05: 9, // Pong: version u8, host_ts u32, remote_ts u32
-  0x10: 1, // RequestLogging: u8
-  0x11: 6, // RequestLoadControl: enable u8, type u8, target f32
-  0x21: 6, // LoadControlResponse: same
-  0x12: 1, // RequestBrake: u8
-  0x22: 1, // BrakeResponse: u8
-};
+const MIN_VALUE_BYTES: ReadonlyMap<number, number> = new Map([
+  [0x04, 5], // Ping: version u8, host_ts u32
+  [0x05, 9], // Pong: version u8, host_ts u32, remote_ts u32
+  [0x10, 1], // RequestLogging: u8
+  [0x11, 6], // RequestLoadControl: enable u8, type u8, target f32
+  [0x21, 6], // LoadControlResponse: same
+  [0x12, 1], // RequestBrake: u8
+  [0x22, 1], // BrakeResponse: u8
+]);
 
 function oracle(bytes: Uint8Array): FrameErrorCode | 'ok' {
   if (bytes.length < 8) return 'TOO_SHORT';
@@ -45,7 +45,7 @@ function oracle(bytes: Uint8Array): FrameErrorCode | 'ok' {
   if (key === 0x01 && length < 50) return 'BAD_CHANNEL_INFO_LENGTH';
   // LoggingResponse: the state byte alone, or state + 2 reserved + u32 timestamp; anything in between is cut short.
   if (key === 0x20) return length === 0 || (length > 1 && length < 7) ? 'TRUNCATED_FIELD' : 'ok';
-  return length < (MIN_VALUE_BYTES[key] ?? 0) ? 'TRUNCATED_FIELD' : 'ok';
+  return length < (MIN_VALUE_BYTES.get(key) ?? 0) ? 'TRUNCATED_FIELD' : 'ok';
 }
 
 function hex(bytes: Uint8Array): string {

@@ -5,7 +5,7 @@ import type { SessionSummary } from '../../../client-sdk/src/session-types.js';
 import { SessionError } from '../../../server/sessions/session-error.js';
 import { createSessionRegistry, type SessionRegistry } from '../../../server/sessions/session-registry.js';
 import type { PlantFactory, PullSample } from '../../../server/sessions/tuning-plant.js';
-import { lookupGrid } from '../../../server/sim/ve-grid.js';
+import { lookupGrid } from '../../../server/tuning/ve-grid.js';
 
 const MIN = 60_000;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSessionConfig } from '../../../server/sessions/session-config.js';
 import type { SessionState } from '../../../server/sessions/session-state.js';
 import { toResults, toSnapshot, toSummary } from '../../../server/sessions/session-views.js';
-import { createBaselineVeTable } from '../../../server/sim/ve-grid.js';
+import { createBaselineVeTable } from '../../../server/tuning/ve-grid.js';
 import { iterationResult } from '../../support/iteration-result.js';
 
 const state = (status: SessionState['status'], n: number, endedAt: number | null = 61_500): SessionState => ({

@@ -5,7 +5,7 @@ import { parseSessionConfig } from '../../../server/sessions/session-config.js';
 import type { PlantFactory } from '../../../server/sessions/tuning-plant.js';
 import { DEFAULT_TPS_STEPS, type SessionTables, tuneSteps } from '../../../server/sessions/tune-steps.js';
 import { PROFILE_IDS } from '../../../server/sim/engine-profiles.js';
-import { lookupGrid } from '../../../server/sim/ve-grid.js';
+import { lookupGrid } from '../../../server/tuning/ve-grid.js';
 
 const emptyTables = (): SessionTables => ({
   veFront: new Float64Array(0),

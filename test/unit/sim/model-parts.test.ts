@@ -11,7 +11,7 @@ import {
   GRID_CELLS,
   VE_MAX,
   VE_MIN,
-} from '../../../server/sim/ve-grid.js';
+} from '../../../server/tuning/ve-grid.js';
 import { createVirtualEcu } from '../../../server/sim/virtual-ecu.js';
 
 describe('wotTorqueFtLb', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellIndex, createAfrTargetTable, GRID_CELLS, VE_MAX, VE_MIN } from '../../../server/sim/ve-grid.js';
+import { cellIndex, createAfrTargetTable, GRID_CELLS, VE_MAX, VE_MIN } from '../../../server/tuning/ve-grid.js';
 import { afrErrorMetrics } from '../../../server/tuning/afr-error-metrics.js';
 import { applyCorrections } from '../../../server/tuning/apply-corrections.js';
 import { binSample, createCellBins } from '../../../server/tuning/cell-bins.js';

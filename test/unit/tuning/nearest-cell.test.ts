@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellIndex } from '../../../server/sim/ve-grid.js';
+import { cellIndex } from '../../../server/tuning/ve-grid.js';
 import { nearestCell } from '../../../server/tuning/nearest-cell.js';
 
 describe('nearestCell', () => {

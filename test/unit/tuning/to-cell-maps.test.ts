@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cellIndex, GRID_CELLS, MAP_AXIS, RPM_AXIS } from '../../../server/sim/ve-grid.js';
+import { cellIndex, GRID_CELLS, MAP_AXIS, RPM_AXIS } from '../../../server/tuning/ve-grid.js';
 import { binSample, createCellBins } from '../../../server/tuning/cell-bins.js';
 import { toCellMaps } from '../../../server/tuning/to-cell-maps.js';
-import { createAfrTargetTable } from '../../../server/sim/ve-grid.js';
+import { createAfrTargetTable } from '../../../server/tuning/ve-grid.js';
 
 describe('toCellMaps', () => {
   const target = createAfrTargetTable();
