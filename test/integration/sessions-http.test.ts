@@ -60,7 +60,7 @@ async function call<T = ErrBody>(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   expect(res.headers.get('content-type')).toMatch(/application\/json/);
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as T };
 }
 
 async function waitEnded(id: string): Promise<SessionSnapshot> {
