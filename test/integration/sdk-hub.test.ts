@@ -1,11 +1,11 @@
-import { filter, firstValueFrom, take, toArray } from 'rxjs';
+import { filter, firstValueFrom, take, tap, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionState, Hub, HubBatch, HubSample } from '../../client-sdk/src/index.js';
 import { connectHub, HubError } from '../../client-sdk/src/index.js';
 import type { SessionSummary } from '../../client-sdk/src/session-types.js';
 import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
 import { type GatewayFixture, startGateway } from '../support/realtime-fixture.js';
-import { sleep, until } from '../support/until.js';
+import { until } from '../support/until.js';
 
 const DYNO = 0x43fd;
 
@@ -92,6 +92,7 @@ describe('client SDK against a real gateway', () => {
       .subscribe((batch) => afr.push(...batch.samples.map((s) => s.value)));
     await until(() => fixture.gateway.stats().subscriptions === 3, 5_000, 'three subscriptions');
     let value = 0;
+    // Paced by what arrives, not by the clock: each value is pushed once the previous one reached the client.
     const pushSome = async () => {
       for (let i = 0; i < 10; i++) {
         value++;
@@ -99,7 +100,7 @@ describe('client SDK against a real gateway', () => {
           [42, value],
           [23, value],
         ]);
-        await sleep(25);
+        await until(() => rpm.at(-1) === value, 5_000, `rpm value ${value}`);
       }
     };
     await pushSome();
@@ -124,10 +125,13 @@ describe('client SDK against a real gateway', () => {
     await pushSome();
 
     await until(() => rpm.length === 30, 5_000, 'thirty rpm values');
-    await sleep(50);
-    expect(rpm).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    // A sentinel after the last value: anything duplicated or late would arrive before it (one ordered stream).
+    registry.push(DYNO, [[42, 31]]);
+    await until(() => rpm.includes(31), 5_000, 'the sentinel');
+    expect(rpm).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+    // AFR is rate-limited (50 Hz): its latest value comes on the next tick.
+    await until(() => afr.at(-1) === 30, 5_000, 'the last AFR value');
     expect(new Set(afr).size).toBe(afr.length);
-    expect(afr[afr.length - 1]).toBe(30);
     expect(fixture.gateway.stats()).toMatchObject({ viewers: 1, subscriptions: 3 });
     expect(states.slice(0, 3)).toEqual(['connecting', 'connected', 'disconnected']);
   });
@@ -147,15 +151,21 @@ describe('client SDK against a real gateway', () => {
       channelConfig: { 'Digital RPM 1': {}, TPS: {} },
       logger: { debug: (message) => debugLines.push(message), warn: (message) => warnLines.push(message) },
     });
-    const received = hub.samples$(['*']).pipe(take(205), toArray());
+    let batches = 0;
+    const received = hub.samples$(['*']).pipe(
+      tap(() => batches++),
+      take(205),
+      toArray(),
+    );
     const done = firstValueFrom(received);
     await until(() => fixture.gateway.stats().subscriptions === 1, 5_000, 'the subscription');
+    // One push per batch the client sees: the next is pushed once the previous arrived.
     for (let i = 0; i < 205; i++) {
       registry.push(DYNO, [
         [42, i],
         [23, i],
       ]);
-      await sleep(0);
+      await until(() => batches > i, 5_000, `batch ${i + 1}`, 1);
     }
     await done;
     const nameLines = debugLines.filter((line) => line.includes('channels in batch'));
