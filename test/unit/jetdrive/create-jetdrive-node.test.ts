@@ -256,24 +256,35 @@ describe('createJetDriveNode', () => {
     expect(t.registry.stats().samples).toBe(2);
   });
 
-  it('bounds the provider table: evicts an offline provider, else drops and counts', async () => {
+  it('bounds the provider table: evicts the least valuable host, keeps named providers with values', async () => {
     const t = setup({ hostId: 0x1234, maxProviders: 2, offlineAfterMs: 300 });
     await t.node.start();
-    t.deliver(values(1, 0, [1]));
+    // Host 1 names its channels and sends values: it stays. Host 2 only sends values.
+    t.deliver(info(1, 0, [[1, 'Digital RPM 1']]));
+    t.deliver(values(1, 1, [1]));
     t.deliver(values(2, 0, [1]));
+    await vi.advanceTimersByTimeAsync(10);
+    // A third host evicts host 2 (online, but never named a channel), not host 1.
     t.deliver(values(3, 0, [1]));
+    expect(t.counters.evictions).toBe(1);
+    expect(t.node.providers().map((p) => p.hostId)).toEqual([1, 3]);
+    expect(t.events.some((e) => e.type === 'channel:removed' && e.channel.providerId === 2)).toBe(true);
+    // Host 3 becomes valuable too: now a newcomer is refused and counted.
+    t.deliver(info(3, 1, [[1, 'Torque']]));
+    t.deliver(values(4, 0, [1]));
     expect(t.counters.drops.providers).toBe(1);
-    expect(t.node.providers().map((p) => p.hostId)).toEqual([1, 2]);
+    expect(t.node.providers().map((p) => p.hostId)).toEqual([1, 3]);
+    // Offline providers make room whatever they sent.
     await vi.advanceTimersByTimeAsync(400);
-    t.deliver(values(2, 1, [1]));
-    t.deliver(values(3, 1, [1]));
+    t.deliver(values(3, 2, [1]));
+    t.deliver(values(4, 1, [1]));
     expect(
       t.node
         .providers()
         .map((p) => p.hostId)
         .sort(),
-    ).toEqual([2, 3]);
-    expect(t.events.some((e) => e.type === 'channel:removed' && e.channel.providerId === 1)).toBe(true);
+    ).toEqual([3, 4]);
+    expect(t.counters.evictions).toBe(2);
   });
 
   it('tracks sequence numbers per host, modulo 256', async () => {
