@@ -175,17 +175,21 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     providers.delete(victim.hostId);
     counters.evictions++;
     if (victim.announced) sink.providerChanged(victim, 'removed');
-    log.info(
-      { provider: hostHex(victim.hostId), online: victim.online, evictions: counters.evictions },
-      `provider table full: forgot ${victim.online ? 'online' : 'offline'} provider ${victim.name} to make room`,
-    );
+    // Squatting hosts evict each other at their own pace: one line per 100 evictions, not one per host.
+    const message = `provider table full: forgot ${victim.online ? 'online' : 'offline'} provider ${victim.name} to make room (${counters.evictions} evictions so far)`;
+    const fields = { provider: hostHex(victim.hostId), online: victim.online, evictions: counters.evictions };
+    if (counters.evictions === 1 || counters.evictions % 100 === 0) log.warn(fields, message);
+    else log.debug(fields, message);
     return true;
   };
 
   const providerFor = (host: number, d: Datagram, t: number): Provider | null => {
     const existing = providers.get(host);
     if (existing) return existing;
-    if (providers.size >= opts.maxProviders && !evictFor()) {
+    // Rogue hosts churning through a full table would otherwise each cost a log line and a Ping: a newcomer
+    // admitted by eviction is logged at debug and pinged by the next check() instead.
+    const crowded = providers.size >= opts.maxProviders;
+    if (crowded && !evictFor()) {
       drop('providers');
       return null;
     }
@@ -210,11 +214,10 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
       named: false,
     };
     providers.set(host, p);
-    log.info(
-      { provider: hostHex(host), address: d.from.address },
-      `new JetDrive host ${hostHex(host)} at ${d.from.address}`,
-    );
-    if (canTransmit) ping(p, t);
+    const fields = { provider: hostHex(host), address: d.from.address };
+    if (crowded) log.debug(fields, `new JetDrive host ${hostHex(host)} at ${d.from.address}`);
+    else log.info(fields, `new JetDrive host ${hostHex(host)} at ${d.from.address}`);
+    if (canTransmit && !crowded) ping(p, t);
     return p;
   };
 

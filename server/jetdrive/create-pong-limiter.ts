@@ -16,7 +16,10 @@ export interface PongLimiterOptions {
   maxHosts: number;
   /** Pings whose echo data is longer are not answered (real nodes send at most a few bytes). */
   maxEchoBytes: number;
-  /** Claim Pings (from host 0): one Pong tells every claiming node our id, so at most one per this period. */
+  /**
+   * Claim Pings (from host 0): one Pong tells every claiming node our id, so at most one per this period (outside
+   * the total budget).
+   */
   claimAnswerIntervalMs: number;
 }
 
@@ -71,10 +74,14 @@ export function createPongLimiter(options: Partial<PongLimiterOptions> = {}): Po
     refusal(host, echoBytes, now) {
       if (echoBytes > o.maxEchoBytes) return refuse('oversizeEcho');
       if (host === 0) {
+        // Bounded by its own period, and outside the total budget: a node claiming an id during a flood must still
+        // learn ours, or it may pick it.
         if (now - lastClaimAnswer < o.claimAnswerIntervalMs) return refuse('claim');
-      } else if (!perHost.take(String(host), now).ok) return refuse('perHost');
-      if (!total.take('all', now).ok) return refuse('total');
-      if (host === 0) lastClaimAnswer = now;
+        lastClaimAnswer = now;
+      } else {
+        if (!perHost.take(String(host), now).ok) return refuse('perHost');
+        if (!total.take('all', now).ok) return refuse('total');
+      }
       answered++;
       return null;
     },

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { ChannelRegistry, IngestStats } from '../../channels/types.js';
+import type { CatalogSnapshot, ChannelRegistry, IngestStats } from '../../channels/types.js';
 import type { ChannelMapping } from '../../mapping/channel-mapping.js';
 import { chooseDynoChannels } from '../../mapping/choose-dyno-channels.js';
 import type { SimulatedDynoController } from '../../sim/types.js';
@@ -40,6 +40,15 @@ function countersOf(stats: IngestStats) {
     },
     drops: stats.drops,
   };
+}
+
+/** The provider and channels the dashboard's pull chart reads (one dyno, chosen through the mapping). */
+function dynoJson(mapping: ChannelMapping, catalog: CatalogSnapshot) {
+  const dyno = chooseDynoChannels(
+    catalog.providers,
+    catalog.channels.map((c) => ({ key: c.key, providerId: c.providerId, quantity: mapping.quantityOf(c) })),
+  );
+  return dyno && { provider_id: dyno.providerId, provider_name: dyno.providerName, channels: dyno.channels };
 }
 
 function defensesJson(d: NodeDefenses) {
@@ -89,11 +98,7 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
             defenses: ingest.defenses ? defensesJson(ingest.defenses) : null,
           }
         : null,
-      // The provider and channels the dashboard's pull chart reads (one dyno, chosen through the mapping).
-      dyno: chooseDynoChannels(
-        catalog.providers,
-        catalog.channels.map((c) => ({ key: c.key, providerId: c.providerId, quantity: deps.mapping.quantityOf(c) })),
-      ),
+      dyno: dynoJson(deps.mapping, catalog),
       providers: catalog.providers.map(providerJson),
       provider_count: catalog.providers.length,
       channel_count: catalog.channels.length,
