@@ -1,4 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
+import { createRateLimiter } from '../auth/create-rate-limiter.js';
 import { createLogger } from '../log.js';
 import { checkHeader, decodeFrame, encodeFrame, FrameDecodeError } from '../protocol/index.js';
 import type { DecodedFrame, JetDriveMessage, PingMessage, PongMessage } from '../protocol/types.js';
@@ -96,6 +97,11 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     reportIntervalMs: opts.conflictReportIntervalMs,
   });
   let lastIdChangeAt = Number.NEGATIVE_INFINITY;
+  const evictionBudget = createRateLimiter({
+    ratePerMin: opts.maxEvictionsPerS * 60,
+    burst: Math.max(1, opts.maxEvictionsPerS),
+    maxClients: 1,
+  });
   let state: NodeState = 'stopped';
   let ourId: number | null = null;
   let claiming = false;
@@ -169,9 +175,9 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     });
   };
 
-  const evictFor = (): boolean => {
+  const evictFor = (t: number): boolean => {
     const victim = pickEvictionVictim(providers.values());
-    if (victim === null) return false;
+    if (victim === null || !evictionBudget.take('evict', t).ok) return false;
     providers.delete(victim.hostId);
     counters.evictions++;
     if (victim.announced) sink.providerChanged(victim, 'removed');
@@ -189,7 +195,7 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     // Rogue hosts churning through a full table would otherwise each cost a log line and a Ping: a newcomer
     // admitted by eviction is logged at debug and pinged by the next check() instead.
     const crowded = providers.size >= opts.maxProviders;
-    if (crowded && !evictFor()) {
+    if (crowded && !evictFor(t)) {
       drop('providers');
       return null;
     }

@@ -19,6 +19,11 @@ export interface JetDriveNodeOptions {
    * named channels with values, least recently active first), or the message is dropped and counted.
    */
   maxProviders: number;
+  /**
+   * Evictions per second at most: squatting hosts would otherwise evict each other on every frame, each time
+   * announcing and removing channels. Beyond it a newcomer is refused (counted) and admitted on a later frame.
+   */
+  maxEvictionsPerS: number;
   /** A fixed host id instead of claiming one (tests, or a shop that assigns ids); null claims. */
   hostId: number | null;
   /** Budgets for answering Pings (per host, in total, claim Pings). */
@@ -39,6 +44,7 @@ export const DEFAULT_NODE_OPTIONS: Readonly<JetDriveNodeOptions> = Object.freeze
   requestInfoIntervalMs: 2000,
   checkIntervalMs: 0,
   maxProviders: 64,
+  maxEvictionsPerS: 10,
   hostId: null,
   pong: DEFAULT_PONG_LIMITER_OPTIONS,
   sourcePolicy: 'drop',

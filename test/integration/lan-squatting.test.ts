@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countPongs, floodPings, pingFrom, rogueHostIds } from '../support/rogue-hosts.js';
+import { countPongs, floodPings, pingFrom, pingsHandled, rogueHostIds } from '../support/rogue-hosts.js';
 import { runProviderSquat, SQUATTERS } from '../support/run-provider-squat.js';
 import { startTestHub, type TestHub } from '../support/start-test-hub.js';
 import { until } from '../support/until.js';
@@ -30,11 +30,7 @@ describe('slots a rogue JetDrive node can take', () => {
         hosts: rogueHostIds(500, 0x6001),
       });
       // Pings handled: answered or suppressed (the original code has no such counters: Pongs heard then).
-      const handled = (): number => {
-        const p = t.hub.ingest.node.status().pongs;
-        if (!p) return pongs.counts.pongs;
-        return p.answered + Object.values(p.suppressed).reduce((a, b) => a + b, 0);
-      };
+      const handled = (): number => pingsHandled(t.hub.ingest) ?? pongs.counts.pongs;
       // The original code has no counters and its Pongs may be lost: it is measured by what arrived in 5 s.
       await until(() => handled() >= small.sent, 5000, 'the flood to be handled').catch(() => undefined);
       // 20 claim Pings (host 0) at once: one Pong tells every claiming node our id.

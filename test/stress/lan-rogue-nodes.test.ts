@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHub, type Hub } from '../../client-sdk/src/index.js';
 import { createPullFeed } from '../../server/dashboard/web/create-pull-feed.js';
 import { createPullTracker, type PullTracker } from '../../server/dashboard/web/create-pull-tracker.js';
-import { countPongs, floodPings, rogueHostIds } from '../support/rogue-hosts.js';
+import { countPongs, floodPings, pingsHandled, rogueHostIds } from '../support/rogue-hosts.js';
 import { runProviderSquat, SQUATTERS } from '../support/run-provider-squat.js';
 import { DYNO_PROVIDER } from '../support/simulator-channels.js';
 import { startTestHub, type TestHub } from '../support/start-test-hub.js';
@@ -26,10 +26,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const pongsHandled = (): number => {
-  const p = t.hub.ingest.node.status().pongs;
-  return p ? p.answered + Object.values(p.suppressed).reduce((a, b) => a + b, 0) : 0;
-};
+const pongsHandled = (): number => pingsHandled(t.hub.ingest) ?? 0;
 
 const diff = (now: Record<string, number>, before: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (before[k] ?? 0)]));

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:dgram';
+import type { Ingest } from '../../server/channels/create-ingest.js';
 import { encodeFrame } from '../../server/protocol/index.js';
 import type { JetDriveMessage } from '../../server/protocol/types.js';
 import { ALL_HOSTS, KEY } from '../../server/protocol/types.js';
@@ -107,6 +108,17 @@ export async function floodPings(
     if (due > Date.now()) await sleep(due - Date.now());
   }
   return { sent, sentBytes, elapsedMs: Date.now() - started };
+}
+
+/**
+ * Pings the hub has handled: answered, suppressed by the Pong limits, or refused with their host (provider table
+ * full). Null on code without the Pong counters.
+ */
+export function pingsHandled(ingest: Ingest): number | null {
+  const p = ingest.node.status().pongs;
+  if (!p) return null;
+  const suppressed = Object.values(p.suppressed).reduce((a, b) => a + b, 0);
+  return p.answered + suppressed + (ingest.registry.stats().drops.providers ?? 0);
 }
 
 /** Counts Pongs (and their bytes) that `host` sends to the group, heard on a socket bound to the JetDrive port. */

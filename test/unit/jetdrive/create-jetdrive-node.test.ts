@@ -122,6 +122,52 @@ describe('createJetDriveNode', () => {
     expect(t.counters.collisions).toBe(1);
   });
 
+  it('changes its id on a collision at most once per hostIdChangeMinIntervalMs, counting the rest', async () => {
+    const t = setup({ hostId: 0x1234, hostIdChangeMinIntervalMs: 30_000 });
+    await t.node.start();
+    for (let i = 0; i < 5; i++) {
+      const id = t.node.hostId() ?? 0;
+      t.deliver(ping(id, id));
+    }
+    expect(t.counters).toMatchObject({ collisions: 1, collisionsSuppressed: 4 });
+    await vi.advanceTimersByTimeAsync(30_000);
+    const id = t.node.hostId() ?? 0;
+    t.deliver(ping(id, id));
+    expect(t.node.hostId()).not.toBe(id);
+    expect(t.counters.collisions).toBe(2);
+  });
+
+  it('answers claim Pings (host 0) only when sent to all hosts, once per second', async () => {
+    const t = setup({ hostId: 0x1234 });
+    await t.node.start();
+    const pongs = () => t.sent.filter((f) => f.type === 'Pong');
+    t.deliver(ping(0, 0x1234));
+    expect(pongs()).toHaveLength(0);
+    for (let i = 0; i < 5; i++) t.deliver(ping(0, ALL_HOSTS));
+    expect(pongs()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    t.deliver(ping(0, ALL_HOSTS));
+    expect(pongs()).toHaveLength(2);
+    expect(t.counters.pongsSuppressed).toEqual({ claim: 4 });
+  });
+
+  it('flags frames from another source address under policy flag, and drops them under drop', async () => {
+    for (const policy of ['flag', 'drop'] as const) {
+      const t = setup({ hostId: 0x1234, sourcePolicy: policy, offlineAfterMs: 60_000 });
+      await t.node.start();
+      t.deliver(info(PROVIDER, 0, [[1, 'Digital RPM 1']]));
+      t.deliver(values(PROVIDER, 1, [1]), { address: '127.0.0.9', port: 40000 });
+      expect(t.counters.conflicts).toEqual(policy === 'flag' ? { flagged: 1 } : { dropped: 1 });
+      expect(t.registry.stats().samples).toBe(policy === 'flag' ? 1 : 0);
+      expect(t.events.filter((e) => e.type === 'provider:conflict')).toHaveLength(1);
+      expect(t.registry.catalog().providers[0].conflicts).toMatchObject({
+        count: 1,
+        owner: '127.0.0.1:40000',
+        lastAddress: '127.0.0.9:40000',
+      });
+    }
+  });
+
   it('ignores host 0xFFFF and messages addressed to another host', async () => {
     const t = setup({ hostId: 0x1234 });
     await t.node.start();
