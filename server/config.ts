@@ -53,6 +53,16 @@ export const configSchema = z.object({
   sessionSweepIntervalS: num(1, 86_400).default(300),
   sessionMaxRunning: int(1, 1000).default(8),
   jetdriveRecvBufferBytes: int(65_536, 256 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** Frames whose source address disagrees with their host id's: `drop` (default) or only `flag` them. */
+  jetdriveSourcePolicy: z.enum(['flag', 'drop']).default('drop'),
+  /** Samples older than their channel's newest by more than this are dropped and counted. */
+  jetdriveStaleWindowMs: int(10, 3_600_000).default(1000),
+  /** Our host id changes on a collision at most once per this period. */
+  jetdriveHostIdChangeMinIntervalMs: int(0, 3_600_000).default(30_000),
+  /** Pongs per second to one host id, and to all together; Pings with more echo data are not answered. */
+  jetdrivePongRatePerHost: num(0.01, 10_000).default(2),
+  jetdrivePongRateTotal: num(0.01, 100_000).default(50),
+  jetdrivePongMaxEchoBytes: int(0, 65_535).default(64),
   channelHistoryMs: int(100, 3_600_000).default(10_000),
   channelHistoryMax: int(10, 1_000_000).default(2000),
   realtimeFlushMs: int(0, 10_000).default(0),
@@ -97,6 +107,12 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   SESSION_SWEEP_INTERVAL_S: ['sessionSweepIntervalS', (s) => s],
   SESSION_MAX_RUNNING: ['sessionMaxRunning', (s) => s],
   JETDRIVE_RCVBUF: ['jetdriveRecvBufferBytes', (s) => s],
+  JETDRIVE_SOURCE_POLICY: ['jetdriveSourcePolicy', (s) => s.trim().toLowerCase()],
+  JETDRIVE_STALE_WINDOW_MS: ['jetdriveStaleWindowMs', (s) => s],
+  JETDRIVE_HOST_ID_CHANGE_MIN_MS: ['jetdriveHostIdChangeMinIntervalMs', (s) => s],
+  JETDRIVE_PONG_RATE_PER_HOST: ['jetdrivePongRatePerHost', (s) => s],
+  JETDRIVE_PONG_RATE_TOTAL: ['jetdrivePongRateTotal', (s) => s],
+  JETDRIVE_PONG_MAX_ECHO_BYTES: ['jetdrivePongMaxEchoBytes', (s) => s],
   CHANNEL_HISTORY_MS: ['channelHistoryMs', (s) => s],
   CHANNEL_HISTORY_MAX: ['channelHistoryMax', (s) => s],
   REALTIME_FLUSH_MS: ['realtimeFlushMs', (s) => s],

@@ -15,6 +15,7 @@ import type { HubConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import { closeServer, createHttpApp, createHttpServer, listen } from './http/index.js';
 import type { IngestStatus } from './http/types.js';
+import { DEFAULT_PONG_LIMITER_OPTIONS } from './jetdrive/create-pong-limiter.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
@@ -99,9 +100,24 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       loopback: true,
       recvBufferSize: config.jetdriveRecvBufferBytes,
     },
-    registry: { historyMs: config.channelHistoryMs, historyMax: config.channelHistoryMax },
+    registry: {
+      historyMs: config.channelHistoryMs,
+      historyMax: config.channelHistoryMax,
+      staleWindowMs: config.jetdriveStaleWindowMs,
+    },
     passive: config.passive,
-    node: { offlineAfterMs: config.providerTimeoutMs, pingIntervalMs: config.clockSyncIntervalMs },
+    node: {
+      offlineAfterMs: config.providerTimeoutMs,
+      pingIntervalMs: config.clockSyncIntervalMs,
+      sourcePolicy: config.jetdriveSourcePolicy,
+      hostIdChangeMinIntervalMs: config.jetdriveHostIdChangeMinIntervalMs,
+      pong: {
+        ...DEFAULT_PONG_LIMITER_OPTIONS,
+        perHostPerS: config.jetdrivePongRatePerHost,
+        totalPerS: config.jetdrivePongRateTotal,
+        maxEchoBytes: config.jetdrivePongMaxEchoBytes,
+      },
+    },
   });
 
   const simulator = config.sim
@@ -160,6 +176,14 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       groups: config.groups,
       joins: s.joins,
       lastDatagramAt,
+      defenses: {
+        sourcePolicy: s.node.sourcePolicy,
+        conflicts: s.node.conflicts,
+        hostIdChanges: s.node.collisions,
+        hostIdChangesSuppressed: s.node.collisionsSuppressed,
+        evictions: s.node.evictions,
+        pongs: { answered: s.node.pongs.answered, suppressed: s.node.pongs.suppressed },
+      },
     };
   };
 

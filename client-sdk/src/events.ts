@@ -139,6 +139,8 @@ export interface CatalogProvider {
   online: boolean;
   incompatible: boolean;
   channelCount: number;
+  /** Frames under this host id from another source address (possible spoofing): how many, from where, when. */
+  conflicts?: { count: number; owner: string; lastAddress: string; lastAt: number };
 }
 
 export interface CatalogView {
@@ -149,7 +151,7 @@ export interface CatalogView {
 
 export type CatalogEventView =
   | {
-      type: 'provider:online' | 'provider:offline' | 'provider:incompatible' | 'provider:cleared';
+      type: 'provider:online' | 'provider:offline' | 'provider:incompatible' | 'provider:cleared' | 'provider:conflict';
       provider: CatalogProvider;
     }
   | { type: 'channel:added' | 'channel:removed'; channel: CatalogChannel }

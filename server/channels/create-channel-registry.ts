@@ -10,6 +10,7 @@ import { type ChannelView, createChannelViews } from './create-channel-views.js'
 import { createDefaultQuantityResolver } from './create-default-quantity-resolver.js';
 import { createSampleRing, type SampleRing } from './create-sample-ring.js';
 import { DEFAULT_REGISTRY_OPTIONS, type RegistryOptions } from './default-registry-options.js';
+import { msBehind } from './ms-behind.js';
 import type {
   CatalogEvent,
   CatalogSnapshot,
@@ -34,6 +35,8 @@ interface Entry {
   lastSeen: number;
   lastValue: number;
   lastTime: number;
+  /** Newest provider timestamp accepted (u32 ms), -1 before any: older samples beyond the window are stale. */
+  lastTs: number;
   /** +Infinity / -Infinity until a non-NaN value arrives. */
   min: number;
   max: number;
@@ -47,6 +50,8 @@ interface Entry {
 interface ProviderEntry {
   state: ProviderState;
   channels: Map<number, Entry>;
+  /** Receive time of the last sample that was not stale (see RegistryOptions.staleResetMs). */
+  lastFreshAt: number;
 }
 
 /** The last "N channels mapped, M unmapped" summary of one provider (provisional channels are not judged). */
@@ -93,6 +98,7 @@ export function createChannelRegistry(
   const entries = new Map<ChannelKey, Entry>();
   const drops: Record<string, number> = {};
   let samplesTotal = 0;
+  let staleSamples = 0;
   let version = 0;
   let structureDirty = false;
   let catalogDirty = false;
@@ -121,6 +127,7 @@ export function createChannelRegistry(
       seq: { ...s.seq },
       firstSeen: s.firstSeen,
       lastSeen: s.lastSeen,
+      ...(s.conflicts ? { conflicts: { ...s.conflicts } } : {}),
     };
   };
 
@@ -223,7 +230,7 @@ export function createChannelRegistry(
       drop('providers');
       return null;
     }
-    const pe: ProviderEntry = { state: p, channels: new Map() };
+    const pe: ProviderEntry = { state: p, channels: new Map(), lastFreshAt: 0 };
     providers.set(p.hostId, pe);
     changed(false);
     return pe;
@@ -266,6 +273,7 @@ export function createChannelRegistry(
       lastSeen: 0,
       lastValue: 0,
       lastTime: 0,
+      lastTs: -1,
       min: Number.POSITIVE_INFINITY,
       max: Number.NEGATIVE_INFINITY,
       ring: createSampleRing({ key, providerId: meta.providerId, channelId }, opts.historyMax, opts.historyMs),
@@ -299,6 +307,20 @@ export function createChannelRegistry(
     }
   };
 
+  /**
+   * Replayed frames carry old provider timestamps while the provider keeps sending fresh ones; a provider whose clock
+   * restarted sends nothing fresh at all. After staleResetMs of only stale samples, its channels start over.
+   */
+  const clockWentBack = (pe: ProviderEntry, receivedAt: number): boolean => {
+    if (receivedAt - pe.lastFreshAt < opts.staleResetMs) return false;
+    log.warn(
+      { provider: hostHex(pe.state.hostId), staleSamples },
+      `${pe.state.name}: only old timestamps for ${opts.staleResetMs} ms, its clock went back: starting its channels over`,
+    );
+    for (const e of pe.channels.values()) e.lastTs = -1;
+    return true;
+  };
+
   const sink: JetDriveSink = {
     providerChanged(p: ProviderState, change: ProviderChange) {
       if (change === 'removed') {
@@ -330,6 +352,9 @@ export function createChannelRegistry(
           // Its channels came from a protocol we cannot read: they are not data.
           removeChannels(pe);
           events$.next({ type: 'provider:incompatible', provider: providerSnapshot(pe) });
+          break;
+        case 'conflict':
+          events$.next({ type: 'provider:conflict', provider: providerSnapshot(pe) });
           break;
       }
       settle();
@@ -397,6 +422,14 @@ export function createChannelRegistry(
           if (created === null) continue;
           e = created;
         }
+        const behind = e.lastTs < 0 ? 0 : msBehind(e.lastTs, ts);
+        if (behind > opts.staleWindowMs && !clockWentBack(pe, receivedAt)) {
+          staleSamples++;
+          continue;
+        }
+        // Past the check with behind > window means the provider's clock went back: this sample re-anchors.
+        if (behind === 0 || behind > opts.staleWindowMs) e.lastTs = ts;
+        pe.lastFreshAt = receivedAt;
         const m = e.meta;
         if (m.provisional) provisional = true;
         const sample: Sample = {
@@ -475,6 +508,11 @@ export function createChannelRegistry(
         partialRecords: counters.partialRecords,
         ignored: { ...counters.ignored },
         samples: samplesTotal,
+        staleSamples,
+        evictions: counters.evictions,
+        pongsSuppressed: { ...counters.pongsSuppressed },
+        conflicts: { ...counters.conflicts },
+        collisionsSuppressed: counters.collisionsSuppressed,
         drops: allDrops,
         providers: seq,
       };

@@ -5,6 +5,16 @@ export interface RegistryOptions {
   historyMax: number;
   maxProviders: number;
   maxChannelsPerProvider: number;
+  /**
+   * A sample whose provider timestamp is more than this behind the channel's newest is stale (a replayed frame):
+   * dropped and counted, never delivered. Reordering on a LAN is far smaller.
+   */
+  staleWindowMs: number;
+  /**
+   * When a provider has sent only stale samples for this long, its clock went back (a restart under the same host
+   * id): its channels start over from the next sample.
+   */
+  staleResetMs: number;
   /** Log the channel names a provider sends on its first and then every Nth ChannelValues message (debug). */
   debugLogEvery: number;
 }
@@ -14,5 +24,7 @@ export const DEFAULT_REGISTRY_OPTIONS: Readonly<RegistryOptions> = Object.freeze
   historyMax: 2000,
   maxProviders: 64,
   maxChannelsPerProvider: 512,
+  staleWindowMs: 1000,
+  staleResetMs: 3000,
   debugLogEvery: 100,
 });

@@ -75,6 +75,8 @@ export interface ProviderSnapshot {
   seq: SequenceCounters;
   firstSeen: number;
   lastSeen: number;
+  /** Frames under this host id from another source address (possible spoofing); absent when none. */
+  conflicts?: { count: number; owner: string; lastAddress: string; lastAt: number };
 }
 
 export interface CatalogSnapshot {
@@ -89,6 +91,8 @@ export type CatalogEvent =
   | { type: 'provider:offline'; provider: ProviderSnapshot }
   | { type: 'provider:incompatible'; provider: ProviderSnapshot }
   | { type: 'provider:cleared'; provider: ProviderSnapshot }
+  /** Frames under the provider's host id came from another source address (provider.conflicts says which). */
+  | { type: 'provider:conflict'; provider: ProviderSnapshot }
   | { type: 'channel:added'; channel: ChannelMeta }
   | { type: 'channel:renamed'; channel: ChannelMeta; previousName: string }
   | { type: 'channel:removed'; channel: ChannelMeta };
@@ -105,6 +109,16 @@ export interface IngestStats {
   partialRecords: number;
   ignored: { ownMessages: number; fromAllHosts: number; notForUs: number; incompatible: number };
   samples: number;
+  /** Providers forgotten to make room for a new host (provider table full). */
+  evictions: number;
+  /** Pings left unanswered, by reason (perHost, total, oversizeEcho, claim). */
+  pongsSuppressed: Record<string, number>;
+  /** Frames whose source address disagreed with their host id's, by action (flagged, dropped). */
+  conflicts: Record<string, number>;
+  /** Collisions on our host id that did not change it (changed too recently). */
+  collisionsSuppressed: number;
+  /** Samples dropped because they were older than their channel's newest by more than the stale window. */
+  staleSamples: number;
   /** Drops by bounded buffer name (e.g. provider table full, channel table full). */
   drops: Record<string, number>;
   providers: Record<string, SequenceCounters>;

@@ -112,6 +112,41 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     ['buffer'],
     () => ingest().drops,
   );
+  mirroredCounter(
+    registry,
+    'jetdrive_provider_conflicts_total',
+    'Frames whose source address disagreed with the one their host id uses (possible spoofing), by action',
+    ['action'],
+    () => ingest().conflicts,
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_provider_evictions_total',
+    'Providers forgotten to make room for a new host in the full provider table',
+    [],
+    () => ingest().evictions,
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_pongs_suppressed_total',
+    'Pings left unanswered by the Pong rate limits, by reason',
+    ['reason'],
+    () => ingest().pongsSuppressed,
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_stale_samples_total',
+    'Samples dropped as older than their channel newest by more than the stale window (replays)',
+    [],
+    () => ingest().staleSamples,
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_host_id_collisions_suppressed_total',
+    'Frames under our own host id that did not change it (changed too recently)',
+    [],
+    () => ingest().collisionsSuppressed,
+  );
   mirroredCounter(registry, 'jetdrive_sequence_received_total', 'Frames received per provider', ['provider'], () =>
     byProvider(ingest(), 'received'),
   );

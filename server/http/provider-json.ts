@@ -16,6 +16,8 @@ export interface ProviderJson {
   sequence: { received: number; dropped: number; out_of_order: number; duplicates: number; first: number };
   first_seen: string;
   last_seen: string;
+  /** Frames under this host id from another source address (possible spoofing); null when none. */
+  conflicts: { count: number; owner: string; last_address: string; last_at: string } | null;
 }
 
 export function providerJson(provider: ProviderSnapshot): ProviderJson {
@@ -39,5 +41,13 @@ export function providerJson(provider: ProviderSnapshot): ProviderJson {
     },
     first_seen: new Date(provider.firstSeen).toISOString(),
     last_seen: new Date(provider.lastSeen).toISOString(),
+    conflicts: provider.conflicts
+      ? {
+          count: provider.conflicts.count,
+          owner: provider.conflicts.owner,
+          last_address: provider.conflicts.lastAddress,
+          last_at: new Date(provider.conflicts.lastAt).toISOString(),
+        }
+      : null,
   };
 }

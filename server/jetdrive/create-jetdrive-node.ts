@@ -1,4 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
+import { createRateLimiter } from '../auth/create-rate-limiter.js';
 import { createLogger } from '../log.js';
 import { checkHeader, decodeFrame, encodeFrame, FrameDecodeError } from '../protocol/index.js';
 import type { DecodedFrame, JetDriveMessage, PingMessage, PongMessage } from '../protocol/types.js';
@@ -13,7 +14,10 @@ import {
 import type { Datagram } from '../transport/types.js';
 import { createClockSync, u32Clock } from './clock-sync.js';
 import { createNodeCounters } from './create-node-counters.js';
+import { createPongLimiter, type PongLimiterStats } from './create-pong-limiter.js';
+import { addressText, createSourceGuard, type SourcePolicy } from './create-source-guard.js';
 import { DEFAULT_NODE_OPTIONS, type JetDriveNodeOptions } from './default-node-options.js';
+import { pickEvictionVictim } from './pick-eviction-victim.js';
 import { hostHex, pickHostId } from './pick-host-id.js';
 import { createSequenceTracker, type SequenceTracker } from './sequence-tracker.js';
 import type { JetDriveSink, NodeCounters, ProviderState } from './types.js';
@@ -32,6 +36,13 @@ export interface JetDriveNodeStatus {
   hostHex: string | null;
   /** Host id changes after a collision. */
   collisions: number;
+  /** Collisions ignored because our id changed less than hostIdChangeMinIntervalMs before. */
+  collisionsSuppressed: number;
+  /** Frames whose source address disagreed with their host id's: flagged or dropped per `sourcePolicy`. */
+  sourcePolicy: SourcePolicy;
+  conflicts: Record<string, number>;
+  evictions: number;
+  pongs: PongLimiterStats;
   providers: number;
   incompatible: { hostId: number; hostHex: string; name: string; version: number | null }[];
   /** Set when the datagram source failed (bind error). */
@@ -66,6 +77,8 @@ interface Provider extends ProviderState {
   announced: boolean;
   lastPingAt: number | null;
   lastInfoRequestAt: number | null;
+  /** A ChannelInfo named at least one channel (eviction keeps such providers). */
+  named: boolean;
 }
 
 /**
@@ -84,6 +97,18 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     opts.checkIntervalMs > 0 ? opts.checkIntervalMs : Math.max(10, Math.min(1000, opts.offlineAfterMs / 4));
 
   const providers = new Map<number, Provider>();
+  const pongs = createPongLimiter(opts.pong);
+  const sources = createSourceGuard({
+    policy: opts.sourcePolicy,
+    moveAfterMs: opts.offlineAfterMs,
+    reportIntervalMs: opts.conflictReportIntervalMs,
+  });
+  let lastIdChangeAt = Number.NEGATIVE_INFINITY;
+  const evictionBudget = createRateLimiter({
+    ratePerMin: opts.maxEvictionsPerS * 60,
+    burst: Math.max(1, opts.maxEvictionsPerS),
+    maxClients: 1,
+  });
   let state: NodeState = 'stopped';
   let ourId: number | null = null;
   let claiming = false;
@@ -139,6 +164,11 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
 
   const answerPing = (f: PingMessage): void => {
     if (ourId === null) return;
+    const refused = pongs.refusal(f.host, f.echo.length, now());
+    if (refused !== null) {
+      counters.pongsSuppressed[refused] = (counters.pongsSuppressed[refused] ?? 0) + 1;
+      return;
+    }
     transmit({
       type: 'Pong',
       key: 0x05,
@@ -152,22 +182,27 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     });
   };
 
-  const evictFor = (): boolean => {
-    let victim: Provider | null = null;
-    for (const p of providers.values()) {
-      if (!p.online && (victim === null || p.lastSeen < victim.lastSeen)) victim = p;
-    }
-    if (victim === null) return false;
+  const evictFor = (t: number): boolean => {
+    const victim = pickEvictionVictim(providers.values());
+    if (victim === null || !evictionBudget.take('evict', t).ok) return false;
     providers.delete(victim.hostId);
+    counters.evictions++;
     if (victim.announced) sink.providerChanged(victim, 'removed');
-    log.info({ provider: hostHex(victim.hostId) }, `provider table full: forgot offline provider ${victim.name}`);
+    // Squatting hosts evict each other at their own pace: one line per 100 evictions, not one per host.
+    const message = `provider table full: forgot ${victim.online ? 'online' : 'offline'} provider ${victim.name} to make room (${counters.evictions} evictions so far)`;
+    const fields = { provider: hostHex(victim.hostId), online: victim.online, evictions: counters.evictions };
+    if (counters.evictions === 1 || counters.evictions % 100 === 0) log.warn(fields, message);
+    else log.debug(fields, message);
     return true;
   };
 
   const providerFor = (host: number, d: Datagram, t: number): Provider | null => {
     const existing = providers.get(host);
     if (existing) return existing;
-    if (providers.size >= opts.maxProviders && !evictFor()) {
+    // Rogue hosts churning through a full table would otherwise each cost a log line and a Ping: a newcomer
+    // admitted by eviction is logged at debug and pinged by the next check() instead.
+    const crowded = providers.size >= opts.maxProviders;
+    if (crowded && !evictFor(t)) {
       drop('providers');
       return null;
     }
@@ -189,13 +224,13 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
       announced: false,
       lastPingAt: null,
       lastInfoRequestAt: null,
+      named: false,
     };
     providers.set(host, p);
-    log.info(
-      { provider: hostHex(host), address: d.from.address },
-      `new JetDrive host ${hostHex(host)} at ${d.from.address}`,
-    );
-    if (canTransmit) ping(p, t);
+    const fields = { provider: hostHex(host), address: d.from.address };
+    if (crowded) log.debug(fields, `new JetDrive host ${hostHex(host)} at ${d.from.address}`);
+    else log.info(fields, `new JetDrive host ${hostHex(host)} at ${d.from.address}`);
+    if (canTransmit && !crowded) ping(p, t);
     return p;
   };
 
@@ -233,7 +268,20 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     }
   };
 
-  const collision = (): void => {
+  const collision = (from: Datagram['from']): void => {
+    const t = now();
+    // Any node can send frames under our id: changing it on each would let one rogue make us churn ids (the
+    // issue-13 round made the hub change 50 times with 50 frames). One change per period is enough for a real clash.
+    if (t - lastIdChangeAt < opts.hostIdChangeMinIntervalMs) {
+      if (counters.collisionsSuppressed++ === 0 || counters.collisionsSuppressed % 1000 === 0) {
+        log.warn(
+          { from: addressText(from.address, from.port), suppressed: counters.collisionsSuppressed },
+          `frames under our host id from ${addressText(from.address, from.port)}: id changed less than ${opts.hostIdChangeMinIntervalMs} ms ago, keeping it`,
+        );
+      }
+      return;
+    }
+    lastIdChangeAt = t;
     counters.collisions++;
     const old = ourId;
     const taken = new Set<number>(providers.keys());
@@ -249,6 +297,29 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     if (f.type !== 'Ping' || claimNonce === null || f.echo.length !== claimNonce.length) return false;
     for (let i = 0; i < claimNonce.length; i++) if (f.echo[i] !== claimNonce[i]) return false;
     return true;
+  };
+
+  /** False when the frame must be discarded: its source address disagrees with its host id's (policy drop). */
+  const acceptSource = (p: Provider, d: Datagram, t: number): boolean => {
+    const verdict = sources.check(p, d.from, t);
+    if (verdict === 'ok') return true;
+    if (verdict === 'moved') {
+      log.info(
+        { provider: hostHex(p.hostId), address: addressText(p.address, p.port) },
+        `provider ${p.name} (${hostHex(p.hostId)}) now sends from ${addressText(p.address, p.port)}`,
+      );
+      return true;
+    }
+    counters.conflicts[verdict.conflict] = (counters.conflicts[verdict.conflict] ?? 0) + 1;
+    if (verdict.report && p.conflicts) {
+      const c = p.conflicts;
+      log.warn(
+        { provider: hostHex(p.hostId), owner: c.owner, from: c.lastAddress, frames: c.count, action: verdict.conflict },
+        `provider conflict: frames for ${p.name} (${hostHex(p.hostId)}) from ${c.lastAddress}, but it sends from ${c.owner} (possible spoofing; ${verdict.conflict})`,
+      );
+      if (p.announced) sink.providerChanged(p, 'conflict');
+    }
+    return verdict.conflict === 'flagged';
   };
 
   const malformed = (error: unknown): void => {
@@ -297,7 +368,7 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     }
     if (claiming && host !== 0) seenWhileClaiming.add(host);
     if (ourId !== null && host === ourId) {
-      if (destination === ourId) collision();
+      if (destination === ourId) collision(d.from);
       else counters.ignored.ownMessages++;
       return;
     }
@@ -309,18 +380,17 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     }
     if (host === 0) {
       // A node claiming an id: answering tells it ours is taken. Our own claim Ping comes back via loopback.
+      // Claims go to ALL_HOSTS, and one Pong (rate-limited in answerPing) tells every claiming node at once.
       if (f === null) return;
       if (isOwnClaimPing(f)) counters.ignored.ownMessages++;
-      else if (f.type === 'Ping') answerPing(f);
+      else if (f.type === 'Ping' && destination === ALL_HOSTS) answerPing(f);
       return;
     }
     const t = now();
     const p = providerFor(host, d, t);
-    if (p === null) return;
+    if (p === null || !acceptSource(p, d, t)) return;
     p.tracker.track(seq);
     p.lastSeen = t;
-    p.address = d.from.address;
-    p.port = d.from.port;
     if (!p.online) {
       p.online = true;
       log.info({ provider: hostHex(host) }, `provider ${p.name} (${hostHex(host)}) is online again`);
@@ -345,6 +415,7 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
           return;
         }
         if (f.providerName && f.providerName !== p.name) p.name = f.providerName;
+        if (f.channels.length > 0) p.named = true;
         announce(p);
         sink.channelInfo(p, f.channels);
         return;
@@ -432,6 +503,11 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
       hostId: ourId,
       hostHex: ourId === null ? null : hostHex(ourId),
       collisions: counters.collisions,
+      collisionsSuppressed: counters.collisionsSuppressed,
+      sourcePolicy: sources.policy,
+      conflicts: { ...counters.conflicts },
+      evictions: counters.evictions,
+      pongs: pongs.stats(),
       providers: providers.size,
       incompatible: [...providers.values()]
         .filter((p) => p.incompatible)

@@ -11,6 +11,10 @@ export function createNodeCounters(): NodeCounters {
     ignored: { ownMessages: 0, fromAllHosts: 0, notForUs: 0, incompatible: 0 },
     drops: {},
     collisions: 0,
+    collisionsSuppressed: 0,
+    evictions: 0,
+    pongsSuppressed: {},
+    conflicts: {},
     sent: {},
   };
 }

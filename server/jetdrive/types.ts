@@ -1,5 +1,6 @@
 import type { ChannelInfoRecord } from '../protocol/types.js';
 import type { ClockSync } from './clock-sync.js';
+import type { ProviderConflicts } from './create-source-guard.js';
 
 // The jetdrive/ layer's own shapes. The channel layer (server/channels/) depends on these, never the reverse.
 
@@ -24,6 +25,14 @@ export interface NodeCounters {
   drops: Record<string, number>;
   /** Host id collisions detected (a message carrying our id as host and destination). */
   collisions: number;
+  /** Collisions that did not change our id because it changed less than hostIdChangeMinIntervalMs ago. */
+  collisionsSuppressed: number;
+  /** Providers forgotten to make room for a new host (provider table full). */
+  evictions: number;
+  /** Pings left unanswered by the Pong limiter, by reason (perHost, total, oversizeEcho, claim). */
+  pongsSuppressed: Record<string, number>;
+  /** Frames whose source address disagreed with their host id's, by action (flagged, dropped). */
+  conflicts: Record<string, number>;
   /** Messages we sent, by type name. */
   sent: Record<string, number>;
 }
@@ -44,10 +53,15 @@ export interface ProviderState {
   lastSeen: number;
   /** ChannelValues messages received (for the periodic debug log). */
   valueMessages: number;
+  /** Frames under this host id from another source address (spoofing); absent until the first one. */
+  conflicts?: ProviderConflicts;
 }
 
-/** `updated`: status only (clock synced, protocol version learned); no event, but the catalog shows it. */
-export type ProviderChange = 'added' | 'online' | 'offline' | 'incompatible' | 'removed' | 'updated';
+/**
+ * `updated`: status only (clock synced, protocol version learned); no event, but the catalog shows it.
+ * `conflict`: frames under its host id came from another source address (see provider.conflicts).
+ */
+export type ProviderChange = 'added' | 'online' | 'offline' | 'incompatible' | 'removed' | 'updated' | 'conflict';
 
 /** Where the node delivers what it learned. The channel registry implements it. */
 export interface JetDriveSink {

@@ -36,6 +36,7 @@ export function toCatalogProvider(provider: ProviderSnapshot): CatalogProvider {
     online: provider.online,
     incompatible: provider.incompatible,
     channelCount: provider.channelCount,
+    ...(provider.conflicts ? { conflicts: { ...provider.conflicts } } : {}),
   };
 }
 

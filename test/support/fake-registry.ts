@@ -45,7 +45,7 @@ export interface FakeRegistry extends ChannelRegistry {
 
 function emptyStats(): IngestStats {
   const { collisions: _collisions, sent: _sent, ...counters } = createNodeCounters();
-  return { ...counters, samples: 0, providers: {} };
+  return { ...counters, samples: 0, staleSamples: 0, providers: {} };
 }
 
 export function createFakeRegistry(options: { ringSize?: number } = {}): FakeRegistry {

@@ -49,13 +49,19 @@ export function createHeader(onSystem: (system: UnitSystem) => void): Header {
             {
               class: 'provider',
               'data-online': String(p.online),
-              title: `${p.name} (${p.hostHex}) · ${p.online ? 'online' : 'offline'}`,
+              'data-conflict': String(p.conflicts > 0),
+              title:
+                `${p.name} (${p.hostHex}) · ${p.online ? 'online' : 'offline'}` +
+                (p.conflicts > 0
+                  ? ` · ${p.conflicts} frames under its host id came from ${p.conflictFrom ?? 'another address'} (possible spoofing)`
+                  : ''),
             },
             el('span', { class: 'pdot' }),
             el('span', {}, p.name),
             el('span', { class: 'meta' }, p.hostHex),
             el('span', { class: 'meta' }, formatClock(p.offsetMs, p.latencyMs)),
             el('span', { class: 'meta' }, `drops ${p.drops}`),
+            ...(p.conflicts > 0 ? [el('span', { class: 'meta conflict' }, `⚠ spoofed ×${p.conflicts}`)] : []),
           ),
         ),
       );

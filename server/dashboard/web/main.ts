@@ -8,6 +8,7 @@ import { createLiveChart } from './create-live-chart.js';
 import { parseDiscovery } from './parse-discovery.js';
 import { parseStatus } from './parse-status.js';
 import { createPullChart } from './create-pull-chart.js';
+import { createPullFeed } from './create-pull-feed.js';
 import { createPullTracker } from './create-pull-tracker.js';
 import { READOUT_SPECS } from './readout-specs.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
@@ -54,7 +55,10 @@ function start(): void {
   const pullChart = createPullChart(byId('pull-chart'), byId('pull-info'));
   const browser = createChannelBrowser(byId('channel-browser'));
   const tracker = createPullTracker();
-  const latest = new Map<string, { value: number; at: number }>();
+  // Pulls (and the RPM/power/torque readouts) come from the dyno provider's channels only, never from any channel
+  // the mapping calls power: one rogue node on the LAN would otherwise draw its own peak.
+  const pullFeed = createPullFeed();
+  hub.catalog$.subscribe((view) => pullFeed.setCatalog(view));
   let pullDirty = false;
   let lastPullRender = 0;
   let lastTrackAt = 0;
@@ -100,9 +104,9 @@ function start(): void {
     next: (batch: HubBatch) => {
       const at = Date.now();
       for (const s of batch.samples) {
-        if (!s.quantity) continue;
+        if (!s.quantity || !pullFeed.accepts(s.key, s.quantity)) continue;
         readouts.update(s.quantity, s.value, unitCodeOf(s.unit), s.name, at);
-        latest.set(s.quantity, { value: s.value, at });
+        pullFeed.offer(s.key, s.quantity, s.value, at);
       }
     },
     error: refused('readouts'),
@@ -113,7 +117,9 @@ function start(): void {
     next: (batch) => {
       const at = Date.now();
       for (const s of batch.samples) {
-        if (s.quantity) chart.set(s.quantity, s.value, s.min, s.max, unitCodeOf(s.unit), at);
+        if (s.quantity && pullFeed.accepts(s.key, s.quantity)) {
+          chart.set(s.quantity, s.value, s.min, s.max, unitCodeOf(s.unit), at);
+        }
       }
     },
     error: refused('chart'),
@@ -181,11 +187,6 @@ function start(): void {
 
   createTuningPanel(byId('tuning'), hub.sessions);
 
-  function value(quantity: string, now: number): number | null {
-    const v = latest.get(quantity);
-    return v && now - v.at < 2000 ? v.value : null;
-  }
-
   function frame(): void {
     const now = Date.now();
     readouts.frame(now);
@@ -193,12 +194,8 @@ function start(): void {
     browser.frame(now);
     if (now - lastTrackAt >= 1000 / CHART_HZ) {
       lastTrackAt = now;
-      const rpm = value('rpm', now);
-      const power = value('power', now);
-      const torque = value('torque', now);
-      if (rpm !== null && power !== null && torque !== null) {
-        if (tracker.push(now, { rpm, power, torque }, value('tps', now))) pullDirty = true;
-      }
+      const input = pullFeed.point(now);
+      if (input && tracker.push(now, input.point, input.tps)) pullDirty = true;
     }
     // The pull plot redraws a whole curve: a few times a second is plenty.
     if (pullDirty && now - lastPullRender > 200) {

@@ -8,6 +8,9 @@ export interface ProviderView {
   offsetMs: number | null;
   latencyMs: number | null;
   drops: number;
+  /** Frames under this provider's host id from another address (possible spoofing), and the last such address. */
+  conflicts: number;
+  conflictFrom: string | null;
 }
 
 export interface StatusView {
@@ -32,6 +35,7 @@ function provider(raw: unknown): ProviderView | null {
   const clock = isRecord(raw.clock) ? raw.clock : {};
   const seq = isRecord(raw.seq) ? raw.seq : isRecord(raw.sequence) ? raw.sequence : {};
   const hostId = num(raw.hostId) ?? num(raw.host_id) ?? num(raw.id);
+  const conflicts = isRecord(raw.conflicts) ? raw.conflicts : {};
   const hostHex =
     str(raw.hostHex) ??
     str(raw.host_hex) ??
@@ -44,6 +48,8 @@ function provider(raw: unknown): ProviderView | null {
     offsetMs: num(clock.offsetMs) ?? num(clock.offset_ms) ?? num(raw.clock_offset_ms) ?? num(raw.offsetMs),
     latencyMs: num(clock.latencyMs) ?? num(clock.latency_ms) ?? num(raw.latency_ms),
     drops: num(seq.dropped) ?? num(raw.drops) ?? num(raw.dropped) ?? 0,
+    conflicts: num(conflicts.count) ?? 0,
+    conflictFrom: str(conflicts.last_address) ?? str(conflicts.lastAddress),
   };
 }
 

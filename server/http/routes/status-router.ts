@@ -1,10 +1,11 @@
 import Router from '@koa/router';
-import type { ChannelRegistry, IngestStats } from '../../channels/types.js';
+import type { CatalogSnapshot, ChannelRegistry, IngestStats } from '../../channels/types.js';
 import type { ChannelMapping } from '../../mapping/channel-mapping.js';
+import { chooseDynoChannels } from '../../mapping/choose-dyno-channels.js';
 import type { SimulatedDynoController } from '../../sim/types.js';
 import { providerJson } from '../provider-json.js';
 import { storeStatusJson } from '../store-status-json.js';
-import type { IngestStatusSource, MetricsSources } from '../types.js';
+import type { IngestStatusSource, MetricsSources, NodeDefenses } from '../types.js';
 
 export interface StatusRouterDeps {
   registry: ChannelRegistry;
@@ -25,6 +26,7 @@ function countersOf(stats: IngestStats) {
     datagrams: stats.datagrams,
     bytes: stats.bytes,
     samples: stats.samples,
+    stale_samples: stats.staleSamples,
     malformed: sum(stats.malformed),
     malformed_by_code: stats.malformed,
     unknown_keys: stats.unknownKeys,
@@ -37,6 +39,26 @@ function countersOf(stats: IngestStats) {
       incompatible: stats.ignored.incompatible,
     },
     drops: stats.drops,
+  };
+}
+
+/** The provider and channels the dashboard's pull chart reads (one dyno, chosen through the mapping). */
+function dynoJson(mapping: ChannelMapping, catalog: CatalogSnapshot) {
+  const dyno = chooseDynoChannels(
+    catalog.providers,
+    catalog.channels.map((c) => ({ key: c.key, providerId: c.providerId, quantity: mapping.quantityOf(c) })),
+  );
+  return dyno && { provider_id: dyno.providerId, provider_name: dyno.providerName, channels: dyno.channels };
+}
+
+function defensesJson(d: NodeDefenses) {
+  return {
+    source_policy: d.sourcePolicy,
+    provider_conflicts: d.conflicts,
+    host_id_changes: d.hostIdChanges,
+    host_id_changes_suppressed: d.hostIdChangesSuppressed,
+    provider_evictions: d.evictions,
+    pongs: { answered: d.pongs.answered, suppressed: d.pongs.suppressed },
   };
 }
 
@@ -73,8 +95,10 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
               .filter((join) => !join.ok)
               .map((join) => ({ group: join.group, iface: join.iface, error: join.error ?? 'unknown error' })),
             last_datagram_at: lastDatagramAt === null ? null : new Date(lastDatagramAt).toISOString(),
+            defenses: ingest.defenses ? defensesJson(ingest.defenses) : null,
           }
         : null,
+      dyno: dynoJson(deps.mapping, catalog),
       providers: catalog.providers.map(providerJson),
       provider_count: catalog.providers.length,
       channel_count: catalog.channels.length,

@@ -313,6 +313,34 @@ describe('channel mapping summary', () => {
   });
 });
 
+describe('stale samples (replays)', () => {
+  it('drops samples older than the window behind the channel newest, and starts over when the clock went back', () => {
+    const { registry, sink } = setup({ staleWindowMs: 1000, staleResetMs: 3000 });
+    const p = provider(0x10, 'Power Core');
+    sink.providerChanged(p, 'added');
+    const delivered: number[] = [];
+    registry.samples$.subscribe((b) => {
+      for (const s of b.samples) delivered.push(s.providerTs);
+    });
+    sink.channelValues(p, 10_000, vals([[1, 1]], 50_000));
+    // Reordered by less than the window: delivered. A replay from 2 s before: dropped and counted.
+    sink.channelValues(p, 10_010, vals([[1, 2]], 49_500));
+    sink.channelValues(p, 10_020, vals([[1, 3]], 48_000));
+    // Across the u32 wrap forward is newer, not stale.
+    sink.channelValues(p, 10_030, vals([[2, 1]], 0xffff_fff0));
+    sink.channelValues(p, 10_040, vals([[2, 2]], 5));
+    expect(delivered).toEqual([50_000, 49_500, 0xffff_fff0, 5]);
+    expect(registry.stats().staleSamples).toBe(1);
+    // Only old timestamps for 3 s (a restart under the same id): the channel starts over from there.
+    sink.channelValues(p, 12_000, vals([[1, 4]], 100));
+    expect(registry.stats().staleSamples).toBe(2);
+    sink.channelValues(p, 13_100, vals([[1, 5]], 1200));
+    sink.channelValues(p, 13_120, vals([[1, 6]], 1220));
+    expect(delivered.slice(4)).toEqual([1200, 1220]);
+    expect(registry.stats().staleSamples).toBe(2);
+  });
+});
+
 describe('defaultQuantityOf', () => {
   it('maps by unit, then by name, else null', () => {
     expect(defaultQuantityOf({ name: 'Whatever', unit: 8 })).toBe('rpm');

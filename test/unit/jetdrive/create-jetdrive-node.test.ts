@@ -122,6 +122,52 @@ describe('createJetDriveNode', () => {
     expect(t.counters.collisions).toBe(1);
   });
 
+  it('changes its id on a collision at most once per hostIdChangeMinIntervalMs, counting the rest', async () => {
+    const t = setup({ hostId: 0x1234, hostIdChangeMinIntervalMs: 30_000 });
+    await t.node.start();
+    for (let i = 0; i < 5; i++) {
+      const id = t.node.hostId() ?? 0;
+      t.deliver(ping(id, id));
+    }
+    expect(t.counters).toMatchObject({ collisions: 1, collisionsSuppressed: 4 });
+    await vi.advanceTimersByTimeAsync(30_000);
+    const id = t.node.hostId() ?? 0;
+    t.deliver(ping(id, id));
+    expect(t.node.hostId()).not.toBe(id);
+    expect(t.counters.collisions).toBe(2);
+  });
+
+  it('answers claim Pings (host 0) only when sent to all hosts, once per second', async () => {
+    const t = setup({ hostId: 0x1234 });
+    await t.node.start();
+    const pongs = () => t.sent.filter((f) => f.type === 'Pong');
+    t.deliver(ping(0, 0x1234));
+    expect(pongs()).toHaveLength(0);
+    for (let i = 0; i < 5; i++) t.deliver(ping(0, ALL_HOSTS));
+    expect(pongs()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    t.deliver(ping(0, ALL_HOSTS));
+    expect(pongs()).toHaveLength(2);
+    expect(t.counters.pongsSuppressed).toEqual({ claim: 4 });
+  });
+
+  it('flags frames from another source address under policy flag, and drops them under drop', async () => {
+    for (const policy of ['flag', 'drop'] as const) {
+      const t = setup({ hostId: 0x1234, sourcePolicy: policy, offlineAfterMs: 60_000 });
+      await t.node.start();
+      t.deliver(info(PROVIDER, 0, [[1, 'Digital RPM 1']]));
+      t.deliver(values(PROVIDER, 1, [1]), { address: '127.0.0.9', port: 40000 });
+      expect(t.counters.conflicts).toEqual(policy === 'flag' ? { flagged: 1 } : { dropped: 1 });
+      expect(t.registry.stats().samples).toBe(policy === 'flag' ? 1 : 0);
+      expect(t.events.filter((e) => e.type === 'provider:conflict')).toHaveLength(1);
+      expect(t.registry.catalog().providers[0].conflicts).toMatchObject({
+        count: 1,
+        owner: '127.0.0.1:40000',
+        lastAddress: '127.0.0.9:40000',
+      });
+    }
+  });
+
   it('ignores host 0xFFFF and messages addressed to another host', async () => {
     const t = setup({ hostId: 0x1234 });
     await t.node.start();
@@ -271,24 +317,35 @@ describe('createJetDriveNode', () => {
     expect(t.registry.stats().samples).toBe(2);
   });
 
-  it('bounds the provider table: evicts an offline provider, else drops and counts', async () => {
+  it('bounds the provider table: evicts the least valuable host, keeps named providers with values', async () => {
     const t = setup({ hostId: 0x1234, maxProviders: 2, offlineAfterMs: 300 });
     await t.node.start();
-    t.deliver(values(1, 0, [1]));
+    // Host 1 names its channels and sends values: it stays. Host 2 only sends values.
+    t.deliver(info(1, 0, [[1, 'Digital RPM 1']]));
+    t.deliver(values(1, 1, [1]));
     t.deliver(values(2, 0, [1]));
+    await vi.advanceTimersByTimeAsync(10);
+    // A third host evicts host 2 (online, but never named a channel), not host 1.
     t.deliver(values(3, 0, [1]));
+    expect(t.counters.evictions).toBe(1);
+    expect(t.node.providers().map((p) => p.hostId)).toEqual([1, 3]);
+    expect(t.events.some((e) => e.type === 'channel:removed' && e.channel.providerId === 2)).toBe(true);
+    // Host 3 becomes valuable too: now a newcomer is refused and counted.
+    t.deliver(info(3, 1, [[1, 'Torque']]));
+    t.deliver(values(4, 0, [1]));
     expect(t.counters.drops.providers).toBe(1);
-    expect(t.node.providers().map((p) => p.hostId)).toEqual([1, 2]);
+    expect(t.node.providers().map((p) => p.hostId)).toEqual([1, 3]);
+    // Offline providers make room whatever they sent.
     await vi.advanceTimersByTimeAsync(400);
-    t.deliver(values(2, 1, [1]));
-    t.deliver(values(3, 1, [1]));
+    t.deliver(values(3, 2, [1]));
+    t.deliver(values(4, 1, [1]));
     expect(
       t.node
         .providers()
         .map((p) => p.hostId)
         .sort(),
-    ).toEqual([2, 3]);
-    expect(t.events.some((e) => e.type === 'channel:removed' && e.channel.providerId === 1)).toBe(true);
+    ).toEqual([3, 4]);
+    expect(t.counters.evictions).toBe(2);
   });
 
   it('tracks sequence numbers per host, modulo 256', async () => {

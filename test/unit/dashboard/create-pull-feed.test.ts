@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createPullFeed } from '../../../server/dashboard/web/create-pull-feed.js';
+
+const catalog = {
+  providers: [
+    { hostId: 1, name: 'Simulated Dyno', online: true },
+    { hostId: 2, name: 'Rogue', online: true },
+    { hostId: 3, name: 'ECU', online: true },
+  ],
+  channels: [
+    { key: '1:1', providerId: 1, quantity: 'rpm' },
+    { key: '1:4', providerId: 1, quantity: 'power' },
+    { key: '1:5', providerId: 1, quantity: 'torque' },
+    { key: '2:1', providerId: 2, quantity: 'power' },
+    { key: '3:7', providerId: 3, quantity: 'tps' },
+  ],
+};
+
+describe('createPullFeed', () => {
+  it('builds pull points from the dyno provider channels only, never from a rogue power channel', () => {
+    const feed = createPullFeed();
+    feed.setCatalog(catalog);
+    feed.offer('1:1', 'rpm', 4000, 0);
+    feed.offer('1:4', 'power', 80, 0);
+    expect(feed.offer('2:1', 'power', 1030, 1)).toBe(false);
+    feed.offer('1:5', 'torque', 190, 1);
+    // TPS from another provider is shown in its readout but does not gate the dyno's pulls.
+    expect(feed.accepts('3:7', 'tps')).toBe(true);
+    expect(feed.offer('3:7', 'tps', 100, 1)).toBe(false);
+    expect(feed.point(10)).toEqual({ point: { rpm: 4000, power: 80, torque: 190 }, tps: null });
+    expect(feed.accepts('2:1', 'power')).toBe(false);
+    expect(feed.accepts('2:9', 'afr_front')).toBe(true);
+    expect(feed.point(5000)).toBeNull();
+  });
+});
