@@ -73,8 +73,8 @@ export const configSchema = z.object({
   /** Non-operator Socket.IO connections from one client address (IPv6: one /64). */
   maxConnectionsPerAddress: int(1, 100_000).default(50),
   /** Engine.IO sessions that have not joined yet: in total, and per client address. */
-  maxPendingHandshakes: int(1, 100_000).default(200),
-  maxPendingHandshakesPerAddress: int(1, 100_000).default(16),
+  maxPendingHandshakes: int(1, 100_000).default(256),
+  maxPendingHandshakesPerAddress: int(1, 100_000).default(32),
   /** A connection that has not joined the namespace by then is closed. */
   connectTimeoutMs: int(100, 120_000).default(5000),
   /** Events outside the contract one socket may send per minute before it is disconnected. */

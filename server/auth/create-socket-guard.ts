@@ -154,6 +154,8 @@ export function createSocketGuard(options: SocketGuardOptions): SocketGuard {
     packet: unknown[],
     nextPacket: (err?: Error) => void,
   ): void {
+    // Packets that arrived in the same read as the one that got the socket disconnected are dropped.
+    if (!socket.connected) return;
     const event = String(packet[0]);
     const { ack } = splitCommandArgs(packet.slice(1));
     const refuse = (code: CommandRefusal, message: string): void => {

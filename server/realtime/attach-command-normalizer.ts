@@ -27,6 +27,7 @@ type CommandSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
  */
 export function attachCommandNormalizer(socket: CommandSocket, stats: CommandPacketStats): void {
   socket.use((packet, next) => {
+    if (!socket.connected) return;
     const name = String(packet[0]);
     const { payloads, ack } = splitCommandArgs(packet.slice(1));
     const refuse = (code: AckError['code'], message: string): void => {

@@ -21,6 +21,7 @@ import { createSubscribeSchema, describeZodError, noPayloadSchema, subscriptionI
 import { type BacklogViewer, createBacklogMonitor } from './create-backlog-monitor.js';
 import { createFanOut, type FanOutStats } from './create-fan-out.js';
 import { DEFAULT_REALTIME_OPTIONS, PROTOCOL_VERSION, type RealtimeOptions } from './options.js';
+import { closeUnjoinedSessions } from './close-unjoined-sessions.js';
 import { socketBacklogBytes } from './socket-backlog-bytes.js';
 import { splitCommandArgs } from './split-command-args.js';
 import { toCatalogEventView, toCatalogView } from './to-catalog-view.js';
@@ -58,6 +59,8 @@ export interface RealtimeGatewayStats extends FanOutStats, CommandPacketStats {
   disconnectedSlow: number;
   maxBacklogSeen: number;
   invalidCommands: number;
+  /** Engine.IO sessions closed for not joining within the connect timeout. */
+  unjoinedSessionsClosed: number;
 }
 
 export interface RealtimeGateway {
@@ -77,11 +80,14 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
     maxHttpBufferSize: options.maxCommandBytes,
     pingInterval: options.pingIntervalMs,
     pingTimeout: options.pingTimeoutMs,
-    connectTimeout: options.connectTimeoutMs,
+    // Only a backstop: closeUnjoinedSessions closes at connectTimeoutMs, discarding the transport. Socket.IO's polite
+    // close must not come first, or a polling session that never polls again lingers for 30 s.
+    connectTimeout: options.connectTimeoutMs + 1000,
     ...(config.allowRequest ? { allowRequest: config.allowRequest } : {}),
     cors: options.corsOrigin === false ? undefined : { origin: options.corsOrigin },
     ...(options.parser === 'msgpack' ? { parser: msgpackParser } : {}),
   });
+  const unjoined = closeUnjoinedSessions(io, options.connectTimeoutMs);
   const sockets = new Map<string, RealtimeSocket>();
   const subscribeSchema = createSubscribeSchema(options);
   let invalidCommands = 0;
@@ -224,10 +230,18 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
 
   return {
     io,
-    stats: () => ({ ...fanOut.stats(), ...monitor.stats(), rooms: streamRooms(), invalidCommands, ...packetStats }),
+    stats: () => ({
+      ...fanOut.stats(),
+      ...monitor.stats(),
+      rooms: streamRooms(),
+      invalidCommands,
+      unjoinedSessionsClosed: unjoined.closed(),
+      ...packetStats,
+    }),
     close: async () => {
       for (const subscription of subscriptions) subscription.unsubscribe();
       monitor.close();
+      unjoined.dispose();
       fanOut.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
