@@ -78,6 +78,21 @@ export const configSchema = z.object({
   controlBurst: int(1, 100_000).default(30),
   /** Socket.IO viewers connected at once. */
   maxViewers: int(1, 100_000).default(500),
+  /** Of maxViewers, kept for operator-token holders; null: 10, or a tenth of maxViewers when that is fewer. */
+  operatorReservedConnections: int(0, 100_000).nullable().default(null),
+  /** Non-operator Socket.IO connections from one client address (IPv6: one /64). */
+  maxConnectionsPerAddress: int(1, 100_000).default(50),
+  /** Engine.IO sessions that have not joined yet: in total, and per client address. */
+  maxPendingHandshakes: int(1, 100_000).default(256),
+  maxPendingHandshakesPerAddress: int(1, 100_000).default(32),
+  /** A connection that has not joined the namespace by then is closed. */
+  connectTimeoutMs: int(100, 120_000).default(5000),
+  /** Events outside the contract one socket may send per minute before it is disconnected. */
+  unknownEventsPerMin: int(1, 100_000).default(20),
+  /** Distinct realtime streams (selection + rate): in total, per socket and per client address. */
+  realtimeMaxStreams: int(1, 1_000_000).default(2000),
+  realtimeMaxStreamsPerSocket: int(1, 10_000).default(16),
+  realtimeMaxStreamsPerAddress: int(1, 1_000_000).default(64),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
@@ -126,7 +141,21 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   HUB_CONTROL_RATE_PER_MIN: ['controlRatePerMin', (s) => s],
   HUB_CONTROL_BURST: ['controlBurst', (s) => s],
   HUB_MAX_VIEWERS: ['maxViewers', (s) => s],
+  HUB_OPERATOR_RESERVED_CONNECTIONS: ['operatorReservedConnections', (s) => s],
+  HUB_MAX_CONNECTIONS_PER_ADDRESS: ['maxConnectionsPerAddress', (s) => s],
+  HUB_MAX_PENDING_HANDSHAKES: ['maxPendingHandshakes', (s) => s],
+  HUB_MAX_PENDING_HANDSHAKES_PER_ADDRESS: ['maxPendingHandshakesPerAddress', (s) => s],
+  HUB_CONNECT_TIMEOUT_MS: ['connectTimeoutMs', (s) => s],
+  HUB_UNKNOWN_EVENTS_PER_MIN: ['unknownEventsPerMin', (s) => s],
+  REALTIME_MAX_STREAMS: ['realtimeMaxStreams', (s) => s],
+  REALTIME_MAX_STREAMS_PER_SOCKET: ['realtimeMaxStreamsPerSocket', (s) => s],
+  REALTIME_MAX_STREAMS_PER_ADDRESS: ['realtimeMaxStreamsPerAddress', (s) => s],
 };
+
+/** The operator's reserved connections: as configured, else 10 (or a tenth of maxViewers when that is fewer). */
+export function operatorReservedConnections(config: Pick<HubConfig, 'maxViewers' | 'operatorReservedConnections'>) {
+  return config.operatorReservedConnections ?? Math.min(10, Math.floor(config.maxViewers / 10));
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -204,6 +233,12 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration: ${issues.join('; ')}`);
+  }
+  const reserved = parsed.data.operatorReservedConnections;
+  if (reserved !== null && reserved >= parsed.data.maxViewers) {
+    throw new ConfigError(
+      `invalid configuration: operatorReservedConnections (HUB_OPERATOR_RESERVED_CONNECTIONS=${reserved}) must be below maxViewers (${parsed.data.maxViewers}); lower it or raise HUB_MAX_VIEWERS`,
+    );
   }
   return parsed.data;
 }

@@ -2,16 +2,16 @@ import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
 import {
-  attachSocketGuard,
   createAuthPolicy,
   createRateLimiter,
+  createSocketGuard,
   loadOperatorToken,
   type OperatorToken,
   type SocketGuard,
 } from './auth/index.js';
 import { createIngest, type Ingest } from './channels/index.js';
 import type { QuantityResolver } from './channels/types.js';
-import type { HubConfig } from './config.js';
+import { type HubConfig, operatorReservedConnections } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import { closeServer, createHttpApp, createHttpServer, listen } from './http/index.js';
 import type { IngestStatus } from './http/types.js';
@@ -142,7 +142,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
 
   let gateway: RealtimeGateway | null = null;
   let socketGuard: SocketGuard | null = null;
-  // One budget per client address, shared by HTTP control routes and Socket.IO control commands.
+  // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   let detachSessions: (() => void) | null = null;
   let server: ReturnType<typeof createHttpServer> | null = null;
@@ -238,13 +238,30 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         },
       });
       server = createHttpServer(http.app);
+      const guard = createSocketGuard({
+        policy,
+        limiter,
+        maxConnections: config.maxViewers,
+        operatorReservedConnections: operatorReservedConnections(config),
+        maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+        maxPendingHandshakes: config.maxPendingHandshakes,
+        maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress,
+        unknownEventsPerMin: config.unknownEventsPerMin,
+      });
+      socketGuard = guard;
       gateway = createRealtimeGateway({
         httpServer: server,
         registry: ingest.registry,
         quantities: mapping,
         source,
         serverVersion: SERVER_VERSION,
+        allowRequest: guard.allowRequest,
+        identify: (socket) => guard.identityOf(socket),
         options: {
+          connectTimeoutMs: config.connectTimeoutMs,
+          maxStreams: config.realtimeMaxStreams,
+          maxStreamsPerSocket: config.realtimeMaxStreamsPerSocket,
+          maxStreamsPerAddress: config.realtimeMaxStreamsPerAddress,
           flushIntervalMs: config.realtimeFlushMs,
           backlogLimitBytes: config.realtimeBacklogLimitBytes,
           maxBacklogBytes: config.realtimeMaxBacklogBytes,
@@ -254,7 +271,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         },
       });
       // Before any handler: every connection and command passes the guard first.
-      socketGuard = attachSocketGuard(gateway.io, { policy, limiter, maxConnections: config.maxViewers });
+      guard.attach(gateway.io);
       detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
       const address: AddressInfo = await listen(server, { host: config.host, port: config.port });
       const host = address.address === '0.0.0.0' || address.address === '::' ? LOOPBACK : address.address;

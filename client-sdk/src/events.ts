@@ -25,6 +25,8 @@ export type RealtimeErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'UNAVAILABLE'
+  | 'UNKNOWN_EVENT'
+  | 'ACK_REQUIRED'
   | 'INTERNAL';
 
 export interface AckError {
@@ -104,7 +106,10 @@ export interface StreamChannelsChange {
   stream: number;
   /** Channels that now match (new, or renamed into the selection); also used for metadata updates. */
   added: StreamChannel[];
-  /** Indices that no longer match; their index is never reused within the stream. */
+  /**
+   * Indices that no longer match. A freed index may be given to a later channel of the same stream, even in the same
+   * change: apply `removed` before `added`.
+   */
   removed: number[];
 }
 
@@ -171,11 +176,17 @@ export interface LaggingNotice {
   limitBytes: number;
 }
 
-export type EvictionCode = 'SLOW_VIEWER_STUCK' | 'SLOW_VIEWER_BACKLOG';
+export type EvictionCode = 'SLOW_VIEWER_STUCK' | 'SLOW_VIEWER_BACKLOG' | 'TOO_MANY_UNKNOWN_EVENTS';
 
 export interface EvictionNotice {
   code: EvictionCode;
   message: string;
+}
+
+/** Why a command sent without an ack (or otherwise unanswerable through one) was not carried out. */
+export interface CommandRefusal {
+  event: string;
+  error: AckError;
 }
 
 export interface ClientToServerEvents {
@@ -199,6 +210,7 @@ export interface ServerToClientEvents {
   'catalog:event': (event: CatalogEventView) => void;
   'viewer:lagging': (notice: LaggingNotice) => void;
   'viewer:evicted': (notice: EvictionNotice) => void;
+  'command:refused': (refusal: CommandRefusal) => void;
   'session:event': (event: SessionEvent) => void;
   'sessions:changed': (sessions: SessionSummary[]) => void;
 }

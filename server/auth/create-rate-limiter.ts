@@ -31,6 +31,8 @@ export interface RateLimiter {
   take(client: string, now?: number): RateDecision;
   /** Whether take() would succeed now, without spending anything (an unknown client always would). */
   peek(client: string, now?: number): RateDecision;
+  /** Drops a client's bucket (a socket that left); its next request starts with a full burst. */
+  forget(client: string): void;
   stats(): RateLimiterStats;
 }
 
@@ -84,6 +86,9 @@ export function createRateLimiter(
       if (tokens >= 1) return { ok: true };
       limited++;
       return { ok: false, retryAfterS: retryAfter(tokens) };
+    },
+    forget(client) {
+      buckets.delete(client);
     },
     stats: () => ({ clients: buckets.size, limited, evicted }),
   };

@@ -1,12 +1,7 @@
-export {
-  attachSocketGuard,
-  type ConnectionRefusal,
-  handshakeToken,
-  type SocketGuard,
-  type SocketGuardOptions,
-  type SocketGuardStats,
-} from './attach-socket-guard.js';
 export { bearerToken } from './bearer-token.js';
+export { clientAddress } from './client-address.js';
+export { type ConnectionSlotLimits, ConnectionSlots } from './connection-slots.js';
+export { type BudgetIdentity, budgetKey, identityOf } from './control-budget.js';
 export { type AuthPolicy, type AuthPolicyOptions, type AuthStats, createAuthPolicy } from './create-auth-policy.js';
 export {
   createRateLimiter,
@@ -16,7 +11,17 @@ export {
   type RateLimiterStats,
   type RateLimitOptions,
 } from './create-rate-limiter.js';
+export {
+  type ConnectionRefusal,
+  createSocketGuard,
+  handshakeToken,
+  type SocketGuard,
+  type SocketGuardOptions,
+  type SocketGuardStats,
+  type SocketIdentity,
+} from './create-socket-guard.js';
+export { HandshakeGate, type HandshakeGateStats } from './handshake-gate.js';
 export { generateToken, loadOperatorToken, OPERATOR_TOKEN_FILE, type OperatorToken } from './load-operator-token.js';
 export type { AuthDecision, AuthErrorCode, RefusalReason, Role } from './roles.js';
-export { roleOfCommand, SOCKET_COMMAND_ROLES } from './socket-command-roles.js';
+export { isSocketCommand, roleOfCommand, SOCKET_COMMAND_ROLES } from './socket-command-roles.js';
 export { tokensEqual } from './tokens-equal.js';

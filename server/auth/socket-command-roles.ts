@@ -1,11 +1,14 @@
 import type { ClientToServerEvents } from '../../client-sdk/src/events.js';
 import type { Role } from './roles.js';
 
+export type SocketCommand = keyof ClientToServerEvents;
+
 /**
  * The role every Socket.IO command needs. The Record is exhaustive over the contract, so a new command does not
- * compile until someone decides its role here; an event name that is not in the contract needs the operator role.
+ * compile until someone decides its role here. An event name that is not in the contract is not a command at all:
+ * the socket guard counts it against the sender and the gateway answers UNKNOWN_EVENT.
  */
-export const SOCKET_COMMAND_ROLES: Readonly<Record<keyof ClientToServerEvents, Role>> = Object.freeze({
+export const SOCKET_COMMAND_ROLES: Readonly<Record<SocketCommand, Role>> = Object.freeze({
   'channel:subscribe': 'viewer',
   'channel:unsubscribe': 'viewer',
   'catalog:get': 'viewer',
@@ -18,8 +21,11 @@ export const SOCKET_COMMAND_ROLES: Readonly<Record<keyof ClientToServerEvents, R
   'session:cleanup': 'operator',
 });
 
+export function isSocketCommand(event: string): event is SocketCommand {
+  return Object.hasOwn(SOCKET_COMMAND_ROLES, event);
+}
+
+/** The role a command needs; anything outside the contract is treated as control (the strictest). */
 export function roleOfCommand(event: string): Role {
-  return Object.hasOwn(SOCKET_COMMAND_ROLES, event)
-    ? SOCKET_COMMAND_ROLES[event as keyof ClientToServerEvents]
-    : 'operator';
+  return isSocketCommand(event) ? SOCKET_COMMAND_ROLES[event] : 'operator';
 }

@@ -1,5 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import { bearerToken } from '../auth/bearer-token.js';
+import { clientAddress } from '../auth/client-address.js';
+import { budgetKey, identityOf } from '../auth/control-budget.js';
 import type { AuthPolicy } from '../auth/create-auth-policy.js';
 import type { RateLimiter } from '../auth/create-rate-limiter.js';
 import type { Role } from '../auth/roles.js';
@@ -8,8 +10,8 @@ import type { Role } from '../auth/roles.js';
 // route: a method that changes something (anything but GET/HEAD/OPTIONS) needs the operator role, so a control
 // route added later is operator-only unless someone deliberately makes it a read. Reads need the viewer role,
 // which the policy grants to everyone unless HUB_VIEWER_TOKEN is set. Control requests are rate limited per client
-// address before the token is even looked at, and failed reads spend from the same budget, so guessing a token is
-// no faster than the control rate.
+// identity (see auth/control-budget.ts), and failed reads spend from the anonymous budget of their address, so
+// guessing a token is no faster than the control rate and a viewer cannot spend the operator's budget.
 
 export type { AuthDecision, Role } from '../auth/roles.js';
 
@@ -53,18 +55,16 @@ export function authorizeRequests(options: AuthorizeOptions): Middleware {
   return async (ctx, next) => {
     const role = roleOfRequest(ctx.method, ctx.path, isPublic);
     if (role === null) return next();
-    if (role === 'operator') {
-      const rate = limiter.take(ctx.ip);
-      if (!rate.ok) return rateLimited(ctx, ctx.ip, rate.retryAfterS, 'control requests');
-    } else if (policy.viewerTokenRequired) {
-      // An address that spent its budget on failed tokens gets no more guesses until it refills.
-      const rate = limiter.peek(ctx.ip);
-      if (!rate.ok) return rateLimited(ctx, ctx.ip, rate.retryAfterS, 'failed authentications');
-    }
+    const address = clientAddress(ctx.ip);
     const decision = policy.check(role, bearerToken(ctx.get('authorization') || undefined));
+    // Every control request spends its identity's budget (the operator's own, or the address's anonymous one), and so
+    // does a failed read: guessing a token is no faster than the control rate, and costs the guesser only.
+    if (role === 'operator' || !decision.ok) {
+      const rate = limiter.take(budgetKey(identityOf(decision), address));
+      const what = role === 'operator' ? 'control requests' : 'failed authentications';
+      if (!rate.ok) return rateLimited(ctx, address, rate.retryAfterS, what);
+    }
     if (!decision.ok) {
-      // A failed read costs from the budget too (a failed control request already paid above).
-      if (role === 'viewer') limiter.take(ctx.ip);
       ctx.status = decision.status;
       if (decision.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="jetdrive-hub"');
       ctx.body = { success: false, error: { code: decision.code, message: decision.message } };

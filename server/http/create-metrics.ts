@@ -270,6 +270,27 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     ['reason'],
     () => deps.sources.socketGuard?.()?.refusedCommands ?? {},
   );
+  mirroredCounter(
+    registry,
+    'jetdrive_realtime_refused_handshakes_total',
+    'Engine.IO handshakes refused before anything was allocated, by reason',
+    ['reason'],
+    () => deps.sources.socketGuard?.()?.handshakes.refused ?? {},
+  );
+  gauge(
+    registry,
+    'jetdrive_realtime_pending_handshakes',
+    'Engine.IO sessions that have not joined the namespace yet',
+    [],
+    () => deps.sources.socketGuard?.()?.handshakes.pending ?? 0,
+  );
+  gauge(
+    registry,
+    'jetdrive_realtime_connection_addresses',
+    'Client addresses with at least one non-operator connection',
+    [],
+    () => deps.sources.socketGuard?.()?.addresses ?? 0,
+  );
 
   if (deps.defaultMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
 

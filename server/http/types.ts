@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { SocketGuardStats } from '../auth/attach-socket-guard.js';
+import type { SocketGuardStats } from '../auth/create-socket-guard.js';
 import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
 import type { RateLimiter, RateLimiterStats } from '../auth/create-rate-limiter.js';
 import type { ChannelRegistry, IngestStats } from '../channels/types.js';

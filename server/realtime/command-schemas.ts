@@ -27,6 +27,11 @@ export function createSubscribeSchema(
 
 export const subscriptionIdSchema = z.string().min(1).max(64);
 
+/** Commands without a payload accept none, null or {} (what generic clients send); anything else is a mistake. */
+export const noPayloadSchema = z.union([z.undefined(), z.null(), z.strictObject({})], {
+  error: 'this command takes no payload (send none, null or {})',
+});
+
 /** "selectors.0: Too big: expected string to have <=200 characters" — field path and the numbers. */
 export function describeZodError(error: z.ZodError): string {
   return error.issues

@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Subscription } from 'rxjs';
 import { Server, type Socket } from 'socket.io';
 import * as msgpackParser from 'socket.io-msgpack-parser';
@@ -12,11 +12,18 @@ import type {
 } from '../../client-sdk/src/events.js';
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import { createLogger } from '../log.js';
-import { createSubscribeSchema, describeZodError, subscriptionIdSchema } from './command-schemas.js';
+import {
+  type CommandPacketStats,
+  attachCommandNormalizer,
+  emptyCommandPacketStats,
+} from './attach-command-normalizer.js';
+import { createSubscribeSchema, describeZodError, noPayloadSchema, subscriptionIdSchema } from './command-schemas.js';
 import { type BacklogViewer, createBacklogMonitor } from './create-backlog-monitor.js';
 import { createFanOut, type FanOutStats } from './create-fan-out.js';
 import { DEFAULT_REALTIME_OPTIONS, PROTOCOL_VERSION, type RealtimeOptions } from './options.js';
+import { closeUnjoinedSessions } from './close-unjoined-sessions.js';
 import { socketBacklogBytes } from './socket-backlog-bytes.js';
+import { splitCommandArgs } from './split-command-args.js';
 import { toCatalogEventView, toCatalogView } from './to-catalog-view.js';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -29,9 +36,22 @@ export interface RealtimeGatewayConfig {
   source: 'simulated' | 'live';
   serverVersion: string;
   options?: Partial<RealtimeOptions>;
+  /** Checks each Engine.IO handshake before anything is allocated for it (the hub's socket guard). */
+  allowRequest?: (
+    request: IncomingMessage,
+    callback: (message: string | null | undefined, ok: boolean) => void,
+  ) => void;
+  /** Who a socket is, for the per-address stream cap; default: its remote address, never exempt. */
+  identify?: (socket: RealtimeSocket) => ViewerIdentity | undefined;
 }
 
-export interface RealtimeGatewayStats extends FanOutStats {
+export interface ViewerIdentity {
+  address: string;
+  /** Operator-token holders are exempt from per-address caps. */
+  operator: boolean;
+}
+
+export interface RealtimeGatewayStats extends FanOutStats, CommandPacketStats {
   /** Socket.IO rooms that belong to streams (one per distinct selection + rate). */
   rooms: number;
   laggingEvents: number;
@@ -39,6 +59,8 @@ export interface RealtimeGatewayStats extends FanOutStats {
   disconnectedSlow: number;
   maxBacklogSeen: number;
   invalidCommands: number;
+  /** Engine.IO sessions closed for not joining within the connect timeout. */
+  unjoinedSessionsClosed: number;
 }
 
 export interface RealtimeGateway {
@@ -58,12 +80,18 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
     maxHttpBufferSize: options.maxCommandBytes,
     pingInterval: options.pingIntervalMs,
     pingTimeout: options.pingTimeoutMs,
+    // Only a backstop: closeUnjoinedSessions closes at connectTimeoutMs, discarding the transport. Socket.IO's polite
+    // close must not come first, or a polling session that never polls again lingers for 30 s.
+    connectTimeout: options.connectTimeoutMs + 1000,
+    ...(config.allowRequest ? { allowRequest: config.allowRequest } : {}),
     cors: options.corsOrigin === false ? undefined : { origin: options.corsOrigin },
     ...(options.parser === 'msgpack' ? { parser: msgpackParser } : {}),
   });
+  const unjoined = closeUnjoinedSessions(io, options.connectTimeoutMs);
   const sockets = new Map<string, RealtimeSocket>();
   const subscribeSchema = createSubscribeSchema(options);
   let invalidCommands = 0;
+  const packetStats = emptyCommandPacketStats();
 
   const fanOut = createFanOut({
     registry,
@@ -120,11 +148,14 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
     return parsed.success ? { ok: true, data: parsed.data } : invalid(what, describeZodError(parsed.error));
   }
 
-  /** Socket.IO hands us whatever the client sent; an ack that is not a function means a broken client. */
-  function ackOf<T>(candidate: unknown): ((result: Result<T>) => void) | null {
-    if (typeof candidate === 'function') return candidate as (result: Result<T>) => void;
-    invalidCommands++;
-    return null;
+  /** Socket.IO hands us whatever the client sent: the ack is the last argument, if it is a function at all. */
+  function commandArgs<T>(args: readonly unknown[]): {
+    payloads: unknown[];
+    ack: ((result: Result<T>) => void) | null;
+  } {
+    const split = splitCommandArgs(args);
+    if (!split.ack) invalidCommands++;
+    return split;
   }
 
   const hello: Hello = {
@@ -149,11 +180,12 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
       evict: (notice) => evict(socket, notice),
     });
     socket.emit('hello', hello);
+    attachCommandNormalizer(socket, packetStats);
 
-    socket.on('channel:subscribe', (request: unknown, rawAck: unknown) => {
-      const ack = ackOf<unknown>(rawAck);
+    socket.on('channel:subscribe', (...args: unknown[]) => {
+      const { payloads, ack } = commandArgs<unknown>(args);
       if (!ack) return;
-      const parsed = parse(subscribeSchema, request, 'channel:subscribe');
+      const parsed = parse(subscribeSchema, payloads[0], 'channel:subscribe');
       if (!parsed.ok) return ack(parsed);
       const outcome = fanOut.subscribe(socket.id, parsed.data);
       if (!outcome.ok) return ack(outcome);
@@ -165,18 +197,20 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
       });
     });
 
-    socket.on('channel:unsubscribe', (subscriptionId: unknown, rawAck: unknown) => {
-      const ack = ackOf<{ subscriptionId: string }>(rawAck);
+    socket.on('channel:unsubscribe', (...args: unknown[]) => {
+      const { payloads, ack } = commandArgs<{ subscriptionId: string }>(args);
       if (!ack) return;
-      const parsed = parse(subscriptionIdSchema, subscriptionId, 'channel:unsubscribe');
+      const parsed = parse(subscriptionIdSchema, payloads[0], 'channel:unsubscribe');
       if (!parsed.ok) return ack(parsed);
       const outcome = fanOut.unsubscribe(socket.id, parsed.data);
       ack(outcome.ok ? { ok: true, data: { subscriptionId: parsed.data } } : outcome);
     });
 
-    socket.on('catalog:get', (rawAck: unknown) => {
-      const ack = ackOf<ReturnType<typeof toCatalogView>>(rawAck);
+    socket.on('catalog:get', (...args: unknown[]) => {
+      const { payloads, ack } = commandArgs<ReturnType<typeof toCatalogView>>(args);
       if (!ack) return;
+      const parsed = parse(noPayloadSchema, payloads[0], 'catalog:get');
+      if (!parsed.ok) return ack(parsed);
       ack({ ok: true, data: toCatalogView(registry.catalog(), quantities) });
     });
 
@@ -196,10 +230,18 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
 
   return {
     io,
-    stats: () => ({ ...fanOut.stats(), ...monitor.stats(), rooms: streamRooms(), invalidCommands }),
+    stats: () => ({
+      ...fanOut.stats(),
+      ...monitor.stats(),
+      rooms: streamRooms(),
+      invalidCommands,
+      unjoinedSessionsClosed: unjoined.closed(),
+      ...packetStats,
+    }),
     close: async () => {
       for (const subscription of subscriptions) subscription.unsubscribe();
       monitor.close();
+      unjoined.dispose();
       fanOut.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {

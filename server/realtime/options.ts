@@ -11,6 +11,10 @@ export interface RealtimeOptions {
   maxSelectorsPerSubscription: number;
   /** Distinct streams (selection + rate) across all viewers. */
   maxStreams: number;
+  /** Distinct streams one socket may hold; subscribing to a stream it already holds costs nothing. */
+  maxStreamsPerSocket: number;
+  /** Distinct streams the sockets of one client address may hold together (operator-token holders are exempt). */
+  maxStreamsPerAddress: number;
   maxHz: number;
   maxBackfillSeconds: number;
   /** Upper bound on samples in one backfill (all channels together); older samples are left out. */
@@ -35,6 +39,8 @@ export interface RealtimeOptions {
   corsOrigin: boolean | string[];
   pingIntervalMs: number;
   pingTimeoutMs: number;
+  /** An Engine.IO session that has not joined the namespace by then is closed (Socket.IO's connectTimeout). */
+  connectTimeoutMs: number;
 }
 
 export const DEFAULT_REALTIME_OPTIONS: Readonly<RealtimeOptions> = Object.freeze({
@@ -43,6 +49,8 @@ export const DEFAULT_REALTIME_OPTIONS: Readonly<RealtimeOptions> = Object.freeze
   maxSubscriptionsPerSocket: 32,
   maxSelectorsPerSubscription: 64,
   maxStreams: 2_000,
+  maxStreamsPerSocket: 16,
+  maxStreamsPerAddress: 64,
   maxHz: 1_000,
   maxBackfillSeconds: 120,
   maxBackfillSamples: 100_000,
@@ -57,6 +65,7 @@ export const DEFAULT_REALTIME_OPTIONS: Readonly<RealtimeOptions> = Object.freeze
   corsOrigin: true,
   pingIntervalMs: 25_000,
   pingTimeoutMs: 20_000,
+  connectTimeoutMs: 5_000,
 });
 
 export const PROTOCOL_VERSION = 1 as const;

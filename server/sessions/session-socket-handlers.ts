@@ -3,6 +3,7 @@ import { asyncScheduler, fromEvent, type Subscription, take, throttleTime } from
 import { z } from 'zod';
 import type { AckError, ClientToServerEvents, Result, ServerToClientEvents } from '../../client-sdk/src/events.js';
 import { createLogger } from '../log.js';
+import { noPayloadSchema } from '../realtime/command-schemas.js';
 import { cleanupRequestSchema } from './cleanup-request.js';
 import { SessionError } from './session-error.js';
 import type { SessionRegistry } from './session-registry.js';
@@ -168,7 +169,11 @@ export function attachSessionSocketHandlers(
 
     socket.on(
       'session:list',
-      command('session:list', () => registry.list()),
+      command('session:list', (payload) => {
+        const parsed = noPayloadSchema.safeParse(payload);
+        if (!parsed.success) throw new SessionError('VALIDATION_FAILED', describe(parsed.error, 'payload'));
+        return registry.list();
+      }),
     );
 
     socket.on(

@@ -212,17 +212,23 @@ describe('token guessing', () => {
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
-      // A control request from the same address is throttled before its token is looked at.
+      // The guesses spent the address's anonymous budget only: the operator on the same address keeps its own.
       const control = await fetch(`${guarded.url}/api/virtual-tune/cleanup`, {
         method: 'POST',
         headers: { authorization: `Bearer ${HUB_OPERATOR}` },
       });
-      expect(control.status).toBe(429);
+      expect(control.status).toBe(200);
+      // Handshakes from the address are refused at the Engine.IO handshake, before anything is allocated.
       const refused = await connectViewer(guarded.url, 'guess-over-socket-000000').then(
         () => null,
         (err: Error) => err,
       );
-      expect(refused?.message).toBe('RATE_LIMITED');
+      expect(refused).not.toBeNull();
+      // A valid token still reads from the same address: the failed guesses spent only the anonymous budget.
+      const metrics = await (
+        await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${HUB_VIEWER}` } })
+      ).text();
+      expect(metrics).toMatch(/jetdrive_realtime_refused_handshakes_total\{reason="RATE_LIMITED"\} 1\b/);
       // Probes stay open.
       expect((await fetch(`${guarded.url}/health`)).status).toBe(200);
     } finally {

@@ -56,13 +56,21 @@ export async function startTestHub(
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Connects (websocket only, no reconnection); resolves once connected, rejects with the connect_error. */
-export async function connectViewer(url: string, token?: string): Promise<TestSocket> {
+/**
+ * Connects (websocket only, no reconnection); resolves once connected, rejects with the connect_error.
+ * `localAddress` (any 127.x.y.z: Linux routes all of 127/8 to loopback) plays a client on another machine.
+ */
+export async function connectViewer(
+  url: string,
+  token?: string,
+  options: { localAddress?: string } = {},
+): Promise<TestSocket> {
   const socket: TestSocket = io(url, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
     auth: token === undefined ? {} : { token },
+    ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
