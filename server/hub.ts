@@ -99,9 +99,19 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       loopback: true,
       recvBufferSize: config.jetdriveRecvBufferBytes,
     },
-    registry: { historyMs: config.channelHistoryMs, historyMax: config.channelHistoryMax },
+    registry: {
+      historyMs: config.channelHistoryMs,
+      historyMax: config.channelHistoryMax,
+      maxProviders: config.maxProviders,
+      maxChannels: config.maxChannels,
+      maxChannelsPerProvider: config.maxChannelsPerProvider,
+    },
     passive: config.passive,
-    node: { offlineAfterMs: config.providerTimeoutMs, pingIntervalMs: config.clockSyncIntervalMs },
+    node: {
+      offlineAfterMs: config.providerTimeoutMs,
+      pingIntervalMs: config.clockSyncIntervalMs,
+      maxProviders: config.maxProviders,
+    },
   });
 
   const simulator = config.sim

@@ -5,6 +5,8 @@ export interface RegistryOptions {
   historyMax: number;
   maxProviders: number;
   maxChannelsPerProvider: number;
+  /** Channels of all providers together; beyond it new channels are dropped and counted (`channelsTotal`). */
+  maxChannels: number;
   /** Log the channel names a provider sends on its first and then every Nth ChannelValues message (debug). */
   debugLogEvery: number;
 }
@@ -14,5 +16,6 @@ export const DEFAULT_REGISTRY_OPTIONS: Readonly<RegistryOptions> = Object.freeze
   historyMax: 2000,
   maxProviders: 64,
   maxChannelsPerProvider: 512,
+  maxChannels: 4096,
   debugLogEvery: 100,
 });

@@ -45,13 +45,14 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
   const router = new Router({ prefix: '/api/jetdrive' });
 
   router.get('/status', (ctx) => {
-    const catalog = deps.registry.catalog();
+    // Providers and counts only: a snapshot of every channel per request is what a rogue host's channels made slow.
+    const providers = deps.registry.providers();
     const ingest = deps.ingestStatus?.() ?? null;
     const simulatorActive = deps.simulator ? deps.simulator.status().active : false;
     const source = ingest?.source ?? (simulatorActive ? 'simulated' : 'live');
     const lastDatagramAt = ingest?.lastDatagramAt ?? null;
     const gateway = deps.metrics?.gateway?.() ?? null;
-    const mappingSummary = deps.mapping.summary(catalog.channels);
+    const mappingSummary = deps.mapping.summary();
     const store = deps.mapping.storeStatus();
     ctx.body = {
       success: true,
@@ -75,9 +76,9 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
             last_datagram_at: lastDatagramAt === null ? null : new Date(lastDatagramAt).toISOString(),
           }
         : null,
-      providers: catalog.providers.map(providerJson),
-      provider_count: catalog.providers.length,
-      channel_count: catalog.channels.length,
+      providers: providers.map(providerJson),
+      provider_count: providers.length,
+      channel_count: deps.registry.channelCount(),
       mapping: {
         mapped: mappingSummary.mapped,
         unmapped: mappingSummary.unmapped,
@@ -91,7 +92,7 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
   });
 
   router.get('/providers', (ctx) => {
-    const providers = deps.registry.catalog().providers.map(providerJson);
+    const providers = deps.registry.providers().map(providerJson);
     ctx.body = { success: true, providers, count: providers.length, timestamp: new Date(deps.now()).toISOString() };
   });
 
