@@ -15,6 +15,10 @@ export interface JetDriveNodeOptions {
   maxProviders: number;
   /** A fixed host id instead of claiming one (tests, or a shop that assigns ids); null claims. */
   hostId: number | null;
+  /** ChannelInfo / ClearChannelInfo handled per event-loop turn before the rest waits for the next turn. */
+  channelInfoBudgetMs: number;
+  /** ChannelInfo records waiting for a turn at most; beyond, messages are dropped and counted (`channelInfoQueue`). */
+  maxQueuedChannelInfoRecords: number;
 }
 
 export const DEFAULT_NODE_OPTIONS: Readonly<JetDriveNodeOptions> = Object.freeze({
@@ -26,4 +30,6 @@ export const DEFAULT_NODE_OPTIONS: Readonly<JetDriveNodeOptions> = Object.freeze
   checkIntervalMs: 0,
   maxProviders: 64,
   hostId: null,
+  channelInfoBudgetMs: 4,
+  maxQueuedChannelInfoRecords: 4096,
 });
