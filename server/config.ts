@@ -65,6 +65,11 @@ export const configSchema = z.object({
   jetdrivePongMaxEchoBytes: int(0, 65_535).default(64),
   channelHistoryMs: int(100, 3_600_000).default(10_000),
   channelHistoryMax: int(10, 1_000_000).default(2000),
+  /** JetDrive hosts tracked at once (the node's provider table and the registry's). */
+  maxProviders: int(1, 65_534).default(64),
+  /** Channels of all providers together; beyond it new channels are dropped and counted. */
+  maxChannels: int(1, 1_000_000).default(4096),
+  maxChannelsPerProvider: int(1, 65_536).default(512),
   realtimeFlushMs: int(0, 10_000).default(0),
   realtimeBacklogLimitBytes: int(1024, 1024 * 1024 * 1024).default(512 * 1024),
   realtimeMaxBacklogBytes: int(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
@@ -130,6 +135,9 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   JETDRIVE_PONG_MAX_ECHO_BYTES: ['jetdrivePongMaxEchoBytes', (s) => s],
   CHANNEL_HISTORY_MS: ['channelHistoryMs', (s) => s],
   CHANNEL_HISTORY_MAX: ['channelHistoryMax', (s) => s],
+  JETDRIVE_MAX_PROVIDERS: ['maxProviders', (s) => s],
+  JETDRIVE_MAX_CHANNELS: ['maxChannels', (s) => s],
+  JETDRIVE_MAX_CHANNELS_PER_PROVIDER: ['maxChannelsPerProvider', (s) => s],
   REALTIME_FLUSH_MS: ['realtimeFlushMs', (s) => s],
   REALTIME_BACKLOG_LIMIT_BYTES: ['realtimeBacklogLimitBytes', (s) => s],
   REALTIME_MAX_BACKLOG_BYTES: ['realtimeMaxBacklogBytes', (s) => s],

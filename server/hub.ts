@@ -104,6 +104,9 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       historyMs: config.channelHistoryMs,
       historyMax: config.channelHistoryMax,
       staleWindowMs: config.jetdriveStaleWindowMs,
+      maxProviders: config.maxProviders,
+      maxChannels: config.maxChannels,
+      maxChannelsPerProvider: config.maxChannelsPerProvider,
     },
     passive: config.passive,
     node: {
@@ -117,6 +120,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         totalPerS: config.jetdrivePongRateTotal,
         maxEchoBytes: config.jetdrivePongMaxEchoBytes,
       },
+      maxProviders: config.maxProviders,
     },
   });
 

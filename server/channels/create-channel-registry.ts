@@ -1,13 +1,14 @@
-import { BehaviorSubject, Subject, type Subscription } from 'rxjs';
+import { defer, map, Subject, type Subscription, startWith } from 'rxjs';
 import { createNodeCounters } from '../jetdrive/create-node-counters.js';
 import { hostHex } from '../jetdrive/pick-host-id.js';
 import type { JetDriveSink, NodeCounters, ProviderChange, ProviderState } from '../jetdrive/types.js';
 import { createLogger } from '../log.js';
 import type { ChannelInfoRecord } from '../protocol/types.js';
 import { CHANNEL_VALUE_RECORD_SIZE, UNIT_LABELS } from '../protocol/types.js';
-import { assignDisplayNames, type NamedChannel } from './assign-display-names.js';
 import { type ChannelView, createChannelViews } from './create-channel-views.js';
 import { createDefaultQuantityResolver } from './create-default-quantity-resolver.js';
+import { createMappingTally, type Judgement, type MappingSummary, type MappingTally } from './create-mapping-tally.js';
+import { createNameIndex } from './create-name-index.js';
 import { createSampleRing, type SampleRing } from './create-sample-ring.js';
 import { DEFAULT_REGISTRY_OPTIONS, type RegistryOptions } from './default-registry-options.js';
 import { msBehind } from './ms-behind.js';
@@ -25,6 +26,13 @@ import type {
 } from './types.js';
 
 const log = createLogger('channels');
+
+/** Unmapped channels warned about one by one per provider; the rest are only listed in its summary. */
+const UNMAPPED_WARNINGS_PER_PROVIDER = 10;
+/** Unmapped names quoted in a summary log line (the full list is in mapping()). */
+const NAMES_PER_SUMMARY_LINE = 20;
+
+export type { MappingSummary } from './create-mapping-tally.js';
 
 interface Entry {
   /** Names and units; its live fields stay at their initial values (see metaOf). */
@@ -45,6 +53,7 @@ interface Entry {
   /** Views this channel feeds; an array because it is walked per sample. */
   views: ChannelView[];
   warnedUnmapped: boolean;
+  judged: Judgement | null;
 }
 
 interface ProviderEntry {
@@ -52,14 +61,9 @@ interface ProviderEntry {
   channels: Map<number, Entry>;
   /** Receive time of the last sample that was not stale (see RegistryOptions.staleResetMs). */
   lastFreshAt: number;
-}
-
-/** The last "N channels mapped, M unmapped" summary of one provider (provisional channels are not judged). */
-export interface MappingSummary {
-  providerId: number;
-  mapped: number;
-  unmapped: string[];
-  provisional: number;
+  tally: MappingTally<Entry>;
+  /** Unmapped channels warned about so far (see UNMAPPED_WARNINGS_PER_PROVIDER). */
+  warned: number;
 }
 
 /** The registry plus the write side the JetDrive node feeds. */
@@ -96,6 +100,9 @@ export function createChannelRegistry(
 
   const providers = new Map<number, ProviderEntry>();
   const entries = new Map<ChannelKey, Entry>();
+  const names = createNameIndex<Entry>();
+  /** Entries added, renamed or re-labelled since the last settle: only they are matched and judged again. */
+  const touched = new Set<Entry>();
   const drops: Record<string, number> = {};
   let samplesTotal = 0;
   let staleSamples = 0;
@@ -105,7 +112,7 @@ export function createChannelRegistry(
 
   const samples$ = new Subject<SampleBatch>();
   const events$ = new Subject<CatalogEvent>();
-  const catalog$ = new BehaviorSubject<CatalogSnapshot>({ version: 0, providers: [], channels: [] });
+  const catalogChanged$ = new Subject<void>();
 
   const drop = (name: string): void => {
     drops[name] = (drops[name] ?? 0) + 1;
@@ -168,59 +175,81 @@ export function createChannelRegistry(
     }
     return { version, providers: ps, channels: cs };
   };
+  // Built only for subscribers: a snapshot of every channel per change made each ChannelInfo datagram O(channels).
+  const catalog$ = defer(() => catalogChanged$.pipe(startWith(undefined), map(buildCatalog)));
 
   const lastSummary = new Map<number, string>();
   const summaries = new Map<number, MappingSummary>();
   const logMapping = (pe: ProviderEntry, force = false): void => {
-    const mapped: string[] = [];
-    const unmapped: string[] = [];
-    let provisional = 0;
-    for (const e of pe.channels.values()) {
-      if (e.meta.provisional) {
-        provisional++;
-        continue;
-      }
-      if (resolver.quantityOf(e.meta) === null) {
-        unmapped.push(e.meta.name);
-        if (!e.warnedUnmapped) {
-          e.warnedUnmapped = true;
-          log.warn(
-            { provider: hostHex(pe.state.hostId), channel: e.meta.name, unit: e.meta.unit },
-            `channel "${e.meta.name}" of ${pe.state.name} maps to no known quantity`,
-          );
-        }
-      } else mapped.push(e.meta.name);
-    }
+    const { mapped, unmapped, provisional } = pe.tally.summary(pe.state.hostId);
+    const quoted = unmapped.slice(0, NAMES_PER_SUMMARY_LINE);
+    const more = unmapped.length > quoted.length ? ` and ${unmapped.length - quoted.length} more` : '';
     const waiting = provisional > 0 ? `; ${provisional} awaiting ChannelInfo` : '';
-    const summary = `${pe.state.name}: ${mapped.length} channels mapped, ${unmapped.length} unmapped: [${unmapped.join(', ')}]${waiting}`;
+    const summary = `${pe.state.name}: ${mapped} channels mapped, ${unmapped.length} unmapped: [${quoted.join(', ')}]${more}${waiting}`;
     // Provisional channels trickle in one datagram at a time: log a summary only when it says something new.
     if (!force && lastSummary.get(pe.state.hostId) === summary) return;
     lastSummary.set(pe.state.hostId, summary);
-    summaries.set(pe.state.hostId, { providerId: pe.state.hostId, mapped: mapped.length, unmapped, provisional });
-    log.info({ provider: hostHex(pe.state.hostId), mapped: mapped.length, unmapped, provisional }, summary);
+    summaries.set(pe.state.hostId, { providerId: pe.state.hostId, mapped, unmapped, provisional });
+    log.info({ provider: hostHex(pe.state.hostId), mapped, unmapped: quoted, provisional }, summary);
   };
 
-  /** Ends every sink call: structural changes refresh names and views once per datagram, then the catalog. */
+  /** One warning per unmapped channel, up to a limit per provider (a rogue host can announce hundreds). */
+  const warnUnmapped = (pe: ProviderEntry, e: Entry): void => {
+    if (e.warnedUnmapped || pe.warned > UNMAPPED_WARNINGS_PER_PROVIDER) return;
+    e.warnedUnmapped = true;
+    pe.warned++;
+    const provider = hostHex(pe.state.hostId);
+    if (pe.warned > UNMAPPED_WARNINGS_PER_PROVIDER) {
+      log.warn({ provider }, `${pe.state.name} has more unmapped channels: only its summary lists them`);
+      return;
+    }
+    log.warn(
+      { provider, channel: e.meta.name, unit: e.meta.unit },
+      `channel "${e.meta.name}" of ${pe.state.name} maps to no known quantity`,
+    );
+  };
+
+  /** Judges the touched entries again and logs the summaries that changed. */
+  const judgeTouched = (): void => {
+    const changedProviders = new Set<ProviderEntry>();
+    for (const e of touched) {
+      const pe = providers.get(e.meta.providerId);
+      if (!pe || pe.channels.get(e.meta.channelId) !== e) continue;
+      const judged = pe.tally.judge(e);
+      if (judged === null) continue;
+      changedProviders.add(pe);
+      if (judged === 'unmapped') warnUnmapped(pe, e);
+    }
+    touched.clear();
+    for (const pe of changedProviders) logMapping(pe);
+  };
+
+  /** Ends every sink call: structural changes refresh names, views and summaries of what they touched. */
   const settle = (mappingOf?: ProviderEntry): void => {
     if (structureDirty) {
       structureDirty = false;
-      const named: NamedChannel[] = [];
-      for (const pe of providers.values()) {
-        for (const e of pe.channels.values()) named.push({ meta: e.meta, online: pe.state.online });
-      }
-      assignDisplayNames(named);
-      views.reevaluate();
+      names.assign(
+        (e) => providers.get(e.meta.providerId)?.state.online ?? false,
+        (e) => touched.add(e),
+      );
+      views.reevaluate(touched);
+      judgeTouched();
       if (mappingOf) logMapping(mappingOf);
     }
     if (catalogDirty) {
       catalogDirty = false;
       version++;
-      catalog$.next(buildCatalog());
+      catalogChanged$.next();
     }
   };
   const changed = (structural: boolean): void => {
     catalogDirty = true;
     if (structural) structureDirty = true;
+  };
+  /** The provider's online state or name changed: its channels' display names may change. */
+  const touchNamesOf = (pe: ProviderEntry): void => {
+    for (const e of pe.channels.values()) names.touch(e.meta.name);
+    changed(true);
   };
 
   const ensureProvider = (p: ProviderState): ProviderEntry | null => {
@@ -230,7 +259,13 @@ export function createChannelRegistry(
       drop('providers');
       return null;
     }
-    const pe: ProviderEntry = { state: p, channels: new Map(), lastFreshAt: 0 };
+    const pe: ProviderEntry = {
+      state: p,
+      channels: new Map(),
+      lastFreshAt: 0,
+      tally: createMappingTally(resolver),
+      warned: 0,
+    };
     providers.set(p.hostId, pe);
     changed(false);
     return pe;
@@ -244,6 +279,10 @@ export function createChannelRegistry(
   ): Entry | null => {
     if (pe.channels.size >= opts.maxChannelsPerProvider) {
       drop('channels');
+      return null;
+    }
+    if (entries.size >= opts.maxChannels) {
+      drop('channelsTotal');
       return null;
     }
     const key = `${pe.state.hostId}:${channelId}`;
@@ -280,9 +319,12 @@ export function createChannelRegistry(
       last: null,
       views: [],
       warnedUnmapped: false,
+      judged: null,
     };
     pe.channels.set(channelId, e);
     entries.set(key, e);
+    names.add(e);
+    touched.add(e);
     changed(true);
     events$.next({ type: 'channel:added', channel: metaOf(e) });
     return e;
@@ -292,19 +334,24 @@ export function createChannelRegistry(
     for (const e of pe.channels.values()) {
       views.detachEntry(e);
       entries.delete(e.meta.key);
+      names.remove(e);
+      touched.delete(e);
+      pe.tally.forget(e);
       events$.next({ type: 'channel:removed', channel: metaOf(e) });
     }
     if (pe.channels.size > 0) changed(true);
     pe.channels.clear();
   };
 
+  /** Copies a provider's new name into its channels (at most once per rename, not per datagram). */
   const providerName = (pe: ProviderEntry): void => {
+    const first = pe.channels.values().next().value;
+    if (first === undefined || first.meta.providerName === pe.state.name) return;
     for (const e of pe.channels.values()) {
-      if (e.meta.providerName !== pe.state.name) {
-        e.meta.providerName = pe.state.name;
-        changed(true);
-      }
+      e.meta.providerName = pe.state.name;
+      touched.add(e);
     }
+    touchNamesOf(pe);
   };
 
   /**
@@ -341,11 +388,11 @@ export function createChannelRegistry(
         case 'added':
         case 'online':
           // Online providers claim display names (assignDisplayNames).
-          changed(true);
+          touchNamesOf(pe);
           events$.next({ type: 'provider:online', provider: providerSnapshot(pe) });
           break;
         case 'offline':
-          changed(true);
+          touchNamesOf(pe);
           events$.next({ type: 'provider:offline', provider: providerSnapshot(pe) });
           break;
         case 'incompatible':
@@ -374,7 +421,10 @@ export function createChannelRegistry(
         const m = e.meta;
         if (!m.provisional && m.name === r.name && m.unit === r.unit && m.vendor === r.vendor) continue;
         const previousName = m.name;
+        names.remove(e, previousName);
         m.name = r.name;
+        names.add(e);
+        touched.add(e);
         m.unit = r.unit;
         m.unitLabel = UNIT_LABELS[r.unit] ?? '';
         m.vendor = r.vendor;
@@ -470,20 +520,30 @@ export function createChannelRegistry(
     },
   };
 
+  // Overrides changed (or the real mapping was attached): every channel is judged again, once per change.
   const resolverSubscription: Subscription = resolver.changes$.subscribe(() => {
-    for (const e of entries.values()) e.warnedUnmapped = false;
-    for (const pe of providers.values()) logMapping(pe, true);
+    for (const pe of providers.values()) {
+      pe.warned = 0;
+      for (const e of pe.channels.values()) {
+        e.warnedUnmapped = false;
+        pe.tally.judge(e);
+        if (e.judged === 'unmapped') warnUnmapped(pe, e);
+      }
+      logMapping(pe, true);
+    }
   });
 
   return {
     sink,
     viewCount: views.count,
     mapping: () => [...summaries.values()].map((m) => ({ ...m, unmapped: [...m.unmapped] })),
-    catalog$: catalog$.asObservable(),
+    catalog$,
     samples$: samples$.asObservable(),
     events$: events$.asObservable(),
     channel$: views.channel$,
     catalog: buildCatalog,
+    providers: () => [...providers.values()].map(providerSnapshot),
+    channelCount: () => entries.size,
     getChannel(key) {
       const e = entries.get(key);
       return e ? channelSnapshot(e, now()) : undefined;
@@ -521,7 +581,7 @@ export function createChannelRegistry(
       resolverSubscription.unsubscribe();
       samples$.complete();
       events$.complete();
-      catalog$.complete();
+      catalogChanged$.complete();
       views.completeAll();
     },
   };

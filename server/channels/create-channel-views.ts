@@ -18,8 +18,8 @@ export interface ViewTarget {
 
 export interface ChannelViews<E extends ViewTarget> {
   channel$(selector: ChannelSelector): Observable<Sample>;
-  /** After channels were added or renamed: attach and detach by matching again; new matches get the last value. */
-  reevaluate(): void;
+  /** After these channels were added or renamed: attach and detach by matching again; new matches get the last value. */
+  reevaluate(changed: Iterable<E>): void;
   /** A channel is going away. */
   detachEntry(entry: E): void;
   count(): number;
@@ -80,9 +80,10 @@ export function createChannelViews<E extends ViewTarget>(
         };
       });
     },
-    reevaluate() {
-      for (const view of views) {
-        for (const e of entries()) {
+    reevaluate(changed) {
+      if (views.size === 0) return;
+      for (const e of changed) {
+        for (const view of views) {
           const matches = view.match(metaOf(e));
           if (matches && !view.entries.has(e)) {
             attach(view, e);

@@ -15,6 +15,8 @@ export interface RegistryOptions {
    * id): its channels start over from the next sample.
    */
   staleResetMs: number;
+  /** Channels of all providers together; beyond it new channels are dropped and counted (`channelsTotal`). */
+  maxChannels: number;
   /** Log the channel names a provider sends on its first and then every Nth ChannelValues message (debug). */
   debugLogEvery: number;
 }
@@ -26,5 +28,6 @@ export const DEFAULT_REGISTRY_OPTIONS: Readonly<RegistryOptions> = Object.freeze
   maxChannelsPerProvider: 512,
   staleWindowMs: 1000,
   staleResetMs: 3000,
+  maxChannels: 4096,
   debugLogEvery: 100,
 });

@@ -132,7 +132,11 @@ export interface ChannelRegistry {
   readonly events$: Observable<CatalogEvent>;
   /** Shared, refcounted per selector; replays the last value of each matched channel to a new subscriber. */
   channel$(selector: ChannelSelector): Observable<Sample>;
+  /** Every channel's snapshot: O(channels); prefer providers() / channelCount() where they are enough. */
   catalog(): CatalogSnapshot;
+  /** The catalog's providers, without building a snapshot of every channel. */
+  providers(): ProviderSnapshot[];
+  channelCount(): number;
   getChannel(key: ChannelKey): ChannelMeta | undefined;
   /** Recent samples of one channel from its ring (oldest first), optionally only those with time >= sinceMs. */
   history(key: ChannelKey, sinceMs?: number): readonly Sample[];

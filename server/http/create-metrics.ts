@@ -169,14 +169,13 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
   );
 
   gauge(registry, 'jetdrive_providers', 'Known providers by state', ['state'], () => {
-    const providers = deps.registry.catalog().providers;
+    const providers = deps.registry.providers();
     const online = providers.filter((provider) => provider.online).length;
     return { online, offline: providers.length - online };
   });
   gauge(registry, 'jetdrive_channels', 'Channels by mapping state', ['state'], (): Record<string, number> => {
-    const channels = deps.registry.catalog().channels;
-    if (!deps.mapping) return { total: channels.length };
-    const summary = deps.mapping.summary(channels);
+    if (!deps.mapping) return { total: deps.registry.channelCount() };
+    const summary = deps.mapping.summary();
     return { mapped: summary.mapped, unmapped: summary.unmapped, hidden: summary.hidden };
   });
 

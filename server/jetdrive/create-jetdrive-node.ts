@@ -2,7 +2,14 @@ import type { Observable, Subscription } from 'rxjs';
 import { createRateLimiter } from '../auth/create-rate-limiter.js';
 import { createLogger } from '../log.js';
 import { checkHeader, decodeFrame, encodeFrame, FrameDecodeError } from '../protocol/index.js';
-import type { DecodedFrame, JetDriveMessage, PingMessage, PongMessage } from '../protocol/types.js';
+import type {
+  ChannelInfoMessage,
+  ClearChannelInfoMessage,
+  DecodedFrame,
+  JetDriveMessage,
+  PingMessage,
+  PongMessage,
+} from '../protocol/types.js';
 import {
   ALL_HOSTS,
   CHANNEL_VALUE_RECORD_SIZE,
@@ -12,6 +19,7 @@ import {
   PING_VERSION,
 } from '../protocol/types.js';
 import type { Datagram } from '../transport/types.js';
+import { createBudgetedQueue } from './create-budgeted-queue.js';
 import { createClockSync, u32Clock } from './clock-sync.js';
 import { createNodeCounters } from './create-node-counters.js';
 import { createPongLimiter, type PongLimiterStats } from './create-pong-limiter.js';
@@ -70,6 +78,12 @@ export interface JetDriveNodeDeps {
   /** Epoch ms; injectable for fake timers. */
   now?: () => number;
   random?: () => number;
+}
+
+/** A ChannelInfo or ClearChannelInfo waiting for its turn (see createBudgetedQueue). */
+interface CatalogMessage {
+  provider: Provider;
+  frame: ChannelInfoMessage | ClearChannelInfoMessage;
 }
 
 interface Provider extends ProviderState {
@@ -321,6 +335,23 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     }
     return verdict.conflict === 'flagged';
   };
+  /** Catalog changes can be costly (names, views, quantity guesses per channel): they run within a time budget. */
+  const catalogMessages = createBudgetedQueue<CatalogMessage>({
+    budgetMs: opts.channelInfoBudgetMs,
+    maxWeight: opts.maxQueuedChannelInfoRecords,
+    weight: (m) => 1 + (m.frame.type === 'ChannelInfo' ? m.frame.channels.length : 0),
+    run({ provider: p, frame: f }) {
+      // The provider may have been forgotten (evicted) while this message waited.
+      if (providers.get(p.hostId) !== p || p.incompatible) return;
+      announce(p);
+      if (f.type === 'ClearChannelInfo') {
+        sink.channelsCleared(p);
+        return;
+      }
+      if (f.providerName && f.providerName !== p.name) p.name = f.providerName;
+      sink.channelInfo(p, f.channels);
+    },
+  });
 
   const malformed = (error: unknown): void => {
     const code = error instanceof FrameDecodeError ? error.code : 'UNEXPECTED';
@@ -414,10 +445,8 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
           counters.ignored.incompatible++;
           return;
         }
-        if (f.providerName && f.providerName !== p.name) p.name = f.providerName;
         if (f.channels.length > 0) p.named = true;
-        announce(p);
-        sink.channelInfo(p, f.channels);
+        if (!catalogMessages.push({ provider: p, frame: f })) drop('channelInfoQueue');
         return;
       }
       case 'ClearChannelInfo': {
@@ -425,8 +454,7 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
           counters.ignored.incompatible++;
           return;
         }
-        announce(p);
-        sink.channelsCleared(p);
+        if (!catalogMessages.push({ provider: p, frame: f })) drop('channelInfoQueue');
         return;
       }
       case 'Ping':
@@ -555,6 +583,7 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     },
     stop() {
       state = 'stopped';
+      catalogMessages.clear();
       subscription?.unsubscribe();
       subscription = null;
       if (timer) clearInterval(timer);

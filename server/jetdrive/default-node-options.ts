@@ -34,6 +34,10 @@ export interface JetDriveNodeOptions {
   conflictReportIntervalMs: number;
   /** Our host id changes on a collision at most once per this period; later collisions are counted. */
   hostIdChangeMinIntervalMs: number;
+  /** ChannelInfo / ClearChannelInfo handled per event-loop turn before the rest waits for the next turn. */
+  channelInfoBudgetMs: number;
+  /** ChannelInfo records waiting for a turn at most; beyond, messages are dropped and counted (`channelInfoQueue`). */
+  maxQueuedChannelInfoRecords: number;
 }
 
 export const DEFAULT_NODE_OPTIONS: Readonly<JetDriveNodeOptions> = Object.freeze({
@@ -50,4 +54,6 @@ export const DEFAULT_NODE_OPTIONS: Readonly<JetDriveNodeOptions> = Object.freeze
   sourcePolicy: 'drop',
   conflictReportIntervalMs: 10_000,
   hostIdChangeMinIntervalMs: 30_000,
+  channelInfoBudgetMs: 4,
+  maxQueuedChannelInfoRecords: 4096,
 });

@@ -1,7 +1,9 @@
-import { type Observable, Subject, merge } from 'rxjs';
-import type { ChannelMeta, ChannelRegistry, QuantityResolver } from '../channels/types.js';
+import { type Observable, Subject, type Subscription, merge } from 'rxjs';
+import type { CatalogEvent, ChannelMeta, ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import { UNIT_LABELS } from '../protocol/types.js';
 import type { ChannelOverride, ProviderOverrides } from './channel-override.js';
+import { createMappingCounts, type MappingState, type MappingSummary } from './create-mapping-counts.js';
+import { createSiblingIndex } from './create-sibling-index.js';
 import type { MappingStore, MappingStoreStatus } from './mapping-store.js';
 import type { Quantity } from './quantities.js';
 import { DEFAULT_SUGGEST_OPTIONS, type QuantitySuggestion, suggestQuantity } from './suggest-quantity.js';
@@ -9,6 +11,8 @@ import { DEFAULT_SUGGEST_OPTIONS, type QuantitySuggestion, suggestQuantity } fro
 // The mapping = the automatic suggestion plus the user's per-provider overrides. It implements the QuantityResolver
 // the realtime gateway and the ingest summary use; quantityOf() is called often, so suggestions are cached per
 // channel and re-evaluated at most every `reevaluateMs` (values can settle a guess such as MAP vs baro).
+// Per-channel work is O(1): what a suggestion needs of the sibling channels and the mapped/unmapped/hidden summary are
+// kept up to date from the registry's events, never recomputed from a catalog snapshot.
 
 export interface ChannelMappingOptions {
   acceptThreshold: number;
@@ -41,11 +45,7 @@ export interface ResolvedChannel {
   override: ChannelOverride | null;
 }
 
-export interface MappingSummary {
-  mapped: number;
-  unmapped: number;
-  hidden: number;
-}
+export type { MappingSummary } from './create-mapping-counts.js';
 
 export interface ChannelMapping extends QuantityResolver {
   /** Full resolution with a fresh suggestion from the channel's recent values. */
@@ -59,7 +59,8 @@ export interface ChannelMapping extends QuantityResolver {
    * construction and creates the registry itself, so main builds the mapping first and attaches the registry after.
    */
   attach(registry: ChannelRegistry): void;
-  summary(channels?: readonly ChannelMeta[]): MappingSummary;
+  /** Mapped / unmapped / hidden over the registry's channels, as last resolved (kept up to date, O(1)). */
+  summary(): MappingSummary;
   storeStatus(): MappingStoreStatus;
 }
 
@@ -81,8 +82,11 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
   const opts = { ...DEFAULT_CHANNEL_MAPPING_OPTIONS, ...deps.options };
   const now = deps.now ?? Date.now;
   const { store } = deps;
-  let registry: ChannelRegistry | null = deps.registry ?? null;
+  let registry: ChannelRegistry | null = null;
+  let registryEvents: Subscription | null = null;
   const cache = new Map<string, CacheEntry>();
+  const counts = createMappingCounts();
+  const siblings = createSiblingIndex();
   const suggestionChanges$ = new Subject<void>();
   let notifyPending = false;
 
@@ -105,15 +109,7 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
     return override?.unit ?? channel.unit;
   }
 
-  function siblingsOf(channel: ChannelMeta): string[] {
-    if (!registry) return [];
-    return registry
-      .catalog()
-      .channels.filter((other) => other.providerId === channel.providerId && other.key !== channel.key)
-      .map((other) => other.name);
-  }
-
-  function computeSuggestion(channel: ChannelMeta, unit: number): QuantitySuggestion {
+  function computeSuggestion(channel: ChannelMeta, unit: number, humiditySibling: boolean): QuantitySuggestion {
     const values = registry ? registry.history(channel.key).map((sample) => sample.value) : [];
     return suggestQuantity(
       {
@@ -123,19 +119,20 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
         values,
         min: channel.min,
         max: channel.max,
-        siblings: siblingsOf(channel),
+        humiditySibling,
       },
       { acceptThreshold: opts.acceptThreshold },
     );
   }
 
   function suggestionFor(channel: ChannelMeta, unit: number, fresh: boolean): QuantitySuggestion {
-    const signature = `${channel.providerName}\u0000${channel.name}\u0000${unit}`;
+    const humiditySibling = siblings.humiditySibling(channel.providerId, channel.name);
+    const signature = `${channel.providerName}\u0000${channel.name}\u0000${unit}\u0000${humiditySibling}`;
     const cached = cache.get(channel.key);
     const at = now();
     if (cached && cached.signature === signature && !fresh && at - cached.at < opts.reevaluateMs)
       return cached.suggestion;
-    const suggestion = computeSuggestion(channel, unit);
+    const suggestion = computeSuggestion(channel, unit, humiditySibling);
     if (!cached && cache.size >= opts.maxCachedChannels) {
       // Rare (the registry bounds its channels); dropping the oldest entry only costs a recomputation.
       const oldest = cache.keys().next().value;
@@ -163,6 +160,8 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
       quantity = suggestion.quantity;
       source = 'auto';
     }
+    const state: MappingState = hidden ? 'hidden' : quantity === null ? 'unmapped' : 'mapped';
+    counts.record(channel.key, state);
     return {
       key: channel.key,
       providerName: channel.providerName,
@@ -178,6 +177,57 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
     };
   }
 
+  /** Resolves tracked channels again (overrides changed, or a provider's sibling evidence did). */
+  function resolveAgain(keys: Iterable<string>): void {
+    if (!registry) return;
+    for (const key of [...keys]) {
+      const channel = registry.getChannel(key);
+      if (channel) resolveWith(channel, false);
+      else counts.forget(key);
+    }
+  }
+
+  function added(channel: ChannelMeta): void {
+    counts.track(channel.key, channel.providerId);
+    if (siblings.add(channel.providerId, channel.name)) resolveAgain(counts.keysOf(channel.providerId));
+    else resolveWith(channel, false);
+  }
+
+  function removed(channel: ChannelMeta): void {
+    counts.forget(channel.key);
+    cache.delete(channel.key);
+    if (siblings.remove(channel.providerId, channel.name)) resolveAgain(counts.keysOf(channel.providerId));
+  }
+
+  function onCatalogEvent(event: CatalogEvent): void {
+    if (event.type === 'channel:added') added(event.channel);
+    else if (event.type === 'channel:removed') removed(event.channel);
+    else if (event.type === 'channel:renamed') {
+      removed({ ...event.channel, name: event.previousName });
+      added(event.channel);
+    }
+  }
+
+  function attach(next: ChannelRegistry): void {
+    registryEvents?.unsubscribe();
+    registry = next;
+    cache.clear();
+    counts.clear();
+    siblings.clear();
+    // One snapshot at attach time; from then on the registry's events keep the indexes current.
+    const channels = next.catalog().channels;
+    for (const channel of channels) {
+      counts.track(channel.key, channel.providerId);
+      siblings.add(channel.providerId, channel.name);
+    }
+    for (const channel of channels) resolveWith(channel, false);
+    registryEvents = next.events$.subscribe(onCatalogEvent);
+  }
+
+  if (deps.registry) attach(deps.registry);
+  // Overrides apply by provider and channel name: resolve every channel again, once per change (an operator action).
+  store.changes$.subscribe(() => resolveAgain(counts.keys()));
+
   return {
     quantityOf: (channel) => resolveWith(channel, false).quantity,
     changes$: merge(store.changes$, suggestionChanges$) as Observable<void>,
@@ -186,20 +236,8 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
     setOverrides: (provider, overrides) => store.set(provider, overrides),
     deleteOverrides: (provider, channel) => store.delete(provider, channel),
     providersWithOverrides: () => store.providers(),
-    attach(next) {
-      registry = next;
-      cache.clear();
-    },
-    summary(channels = registry?.catalog().channels ?? []) {
-      const summary: MappingSummary = { mapped: 0, unmapped: 0, hidden: 0 };
-      for (const channel of channels) {
-        const resolved = resolveWith(channel, false);
-        if (resolved.hidden) summary.hidden++;
-        else if (resolved.quantity === null) summary.unmapped++;
-        else summary.mapped++;
-      }
-      return summary;
-    },
+    attach,
+    summary: () => counts.summary(),
     storeStatus: () => store.status(),
   };
 }

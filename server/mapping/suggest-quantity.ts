@@ -19,6 +19,8 @@ export interface SuggestionInput {
   max?: number | null;
   /** Names of the provider's other channels: a provider with Humidity is an atmospheric probe. */
   siblings?: readonly string[];
+  /** Instead of `siblings` (which costs a walk of them): whether another channel of the provider is a humidity one. */
+  humiditySibling?: boolean;
 }
 
 export interface QuantitySuggestion {
@@ -106,6 +108,7 @@ function nameVerdict(tokens: readonly string[]): NameVerdict | null {
 
 function isAtmosphericContext(input: SuggestionInput): boolean {
   if (input.providerName && ATMOSPHERIC_PROVIDER.test(input.providerName)) return true;
+  if (input.humiditySibling === true) return true;
   return (input.siblings ?? []).some((sibling) => nameTokens(sibling).includes('humidity'));
 }
 

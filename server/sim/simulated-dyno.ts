@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { createLogger } from '../log.js';
 import { decodeFrame } from '../protocol/index.js';
+import { ALL_HOSTS, HEADER_SIZE, KEY } from '../protocol/types.js';
 import { fahrenheitToCelsius, inHgToKpa } from './atmosphere.js';
 import { createDynoSim, type DynoSim, type SimFrame } from './dyno-sim.js';
 import {
@@ -205,6 +206,11 @@ export function createSimulatedDyno(options: SimulatedDynoOptions = {}): Simulat
   };
 
   const onDatagram = (r: Running, bytes: Uint8Array): void => {
+    // What nodes publish to all hosts (channel lists and values) never asks us anything, and a host on the LAN can
+    // send thousands of them a second: skip them before decoding (a collision needs us as the destination).
+    if (bytes.length >= HEADER_SIZE && bytes[0] >= KEY.ChannelInfo && bytes[0] <= KEY.ClearChannelInfo) {
+      if ((bytes[6] | (bytes[7] << 8)) === ALL_HOSTS) return;
+    }
     let message: ReturnType<typeof decodeFrame>;
     try {
       message = decodeFrame(bytes);

@@ -27,6 +27,8 @@ export function createFakeChannelRegistry(historySize = 200): FakeChannelRegistr
     events$: fake.events$,
     channel$: fake.channel$,
     catalog: fake.catalog,
+    providers: fake.providers,
+    channelCount: fake.channelCount,
     getChannel: fake.getChannel,
     history: fake.history,
     stats: fake.stats,

@@ -119,6 +119,8 @@ export function createFakeRegistry(options: { ringSize?: number } = {}): FakeReg
       );
     },
     catalog: snapshot,
+    providers: () => [...providers.values()],
+    channelCount: () => channels.size,
     getChannel: (key) => channels.get(key),
     history(key, sinceMs) {
       const ring = rings.get(key) ?? [];

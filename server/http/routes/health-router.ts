@@ -17,7 +17,7 @@ function lastDataAt(deps: HealthRouterDeps): number | null {
   const fromIngest = deps.ingestStatus?.().lastDatagramAt ?? null;
   if (fromIngest !== null) return fromIngest;
   let latest: number | null = null;
-  for (const provider of deps.registry.catalog().providers) {
+  for (const provider of deps.registry.providers()) {
     if (latest === null || provider.lastSeen > latest) latest = provider.lastSeen;
   }
   return latest;

@@ -42,6 +42,8 @@ function countersOf(stats: IngestStats) {
   };
 }
 
+const DYNO_CHOICE_MAX_AGE_MS = 1000;
+
 /** The provider and channels the dashboard's pull chart reads (one dyno, chosen through the mapping). */
 function dynoJson(mapping: ChannelMapping, catalog: CatalogSnapshot) {
   const dyno = chooseDynoChannels(
@@ -66,14 +68,27 @@ function defensesJson(d: NodeDefenses) {
 export function createStatusRouter(deps: StatusRouterDeps): Router {
   const router = new Router({ prefix: '/api/jetdrive' });
 
+  // Choosing the dyno reads every channel: at most once a second, however often status is asked for.
+  let dynoAt = Number.NEGATIVE_INFINITY;
+  let dynoCached: ReturnType<typeof dynoJson> = null;
+  const dyno = (): ReturnType<typeof dynoJson> => {
+    const now = deps.now();
+    if (now - dynoAt >= DYNO_CHOICE_MAX_AGE_MS) {
+      dynoCached = dynoJson(deps.mapping, deps.registry.catalog());
+      dynoAt = now;
+    }
+    return dynoCached;
+  };
+
   router.get('/status', (ctx) => {
-    const catalog = deps.registry.catalog();
+    // Providers and counts only: a snapshot of every channel per request is what a rogue host's channels made slow.
+    const providers = deps.registry.providers();
     const ingest = deps.ingestStatus?.() ?? null;
     const simulatorActive = deps.simulator ? deps.simulator.status().active : false;
     const source = ingest?.source ?? (simulatorActive ? 'simulated' : 'live');
     const lastDatagramAt = ingest?.lastDatagramAt ?? null;
     const gateway = deps.metrics?.gateway?.() ?? null;
-    const mappingSummary = deps.mapping.summary(catalog.channels);
+    const mappingSummary = deps.mapping.summary();
     const store = deps.mapping.storeStatus();
     ctx.body = {
       success: true,
@@ -98,10 +113,10 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
             defenses: ingest.defenses ? defensesJson(ingest.defenses) : null,
           }
         : null,
-      dyno: dynoJson(deps.mapping, catalog),
-      providers: catalog.providers.map(providerJson),
-      provider_count: catalog.providers.length,
-      channel_count: catalog.channels.length,
+      dyno: dyno(),
+      providers: providers.map(providerJson),
+      provider_count: providers.length,
+      channel_count: deps.registry.channelCount(),
       mapping: {
         mapped: mappingSummary.mapped,
         unmapped: mappingSummary.unmapped,
@@ -115,7 +130,7 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
   });
 
   router.get('/providers', (ctx) => {
-    const providers = deps.registry.catalog().providers.map(providerJson);
+    const providers = deps.registry.providers().map(providerJson);
     ctx.body = { success: true, providers, count: providers.length, timestamp: new Date(deps.now()).toISOString() };
   });
 

@@ -286,6 +286,30 @@ describe('createChannelRegistry', () => {
   });
 });
 
+describe('channel caps', () => {
+  it('caps the channels of all providers together and counts what it refuses', () => {
+    const { registry, sink } = setup({ maxChannels: 3, maxChannelsPerProvider: 2 });
+    sink.channelInfo(provider(0x10, 'A'), [rec(1, 'a1'), rec(2, 'a2'), rec(3, 'a3')]);
+    sink.channelInfo(provider(0x20, 'B'), [rec(1, 'b1'), rec(2, 'b2')]);
+    expect(registry.channelCount()).toBe(3);
+    expect(registry.stats().drops).toMatchObject({ channels: 1, channelsTotal: 1 });
+    // Announcing the refused channels again costs a count each, nothing else.
+    sink.channelInfo(provider(0x20, 'B'), [rec(2, 'b2')]);
+    expect(registry.stats().drops.channelsTotal).toBe(2);
+    expect(registry.providers().map((p) => p.channelCount)).toEqual([2, 1]);
+  });
+
+  it('keeps display names right when only the touched names are reassigned', () => {
+    const { registry, sink } = setup();
+    sink.channelInfo(provider(0x10, 'A'), [rec(1, 'Torque'), rec(2, 'MAP')]);
+    sink.channelInfo(provider(0x20, 'B'), [rec(1, 'Torque')]);
+    const names = () => registry.catalog().channels.map((c) => c.displayName);
+    expect(names()).toEqual(['A/Torque', 'MAP', 'B/Torque']);
+    sink.channelInfo(provider(0x20, 'B'), [rec(1, 'Speed')]);
+    expect(names()).toEqual(['Torque', 'MAP', 'Speed']);
+  });
+});
+
 describe('channel mapping summary', () => {
   it('judges named channels with the resolver and re-judges when it changes', () => {
     const changes$ = new Subject<void>();

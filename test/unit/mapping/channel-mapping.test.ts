@@ -87,6 +87,20 @@ describe('createChannelMapping', () => {
     expect(changes).toBe(1);
   });
 
+  it('keeps the summary current from registry events, with sibling evidence kept per provider', async () => {
+    const { registry, mapping } = await setup();
+    const before = mapping.summary();
+    registry.addProvider(0x7779, 'Box', [
+      { id: 1, name: 'Pressure', unit: 7 },
+      { id: 2, name: 'Humidity', unit: 16 },
+      { id: 3, name: 'Link 0 Status', unit: 255 },
+    ]);
+    expect(mapping.summary()).toEqual({ ...before, mapped: before.mapped + 2, unmapped: before.unmapped + 1 });
+    const pressure = mapping.resolve(registry.getChannel(registry.keyOf('Box', 'Pressure'))!);
+    expect(pressure.quantity).toBe('baro');
+    expect(pressure.suggestion.reasons.join(' ')).toMatch(/atmospheric probe/);
+  });
+
   it('works before a registry is attached (names and units only), and uses history after attach', async () => {
     const { registry, store } = await setup();
     const mapping = createChannelMapping({ store });
