@@ -1,24 +1,13 @@
+import { copyBytes } from './copy-bytes.js';
 import { decodeChannelInfo } from './decode-channel-info.js';
 import { decodeChannelValues } from './decode-channel-values.js';
 import { decodeExtended } from './decode-extended.js';
-import { needField } from './need-field.js';
+import { decodePingPong } from './decode-ping-pong.js';
 import { checkHeader } from './read-header.js';
 import type { DecodedFrame } from './types.js';
 import { HEADER_SIZE, KEY } from './types.js';
 
 const V = HEADER_SIZE;
-
-/**
- * A plain Uint8Array copy: echo data and unknown values outlive the datagram, whose pooled buffer the socket reuses.
- * (Buffer#slice would return a view into the pool, hence not `bytes.slice`.)
- */
-function copyBytes(bytes: Uint8Array, start: number, end: number): Uint8Array {
-  return new Uint8Array(bytes.subarray(start, end));
-}
-
-function readU32(bytes: Uint8Array, o: number): number {
-  return (bytes[o] | (bytes[o + 1] << 8) | (bytes[o + 2] << 16) | (bytes[o + 3] << 24)) >>> 0;
-}
 
 /**
  * Decodes one JetDrive datagram. Throws FrameDecodeError (never anything else) when a field does not fit.
@@ -39,7 +28,6 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame {
   const seq = bytes[5];
   const destination = bytes[6] | (bytes[7] << 8);
   const trailingBytes = bytes.byteLength - V - length;
-  const end = V + length;
 
   switch (key) {
     case KEY.ChannelValues:
@@ -69,39 +57,8 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame {
         extraValueBytes: length,
       };
     case KEY.Ping:
-      needField('Ping', 'version', V, 1, end);
-      needField('Ping', 'hostTs', V + 1, 4, end);
-      return {
-        type: 'Ping',
-        key: KEY.Ping,
-        host,
-        seq,
-        destination,
-        version: bytes[V],
-        hostTs: readU32(bytes, V + 1),
-        echo: copyBytes(bytes, V + 5, end),
-        trailingBytes,
-        partialRecordBytes: 0,
-        extraValueBytes: 0,
-      };
     case KEY.Pong:
-      needField('Pong', 'version', V, 1, end);
-      needField('Pong', 'hostTs', V + 1, 4, end);
-      needField('Pong', 'remoteTs', V + 5, 4, end);
-      return {
-        type: 'Pong',
-        key: KEY.Pong,
-        host,
-        seq,
-        destination,
-        version: bytes[V],
-        hostTs: readU32(bytes, V + 1),
-        remoteTs: readU32(bytes, V + 5),
-        echo: copyBytes(bytes, V + 9, end),
-        trailingBytes,
-        partialRecordBytes: 0,
-        extraValueBytes: 0,
-      };
+      return decodePingPong(bytes, key, length, host, seq, destination, trailingBytes);
     default: {
       const extended = decodeExtended(bytes, key, length, host, seq, destination, trailingBytes);
       if (extended !== undefined) return extended;
@@ -111,7 +68,7 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame {
         host,
         seq,
         destination,
-        value: copyBytes(bytes, V, end),
+        value: copyBytes(bytes, V, V + length),
         trailingBytes,
         partialRecordBytes: 0,
         extraValueBytes: 0,

@@ -1,16 +1,12 @@
-import { checkFloat, checkUint, isUint, U8, U16, U32, uintError } from './check-field.js';
+import { checkUint, U8, U16 } from './check-field.js';
 import { LOAD_CONTROL_LENGTH, LOGGING_RESPONSE_LENGTH } from './decode-extended.js';
+import { PING_FIXED_LENGTH, PONG_FIXED_LENGTH } from './decode-ping-pong.js';
 import { FrameEncodeError } from './frame-encode-error.js';
-import { fieldBytes } from './truncate-utf8.js';
 import type { JetDriveMessage } from './types.js';
-import {
-  CHANNEL_INFO_RECORD_SIZE,
-  CHANNEL_NAME_SIZE,
-  CHANNEL_VALUE_RECORD_SIZE,
-  HEADER_SIZE,
-  KEY,
-  PROVIDER_NAME_SIZE,
-} from './types.js';
+import { CHANNEL_INFO_RECORD_SIZE, CHANNEL_VALUE_RECORD_SIZE, HEADER_SIZE, KEY, PROVIDER_NAME_SIZE } from './types.js';
+import { writeChannelInfo } from './write-channel-info.js';
+import { writeChannelValues } from './write-channel-values.js';
+import { writeFixedValue } from './write-fixed-value.js';
 
 const V = HEADER_SIZE;
 const KNOWN_KEYS: ReadonlySet<number> = new Set(Object.values(KEY));
@@ -25,9 +21,9 @@ function valueLength(m: JetDriveMessage): number {
     case 'RequestChannelInfo':
       return 0;
     case 'Ping':
-      return 5 + m.echo.length;
+      return PING_FIXED_LENGTH + m.echo.length;
     case 'Pong':
-      return 9 + m.echo.length;
+      return PONG_FIXED_LENGTH + m.echo.length;
     case 'RequestLogging':
     case 'RequestBrake':
     case 'BrakeResponse':
@@ -79,83 +75,17 @@ export function encodeFrame(m: JetDriveMessage): Uint8Array {
   view.setUint16(6, m.destination, true);
 
   switch (m.type) {
-    case 'ChannelInfo': {
-      out.set(fieldBytes(m.providerName, PROVIDER_NAME_SIZE), V);
-      let o = V + PROVIDER_NAME_SIZE;
-      for (let i = 0; i < m.channels.length; i++, o += CHANNEL_INFO_RECORD_SIZE) {
-        const c = m.channels[i];
-        checkUint(`channels[${i}].channelId`, c.channelId, U16);
-        checkUint(`channels[${i}].vendor`, c.vendor, U8);
-        checkUint(`channels[${i}].unit`, c.unit, U8);
-        view.setUint16(o, c.channelId, true);
-        out[o + 2] = c.vendor;
-        out.set(fieldBytes(c.name, CHANNEL_NAME_SIZE), o + 3);
-        out[o + 3 + CHANNEL_NAME_SIZE] = c.unit;
-      }
+    case 'ChannelValues':
+      writeChannelValues(m, view);
       break;
-    }
-    case 'ChannelValues': {
-      let o = V;
-      for (let i = 0; i < m.samples.length; i++, o += CHANNEL_VALUE_RECORD_SIZE) {
-        const s = m.samples[i];
-        // Field names are built only on failure: this loop runs for every sample the simulator sends.
-        if (!isUint(s.channelId, U16)) throw uintError(`samples[${i}].channelId`, s.channelId, U16);
-        if (!isUint(s.ts, U32)) throw uintError(`samples[${i}].ts`, s.ts, U32);
-        if (typeof s.value !== 'number') checkFloat(`samples[${i}].value`, s.value);
-        view.setUint16(o, s.channelId, true);
-        view.setUint32(o + 2, s.ts, true);
-        view.setFloat32(o + 6, s.value, true);
-      }
-      break;
-    }
-    case 'ClearChannelInfo':
-    case 'RequestChannelInfo':
-      break;
-    case 'Ping':
-      checkUint('version', m.version, U8);
-      checkUint('hostTs', m.hostTs, U32);
-      out[V] = m.version;
-      view.setUint32(V + 1, m.hostTs, true);
-      out.set(m.echo, V + 5);
-      break;
-    case 'Pong':
-      checkUint('version', m.version, U8);
-      checkUint('hostTs', m.hostTs, U32);
-      checkUint('remoteTs', m.remoteTs, U32);
-      out[V] = m.version;
-      view.setUint32(V + 1, m.hostTs, true);
-      view.setUint32(V + 5, m.remoteTs, true);
-      out.set(m.echo, V + 9);
-      break;
-    case 'RequestLogging':
-    case 'RequestBrake':
-      checkUint('command', m.command, U8);
-      out[V] = m.command;
-      break;
-    case 'BrakeResponse':
-      checkUint('state', m.state, U8);
-      out[V] = m.state;
-      break;
-    case 'LoggingResponse':
-      checkUint('state', m.state, U8);
-      out[V] = m.state;
-      if (m.timestamp !== null) {
-        checkUint('timestamp', m.timestamp, U32);
-        view.setUint32(V + 3, m.timestamp, true);
-      }
-      break;
-    case 'RequestLoadControl':
-    case 'LoadControlResponse':
-      checkUint('enable', m.enable, U8);
-      checkUint('controlType', m.controlType, U8);
-      checkFloat('target', m.target);
-      out[V] = m.enable;
-      out[V + 1] = m.controlType;
-      view.setFloat32(V + 2, m.target, true);
+    case 'ChannelInfo':
+      writeChannelInfo(m, out, view);
       break;
     case 'Unknown':
       out.set(m.value, V);
       break;
+    default:
+      writeFixedValue(m, out, view);
   }
   return out;
 }
