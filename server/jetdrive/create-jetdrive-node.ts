@@ -445,6 +445,9 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
           counters.ignored.incompatible++;
           return;
         }
+        // The name is taken at once (cheap): values arriving before the queued channel work runs must already
+        // announce the provider under its own name. Only the per-channel work waits for its budget.
+        if (f.providerName && f.providerName !== p.name) p.name = f.providerName;
         if (f.channels.length > 0) p.named = true;
         if (!catalogMessages.push({ provider: p, frame: f })) drop('channelInfoQueue');
         return;

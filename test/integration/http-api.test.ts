@@ -587,7 +587,7 @@ describe('errors', () => {
 
   it('an exception inside a route is 500 JSON without a stack trace', async () => {
     const hub = await startHub();
-    hub.registry.catalog = () => {
+    hub.registry.providers = () => {
       throw new Error('secret internals at /work/main/server/x.ts:12');
     };
     const { status, body } = await call(hub, '/api/jetdrive/providers');
