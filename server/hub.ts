@@ -202,6 +202,12 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
               droppedFrames: g?.droppedFrames ?? 0,
               laggingViewers: g?.laggingViewers ?? 0,
               disconnectedSlow: g?.disconnectedSlow ?? 0,
+              refusedSubscriptions: g?.refusedSubscriptions ?? {},
+              refusedPackets: {
+                UNKNOWN_EVENT: g?.unknownEvents ?? 0,
+                ACK_REQUIRED: g?.missingAcks ?? 0,
+                INVALID_PAYLOAD: g?.extraArguments ?? 0,
+              },
             };
           },
           sessions: () => ({ byStatus: sessions.stats().byStatus }),

@@ -36,6 +36,10 @@ export interface GatewayStats {
   droppedFrames: number;
   laggingViewers: number;
   disconnectedSlow: number;
+  /** Subscriptions refused, by the cap that refused them (subscriptions, streams, socketStreams, addressStreams). */
+  refusedSubscriptions?: Record<string, number>;
+  /** Events refused before any handler: not in the contract, without an ack, or with extra arguments. */
+  refusedPackets?: Record<string, number>;
 }
 
 export interface SessionStats {

@@ -12,6 +12,7 @@ import { compileSelectors, usesQuantities } from './compile-selectors.js';
 import { normalizeSelectors } from './normalize-selectors.js';
 import type { RealtimeOptions } from './options.js';
 import { buildLatestFrame, buildPendingFrame, createStreamState, type StreamState } from './stream-state.js';
+import { type StreamHolder, StreamHoldings } from './stream-holdings.js';
 
 // The fan-out core: a plain Map from channel key to the streams that want it, walked once per SampleBatch.
 // RxJS stays outside (one subscription to samples$); nothing here allocates per sample per viewer.
@@ -57,11 +58,16 @@ export interface FanOutStats {
   droppedFrames: number;
   /** Samples dropped because a stream's pending buffer was full between two flushes. */
   droppedSamples: number;
+  /** Subscriptions refused, by the cap that refused them. */
+  refusedSubscriptions: Record<'subscriptions' | 'streams' | 'socketStreams' | 'addressStreams', number>;
+  /** Client addresses holding at least one stream. */
+  streamAddresses: number;
 }
 
 export interface FanOut {
   dispatch(batch: SampleBatch): void;
-  addViewer(viewerId: string): void;
+  /** `holder` says whose per-address stream cap the viewer's streams count against (default: its own id). */
+  addViewer(viewerId: string, holder?: StreamHolder): void;
   removeViewer(viewerId: string): void;
   subscribe(
     viewerId: string,
@@ -99,6 +105,8 @@ export interface FanOutDeps {
     | 'flushIntervalMs'
     | 'maxSubscriptionsPerSocket'
     | 'maxStreams'
+    | 'maxStreamsPerSocket'
+    | 'maxStreamsPerAddress'
     | 'maxBackfillSamples'
     | 'backfillFrameRecords'
     | 'maxPendingSamplesPerStream'
@@ -127,6 +135,16 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     droppedFrames: 0,
     droppedSamples: 0,
   };
+  const refusedSubscriptions: FanOutStats['refusedSubscriptions'] = {
+    subscriptions: 0,
+    streams: 0,
+    socketStreams: 0,
+    addressStreams: 0,
+  };
+  const holdings = new StreamHoldings({
+    perSocket: options.maxStreamsPerSocket,
+    perAddress: options.maxStreamsPerAddress,
+  });
 
   function describeChannel(stream: StreamState, index: number, channel: ChannelMeta): StreamChannel {
     return {
@@ -363,6 +381,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     if (!viewer)
       return { ok: false, error: { code: 'UNKNOWN_SUBSCRIPTION', message: `viewer ${viewerId} is not connected` } };
     if (viewer.subscriptions.size >= options.maxSubscriptionsPerSocket) {
+      refusedSubscriptions.subscriptions++;
       return {
         ok: false,
         error: {
@@ -377,8 +396,16 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     const envelope = maxHz !== null && request.envelope === true;
     const key = JSON.stringify([selectors, maxHz, envelope]);
     let stream = streamsByKey.get(key);
+    if (!stream?.viewers.has(viewerId)) {
+      const refused = holdings.refusal(viewerId, stream?.id ?? null);
+      if (refused) {
+        refusedSubscriptions[refused.cap === 'socket' ? 'socketStreams' : 'addressStreams']++;
+        return { ok: false, error: { code: 'TOO_MANY_STREAMS', message: refused.message } };
+      }
+    }
     if (!stream) {
       if (streamsByKey.size >= options.maxStreams) {
+        refusedSubscriptions.streams++;
         return {
           ok: false,
           error: {
@@ -397,6 +424,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     const count = stream.viewers.get(viewerId) ?? 0;
     stream.viewers.set(viewerId, count + 1);
     if (count === 0) {
+      holdings.hold(viewerId, stream.id);
       if (viewer.lagging) {
         viewer.lagging.set(stream, stream.seq);
         stream.laggingViewers.add(viewerId);
@@ -415,6 +443,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
       return;
     }
     stream.viewers.delete(viewerId);
+    holdings.release(viewerId, stream.id);
     if (stream.laggingViewers.delete(viewerId)) viewer.lagging?.delete(stream);
     else transport.leave(viewerId, stream.room);
     if (stream.viewers.size === 0) disposeStream(stream);
@@ -441,6 +470,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     viewer.subscriptions.clear();
     if (viewer.lagging) laggingCount--;
     viewers.delete(viewerId);
+    holdings.removeViewer(viewerId);
   }
 
   function notifyChannels(stream: StreamState, added: StreamChannel[], removed: number[]): void {
@@ -542,13 +572,17 @@ export function createFanOut(deps: FanOutDeps): FanOut {
       laggingViewers: laggingCount,
       timers,
       ...counters,
+      refusedSubscriptions: { ...refusedSubscriptions },
+      streamAddresses: holdings.addresses(),
     };
   }
 
   return {
     dispatch,
-    addViewer(viewerId) {
-      if (!viewers.has(viewerId)) viewers.set(viewerId, { subscriptions: new Map(), lagging: null });
+    addViewer(viewerId, holder = { address: viewerId, exempt: false }) {
+      if (viewers.has(viewerId)) return;
+      viewers.set(viewerId, { subscriptions: new Map(), lagging: null });
+      holdings.addViewer(viewerId, holder);
     },
     removeViewer,
     subscribe,

@@ -179,7 +179,7 @@ describe('realtime gateway over Socket.IO', () => {
     expect(tooFast.ok ? null : tooFast.error.code).toBe('INVALID_PAYLOAD');
     const tooMany = await subscribe(client, { selectors: Array.from({ length: 65 }, (_, i) => `c${i}`) });
     expect(tooMany.ok ? null : tooMany.error.message).toMatch(/selectors: .*64/);
-    for (let i = 0; i < 32; i++) await subscribeOk(client, { selectors: [`c${i}`] });
+    for (let i = 0; i < 32; i++) await subscribeOk(client, { selectors: [`c${i % 8}`] });
     const over = await subscribe(client, { selectors: ['TPS'] });
     expect(over.ok ? null : over.error).toEqual({
       code: 'TOO_MANY_SUBSCRIPTIONS',

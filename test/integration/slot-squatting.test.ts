@@ -84,6 +84,57 @@ describe('connection slots', () => {
   });
 });
 
+describe('stream table', () => {
+  // Measured before: 63 anonymous sockets filled the global table (2,000 streams) in 1.6 s; every new dashboard
+  // subscription then got TOO_MANY_STREAMS. Scaled: a table of 200, 7 sockets × 32 distinct selections.
+  const TABLE = 200;
+
+  it('one address holds at most its share of the table; identical selections count once; a dashboard still subscribes', async () => {
+    t = await startTestHub({
+      realtimeMaxStreams: TABLE,
+      realtimeMaxStreamsPerSocket: 16,
+      realtimeMaxStreamsPerAddress: 64,
+    });
+    const attack = await openConnections(t.url, 7, { localAddress: ATTACKER });
+    const dashboard = await connectViewer(t.url, undefined, { localAddress: '127.0.0.2' });
+    try {
+      const started = performance.now();
+      const outcomes: Record<string, number> = {};
+      for (const [s, socket] of attack.sockets.entries()) {
+        for (let i = 0; i < 32; i++) {
+          const r = await command(socket, 'channel:subscribe', { selectors: [`squat-${s}-${i}`] });
+          const key = r.ok ? 'ok' : r.error.code;
+          outcomes[key] = (outcomes[key] ?? 0) + 1;
+        }
+      }
+      const elapsedMs = performance.now() - started;
+      const tableAfterAttack = t.hub.gateway()?.stats().streams;
+      // A selection the address already holds is free for its sockets with room left (the 4 full ones are
+      // at their per-socket cap): one stream, held once, whoever else subscribes.
+      const same = await Promise.all(
+        attack.sockets.map((socket) => command(socket, 'channel:subscribe', { selectors: ['squat-0-0'] })),
+      );
+      const dashboardResult = await command(dashboard, 'channel:subscribe', { selectors: ['*'], maxHz: 20 });
+      const stats = t.hub.gateway()?.stats();
+      console.info(
+        `[slot-squatting] 7 sockets × 32 distinct selections in ${elapsedMs.toFixed(0)} ms: ${JSON.stringify(outcomes)}; ` +
+          `table ${tableAfterAttack}/${TABLE}; the same selection from all 7: ${same.filter((r) => r.ok).length}/7 ok; ` +
+          `dashboard subscription ${dashboardResult.ok ? 'ok' : JSON.stringify(dashboardResult)}`,
+      );
+      expect(outcomes.ok).toBe(64);
+      expect(tableAfterAttack).toBe(64);
+      expect(same.map((r) => r.ok)).toEqual([true, false, false, false, true, true, true]);
+      expect(dashboardResult).toMatchObject({ ok: true });
+      expect(stats?.streams).toBe(65);
+      // Sockets 0-3 filled their 16 each (64, the address's share); everything else was refused.
+      expect(stats?.refusedSubscriptions).toMatchObject({ socketStreams: 4 * 16 + 3, addressStreams: 3 * 32 });
+    } finally {
+      attack.close();
+      dashboard.close();
+    }
+  });
+});
+
 describe('control budget', () => {
   // Measured before: a viewer sending ~3 junk events/s gave the operator 0/20 socket commands and 0/20 HTTP control
   // requests (all 429) for 20 s.

@@ -243,6 +243,44 @@ describe('fan-out core', () => {
     expect(fanOut.subscribe('b', { selectors: ['1'] }).ok).toBe(true);
   });
 
+  it('caps distinct streams per socket and per address; a selection already held costs nothing', () => {
+    create({ maxStreamsPerSocket: 3, maxStreamsPerAddress: 4 });
+    fanOut.addViewer('a', { address: '10.0.0.1', exempt: false });
+    fanOut.addViewer('b', { address: '10.0.0.1', exempt: false });
+    fanOut.addViewer('op', { address: '10.0.0.1', exempt: true });
+    for (const n of ['1', '2', '3']) subscribe('a', { selectors: [n] });
+    // The same selection again, even many times, is no new stream for this socket.
+    for (let i = 0; i < 5; i++) subscribe('a', { selectors: ['3'] });
+    expect(fanOut.subscribe('a', { selectors: ['4'] })).toEqual({
+      ok: false,
+      error: {
+        code: 'TOO_MANY_STREAMS',
+        message: 'streams: this socket holds 3 distinct selections (limit 3 per socket); reuse one or unsubscribe',
+      },
+    });
+    // Another socket of the address: streams the address holds are free, one new one fits, then the address is full.
+    subscribe('b', { selectors: ['1'] });
+    subscribe('b', { selectors: ['4'] });
+    expect(fanOut.subscribe('b', { selectors: ['5'] })).toMatchObject({
+      ok: false,
+      error: { code: 'TOO_MANY_STREAMS', message: expect.stringContaining('10.0.0.1 holds 4 distinct selections') },
+    });
+    // The operator is exempt from the address cap.
+    expect(fanOut.subscribe('op', { selectors: ['5'] }).ok).toBe(true);
+    expect(fanOut.stats().refusedSubscriptions).toEqual({
+      subscriptions: 0,
+      streams: 0,
+      socketStreams: 1,
+      addressStreams: 1,
+    });
+    // Leaving frees the address's share.
+    fanOut.removeViewer('a');
+    expect(fanOut.subscribe('b', { selectors: ['6'] }).ok).toBe(true);
+    fanOut.removeViewer('b');
+    fanOut.removeViewer('op');
+    expect(fanOut.stats()).toMatchObject({ streams: 0, streamAddresses: 0 });
+  });
+
   it('bounds the samples a stream holds between flushes and counts the drops', () => {
     create({ maxPendingSamplesPerStream: 3 });
     fanOut.addViewer('a');
