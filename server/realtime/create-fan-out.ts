@@ -11,7 +11,13 @@ import { compactFloat } from './compact-float.js';
 import { compileSelectors, usesQuantities } from './compile-selectors.js';
 import { normalizeSelectors } from './normalize-selectors.js';
 import type { RealtimeOptions } from './options.js';
-import { buildLatestFrame, buildPendingFrame, createStreamState, type StreamState } from './stream-state.js';
+import {
+  buildLatestFrame,
+  buildPendingFrame,
+  claimIndex,
+  createStreamState,
+  type StreamState,
+} from './stream-state.js';
 import { type StreamHolder, StreamHoldings } from './stream-holdings.js';
 
 // The fan-out core: a plain Map from channel key to the streams that want it, walked once per SampleBatch.
@@ -58,6 +64,8 @@ export interface FanOutStats {
   droppedFrames: number;
   /** Samples dropped because a stream's pending buffer was full between two flushes. */
   droppedSamples: number;
+  /** `stream:channels` messages sent (each coalesces every change of one stream since the previous one). */
+  channelMessages: number;
   /** Subscriptions refused, by the cap that refused them. */
   refusedSubscriptions: Record<'subscriptions' | 'streams' | 'socketStreams' | 'addressStreams', number>;
   /** Client addresses holding at least one stream. */
@@ -121,6 +129,8 @@ export function createFanOut(deps: FanOutDeps): FanOut {
   const routes = new Map<string, Route[]>();
   const viewers = new Map<string, ViewerState>();
   const dirty = new Set<StreamState>();
+  /** Streams with channel changes their viewers have not been told yet (see announce). */
+  const changed = new Set<StreamState>();
   let nextStreamId = 1;
   let nextSubscriptionId = 1;
   let flushImmediate: ReturnType<typeof setImmediate> | null = null;
@@ -134,6 +144,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     conflatedFrames: 0,
     droppedFrames: 0,
     droppedSamples: 0,
+    channelMessages: 0,
   };
   const refusedSubscriptions: FanOutStats['refusedSubscriptions'] = {
     subscriptions: 0,
@@ -170,17 +181,10 @@ export function createFanOut(deps: FanOutDeps): FanOut {
   }
 
   function addChannel(stream: StreamState, channel: ChannelMeta): StreamChannel {
-    const index = stream.channels.length;
+    const index = claimIndex(stream);
     stream.indexOf.set(channel.key, index);
-    stream.latestTime.push(0);
-    stream.latestValue.push(0);
-    stream.latestPts.push(0);
-    stream.seqOf.push(0);
-    stream.periodMin.push(Number.POSITIVE_INFINITY);
-    stream.periodMax.push(Number.NEGATIVE_INFINITY);
-    stream.periodDirty.push(false);
     const described = describeChannel(stream, index, channel);
-    stream.channels.push(described);
+    stream.channels[index] = described;
     let list = routes.get(channel.key);
     if (!list) {
       list = [];
@@ -193,6 +197,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
   function removeChannel(stream: StreamState, key: string, index: number): void {
     stream.indexOf.delete(key);
     stream.channels[index] = undefined;
+    stream.freeIndexes.push(index);
     if (stream.periodDirty[index]) {
       stream.periodDirty[index] = false;
       stream.periodDirtyCount--;
@@ -248,6 +253,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     stream.timer = null;
     for (const [key, index] of stream.indexOf) removeChannel(stream, key, index);
     dirty.delete(stream);
+    changed.delete(stream);
     streamsByKey.delete(stream.key);
   }
 
@@ -255,6 +261,8 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     const inRoom = stream.viewers.size - stream.laggingViewers.size;
     counters.droppedFrames += stream.laggingViewers.size;
     if (inRoom === 0) return;
+    // A frame may use indexes changed since the last message: viewers must know them first.
+    announce(stream);
     transport.broadcast(stream.room, 'stream:data', frame);
     counters.framesBroadcast++;
     counters.deliveredFrames += inRoom;
@@ -274,6 +282,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     flushTimeout = null;
     for (const stream of dirty) flushStream(stream);
     dirty.clear();
+    for (const stream of [...changed]) announce(stream);
   }
 
   function scheduleFlush(): void {
@@ -416,9 +425,10 @@ export function createFanOut(deps: FanOutDeps): FanOut {
       }
       stream = createStream(key, selectors, maxHz, envelope);
     }
-    // Pending samples predate this viewer's snapshot (their values are in `last`): deliver them without it.
+    // Pending samples and channel changes predate this viewer's snapshot: deliver them without it.
     flushStream(stream);
     dirty.delete(stream);
+    announce(stream);
     const subscriptionId = `s${(nextSubscriptionId++).toString(36)}`;
     viewer.subscriptions.set(subscriptionId, stream);
     const count = stream.viewers.get(viewerId) ?? 0;
@@ -473,17 +483,28 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     holdings.removeViewer(viewerId);
   }
 
-  function notifyChannels(stream: StreamState, added: StreamChannel[], removed: number[]): void {
-    const change = { stream: stream.id, added, removed };
-    if (stream.viewers.size > stream.laggingViewers.size) transport.broadcast(stream.room, 'stream:channels', change);
-    for (const viewerId of stream.laggingViewers) transport.send(viewerId, 'stream:channels', change);
+  /** Tells the stream's viewers, in one message, every channel change since they were last told. */
+  function announce(stream: StreamState): void {
+    changed.delete(stream);
+    const change = stream.changes.take();
+    if (!change) return;
+    const message = { stream: stream.id, ...change };
+    counters.channelMessages++;
+    if (stream.viewers.size > stream.laggingViewers.size) transport.broadcast(stream.room, 'stream:channels', message);
+    for (const viewerId of stream.laggingViewers) transport.send(viewerId, 'stream:channels', message);
+  }
+
+  function channelsChanged(stream: StreamState): void {
+    changed.add(stream);
+    scheduleFlush();
   }
 
   function reconcileStream(stream: StreamState, channel: ChannelMeta, removed: boolean): void {
     const index = stream.indexOf.get(channel.key);
     const matches = !removed && stream.matches(channel);
     if (matches && index === undefined) {
-      notifyChannels(stream, [addChannel(stream, channel)], []);
+      stream.changes.add(addChannel(stream, channel));
+      channelsChanged(stream);
     } else if (matches && index !== undefined) {
       const previous = stream.channels[index];
       const updated = describeChannel(stream, index, channel);
@@ -497,11 +518,14 @@ export function createFanOut(deps: FanOutDeps): FanOut {
       ) {
         return;
       }
-      notifyChannels(stream, [updated], []);
+      stream.changes.update(updated);
+      channelsChanged(stream);
     } else if (!matches && index !== undefined) {
+      // Samples of the leaving channel go out under its index before the index can be given to another.
       flushStream(stream);
       removeChannel(stream, channel.key, index);
-      notifyChannels(stream, [], [index]);
+      stream.changes.remove(index);
+      channelsChanged(stream);
     }
   }
 
@@ -550,6 +574,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     if (!viewer?.lagging) return 0;
     let sent = 0;
     for (const [stream, seen] of viewer.lagging) {
+      announce(stream);
       const frame = buildLatestFrame(stream, (index) => stream.seqOf[index] > seen, false);
       viewer.lagging.set(stream, stream.seq);
       if (!frame) continue;
