@@ -69,6 +69,17 @@ function announceOperatorToken(t: OperatorToken): void {
   }
 }
 
+function socketGuardLimits(config: HubConfig) {
+  return {
+    maxConnections: config.maxViewers,
+    operatorReservedConnections: operatorReservedConnections(config),
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    maxPendingHandshakes: config.maxPendingHandshakes,
+    maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress,
+    unknownEventsPerMin: config.unknownEventsPerMin,
+  };
+}
+
 /**
  * Wires the modules together. Interfaces: the configured ones, or loopback only in simulated mode — in live mode every
  * up, multicast-capable IPv4 interface plus loopback. Outgoing TTL is 0 while we stay on loopback, 1 otherwise
@@ -220,16 +231,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         },
       });
       server = createHttpServer(http.app);
-      const guard = createSocketGuard({
-        policy,
-        limiter,
-        maxConnections: config.maxViewers,
-        operatorReservedConnections: operatorReservedConnections(config),
-        maxConnectionsPerAddress: config.maxConnectionsPerAddress,
-        maxPendingHandshakes: config.maxPendingHandshakes,
-        maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress,
-        unknownEventsPerMin: config.unknownEventsPerMin,
-      });
+      const guard = createSocketGuard({ policy, limiter, ...socketGuardLimits(config) });
       socketGuard = guard;
       gateway = createRealtimeGateway({
         httpServer: server,
