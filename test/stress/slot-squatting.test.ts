@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EvictionNotice } from '../../client-sdk/src/events.js';
 import { churnCatalog } from '../support/catalog-churn.js';
+import { floodHandshakes, subscribeDistinct } from '../support/flood-handshakes.js';
 import { usedMemory } from '../support/gc.js';
 import { openConnections } from '../support/open-connections.js';
 import {
@@ -52,16 +53,7 @@ describe('slots and budgets one anonymous client can take (defaults)', () => {
     const dashboard = await connectViewer(t.url, undefined, { localAddress: '127.0.0.2' });
     try {
       const started = performance.now();
-      const outcomes: Record<string, number> = {};
-      await Promise.all(
-        attack.sockets.map(async (socket, s) => {
-          for (let i = 0; i < 32; i++) {
-            const r = await command(socket, 'channel:subscribe', { selectors: [`squat-${s}-${i}`] });
-            const key = r.ok ? 'ok' : r.error.code;
-            outcomes[key] = (outcomes[key] ?? 0) + 1;
-          }
-        }),
-      );
+      const outcomes = await subscribeDistinct(attack.sockets, 32);
       const elapsedMs = performance.now() - started;
       const table = t.hub.gateway()?.stats().streams;
       const result = await command(dashboard, 'channel:subscribe', { selectors: ['*'], maxHz: 20 });
@@ -124,21 +116,12 @@ describe('slots and budgets one anonymous client can take (defaults)', () => {
     const engine = () => hub.hub.gateway()?.io.engine.clientsCount ?? 0;
     const rssBefore = process.memoryUsage().rss;
     const heldBefore = usedMemory();
-    const polling = `${hub.url}/socket.io/?EIO=4&transport=polling`;
-    const deadline = Date.now() + 10_000;
-    let accepted = 0;
-    let refused = 0;
     let maxOpen = 0;
     let maxRss = rssBefore;
     let maxHeld = heldBefore;
     let nextSample = Date.now() + 1000;
-    // Bounded in time, and in memory: the test stops early if this process grows past 1.5 GB (the unfixed hub did).
-    while (Date.now() < deadline && maxRss - rssBefore < 1.5e9) {
-      const batch = Array.from({ length: 50 }, () => fetch(polling).then(async (r) => [r.status, await r.text()]));
-      for (const [status] of await Promise.all(batch)) {
-        if (status === 200) accepted++;
-        else refused++;
-      }
+    // Bounded in time, and in memory: the flood stops early if this process grows past 1.5 GB (the unfixed hub did).
+    const keepGoing = (): boolean => {
       maxOpen = Math.max(maxOpen, engine());
       maxRss = Math.max(maxRss, process.memoryUsage().rss);
       if (Date.now() >= nextSample) {
@@ -146,7 +129,14 @@ describe('slots and budgets one anonymous client can take (defaults)', () => {
         maxHeld = Math.max(maxHeld, usedMemory());
         nextSample = Date.now() + 1000;
       }
-    }
+      return maxRss - rssBefore < 1.5e9;
+    };
+    const { accepted, refused } = await floodHandshakes(hub.url, {
+      durationMs: 10_000,
+      maxRequests: 1_000_000,
+      batch: 50,
+      keepGoing,
+    });
     const viewer = await connectViewer(hub.url, HUB_VIEWER, { localAddress: '127.0.0.2' });
     viewer.close();
     console.info(
