@@ -214,6 +214,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
               laggingViewers: g?.laggingViewers ?? 0,
               disconnectedSlow: g?.disconnectedSlow ?? 0,
               refusedSubscriptions: g?.refusedSubscriptions ?? {},
+              unjoinedSessionsClosed: g?.unjoinedSessionsClosed ?? 0,
               refusedPackets: {
                 UNKNOWN_EVENT: g?.unknownEvents ?? 0,
                 ACK_REQUIRED: g?.missingAcks ?? 0,

@@ -40,6 +40,8 @@ export interface GatewayStats {
   refusedSubscriptions?: Record<string, number>;
   /** Events refused before any handler: not in the contract, without an ack, or with extra arguments. */
   refusedPackets?: Record<string, number>;
+  /** Engine.IO sessions closed for not joining within the connect timeout. */
+  unjoinedSessionsClosed?: number;
 }
 
 export interface SessionStats {

@@ -225,5 +225,12 @@ describe('Engine.IO handshakes', () => {
     // Each pending session frees its slot after the 1 s connect timeout, so a 3 s flood gets a few rounds.
     expect(accepted).toBeLessThanOrEqual(PENDING_PER_ADDRESS * (Math.ceil(FLOOD_MS / 1_000) + 2));
     await until(() => engine() === 0, 3000, 'the pending sessions to be closed by the connect timeout');
+    const metrics = await (
+      await fetch(`${hub.url}/metrics`, { headers: { authorization: `Bearer ${HUB_VIEWER}` } })
+    ).text();
+    expect(Number(/jetdrive_realtime_unjoined_sessions_closed_total (\d+)/.exec(metrics)?.[1])).toBe(accepted);
+    expect(
+      Number(/jetdrive_realtime_refused_handshakes_total\{reason="TOO_MANY_PENDING"\} (\d+)/.exec(metrics)?.[1]),
+    ).toBe(refused);
   });
 });
