@@ -70,6 +70,17 @@ function announceOperatorToken(t: OperatorToken): void {
   }
 }
 
+function socketGuardLimits(config: HubConfig) {
+  return {
+    maxConnections: config.maxViewers,
+    operatorReservedConnections: operatorReservedConnections(config),
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    maxPendingHandshakes: config.maxPendingHandshakes,
+    maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress,
+    unknownEventsPerMin: config.unknownEventsPerMin,
+  };
+}
+
 /**
  * Wires the modules together. Interfaces: the configured ones, or loopback only in simulated mode — in live mode every
  * up, multicast-capable IPv4 interface plus loopback. Outgoing TTL is 0 while we stay on loopback, 1 otherwise
@@ -230,6 +241,13 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
               droppedFrames: g?.droppedFrames ?? 0,
               laggingViewers: g?.laggingViewers ?? 0,
               disconnectedSlow: g?.disconnectedSlow ?? 0,
+              refusedSubscriptions: g?.refusedSubscriptions ?? {},
+              unjoinedSessionsClosed: g?.unjoinedSessionsClosed ?? 0,
+              refusedPackets: {
+                UNKNOWN_EVENT: g?.unknownEvents ?? 0,
+                ACK_REQUIRED: g?.missingAcks ?? 0,
+                INVALID_PAYLOAD: g?.extraArguments ?? 0,
+              },
             };
           },
           sessions: () => ({ byStatus: sessions.stats().byStatus }),
@@ -242,16 +260,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         },
       });
       server = createHttpServer(http.app);
-      const guard = createSocketGuard({
-        policy,
-        limiter,
-        maxConnections: config.maxViewers,
-        operatorReservedConnections: operatorReservedConnections(config),
-        maxConnectionsPerAddress: config.maxConnectionsPerAddress,
-        maxPendingHandshakes: config.maxPendingHandshakes,
-        maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress,
-        unknownEventsPerMin: config.unknownEventsPerMin,
-      });
+      const guard = createSocketGuard({ policy, limiter, ...socketGuardLimits(config) });
       socketGuard = guard;
       gateway = createRealtimeGateway({
         httpServer: server,

@@ -102,6 +102,7 @@ export interface SubscribeResult {
  */
 export type DataFrame = number[];
 
+/** Channel changes of one stream since the previous message (sent at most once per flush, before any frame using them). */
 export interface StreamChannelsChange {
   stream: number;
   /** Channels that now match (new, or renamed into the selection); also used for metadata updates. */

@@ -1,21 +1,14 @@
 import type { Server, Socket } from 'socket.io';
-import type {
-  AckError,
-  ClientToServerEvents,
-  EvictionNotice,
-  ServerToClientEvents,
-} from '../../client-sdk/src/events.js';
-import { splitCommandArgs } from '../realtime/split-command-args.js';
+import type { AckError, ClientToServerEvents, ServerToClientEvents } from '../../client-sdk/src/events.js';
 import { createLogger } from '../log.js';
-import { bearerToken } from './bearer-token.js';
 import { clientAddress } from './client-address.js';
 import { type ConnectionSlotStats, ConnectionSlots, type SlotRefusal } from './connection-slots.js';
 import { budgetKey, identityOf } from './control-budget.js';
 import type { AuthPolicy } from './create-auth-policy.js';
 import { createRateLimiter, type RateLimiter } from './create-rate-limiter.js';
 import { HandshakeGate, type HandshakeGateStats } from './handshake-gate.js';
-import type { Role } from './roles.js';
-import { isSocketCommand, SOCKET_COMMAND_ROLES } from './socket-command-roles.js';
+import { handshakeToken } from './handshake-token.js';
+import { type CommandRefusal, guardCommandPackets } from './guard-command-packets.js';
 
 // Socket.IO's side of the one authorization check, in three layers: the Engine.IO handshake (HandshakeGate, through
 // the `allowRequest` option), the namespace join (a viewer token when reading needs one, and a connection slot), and
@@ -27,7 +20,6 @@ import { isSocketCommand, SOCKET_COMMAND_ROLES } from './socket-command-roles.js
 const log = createLogger('auth');
 
 export type ConnectionRefusal = 'UNAUTHORIZED' | 'RATE_LIMITED' | SlotRefusal;
-type CommandRefusal = 'UNAUTHORIZED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'TOO_MANY_UNKNOWN_EVENTS';
 
 export interface SocketGuardOptions {
   policy: AuthPolicy;
@@ -69,16 +61,6 @@ export interface SocketGuard {
   stats(): SocketGuardStats;
 }
 
-/** The token of a handshake: `auth: { token }` (browsers, the SDK) or an Authorization header (scripts). */
-export function handshakeToken(socket: Pick<Socket, 'handshake'>): string | undefined {
-  const auth: unknown = socket.handshake.auth;
-  if (typeof auth === 'object' && auth !== null) {
-    const token: unknown = (auth as { token?: unknown }).token;
-    if (typeof token === 'string' && token.length > 0) return token;
-  }
-  return bearerToken(socket.handshake.headers.authorization);
-}
-
 function refusal(code: string, message: string): Error & { data: AckError } {
   return Object.assign(new Error(code), { data: { code, message } });
 }
@@ -97,11 +79,14 @@ export function createSocketGuard(options: SocketGuardOptions): SocketGuard {
     perAddress: options.maxConnectionsPerAddress,
   });
   // One bucket per connected socket, forgotten when it leaves: bounded by the connection limit.
-  const unknownEvents = createRateLimiter({
-    ratePerMin: options.unknownEventsPerMin,
-    burst: options.unknownEventsPerMin,
-    maxClients: options.maxConnections,
-  });
+  const unknownEvents = {
+    perMin: options.unknownEventsPerMin,
+    limiter: createRateLimiter({
+      ratePerMin: options.unknownEventsPerMin,
+      burst: options.unknownEventsPerMin,
+      maxClients: options.maxConnections,
+    }),
+  };
   const identities = new WeakMap<GuardSocket, SocketIdentity>();
   const refusedConnections: Record<ConnectionRefusal, number> = {
     UNAUTHORIZED: 0,
@@ -141,59 +126,11 @@ export function createSocketGuard(options: SocketGuardOptions): SocketGuard {
     // Either may come first (or only one: a socket whose client vanished before it joined never disconnects).
     socket.once('disconnect', slot.release);
     socket.conn.once('close', slot.release);
-    socket.once('disconnect', () => unknownEvents.forget(socket.id));
+    socket.once('disconnect', () => unknownEvents.limiter.forget(socket.id));
     identities.set(socket, identity);
     gate.joined(socket.conn);
-    socket.use((packet, nextPacket) => checkPacket(socket, identity, packet, nextPacket));
+    guardCommandPackets(socket, identity, { policy, limiter, unknownEvents, refusedCommands });
     next();
-  }
-
-  function checkPacket(
-    socket: GuardSocket,
-    identity: SocketIdentity,
-    packet: unknown[],
-    nextPacket: (err?: Error) => void,
-  ): void {
-    // Packets that arrived in the same read as the one that got the socket disconnected are dropped.
-    if (!socket.connected) return;
-    const event = String(packet[0]);
-    const { ack } = splitCommandArgs(packet.slice(1));
-    const refuse = (code: CommandRefusal, message: string): void => {
-      refusedCommands[code]++;
-      const error: AckError = { code, message: `${event.slice(0, 64)}: ${message}` };
-      if (ack) ack({ ok: false, error });
-      else socket.emit('command:refused', { event: event.slice(0, 64), error });
-    };
-    if (!isSocketCommand(event)) {
-      if (!unknownEvents.take(socket.id).ok) {
-        refusedCommands.TOO_MANY_UNKNOWN_EVENTS++;
-        const notice: EvictionNotice = {
-          code: 'TOO_MANY_UNKNOWN_EVENTS',
-          message: `more than ${options.unknownEventsPerMin} events per minute that are not commands of this hub; disconnected (fix the client)`,
-        };
-        log.warn({ socket: socket.id, from: identity.address, event: event.slice(0, 64) }, notice.message);
-        socket.emit('viewer:evicted', notice);
-        socket.disconnect(true);
-        return;
-      }
-      // The gateway answers it (UNKNOWN_EVENT); it cost nobody's control budget.
-      nextPacket();
-      return;
-    }
-    const role: Role = SOCKET_COMMAND_ROLES[event];
-    const allowed = policy.check(role, handshakeToken(socket));
-    if (role === 'operator') {
-      const rate = limiter.take(budgetKey(identityOf(allowed), identity.address));
-      if (!rate.ok) {
-        refuse('RATE_LIMITED', `too many control commands from ${identity.address}; retry in ${rate.retryAfterS} s`);
-        return;
-      }
-    }
-    if (!allowed.ok) {
-      refuse(allowed.code, allowed.message);
-      return;
-    }
-    nextPacket();
   }
 
   return {

@@ -271,6 +271,27 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
   );
   mirroredCounter(
     registry,
+    'jetdrive_realtime_refused_subscriptions_total',
+    'Subscriptions refused, by the cap that refused them',
+    ['reason'],
+    () => gateway?.().refusedSubscriptions ?? {},
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_realtime_refused_packets_total',
+    'Socket.IO packets refused before any handler, by code',
+    ['code'],
+    () => gateway?.().refusedPackets ?? {},
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_realtime_unjoined_sessions_closed_total',
+    'Engine.IO sessions closed for not joining within the connect timeout',
+    [],
+    () => gateway?.().unjoinedSessionsClosed ?? 0,
+  );
+  mirroredCounter(
+    registry,
     'jetdrive_realtime_refused_handshakes_total',
     'Engine.IO handshakes refused before anything was allocated, by reason',
     ['reason'],

@@ -51,6 +51,12 @@ export interface GatewayStats {
   droppedFrames: number;
   laggingViewers: number;
   disconnectedSlow: number;
+  /** Subscriptions refused, by the cap that refused them (subscriptions, streams, socketStreams, addressStreams). */
+  refusedSubscriptions?: Record<string, number>;
+  /** Events refused before any handler: not in the contract, without an ack, or with extra arguments. */
+  refusedPackets?: Record<string, number>;
+  /** Engine.IO sessions closed for not joining within the connect timeout. */
+  unjoinedSessionsClosed?: number;
 }
 
 export interface SessionStats {

@@ -11,7 +11,14 @@ import { compactFloat } from './compact-float.js';
 import { compileSelectors, usesQuantities } from './compile-selectors.js';
 import { normalizeSelectors } from './normalize-selectors.js';
 import type { RealtimeOptions } from './options.js';
-import { buildLatestFrame, buildPendingFrame, createStreamState, type StreamState } from './stream-state.js';
+import {
+  buildLatestFrame,
+  buildPendingFrame,
+  claimIndex,
+  createStreamState,
+  type StreamState,
+} from './stream-state.js';
+import { type StreamHolder, StreamHoldings } from './stream-holdings.js';
 
 // The fan-out core: a plain Map from channel key to the streams that want it, walked once per SampleBatch.
 // RxJS stays outside (one subscription to samples$); nothing here allocates per sample per viewer.
@@ -57,11 +64,18 @@ export interface FanOutStats {
   droppedFrames: number;
   /** Samples dropped because a stream's pending buffer was full between two flushes. */
   droppedSamples: number;
+  /** `stream:channels` messages sent (each coalesces every change of one stream since the previous one). */
+  channelMessages: number;
+  /** Subscriptions refused, by the cap that refused them. */
+  refusedSubscriptions: Record<'subscriptions' | 'streams' | 'socketStreams' | 'addressStreams', number>;
+  /** Client addresses holding at least one stream. */
+  streamAddresses: number;
 }
 
 export interface FanOut {
   dispatch(batch: SampleBatch): void;
-  addViewer(viewerId: string): void;
+  /** `holder` says whose per-address stream cap the viewer's streams count against (default: its own id). */
+  addViewer(viewerId: string, holder?: StreamHolder): void;
   removeViewer(viewerId: string): void;
   subscribe(
     viewerId: string,
@@ -99,6 +113,8 @@ export interface FanOutDeps {
     | 'flushIntervalMs'
     | 'maxSubscriptionsPerSocket'
     | 'maxStreams'
+    | 'maxStreamsPerSocket'
+    | 'maxStreamsPerAddress'
     | 'maxBackfillSamples'
     | 'backfillFrameRecords'
     | 'maxPendingSamplesPerStream'
@@ -113,6 +129,8 @@ export function createFanOut(deps: FanOutDeps): FanOut {
   const routes = new Map<string, Route[]>();
   const viewers = new Map<string, ViewerState>();
   const dirty = new Set<StreamState>();
+  /** Streams with channel changes their viewers have not been told yet (see announce). */
+  const changed = new Set<StreamState>();
   let nextStreamId = 1;
   let nextSubscriptionId = 1;
   let flushImmediate: ReturnType<typeof setImmediate> | null = null;
@@ -126,7 +144,18 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     conflatedFrames: 0,
     droppedFrames: 0,
     droppedSamples: 0,
+    channelMessages: 0,
   };
+  const refusedSubscriptions: FanOutStats['refusedSubscriptions'] = {
+    subscriptions: 0,
+    streams: 0,
+    socketStreams: 0,
+    addressStreams: 0,
+  };
+  const holdings = new StreamHoldings({
+    perSocket: options.maxStreamsPerSocket,
+    perAddress: options.maxStreamsPerAddress,
+  });
 
   function describeChannel(stream: StreamState, index: number, channel: ChannelMeta): StreamChannel {
     return {
@@ -152,17 +181,10 @@ export function createFanOut(deps: FanOutDeps): FanOut {
   }
 
   function addChannel(stream: StreamState, channel: ChannelMeta): StreamChannel {
-    const index = stream.channels.length;
+    const index = claimIndex(stream);
     stream.indexOf.set(channel.key, index);
-    stream.latestTime.push(0);
-    stream.latestValue.push(0);
-    stream.latestPts.push(0);
-    stream.seqOf.push(0);
-    stream.periodMin.push(Number.POSITIVE_INFINITY);
-    stream.periodMax.push(Number.NEGATIVE_INFINITY);
-    stream.periodDirty.push(false);
     const described = describeChannel(stream, index, channel);
-    stream.channels.push(described);
+    stream.channels[index] = described;
     let list = routes.get(channel.key);
     if (!list) {
       list = [];
@@ -175,6 +197,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
   function removeChannel(stream: StreamState, key: string, index: number): void {
     stream.indexOf.delete(key);
     stream.channels[index] = undefined;
+    stream.freeIndexes.push(index);
     if (stream.periodDirty[index]) {
       stream.periodDirty[index] = false;
       stream.periodDirtyCount--;
@@ -230,6 +253,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     stream.timer = null;
     for (const [key, index] of stream.indexOf) removeChannel(stream, key, index);
     dirty.delete(stream);
+    changed.delete(stream);
     streamsByKey.delete(stream.key);
   }
 
@@ -237,6 +261,8 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     const inRoom = stream.viewers.size - stream.laggingViewers.size;
     counters.droppedFrames += stream.laggingViewers.size;
     if (inRoom === 0) return;
+    // A frame may use indexes changed since the last message: viewers must know them first.
+    announce(stream);
     transport.broadcast(stream.room, 'stream:data', frame);
     counters.framesBroadcast++;
     counters.deliveredFrames += inRoom;
@@ -256,6 +282,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     flushTimeout = null;
     for (const stream of dirty) flushStream(stream);
     dirty.clear();
+    for (const stream of [...changed]) announce(stream);
   }
 
   function scheduleFlush(): void {
@@ -363,6 +390,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     if (!viewer)
       return { ok: false, error: { code: 'UNKNOWN_SUBSCRIPTION', message: `viewer ${viewerId} is not connected` } };
     if (viewer.subscriptions.size >= options.maxSubscriptionsPerSocket) {
+      refusedSubscriptions.subscriptions++;
       return {
         ok: false,
         error: {
@@ -377,8 +405,16 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     const envelope = maxHz !== null && request.envelope === true;
     const key = JSON.stringify([selectors, maxHz, envelope]);
     let stream = streamsByKey.get(key);
+    if (!stream?.viewers.has(viewerId)) {
+      const refused = holdings.refusal(viewerId, stream?.id ?? null);
+      if (refused) {
+        refusedSubscriptions[refused.cap === 'socket' ? 'socketStreams' : 'addressStreams']++;
+        return { ok: false, error: { code: 'TOO_MANY_STREAMS', message: refused.message } };
+      }
+    }
     if (!stream) {
       if (streamsByKey.size >= options.maxStreams) {
+        refusedSubscriptions.streams++;
         return {
           ok: false,
           error: {
@@ -389,14 +425,16 @@ export function createFanOut(deps: FanOutDeps): FanOut {
       }
       stream = createStream(key, selectors, maxHz, envelope);
     }
-    // Pending samples predate this viewer's snapshot (their values are in `last`): deliver them without it.
+    // Pending samples and channel changes predate this viewer's snapshot: deliver them without it.
     flushStream(stream);
     dirty.delete(stream);
+    announce(stream);
     const subscriptionId = `s${(nextSubscriptionId++).toString(36)}`;
     viewer.subscriptions.set(subscriptionId, stream);
     const count = stream.viewers.get(viewerId) ?? 0;
     stream.viewers.set(viewerId, count + 1);
     if (count === 0) {
+      holdings.hold(viewerId, stream.id);
       if (viewer.lagging) {
         viewer.lagging.set(stream, stream.seq);
         stream.laggingViewers.add(viewerId);
@@ -415,6 +453,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
       return;
     }
     stream.viewers.delete(viewerId);
+    holdings.release(viewerId, stream.id);
     if (stream.laggingViewers.delete(viewerId)) viewer.lagging?.delete(stream);
     else transport.leave(viewerId, stream.room);
     if (stream.viewers.size === 0) disposeStream(stream);
@@ -441,19 +480,31 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     viewer.subscriptions.clear();
     if (viewer.lagging) laggingCount--;
     viewers.delete(viewerId);
+    holdings.removeViewer(viewerId);
   }
 
-  function notifyChannels(stream: StreamState, added: StreamChannel[], removed: number[]): void {
-    const change = { stream: stream.id, added, removed };
-    if (stream.viewers.size > stream.laggingViewers.size) transport.broadcast(stream.room, 'stream:channels', change);
-    for (const viewerId of stream.laggingViewers) transport.send(viewerId, 'stream:channels', change);
+  /** Tells the stream's viewers, in one message, every channel change since they were last told. */
+  function announce(stream: StreamState): void {
+    changed.delete(stream);
+    const change = stream.changes.take();
+    if (!change) return;
+    const message = { stream: stream.id, ...change };
+    counters.channelMessages++;
+    if (stream.viewers.size > stream.laggingViewers.size) transport.broadcast(stream.room, 'stream:channels', message);
+    for (const viewerId of stream.laggingViewers) transport.send(viewerId, 'stream:channels', message);
+  }
+
+  function channelsChanged(stream: StreamState): void {
+    changed.add(stream);
+    scheduleFlush();
   }
 
   function reconcileStream(stream: StreamState, channel: ChannelMeta, removed: boolean): void {
     const index = stream.indexOf.get(channel.key);
     const matches = !removed && stream.matches(channel);
     if (matches && index === undefined) {
-      notifyChannels(stream, [addChannel(stream, channel)], []);
+      stream.changes.add(addChannel(stream, channel));
+      channelsChanged(stream);
     } else if (matches && index !== undefined) {
       const previous = stream.channels[index];
       const updated = describeChannel(stream, index, channel);
@@ -467,11 +518,14 @@ export function createFanOut(deps: FanOutDeps): FanOut {
       ) {
         return;
       }
-      notifyChannels(stream, [updated], []);
+      stream.changes.update(updated);
+      channelsChanged(stream);
     } else if (!matches && index !== undefined) {
+      // Samples of the leaving channel go out under its index before the index can be given to another.
       flushStream(stream);
       removeChannel(stream, channel.key, index);
-      notifyChannels(stream, [], [index]);
+      stream.changes.remove(index);
+      channelsChanged(stream);
     }
   }
 
@@ -520,6 +574,7 @@ export function createFanOut(deps: FanOutDeps): FanOut {
     if (!viewer?.lagging) return 0;
     let sent = 0;
     for (const [stream, seen] of viewer.lagging) {
+      announce(stream);
       const frame = buildLatestFrame(stream, (index) => stream.seqOf[index] > seen, false);
       viewer.lagging.set(stream, stream.seq);
       if (!frame) continue;
@@ -542,13 +597,17 @@ export function createFanOut(deps: FanOutDeps): FanOut {
       laggingViewers: laggingCount,
       timers,
       ...counters,
+      refusedSubscriptions: { ...refusedSubscriptions },
+      streamAddresses: holdings.addresses(),
     };
   }
 
   return {
     dispatch,
-    addViewer(viewerId) {
-      if (!viewers.has(viewerId)) viewers.set(viewerId, { subscriptions: new Map(), lagging: null });
+    addViewer(viewerId, holder = { address: viewerId, exempt: false }) {
+      if (viewers.has(viewerId)) return;
+      viewers.set(viewerId, { subscriptions: new Map(), lagging: null });
+      holdings.addViewer(viewerId, holder);
     },
     removeViewer,
     subscribe,

@@ -172,7 +172,11 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
 
   io.on('connection', (socket) => {
     sockets.set(socket.id, socket);
-    fanOut.addViewer(socket.id);
+    const identity = config.identify?.(socket);
+    fanOut.addViewer(socket.id, {
+      address: identity?.address ?? socket.handshake.address,
+      exempt: identity?.operator ?? false,
+    });
     backlogViewers.set(socket.id, {
       id: socket.id,
       backlogBytes: () => socketBacklogBytes(socket),

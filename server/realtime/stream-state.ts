@@ -1,5 +1,6 @@
 import type { StreamChannel } from '../../client-sdk/src/events.js';
 import type { ChannelKey } from '../channels/types.js';
+import { ChannelChangeBuffer } from './channel-change-buffer.js';
 import type { ChannelMatcher } from './compile-selectors.js';
 
 /**
@@ -15,8 +16,12 @@ export interface StreamState {
   readonly envelope: boolean;
   readonly byQuantity: boolean;
   matches: ChannelMatcher;
-  /** channel key -> index; removed channels leave the map, their index is never reused. */
+  /** channel key -> index; removed channels leave the map and their index goes to `freeIndexes`. */
   readonly indexOf: Map<ChannelKey, number>;
+  /** Indexes of removed channels, reused before the arrays grow: a churning catalog cannot grow them without bound. */
+  readonly freeIndexes: number[];
+  /** Channel changes not yet told to the stream's viewers. */
+  readonly changes: ChannelChangeBuffer;
   readonly channels: (StreamChannel | undefined)[];
   readonly latestTime: number[];
   readonly latestValue: number[];
@@ -52,6 +57,8 @@ export function createStreamState(init: {
     ...init,
     room: `stream:${init.id}`,
     indexOf: new Map(),
+    freeIndexes: [],
+    changes: new ChannelChangeBuffer(),
     channels: [],
     latestTime: [],
     latestValue: [],
@@ -68,6 +75,20 @@ export function createStreamState(init: {
     timer: null,
     nextTickAt: 0,
   };
+}
+
+/** An index for a new channel: a freed one (its per-channel state reset) or a new one at the end of the arrays. */
+export function claimIndex(stream: StreamState): number {
+  const index = stream.freeIndexes.pop() ?? stream.channels.length;
+  stream.latestTime[index] = 0;
+  stream.latestValue[index] = 0;
+  stream.latestPts[index] = 0;
+  stream.seqOf[index] = 0;
+  stream.periodMin[index] = Number.POSITIVE_INFINITY;
+  stream.periodMax[index] = Number.NEGATIVE_INFINITY;
+  stream.periodDirty[index] = false;
+  stream.channels[index] = undefined;
+  return index;
 }
 
 /** Frame layout: see DataFrame in client-sdk/src/events.ts. */

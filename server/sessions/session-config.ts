@@ -7,8 +7,11 @@ import { SessionError } from './session-error.js';
 
 export const VE_SCENARIOS = ['perfect', 'lean', 'rich', 'custom'] as const;
 
-/** The older POST /start body (all fields optional, defaults as the older system had them) plus `seed`. */
-export const sessionStartSchema = z.object({
+/**
+ * The older POST /start body (all fields optional, defaults as the older system had them) plus `seed`. Strict: a
+ * misspelt field (`max_iteration`) would otherwise be dropped silently and the session run with the default.
+ */
+export const sessionStartSchema = z.strictObject({
   engine_profile: z.enum(PROFILE_IDS as [EngineProfileId, ...EngineProfileId[]]).default('m8_114'),
   base_ve_scenario: z.enum(VE_SCENARIOS).default('lean'),
   /** Used by `custom` only; lean is N(−10, 5) % and rich N(+10, 5) %, as before. */
@@ -24,6 +27,8 @@ export const sessionStartSchema = z.object({
   seed: z.number().int().min(0).max(0xffff_ffff).default(42),
 });
 
+const KNOWN_FIELDS = Object.keys(sessionStartSchema.shape).join(', ');
+
 export type SessionConfig = z.output<typeof sessionStartSchema> & Required<SessionStartInput>;
 
 export interface ConfigIssue {
@@ -38,10 +43,15 @@ export interface ConfigIssue {
 export function parseSessionConfig(input: unknown): SessionConfig {
   const parsed = sessionStartSchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const issues: ConfigIssue[] = parsed.error.issues.map((i) => ({
-    field: i.path.length > 0 ? i.path.join('.') : '(body)',
-    message: i.message,
-  }));
+  const issues: ConfigIssue[] = parsed.error.issues.flatMap((i): ConfigIssue[] => {
+    if (i.code === 'unrecognized_keys') {
+      return i.keys.map((key) => ({
+        field: key.slice(0, 64),
+        message: `unknown field; the fields are ${KNOWN_FIELDS}`,
+      }));
+    }
+    return [{ field: i.path.length > 0 ? i.path.join('.') : '(body)', message: i.message }];
+  });
   const first = issues[0];
   throw new SessionError('VALIDATION_FAILED', `${first.field}: ${first.message}`, { field: first.field, issues });
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EvictionNotice } from '../../client-sdk/src/events.js';
+import { floodHandshakes, subscribeDistinct } from '../support/flood-handshakes.js';
 import { openConnections } from '../support/open-connections.js';
 import {
   command,
@@ -84,6 +85,54 @@ describe('connection slots', () => {
   });
 });
 
+describe('stream table', () => {
+  // Measured before: 63 anonymous sockets filled the global table (2,000 streams) in 1.6 s; every new dashboard
+  // subscription then got TOO_MANY_STREAMS. Scaled: a table of 200, 7 sockets × 32 distinct selections.
+  const TABLE = 200;
+
+  it('one address holds at most its share of the table; identical selections count once; a dashboard still subscribes', async () => {
+    t = await startTestHub({
+      realtimeMaxStreams: TABLE,
+      realtimeMaxStreamsPerSocket: 16,
+      realtimeMaxStreamsPerAddress: 64,
+    });
+    const attack = await openConnections(t.url, 7, { localAddress: ATTACKER });
+    const dashboard = await connectViewer(t.url, undefined, { localAddress: '127.0.0.2' });
+    try {
+      const started = performance.now();
+      const outcomes = await subscribeDistinct(attack.sockets, 32);
+      const elapsedMs = performance.now() - started;
+      const tableAfterAttack = t.hub.gateway()?.stats().streams;
+      // A selection the address already holds is free for every socket of it with room left under its own cap:
+      // one stream, held once, however many subscribe.
+      const same = await Promise.all(
+        attack.sockets.map((socket) => command(socket, 'channel:subscribe', { selectors: ['squat-0-0'] })),
+      );
+      const tableAfterSame = t.hub.gateway()?.stats().streams;
+      const dashboardResult = await command(dashboard, 'channel:subscribe', { selectors: ['*'], maxHz: 20 });
+      const stats = t.hub.gateway()?.stats();
+      const sameOk = same.filter((r) => r.ok).length;
+      console.info(
+        `[slot-squatting] 7 sockets × 32 distinct selections in ${elapsedMs.toFixed(0)} ms: ${JSON.stringify(outcomes)}; ` +
+          `table ${tableAfterAttack}/${TABLE}; the same selection from all 7: ${sameOk}/7 ok, table ${tableAfterSame}; ` +
+          `dashboard subscription ${dashboardResult.ok ? 'ok' : JSON.stringify(dashboardResult)}`,
+      );
+      expect(outcomes.ok).toBe(64);
+      expect(tableAfterAttack).toBe(64);
+      expect(tableAfterSame).toBe(64);
+      for (const r of same) {
+        if (!r.ok) expect(r.error.message).toMatch(/per socket/);
+      }
+      expect(dashboardResult).toMatchObject({ ok: true });
+      expect(stats?.streams).toBe(65);
+      expect(stats?.refusedSubscriptions.addressStreams).toBeGreaterThan(0);
+    } finally {
+      attack.close();
+      dashboard.close();
+    }
+  });
+});
+
 describe('control budget', () => {
   // Measured before: a viewer sending ~3 junk events/s gave the operator 0/20 socket commands and 0/20 HTTP control
   // requests (all 429) for 20 s.
@@ -153,22 +202,18 @@ describe('Engine.IO handshakes', () => {
     });
     const hub = t;
     const engine = () => hub.hub.gateway()?.io.engine.clientsCount ?? 0;
-    let accepted = 0;
-    let refused = 0;
     let maxOpen = 0;
-    let sent = 0;
-    const deadline = Date.now() + FLOOD_MS;
-    const polling = `${hub.url}/socket.io/?EIO=4&transport=polling`;
-    while (sent < FLOOD && Date.now() < deadline) {
-      const batch = Array.from({ length: 20 }, () => fetch(polling).then(async (r) => [r.status, await r.text()]));
-      sent += batch.length;
-      for (const [status] of await Promise.all(batch)) {
-        if (status === 200) accepted++;
-        else refused++;
-      }
-      maxOpen = Math.max(maxOpen, engine());
-    }
-    // A real viewer (another machine) connects with its token during the flood.
+    const { sent, accepted, refused } = await floodHandshakes(hub.url, {
+      durationMs: FLOOD_MS,
+      maxRequests: FLOOD,
+      batch: 20,
+      keepGoing: () => {
+        maxOpen = Math.max(maxOpen, engine());
+        return true;
+      },
+    });
+    maxOpen = Math.max(maxOpen, engine());
+    // A real viewer (another machine) connects with its token while the attacker's sessions still wait.
     const viewer = await connectViewer(hub.url, HUB_VIEWER, { localAddress: '127.0.0.2' });
     viewer.close();
     console.info(
@@ -180,5 +225,12 @@ describe('Engine.IO handshakes', () => {
     // Each pending session frees its slot after the 1 s connect timeout, so a 3 s flood gets a few rounds.
     expect(accepted).toBeLessThanOrEqual(PENDING_PER_ADDRESS * (Math.ceil(FLOOD_MS / 1_000) + 2));
     await until(() => engine() === 0, 3000, 'the pending sessions to be closed by the connect timeout');
+    const metrics = await (
+      await fetch(`${hub.url}/metrics`, { headers: { authorization: `Bearer ${HUB_VIEWER}` } })
+    ).text();
+    expect(Number(/jetdrive_realtime_unjoined_sessions_closed_total (\d+)/.exec(metrics)?.[1])).toBe(accepted);
+    expect(
+      Number(/jetdrive_realtime_refused_handshakes_total\{reason="TOO_MANY_PENDING"\} (\d+)/.exec(metrics)?.[1]),
+    ).toBe(refused);
   });
 });

@@ -190,12 +190,17 @@ describe('fan-out core', () => {
     const added = registry.addChannel({ providerId: DYNO, channelId: 43, name: 'Digital RPM 2' });
     fanOut.reconcileChannel(added, false);
     fanOut.reconcileChannel(registry.renameChannel('17405:42', 'Engine Speed'), false);
-    const changes = transport.broadcasts
-      .filter((b) => b.event === 'stream:channels')
-      .map((b) => b.payload as StreamChannelsChange);
-    expect(changes).toEqual([
-      { stream: result.stream.id, added: [expect.objectContaining({ index: 1, name: 'Digital RPM 2' })], removed: [] },
-      { stream: result.stream.id, added: [], removed: [0] },
+    const changes = () =>
+      transport.broadcasts.filter((b) => b.event === 'stream:channels').map((b) => b.payload as StreamChannelsChange);
+    // Told at the next flush, both changes in one message.
+    expect(changes()).toEqual([]);
+    vi.advanceTimersToNextTimer();
+    expect(changes()).toEqual([
+      {
+        stream: result.stream.id,
+        added: [expect.objectContaining({ index: 1, name: 'Digital RPM 2' })],
+        removed: [0],
+      },
     ]);
     registry.push(DYNO, [
       [42, 1],
@@ -204,6 +209,58 @@ describe('fan-out core', () => {
     vi.advanceTimersToNextTimer();
     const frame = transport.broadcasts.find((b) => b.event === 'stream:data')?.payload as DataFrame;
     expect(records(frame).map((r) => r[0])).toEqual([1]);
+  });
+
+  it('reuses freed indexes and coalesces a churning catalog into one message per flush', () => {
+    create();
+    fanOut.addViewer('a');
+    const { result } = subscribe('a', { selectors: ['*'] });
+    const rogue = 0x0bad;
+    registry.addProvider(rogue, 'Rogue');
+    const announce = () =>
+      Array.from({ length: 128 }, (_, i) => registry.addChannel({ providerId: rogue, channelId: i, name: `R${i}` }));
+    for (let cycle = 0; cycle < 40; cycle++) {
+      for (const channel of announce()) fanOut.reconcileChannel(channel, false);
+      // Samples of the rogue channels are pending when they are cleared: they go out under their old indexes.
+      registry.push(rogue, [[5, cycle]]);
+      for (const channel of registry.catalog().channels.filter((c) => c.providerId === rogue)) {
+        registry.removeChannel(channel.key);
+        fanOut.reconcileChannel(channel, true);
+      }
+      vi.advanceTimersToNextTimer();
+    }
+    const messages = transport.broadcasts.filter((b) => b.event === 'stream:channels');
+    const indexes = messages.flatMap((b) => (b.payload as StreamChannelsChange).added.map((c) => c.index));
+    // 2 channels existed before; 128 come and go each cycle: indexes stay below 130.
+    expect(Math.max(...indexes)).toBeLessThan(2 + 128);
+    // The pending sample forces the additions out before its frame, then the removals: 2 messages per cycle
+    // (one per channel change before: 256 per cycle).
+    expect(messages).toHaveLength(2 * 40);
+    // Added and removed within one flush with no data in between: never mentioned at all.
+    for (const channel of announce()) fanOut.reconcileChannel(channel, false);
+    for (const channel of registry.catalog().channels.filter((c) => c.providerId === rogue)) {
+      registry.removeChannel(channel.key);
+      fanOut.reconcileChannel(channel, true);
+    }
+    vi.advanceTimersToNextTimer();
+    expect(fanOut.stats().channelMessages).toBe(2 * 40);
+    transport.broadcasts.length = 0;
+    // Announced in one flush, cleared in the next: one message each.
+    for (const channel of announce()) fanOut.reconcileChannel(channel, false);
+    vi.advanceTimersToNextTimer();
+    for (const channel of registry.catalog().channels.filter((c) => c.providerId === rogue)) {
+      registry.removeChannel(channel.key);
+      fanOut.reconcileChannel(channel, true);
+    }
+    vi.advanceTimersToNextTimer();
+    const told = transport.broadcasts
+      .filter((b) => b.event === 'stream:channels')
+      .map((b) => b.payload as StreamChannelsChange);
+    expect(told.map((c) => [c.stream, c.added.length, c.removed.length])).toEqual([
+      [result.stream.id, 128, 0],
+      [result.stream.id, 0, 128],
+    ]);
+    expect(Math.max(...told[0].added.map((c) => c.index))).toBe(129);
   });
 
   it('releases streams, rooms and timers when viewers leave', () => {
@@ -241,6 +298,44 @@ describe('fan-out core', () => {
     });
     // Joining an existing stream is always possible.
     expect(fanOut.subscribe('b', { selectors: ['1'] }).ok).toBe(true);
+  });
+
+  it('caps distinct streams per socket and per address; a selection already held costs nothing', () => {
+    create({ maxStreamsPerSocket: 3, maxStreamsPerAddress: 4 });
+    fanOut.addViewer('a', { address: '10.0.0.1', exempt: false });
+    fanOut.addViewer('b', { address: '10.0.0.1', exempt: false });
+    fanOut.addViewer('op', { address: '10.0.0.1', exempt: true });
+    for (const n of ['1', '2', '3']) subscribe('a', { selectors: [n] });
+    // The same selection again, even many times, is no new stream for this socket.
+    for (let i = 0; i < 5; i++) subscribe('a', { selectors: ['3'] });
+    expect(fanOut.subscribe('a', { selectors: ['4'] })).toEqual({
+      ok: false,
+      error: {
+        code: 'TOO_MANY_STREAMS',
+        message: 'streams: this socket holds 3 distinct selections (limit 3 per socket); reuse one or unsubscribe',
+      },
+    });
+    // Another socket of the address: streams the address holds are free, one new one fits, then the address is full.
+    subscribe('b', { selectors: ['1'] });
+    subscribe('b', { selectors: ['4'] });
+    expect(fanOut.subscribe('b', { selectors: ['5'] })).toMatchObject({
+      ok: false,
+      error: { code: 'TOO_MANY_STREAMS', message: expect.stringContaining('10.0.0.1 holds 4 distinct selections') },
+    });
+    // The operator is exempt from the address cap.
+    expect(fanOut.subscribe('op', { selectors: ['5'] }).ok).toBe(true);
+    expect(fanOut.stats().refusedSubscriptions).toEqual({
+      subscriptions: 0,
+      streams: 0,
+      socketStreams: 1,
+      addressStreams: 1,
+    });
+    // Leaving frees the address's share.
+    fanOut.removeViewer('a');
+    expect(fanOut.subscribe('b', { selectors: ['6'] }).ok).toBe(true);
+    fanOut.removeViewer('b');
+    fanOut.removeViewer('op');
+    expect(fanOut.stats()).toMatchObject({ streams: 0, streamAddresses: 0 });
   });
 
   it('bounds the samples a stream holds between flushes and counts the drops', () => {

@@ -42,10 +42,19 @@ describe('parseSessionConfig', () => {
     [{ barometric_pressure_inhg: 40 }, 'barometric_pressure_inhg'],
     [{ seed: -1 }, 'seed'],
     ['lean', '(body)'],
+    [{ max_iteration: 3 }, 'max_iteration'],
+    [{ max_iterations: 3, turbo: true }, 'turbo'],
+    [JSON.parse('{"__proto__": {"max_iterations": 1}}'), '__proto__'],
   ])('%j is a VALIDATION_FAILED naming %s', (input, field) => {
     const err = failure(input);
     expect(err.code).toBe('VALIDATION_FAILED');
     expect(err.message.startsWith(`${field}: `)).toBe(true);
     expect(err.details).toMatchObject({ field });
+  });
+
+  it('names every unknown field and lists the known ones', () => {
+    const err = failure({ turbo: 1, nitrous: 2, seed: 7 });
+    expect(err.message).toMatch(/^turbo: unknown field; the fields are engine_profile, .*, seed$/);
+    expect(err.details).toMatchObject({ issues: [{ field: 'turbo' }, { field: 'nitrous' }] });
   });
 });
