@@ -176,14 +176,9 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       groups: config.groups,
       joins: s.joins,
       lastDatagramAt,
-      defenses: {
-        sourcePolicy: s.node.sourcePolicy,
-        conflicts: s.node.conflicts,
-        hostIdChanges: s.node.collisions,
-        hostIdChangesSuppressed: s.node.collisionsSuppressed,
-        evictions: s.node.evictions,
-        pongs: { answered: s.node.pongs.answered, suppressed: s.node.pongs.suppressed },
-      },
+      sourcePolicy: s.node.sourcePolicy,
+      hostIdChanges: s.node.collisions,
+      pongsAnswered: s.node.pongs.answered,
     };
   };
 
