@@ -104,12 +104,14 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       historyMs: config.channelHistoryMs,
       historyMax: config.channelHistoryMax,
       staleWindowMs: config.jetdriveStaleWindowMs,
+      staleResetMs: config.jetdriveStaleResetMs,
     },
     passive: config.passive,
     node: {
       offlineAfterMs: config.providerTimeoutMs,
       pingIntervalMs: config.clockSyncIntervalMs,
       sourcePolicy: config.jetdriveSourcePolicy,
+      maxEvictionsPerS: config.jetdriveMaxEvictionsPerS,
       hostIdChangeMinIntervalMs: config.jetdriveHostIdChangeMinIntervalMs,
       pong: {
         ...DEFAULT_PONG_LIMITER_OPTIONS,
