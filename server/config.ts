@@ -57,6 +57,10 @@ export const configSchema = z.object({
   jetdriveSourcePolicy: z.enum(['flag', 'drop']).default('drop'),
   /** Samples older than their channel's newest by more than this are dropped and counted. */
   jetdriveStaleWindowMs: int(10, 3_600_000).default(1000),
+  /** A provider that sent only stale samples this long restarted its clock: its channels start over. */
+  jetdriveStaleResetMs: int(100, 3_600_000).default(3000),
+  /** Providers evicted per second at most from a full provider table. */
+  jetdriveMaxEvictionsPerS: num(0.1, 10_000).default(10),
   /** Our host id changes on a collision at most once per this period. */
   jetdriveHostIdChangeMinIntervalMs: int(0, 3_600_000).default(30_000),
   /** Pongs per second to one host id, and to all together; Pings with more echo data are not answered. */
@@ -129,6 +133,8 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   JETDRIVE_RCVBUF: ['jetdriveRecvBufferBytes', (s) => s],
   JETDRIVE_SOURCE_POLICY: ['jetdriveSourcePolicy', (s) => s.trim().toLowerCase()],
   JETDRIVE_STALE_WINDOW_MS: ['jetdriveStaleWindowMs', (s) => s],
+  JETDRIVE_STALE_RESET_MS: ['jetdriveStaleResetMs', (s) => s],
+  JETDRIVE_MAX_EVICTIONS_PER_S: ['jetdriveMaxEvictionsPerS', (s) => s],
   JETDRIVE_HOST_ID_CHANGE_MIN_MS: ['jetdriveHostIdChangeMinIntervalMs', (s) => s],
   JETDRIVE_PONG_RATE_PER_HOST: ['jetdrivePongRatePerHost', (s) => s],
   JETDRIVE_PONG_RATE_TOTAL: ['jetdrivePongRateTotal', (s) => s],

@@ -118,12 +118,14 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       maxProviders: config.maxProviders,
       maxChannels: config.maxChannels,
       maxChannelsPerProvider: config.maxChannelsPerProvider,
+      staleResetMs: config.jetdriveStaleResetMs,
     },
     passive: config.passive,
     node: {
       offlineAfterMs: config.providerTimeoutMs,
       pingIntervalMs: config.clockSyncIntervalMs,
       sourcePolicy: config.jetdriveSourcePolicy,
+      maxEvictionsPerS: config.jetdriveMaxEvictionsPerS,
       hostIdChangeMinIntervalMs: config.jetdriveHostIdChangeMinIntervalMs,
       pong: {
         ...DEFAULT_PONG_LIMITER_OPTIONS,
@@ -191,14 +193,9 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       groups: config.groups,
       joins: s.joins,
       lastDatagramAt,
-      defenses: {
-        sourcePolicy: s.node.sourcePolicy,
-        conflicts: s.node.conflicts,
-        hostIdChanges: s.node.collisions,
-        hostIdChangesSuppressed: s.node.collisionsSuppressed,
-        evictions: s.node.evictions,
-        pongs: { answered: s.node.pongs.answered, suppressed: s.node.pongs.suppressed },
-      },
+      sourcePolicy: s.node.sourcePolicy,
+      hostIdChanges: s.node.collisions,
+      pongsAnswered: s.node.pongs.answered,
     };
   };
 

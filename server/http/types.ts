@@ -25,21 +25,11 @@ export interface IngestStatus {
   joins: readonly JoinResult[];
   /** Epoch ms of the last datagram received, null before any. */
   lastDatagramAt: number | null;
-  /** How the node defends itself on an unauthenticated LAN (absent when the hub has no JetDrive node). */
-  defenses?: NodeDefenses;
-}
-
-export interface NodeDefenses {
-  /** `drop` or `flag` frames whose source address disagrees with their host id's. */
-  sourcePolicy: string;
-  /** Such frames so far, by action (flagged, dropped). */
-  conflicts: Record<string, number>;
-  /** Our host id changes after collisions, and collisions that did not change it (rate limit). */
-  hostIdChanges: number;
-  hostIdChangesSuppressed: number;
-  /** Providers evicted from a full provider table. */
-  evictions: number;
-  pongs: { answered: number; suppressed: Record<string, number> };
+  /** Frames whose source address disagrees with their host id's: `drop` or only `flag` them (absent: no node). */
+  sourcePolicy?: string;
+  /** Our host id changes after collisions (rate-limited; the suppressed ones are in the ingest stats). */
+  hostIdChanges?: number;
+  pongsAnswered?: number;
 }
 
 export type IngestStatusSource = () => IngestStatus;

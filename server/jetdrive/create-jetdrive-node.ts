@@ -23,7 +23,9 @@ import { createBudgetedQueue } from './create-budgeted-queue.js';
 import { createClockSync, u32Clock } from './clock-sync.js';
 import { createNodeCounters } from './create-node-counters.js';
 import { createPongLimiter, type PongLimiterStats } from './create-pong-limiter.js';
-import { addressText, createSourceGuard, type SourcePolicy } from './create-source-guard.js';
+import { acceptSource } from './accept-source.js';
+import { createIdChangeLimiter } from './create-id-change-limiter.js';
+import { createSourceGuard, type SourcePolicy } from './create-source-guard.js';
 import { DEFAULT_NODE_OPTIONS, type JetDriveNodeOptions } from './default-node-options.js';
 import { pickEvictionVictim } from './pick-eviction-victim.js';
 import { hostHex, pickHostId } from './pick-host-id.js';
@@ -117,7 +119,8 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     moveAfterMs: opts.offlineAfterMs,
     reportIntervalMs: opts.conflictReportIntervalMs,
   });
-  let lastIdChangeAt = Number.NEGATIVE_INFINITY;
+  const onConflict = (p: Provider): void => sink.providerChanged(p, 'conflict');
+  const idChanges = createIdChangeLimiter(opts.hostIdChangeMinIntervalMs, counters);
   const evictionBudget = createRateLimiter({
     ratePerMin: opts.maxEvictionsPerS * 60,
     burst: Math.max(1, opts.maxEvictionsPerS),
@@ -283,19 +286,7 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
   };
 
   const collision = (from: Datagram['from']): void => {
-    const t = now();
-    // Any node can send frames under our id: changing it on each would let one rogue make us churn ids (the
-    // issue-13 round made the hub change 50 times with 50 frames). One change per period is enough for a real clash.
-    if (t - lastIdChangeAt < opts.hostIdChangeMinIntervalMs) {
-      if (counters.collisionsSuppressed++ === 0 || counters.collisionsSuppressed % 1000 === 0) {
-        log.warn(
-          { from: addressText(from.address, from.port), suppressed: counters.collisionsSuppressed },
-          `frames under our host id from ${addressText(from.address, from.port)}: id changed less than ${opts.hostIdChangeMinIntervalMs} ms ago, keeping it`,
-        );
-      }
-      return;
-    }
-    lastIdChangeAt = t;
+    if (!idChanges.allow(now(), from)) return;
     counters.collisions++;
     const old = ourId;
     const taken = new Set<number>(providers.keys());
@@ -313,28 +304,6 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     return true;
   };
 
-  /** False when the frame must be discarded: its source address disagrees with its host id's (policy drop). */
-  const acceptSource = (p: Provider, d: Datagram, t: number): boolean => {
-    const verdict = sources.check(p, d.from, t);
-    if (verdict === 'ok') return true;
-    if (verdict === 'moved') {
-      log.info(
-        { provider: hostHex(p.hostId), address: addressText(p.address, p.port) },
-        `provider ${p.name} (${hostHex(p.hostId)}) now sends from ${addressText(p.address, p.port)}`,
-      );
-      return true;
-    }
-    counters.conflicts[verdict.conflict] = (counters.conflicts[verdict.conflict] ?? 0) + 1;
-    if (verdict.report && p.conflicts) {
-      const c = p.conflicts;
-      log.warn(
-        { provider: hostHex(p.hostId), owner: c.owner, from: c.lastAddress, frames: c.count, action: verdict.conflict },
-        `provider conflict: frames for ${p.name} (${hostHex(p.hostId)}) from ${c.lastAddress}, but it sends from ${c.owner} (possible spoofing; ${verdict.conflict})`,
-      );
-      if (p.announced) sink.providerChanged(p, 'conflict');
-    }
-    return verdict.conflict === 'flagged';
-  };
   /** Catalog changes can be costly (names, views, quantity guesses per channel): they run within a time budget. */
   const catalogMessages = createBudgetedQueue<CatalogMessage>({
     budgetMs: opts.channelInfoBudgetMs,
@@ -419,7 +388,7 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     }
     const t = now();
     const p = providerFor(host, d, t);
-    if (p === null || !acceptSource(p, d, t)) return;
+    if (p === null || !acceptSource(sources, counters, onConflict, p, d.from, t)) return;
     p.tracker.track(seq);
     p.lastSeen = t;
     if (!p.online) {

@@ -8,8 +8,6 @@
 /** `flag`: count and report, still deliver; `drop`: count, report and discard the frame. */
 export type SourcePolicy = 'flag' | 'drop';
 
-export const SOURCE_POLICIES: readonly SourcePolicy[] = ['flag', 'drop'];
-
 export interface ProviderConflicts {
   /** Frames from an address other than the owner's. */
   count: number;

@@ -22,12 +22,9 @@ let rogue: Socket;
 const events: CatalogEvent[] = [];
 
 interface StatusBody {
-  ingest: {
-    host_id: number;
-    defenses?: { source_policy: string; provider_conflicts: Record<string, number> };
-  };
+  ingest: { host_id: number; source_policy?: string };
   providers: { provider_id: number; name: string; conflicts?: { count: number; last_address: string } | null }[];
-  counters: { stale_samples?: number };
+  counters: { stale_samples?: number; provider_conflicts?: Record<string, number> };
 }
 
 const status = async (): Promise<StatusBody> =>
@@ -104,8 +101,8 @@ describe('spoofing on the JetDrive LAN', () => {
       expect(injected).toBe(0);
       expect(c?.last_address).toMatch(/^127\.0\.0\.1:\d+$/);
       const s = await status();
-      expect(s.ingest.defenses?.source_policy).toBe('drop');
-      expect(s.ingest.defenses?.provider_conflicts.dropped).toBeGreaterThanOrEqual(100);
+      expect(s.ingest.source_policy).toBe('drop');
+      expect(s.counters.provider_conflicts?.dropped).toBeGreaterThanOrEqual(100);
       expect(events.some((e) => e.type === 'provider:conflict' && e.provider.hostId === p.hostId)).toBe(true);
       const metrics = await (await fetch(`${t.url}/metrics`)).text();
       expect(Number(/jetdrive_provider_conflicts_total\{action="dropped"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(

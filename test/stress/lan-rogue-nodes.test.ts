@@ -43,6 +43,7 @@ describe('rogue JetDrive nodes at the measured load', () => {
         const pongs = await countPongs(t.jetdrivePort, hubId);
         const before = pongsHandled();
         const suppressedBefore = { ...t.hub.ingest.node.status().pongs?.suppressed };
+        const sentBefore = t.hub.ingest.node.counters.sent.Pong ?? 0;
         const flood = await floodPings(socket, t.jetdrivePort, {
           count: 29_960,
           durationMs: 5000,
@@ -57,7 +58,8 @@ describe('rogue JetDrive nodes at the measured load', () => {
         const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
         console.log(
           `Ping flood (${echoBytes}-byte echo, ${hosts} hosts): ${flood.sent} Pings (${mib(flood.sentBytes)} MiB) in ` +
-            `${flood.elapsedMs} ms -> ${pongs.counts.pongs} Pongs (${mib(pongs.counts.bytes)} MiB); ` +
+            `${flood.elapsedMs} ms -> hub sent ${(t.hub.ingest.node.counters.sent.Pong ?? 0) - sentBefore} Pongs, ` +
+            `${pongs.counts.pongs} (${mib(pongs.counts.bytes)} MiB) heard on loopback; ` +
             `suppressed ${JSON.stringify(diff(t.hub.ingest.node.status().pongs?.suppressed ?? {}, suppressedBefore))}`,
         );
         // 50 Pongs/s in total after a burst of 50: at most ~300 in 5 s whatever the host ids.

@@ -32,6 +32,24 @@ describe('loadConfig', () => {
     expect(c.sim).toBe(false);
   });
 
+  it('reads the JetDrive defences: source policy, stale window, host-id changes, Pong budgets, evictions', () => {
+    expect(loadConfig([], {})).toMatchObject({
+      jetdriveSourcePolicy: 'drop',
+      jetdriveStaleWindowMs: 1000,
+      jetdriveHostIdChangeMinIntervalMs: 30_000,
+      jetdrivePongRatePerHost: 2,
+      jetdrivePongRateTotal: 50,
+      jetdriveMaxEvictionsPerS: 10,
+    });
+    const c = loadConfig([], {
+      JETDRIVE_SOURCE_POLICY: ' Flag ',
+      JETDRIVE_STALE_WINDOW_MS: '250',
+      JETDRIVE_PONG_MAX_ECHO_BYTES: '8',
+    });
+    expect(c).toMatchObject({ jetdriveSourcePolicy: 'flag', jetdriveStaleWindowMs: 250, jetdrivePongMaxEchoBytes: 8 });
+    expect(() => loadConfig([], { JETDRIVE_SOURCE_POLICY: 'block' })).toThrow(/jetdriveSourcePolicy/);
+  });
+
   it('--no-sim turns the simulator off', () => {
     expect(loadConfig(['--no-sim'], {}).sim).toBe(false);
     expect(loadConfig([], {}).sim).toBe(true);

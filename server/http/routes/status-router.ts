@@ -5,7 +5,7 @@ import { chooseDynoChannels } from '../../mapping/choose-dyno-channels.js';
 import type { SimulatedDynoController } from '../../sim/types.js';
 import { providerJson } from '../provider-json.js';
 import { storeStatusJson } from '../store-status-json.js';
-import type { IngestStatusSource, MetricsSources, NodeDefenses } from '../types.js';
+import type { IngestStatusSource, MetricsSources } from '../types.js';
 
 export interface StatusRouterDeps {
   registry: ChannelRegistry;
@@ -27,6 +27,10 @@ function countersOf(stats: IngestStats) {
     bytes: stats.bytes,
     samples: stats.samples,
     stale_samples: stats.staleSamples,
+    provider_conflicts: stats.conflicts,
+    provider_evictions: stats.evictions,
+    pongs_suppressed: stats.pongsSuppressed,
+    host_id_changes_suppressed: stats.collisionsSuppressed,
     malformed: sum(stats.malformed),
     malformed_by_code: stats.malformed,
     unknown_keys: stats.unknownKeys,
@@ -51,17 +55,6 @@ function dynoJson(mapping: ChannelMapping, catalog: CatalogSnapshot) {
     catalog.channels.map((c) => ({ key: c.key, providerId: c.providerId, quantity: mapping.quantityOf(c) })),
   );
   return dyno && { provider_id: dyno.providerId, provider_name: dyno.providerName, channels: dyno.channels };
-}
-
-function defensesJson(d: NodeDefenses) {
-  return {
-    source_policy: d.sourcePolicy,
-    provider_conflicts: d.conflicts,
-    host_id_changes: d.hostIdChanges,
-    host_id_changes_suppressed: d.hostIdChangesSuppressed,
-    provider_evictions: d.evictions,
-    pongs: { answered: d.pongs.answered, suppressed: d.pongs.suppressed },
-  };
 }
 
 /** GET /api/jetdrive/status and /providers. */
@@ -110,7 +103,9 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
               .filter((join) => !join.ok)
               .map((join) => ({ group: join.group, iface: join.iface, error: join.error ?? 'unknown error' })),
             last_datagram_at: lastDatagramAt === null ? null : new Date(lastDatagramAt).toISOString(),
-            defenses: ingest.defenses ? defensesJson(ingest.defenses) : null,
+            source_policy: ingest.sourcePolicy ?? null,
+            host_id_changes: ingest.hostIdChanges ?? null,
+            pongs_answered: ingest.pongsAnswered ?? null,
           }
         : null,
       dyno: dyno(),

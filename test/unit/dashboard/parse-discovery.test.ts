@@ -41,7 +41,7 @@ describe('parseDiscovery', () => {
 });
 
 describe('parseStatus', () => {
-  it('reads source and providers with clock and drops', () => {
+  it('reads source and providers with clock, drops and spoofing conflicts', () => {
     const out = parseStatus({
       source: 'simulated',
       providers: [
@@ -52,13 +52,41 @@ describe('parseStatus', () => {
           online: true,
           clock: { synced: true, offset_ms: 12, latency_ms: 0.5 },
           sequence: { dropped: 3 },
+          conflicts: null,
+        },
+        {
+          provider_id_hex: '0x0A11',
+          name: 'Power Core',
+          online: true,
+          conflicts: { count: 100, owner: '10.0.0.5:22344', last_address: '10.0.0.66:22344' },
         },
         'junk',
       ],
     });
     expect(out).toEqual({
       source: 'simulated',
-      providers: [{ name: 'Simulated Dyno', hostHex: '0xB6E0', online: true, offsetMs: 12, latencyMs: 0.5, drops: 3 }],
+      providers: [
+        {
+          name: 'Simulated Dyno',
+          hostHex: '0xB6E0',
+          online: true,
+          offsetMs: 12,
+          latencyMs: 0.5,
+          drops: 3,
+          conflicts: 0,
+          conflictFrom: null,
+        },
+        {
+          name: 'Power Core',
+          hostHex: '0x0A11',
+          online: true,
+          offsetMs: null,
+          latencyMs: null,
+          drops: 0,
+          conflicts: 100,
+          conflictFrom: '10.0.0.66:22344',
+        },
+      ],
     });
   });
 
