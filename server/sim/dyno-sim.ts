@@ -1,3 +1,4 @@
+import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 import { type Atmosphere, DEFAULT_ATMOSPHERE, saeJ1349Factor, validateAtmosphere } from './atmosphere.js';
 import {
   DRUM_INERTIA_KG_M2,
@@ -12,7 +13,6 @@ import { steadyMapKpa, zeroTorqueMapKpa } from './manifold-pressure.js';
 import { createPrng } from './prng.js';
 import { wotTorqueFtLb } from './torque-curve.js';
 import type { DynoState, EngineProfileId, PullResult } from './types.js';
-import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 import { createVirtualEcu, type VirtualEcu } from './virtual-ecu.js';
 
 /** The model's states (the controller adds 'stopped'). */
