@@ -61,9 +61,7 @@ export interface ProfileSummary {
   tq_peak_rpm: number;
 }
 
-export type PullResult =
-  | { ok: true; state: DynoState }
-  | { ok: false; code: 'SIM_NOT_RUNNING' | 'SIM_NOT_IDLE'; message: string };
+export type PullResult = { ok: true; state: DynoState } | { ok: false; code: 'SIM_NOT_RUNNING' | 'SIM_NOT_IDLE'; message: string };
 
 /** The simulator as main.ts and the HTTP routes drive it. */
 export interface SimulatedDynoController {

@@ -3,8 +3,8 @@ import { createDynoSim, DEFAULT_DYNO_SIM, type SimFrame } from '../../../server/
 import { ENGINE_PROFILES, PROFILE_IDS } from '../../../server/sim/engine-profiles.js';
 import { runPull } from '../../../server/sim/run-pull.js';
 import { createScenarioVeTable } from '../../../server/sim/ve-scenario.js';
-import { createVirtualEcu } from '../../../server/sim/virtual-ecu.js';
 import { createAfrTargetTable, createBaselineVeTable, MAP_AXIS } from '../../../server/tuning/ve-grid.js';
+import { createVirtualEcu } from '../../../server/sim/virtual-ecu.js';
 
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;

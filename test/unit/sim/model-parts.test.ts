@@ -5,7 +5,6 @@ import { steadyMapKpa } from '../../../server/sim/manifold-pressure.js';
 import { createPrng } from '../../../server/sim/prng.js';
 import { HP_RPM_CONSTANT, wotTorqueFtLb } from '../../../server/sim/torque-curve.js';
 import { createScenarioVeTable } from '../../../server/sim/ve-scenario.js';
-import { createVirtualEcu } from '../../../server/sim/virtual-ecu.js';
 import {
   createAfrTargetTable,
   createBaselineVeTable,
@@ -13,6 +12,7 @@ import {
   VE_MAX,
   VE_MIN,
 } from '../../../server/tuning/ve-grid.js';
+import { createVirtualEcu } from '../../../server/sim/virtual-ecu.js';
 
 describe('wotTorqueFtLb', () => {
   it.each(PROFILE_IDS)('%s: torque peaks at (tqPeakRpm, maxTq) and power at (hpPeakRpm, maxHp)', (id) => {
