@@ -1,4 +1,6 @@
 export * from './atmosphere.js';
+export { DynoModel, type DynoModelOptions } from './dyno-model.js';
+export { type DynoPhaseLimits, DynoPhases, MAX_PULL_TPS, MIN_PULL_TPS } from './dyno-phases.js';
 export * from './dyno-physics.js';
 export * from './dyno-sim.js';
 export * from './engine-profiles.js';
