@@ -1,4 +1,6 @@
+export { AnswerLimiter } from './answer-limiter.js';
 export * from './atmosphere.js';
+export { classifyRequest, type RequestKind } from './classify-request.js';
 export { DynoModel, type DynoModelOptions } from './dyno-model.js';
 export { type DynoPhaseLimits, DynoPhases, MAX_PULL_TPS, MIN_PULL_TPS } from './dyno-phases.js';
 export * from './dyno-physics.js';
@@ -8,6 +10,7 @@ export * from './fault-injector.js';
 export * from './manifold-pressure.js';
 export * from './prng.js';
 export { ProbeSchedule } from './probe-schedule.js';
+export { ProviderEncoder, type ProviderEncoderOptions } from './provider-encoder.js';
 export * from './provider-node.js';
 export { PullRecorder } from './pull-recorder.js';
 export * from './run-pull.js';
