@@ -25,6 +25,7 @@ export {
   type SessionSocketHandlers,
   type SessionSocketOptions,
 } from './session-socket-handlers.js';
+export { SessionStarter, type SessionStarterOptions } from './session-starter.js';
 export {
   initialSessionState,
   isTerminal,
@@ -32,6 +33,8 @@ export {
   type SessionState,
   TERMINAL_STATUSES,
 } from './session-state.js';
+export { SessionStore, type SessionStoreCounts } from './session-store.js';
+export { SessionSweeper, type SessionSweeperOptions } from './session-sweeper.js';
 export { toResults, toSnapshot, toSummary, toVeTables } from './session-views.js';
 export {
   CHUNK_BOUNDARY,
