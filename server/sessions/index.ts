@@ -1,6 +1,8 @@
 export { cleanupRequestSchema } from './cleanup-request.js';
 export { createDynoPlant, DEFAULT_DYNO_PLANT_OPTIONS, type DynoPlantOptions } from './create-dyno-plant.js';
 export { createSession, type Session, type SessionRunOptions } from './create-session.js';
+export { type IterationFigures, iterationResult } from './iteration-result.js';
+export { type PullTotals, pullIteration } from './pull-iteration.js';
 export {
   parseSessionConfig,
   type SessionConfig,
