@@ -1,0 +1,72 @@
+import { isQuantity } from '../../mapping/quantities.js';
+import { displayConversion, type UnitConversion, type UnitSystem } from '../../mapping/unit-conversion.js';
+import { quantityHint } from './channel-suggestions.js';
+import { el } from './dom.js';
+import { formatValue } from './format-value.js';
+import type { DiscoveredChannel } from './parse-discovery.js';
+
+export interface BrowserChannel {
+  key: string;
+  name: string;
+  providerName: string;
+  unitCode: number;
+  quantity: string | null;
+  rateHz: number;
+  lastValue: number | null;
+  provisional: boolean;
+}
+
+/** One channel's table row and the cells the browser writes later. */
+export interface BrowserRow {
+  channel: BrowserChannel;
+  tr: HTMLTableRowElement;
+  value: HTMLTableCellElement;
+  unit: HTMLTableCellElement;
+  rate: HTMLTableCellElement;
+  conversion: UnitConversion;
+  receivedAt: number | null;
+  dirty: boolean;
+  /** The unmapped hint (searchable), null for a mapped channel. */
+  suggestion: string | null;
+}
+
+export const rateText = (rateHz: number): string => `${formatValue(rateHz, 1)} Hz`;
+
+function quantityCell(
+  channel: BrowserChannel,
+  s: DiscoveredChannel | undefined,
+): { node: HTMLElement; text: string | null } {
+  if (channel.quantity) return { node: el('span', { class: 'quantity' }, channel.quantity), text: null };
+  const { hint, why } = quantityHint(channel.name, s);
+  return { node: el('span', { class: 'unmapped', title: why }, `unmapped · ${hint}`), text: hint };
+}
+
+/** A new row for `channel` in the unit system shown, keeping the previous row's receive time. */
+export function buildBrowserRow(
+  channel: BrowserChannel,
+  previous: BrowserRow | undefined,
+  system: UnitSystem,
+  suggestion: DiscoveredChannel | undefined,
+): BrowserRow {
+  const conversion = displayConversion(
+    channel.unitCode,
+    system,
+    isQuantity(channel.quantity) ? channel.quantity : null,
+  );
+  const value = el('td', {}, '—');
+  const unit = el('td', { class: 'muted' }, conversion.label);
+  const rate = el('td', { class: 'muted' }, rateText(channel.rateHz));
+  const q = quantityCell(channel, suggestion);
+  const tr = el(
+    'tr',
+    { 'data-key': channel.key, 'data-quantity': channel.quantity ?? '', 'data-stale': 'true' },
+    el('td', { class: 'name' }, channel.name + (channel.provisional ? ' (pending info)' : '')),
+    el('td', { class: 'muted' }, channel.providerName),
+    unit,
+    rate,
+    value,
+    el('td', {}, q.node),
+  );
+  const receivedAt = previous?.receivedAt ?? null;
+  return { channel, tr, value, unit, rate, conversion, receivedAt, dirty: true, suggestion: q.text };
+}
