@@ -1,8 +1,8 @@
 import { isQuantity } from '../../mapping/quantities.js';
 import { displayConversion, type UnitConversion, type UnitSystem } from '../../mapping/unit-conversion.js';
 import { quantityHint } from './channel-suggestions.js';
-import { el } from './dom.js';
-import { formatValue } from './format-value.js';
+import { el, setAttr, setText } from './dom.js';
+import { formatValue, isStale } from './format-value.js';
 import type { DiscoveredChannel } from './parse-discovery.js';
 
 export interface BrowserChannel {
@@ -69,4 +69,20 @@ export function buildBrowserRow(
   );
   const receivedAt = previous?.receivedAt ?? null;
   return { channel, tr, value, unit, rate, conversion, receivedAt, dirty: true, suggestion: q.text };
+}
+
+/** Decimals for a value shown in the browser: fewer as it grows. */
+function decimalsFor(value: number): number {
+  const abs = Math.abs(value);
+  return abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 10 ? 2 : 3;
+}
+
+/** Marks the row stale or not, and writes its value if it changed and the row is shown. */
+export function drawBrowserRow(row: BrowserRow, now: number, staleMs: number): void {
+  setAttr(row.tr, 'data-stale', String(isStale(row.receivedAt, now, staleMs)));
+  if (!row.dirty || row.tr.hidden) return;
+  row.dirty = false;
+  const v = row.channel.lastValue;
+  const shown = v === null ? null : v * row.conversion.factor + row.conversion.offset;
+  setText(row.value, formatValue(shown, shown === null ? 0 : decimalsFor(shown)));
 }

@@ -1,8 +1,7 @@
 import type { UnitSystem } from '../../mapping/unit-conversion.js';
-import { type BrowserChannel, type BrowserRow, buildBrowserRow, rateText } from './browser-row.js';
+import { type BrowserChannel, type BrowserRow, buildBrowserRow, drawBrowserRow, rateText } from './browser-row.js';
 import { ChannelSuggestions } from './channel-suggestions.js';
-import { el, setAttr, setText } from './dom.js';
-import { formatValue, isStale } from './format-value.js';
+import { el, setText } from './dom.js';
 import { matchesSearch } from './matches-search.js';
 import type { DiscoveredChannel } from './parse-discovery.js';
 
@@ -27,16 +26,8 @@ export interface ChannelBrowserOptions {
 
 export const DEFAULT_CHANNEL_BROWSER_OPTIONS: ChannelBrowserOptions = { staleMs: 3000 };
 
-function decimalsFor(value: number): number {
-  const abs = Math.abs(value);
-  return abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 10 ? 2 : 3;
-}
-
-export function createChannelBrowser(root: HTMLElement, options: Partial<ChannelBrowserOptions> = {}): ChannelBrowser {
-  const opts = { ...DEFAULT_CHANNEL_BROWSER_OPTIONS, ...options };
-  let system: UnitSystem = 'imperial';
-  const rows = new Map<string, BrowserRow>();
-  const suggestions = new ChannelSuggestions();
+/** The panel's fixed DOM: heading, channel count, search field and the table body the rows go in. */
+function browserLayout(root: HTMLElement): { search: HTMLInputElement; count: HTMLElement; tbody: HTMLElement } {
   const search = el('input', {
     type: 'search',
     placeholder: 'Search channels, providers, quantities…',
@@ -44,27 +35,24 @@ export function createChannelBrowser(root: HTMLElement, options: Partial<Channel
   });
   const count = el('span', { class: 'count' });
   const tbody = el('tbody');
+  const heads = ['Channel', 'Provider', 'Unit', 'Rate', 'Last value', 'Quantity'].map((h) => el('th', {}, h));
   root.append(
     el('div', { class: 'panel-head' }, el('h2', {}, 'Channels'), el('div', { class: 'browser-tools' }, count, search)),
     el(
       'div',
       { class: 'browser-table' },
-      el(
-        'table',
-        { class: 'data' },
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            ...['Channel', 'Provider', 'Unit', 'Rate', 'Last value', 'Quantity'].map((h) => el('th', {}, h)),
-          ),
-        ),
-        tbody,
-      ),
+      el('table', { class: 'data' }, el('thead', {}, el('tr', {}, ...heads)), tbody),
     ),
   );
+  return { search, count, tbody };
+}
+
+export function createChannelBrowser(root: HTMLElement, options: Partial<ChannelBrowserOptions> = {}): ChannelBrowser {
+  const opts = { ...DEFAULT_CHANNEL_BROWSER_OPTIONS, ...options };
+  let system: UnitSystem = 'imperial';
+  const rows = new Map<string, BrowserRow>();
+  const suggestions = new ChannelSuggestions();
+  const { search, count, tbody } = browserLayout(root);
 
   function render(): void {
     const query = search.value;
@@ -131,14 +119,7 @@ export function createChannelBrowser(root: HTMLElement, options: Partial<Channel
       rebuild();
     },
     frame(now) {
-      for (const row of rows.values()) {
-        setAttr(row.tr, 'data-stale', String(isStale(row.receivedAt, now, opts.staleMs)));
-        if (!row.dirty || row.tr.hidden) continue;
-        row.dirty = false;
-        const v = row.channel.lastValue;
-        const shown = v === null ? null : v * row.conversion.factor + row.conversion.offset;
-        setText(row.value, formatValue(shown, shown === null ? 0 : decimalsFor(shown)));
-      }
+      for (const row of rows.values()) drawBrowserRow(row, now, opts.staleMs);
     },
   };
 }
