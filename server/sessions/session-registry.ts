@@ -5,13 +5,12 @@ import type {
   SessionEvent,
   SessionResults,
   SessionSnapshot,
-  SessionStatus,
   SessionSummary,
 } from '../../client-sdk/src/session-types.js';
 import { createDynoPlant } from './create-dyno-plant.js';
 import { SessionError } from './session-error.js';
 import { SessionStarter } from './session-starter.js';
-import { SessionStore } from './session-store.js';
+import { SessionStore, type SessionStoreCounts } from './session-store.js';
 import { SessionSweeper } from './session-sweeper.js';
 import { toResults, toSnapshot } from './session-views.js';
 import { DEFAULT_TPS_STEPS } from './tune-steps.js';
@@ -48,16 +47,9 @@ export const DEFAULT_SESSION_REGISTRY_OPTIONS: Readonly<SessionRegistryOptions> 
   scheduler: asyncScheduler,
 });
 
-export interface SessionRegistryStats {
-  /** Sessions held (listed). */
-  size: number;
-  byStatus: Record<SessionStatus, number>;
-  running: number;
-  /** Sessions whose VE / per-iteration tables are still held. */
-  tablesRetained: number;
+/** What the store holds and has removed, plus the starts, refusals and sweeps of the registry. */
+export interface SessionRegistryStats extends SessionStoreCounts {
   started: number;
-  removed: number;
-  tablesReleased: number;
   /** Starts refused: invalid config, running bound, disposed. */
   rejected: number;
   sweeps: number;

@@ -14,9 +14,11 @@ const emptyByStatus = (): Record<SessionStatus, number> => ({
 
 /** What the store holds, by status, and how many sessions still hold their tables. */
 export interface SessionStoreCounts {
+  /** Sessions held (listed). */
   size: number;
   byStatus: Record<SessionStatus, number>;
   running: number;
+  /** Sessions whose VE / per-iteration tables are still held. */
   tablesRetained: number;
   removed: number;
   tablesReleased: number;
