@@ -1,6 +1,8 @@
 export { cleanupRequestSchema } from './cleanup-request.js';
 export { createDynoPlant, DEFAULT_DYNO_PLANT_OPTIONS, type DynoPlantOptions } from './create-dyno-plant.js';
 export { createSession, type Session, type SessionRunOptions } from './create-session.js';
+export { type IterationFigures, iterationResult } from './iteration-result.js';
+export { type PullTotals, pullIteration } from './pull-iteration.js';
 export {
   parseSessionConfig,
   type SessionConfig,
@@ -25,6 +27,7 @@ export {
   type SessionSocketHandlers,
   type SessionSocketOptions,
 } from './session-socket-handlers.js';
+export { SessionStarter, type SessionStarterOptions } from './session-starter.js';
 export {
   initialSessionState,
   isTerminal,
@@ -32,6 +35,8 @@ export {
   type SessionState,
   TERMINAL_STATUSES,
 } from './session-state.js';
+export { SessionStore, type SessionStoreCounts } from './session-store.js';
+export { SessionSweeper, type SessionSweeperOptions } from './session-sweeper.js';
 export { toResults, toSnapshot, toSummary, toVeTables } from './session-views.js';
 export {
   CHUNK_BOUNDARY,

@@ -1,14 +1,16 @@
-import type { CellMaps, IterationResult, SessionEventBody } from '../../client-sdk/src/session-types.js';
+import type { CellMaps } from '../../client-sdk/src/session-types.js';
 import { ENGINE_PROFILES } from '../sim/engine-profiles.js';
-import { createBaselineVeTable, createAfrTargetTable, GRID_CELLS, type GridTable } from '../tuning/ve-grid.js';
 import { createScenarioVeTable } from '../sim/ve-scenario.js';
 import { afrErrorMetrics } from '../tuning/afr-error-metrics.js';
 import { applyCorrections } from '../tuning/apply-corrections.js';
-import { binSample, createCellBins } from '../tuning/cell-bins.js';
-import { toCellMaps } from '../tuning/to-cell-maps.js';
 import { computeCorrections } from '../tuning/compute-corrections.js';
 import { isConverged, isOscillating } from '../tuning/judge-convergence.js';
+import { toCellMaps } from '../tuning/to-cell-maps.js';
 import { veErrorPct } from '../tuning/ve-error-pct.js';
+import { createAfrTargetTable, createBaselineVeTable, type GridTable } from '../tuning/ve-grid.js';
+import { CHUNK_BOUNDARY, type TuneStep } from './chunk-boundary.js';
+import { iterationResult, r2 } from './iteration-result.js';
+import { pullIteration } from './pull-iteration.js';
 import { type SessionConfig, tuningOptionsOf } from './session-config.js';
 import type { PlantFactory } from './tuning-plant.js';
 
@@ -22,9 +24,7 @@ export interface SessionTables {
   lastCellMaps: CellMaps | null;
 }
 
-/** A chunk boundary: the driver may yield to the event loop or stop here. */
-export const CHUNK_BOUNDARY = Object.freeze({ type: 'chunk' as const });
-export type TuneStep = SessionEventBody | typeof CHUNK_BOUNDARY;
+export { CHUNK_BOUNDARY, type TuneStep };
 
 export interface TuneDeps {
   createPlant: PlantFactory;
@@ -35,13 +35,28 @@ export interface TuneDeps {
 
 export const DEFAULT_TPS_STEPS: readonly number[] = Object.freeze([20, 40, 60, 80, 100]);
 
-const r3 = (v: number): number => Math.round(v * 1000) / 1000;
-const r2 = (v: number): number => Math.round(v * 100) / 100;
+/** The rear table's scenario seed is the front's plus this (independent draws). */
+const REAR_SEED_OFFSET = 0x9e37;
+/** Each iteration's plant seed is the session seed plus iteration × this prime. */
+const ITERATION_SEED_STRIDE = 7919;
+const PULLS_DONE_PCT = 70;
+const ANALYSED_PCT = 85;
+const DONE_PCT = 100;
 
-function meanChangePct(now: GridTable, start: GridTable): number {
-  let s = 0;
-  for (let i = 0; i < GRID_CELLS; i++) s += now[i] / start[i] - 1;
-  return (s / GRID_CELLS) * 100;
+/** The session's starting VE tables, front and rear, from its scenario; installed in `tables`. */
+function startingTables(config: SessionConfig, tables: SessionTables): { front: GridTable; rear: GridTable } {
+  const scenario = {
+    scenario: config.base_ve_scenario,
+    ...(config.base_ve_scenario === 'custom'
+      ? { errorPct: config.base_ve_error_pct, errorStd: config.base_ve_error_std }
+      : {}),
+  };
+  // Front and rear start from independent draws: they are separate tables and are corrected separately.
+  const front = createScenarioVeTable({ ...scenario, seed: config.seed });
+  const rear = createScenarioVeTable({ ...scenario, seed: (config.seed + REAR_SEED_OFFSET) >>> 0 });
+  tables.veFront = front;
+  tables.veRear = rear;
+  return { front, rear };
 }
 
 /**
@@ -55,91 +70,61 @@ export function* tuneSteps(config: SessionConfig, deps: TuneDeps, tables: Sessio
   const profile = ENGINE_PROFILES[config.engine_profile];
   const afrTarget = createAfrTargetTable();
   const reference = createBaselineVeTable();
-  const scenario = {
-    scenario: config.base_ve_scenario,
-    ...(config.base_ve_scenario === 'custom'
-      ? { errorPct: config.base_ve_error_pct, errorStd: config.base_ve_error_std }
-      : {}),
-  };
-  // Front and rear start from independent draws: they are separate tables and are corrected separately.
-  const startFront = createScenarioVeTable({ ...scenario, seed: config.seed });
-  const startRear = createScenarioVeTable({ ...scenario, seed: (config.seed + 0x9e37) >>> 0 });
-  tables.veFront = startFront;
-  tables.veRear = startRear;
+  const start = startingTables(config, tables);
   const bothErrorPct = (): number => (veErrorPct(tables.veFront, reference) + veErrorPct(tables.veRear, reference)) / 2;
   yield { type: 'running', initial_ve_error_pct: r2(bothErrorPct()) };
 
   const maxErrors: number[] = [];
-  const steps = deps.tpsSteps;
   for (let i = 1; i <= config.max_iterations; i++) {
     yield { type: 'progress', iteration: i, pct: 0, message: `Starting iteration ${i}...` };
     const plant = deps.createPlant({
       profile: config.engine_profile,
-      seed: (config.seed + i * 7919) >>> 0,
+      seed: (config.seed + i * ITERATION_SEED_STRIDE) >>> 0,
       barometricPressureInHg: config.barometric_pressure_inhg,
       ambientTempF: config.ambient_temp_f,
       veFront: tables.veFront,
       veRear: tables.veRear,
       afrTarget,
     });
-    const bins = createCellBins();
-    let peakHp = 0;
-    let peakTq = 0;
-    for (let k = 0; k < steps.length; k++) {
-      const pct = Math.round(5 + (65 * k) / steps.length);
-      yield { type: 'progress', iteration: i, pct, message: `Pull ${k + 1}/${steps.length} at ${steps[k]}% TPS` };
-      for (const chunk of plant.pull(steps[k])) {
-        for (const s of chunk) {
-          binSample(bins, afrTarget, {
-            rpm: s.rpm / profile.gridRpmScale,
-            map: s.mapKpa,
-            afrFront: s.afrFront,
-            afrRear: s.afrRear,
-          });
-          if (s.hp > peakHp) peakHp = s.hp;
-          if (s.tq > peakTq) peakTq = s.tq;
-        }
-        yield CHUNK_BOUNDARY;
-      }
-    }
+    const totals = yield* pullIteration(plant, i, deps.tpsSteps, profile.gridRpmScale, afrTarget);
+    const { bins } = totals;
     if (bins.total - bins.dropped === 0) {
       throw new Error(`Iteration ${i} failed: the pulls produced no samples on the grid (${bins.total} taken)`);
     }
-    yield { type: 'progress', iteration: i, pct: 70, message: `Dyno pulls complete (${bins.total} points)` };
+    yield {
+      type: 'progress',
+      iteration: i,
+      pct: PULLS_DONE_PCT,
+      message: `Dyno pulls complete (${bins.total} points)`,
+    };
 
     const m = afrErrorMetrics(bins, opts);
     const converged = isConverged(m, opts);
     const corr = computeCorrections(bins, opts);
-    yield { type: 'progress', iteration: i, pct: 85, message: `AFR error analysed (${m.cellsJudged} cells judged)` };
+    const analysed = `AFR error analysed (${m.cellsJudged} cells judged)`;
+    yield { type: 'progress', iteration: i, pct: ANALYSED_PCT, message: analysed };
     // A converged iteration keeps the table it measured: that is the result.
     if (!converged) {
       tables.veFront = applyCorrections(tables.veFront, corr.front);
       tables.veRear = applyCorrections(tables.veRear, corr.rear);
       tables.corrections.push({ front: corr.front, rear: corr.rear });
     }
-    const result: IterationResult = {
+    const result = iterationResult({
       iteration: i,
-      timestamp: new Date(deps.now()).toISOString(),
-      max_afr_error: r3(m.maxAfrError),
-      mean_afr_error: r3(m.meanAfrError),
-      rms_afr_error: r3(m.rmsAfrError),
-      max_ve_correction_pct: converged ? 0 : r2(corr.maxCorrectionPct),
-      mean_ve_correction_pct: converged ? 0 : r2(corr.meanCorrectionPct),
-      cells_corrected: converged ? 0 : corr.cellsCorrected,
-      cells_converged: m.cellsConverged,
+      now: deps.now(),
+      metrics: m,
+      corrections: corr,
       converged,
-      peak_hp: r2(peakHp),
-      peak_tq: r2(peakTq),
-      coverage_pct: r2(m.coveragePct),
-      cells_judged: m.cellsJudged,
-      samples: bins.total - bins.dropped,
-      ve_error_pct: r2(bothErrorPct()),
-      ve_change_pct: r2((meanChangePct(tables.veFront, startFront) + meanChangePct(tables.veRear, startRear)) / 2),
-    };
+      totals,
+      veErrorPct: bothErrorPct(),
+      ve: { front: tables.veFront, rear: tables.veRear },
+      start,
+    });
     const cellMaps = toCellMaps(bins, converged ? null : corr, opts.minHits);
     tables.lastCellMaps = cellMaps;
     yield { type: 'iteration', result, cell_maps: cellMaps };
-    yield { type: 'progress', iteration: i, pct: 100, message: converged ? 'Converged' : 'VE corrections applied' };
+    const done = converged ? 'Converged' : 'VE corrections applied';
+    yield { type: 'progress', iteration: i, pct: DONE_PCT, message: done };
     if (converged) {
       yield { type: 'terminal', status: 'converged', message: null };
       return;

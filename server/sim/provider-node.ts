@@ -1,12 +1,7 @@
-import {
-  ALL_HOSTS,
-  buildChannelInfoMessages,
-  buildChannelValuesMessages,
-  type ChannelInfoRecord,
-  type ChannelSample,
-  type DecodedFrame,
-  encodeFrame,
-} from '../protocol/index.js';
+import type { DecodedFrame } from '../protocol/index.js';
+import { AnswerLimiter } from './answer-limiter.js';
+import { classifyRequest } from './classify-request.js';
+import { ProviderEncoder } from './provider-encoder.js';
 import type { SimChannel } from './sim-channels.js';
 
 /** What a provider wants sent, and why (the fault injector treats values and control messages differently). */
@@ -60,9 +55,7 @@ export interface ProviderNode {
 }
 
 export function createProviderNode(options: ProviderNodeOptions): ProviderNode {
-  let hostId = options.hostId;
-  let channels = options.channels.slice();
-  let seq = 0;
+  const encoder = new ProviderEncoder(options);
   const stats: ProviderNodeStats = {
     pingsAnswered: 0,
     infoRequestsAnswered: 0,
@@ -70,113 +63,49 @@ export function createProviderNode(options: ProviderNodeOptions): ProviderNode {
     restarts: 0,
     answersSuppressed: 0,
   };
-  const maxAnswers = options.maxAnswersPerS ?? DEFAULT_MAX_ANSWERS_PER_S;
-  let windowStart = -Infinity;
-  let answersInWindow = 0;
-  /** Fixed one-second window on the provider clock. */
-  const mayAnswer = (): boolean => {
-    const now = options.clockMs();
-    if (now - windowStart >= 1000 || now < windowStart) {
-      windowStart = now;
-      answersInWindow = 0;
-    }
-    if (answersInWindow >= maxAnswers) {
-      stats.answersSuppressed++;
-      return false;
-    }
-    answersInWindow++;
-    return true;
-  };
-
-  /** Reserves `count` sequence numbers (one per message, wrapping 255 → 0) and returns the first. */
-  const takeSeq = (count: number): number => {
-    const first = seq;
-    seq = (seq + count) & 0xff;
-    return first;
-  };
-  const records = (): ChannelInfoRecord[] =>
-    channels.map((c) => ({ channelId: c.id, vendor: 0, name: c.name, unit: c.unit }));
-
-  const channelInfo = (): OutgoingDatagram[] => {
-    const messages = buildChannelInfoMessages({
-      host: hostId,
-      seqStart: seq,
-      providerName: options.name,
-      channels: records(),
-      mtu: options.mtu,
-    });
-    takeSeq(messages.length);
-    return messages.map((m) => ({ kind: 'info', bytes: encodeFrame(m) }));
-  };
-
-  const clear = (): OutgoingDatagram => ({
-    kind: 'clear',
-    bytes: encodeFrame({ type: 'ClearChannelInfo', key: 0x03, host: hostId, seq: takeSeq(1), destination: ALL_HOSTS }),
-  });
-
-  const values = (read: (channel: SimChannel) => number, ts = options.clockMs() >>> 0): OutgoingDatagram[] => {
-    const samples: ChannelSample[] = channels.map((c) => ({ channelId: c.id, ts, value: Math.fround(read(c)) }));
-    const messages = buildChannelValuesMessages({ host: hostId, seqStart: seq, samples, mtu: options.mtu });
-    takeSeq(messages.length);
-    return messages.map((m) => ({ kind: 'values', bytes: encodeFrame(m) }));
-  };
+  const limiter = new AnswerLimiter(options.maxAnswersPerS ?? DEFAULT_MAX_ANSWERS_PER_S, options.clockMs);
 
   const restart = (): OutgoingDatagram[] => {
-    const bye = clear();
-    hostId = options.pickHostId(hostId);
-    seq = 0;
+    const bye = encoder.clear();
+    encoder.rehost(options.pickHostId(encoder.hostId));
     stats.restarts++;
-    return [bye, ...channelInfo()];
+    return [bye, ...encoder.channelInfo()];
   };
 
   return {
     name: options.name,
     get hostId() {
-      return hostId;
+      return encoder.hostId;
     },
     get channels() {
-      return channels;
+      return encoder.channels;
     },
     stats,
-    channelInfo,
-    values,
-    clear,
+    channelInfo: () => encoder.channelInfo(),
+    values: (read, ts) => encoder.values(read, ts),
+    clear: () => encoder.clear(),
     handle(m) {
-      if (m.host === ALL_HOSTS) return [];
-      if (m.host === hostId) {
-        // Our own multicast looped back; another node using our id as host AND destination is a collision.
-        if (m.destination !== hostId) return [];
+      const kind = classifyRequest(m, encoder.hostId);
+      if (kind === 'collision') {
         stats.collisions++;
         return restart();
       }
-      if (m.destination !== hostId && m.destination !== ALL_HOSTS) return [];
-      if ((m.type === 'Ping' || m.type === 'RequestChannelInfo') && !mayAnswer()) return [];
-      if (m.type === 'Ping') {
-        stats.pingsAnswered++;
-        const pong = encodeFrame({
-          type: 'Pong',
-          key: 0x05,
-          host: hostId,
-          seq: takeSeq(1),
-          destination: m.host,
-          version: 1,
-          hostTs: m.hostTs,
-          remoteTs: options.clockMs() >>> 0,
-          echo: m.echo,
-        });
-        return [{ kind: 'pong', bytes: pong }];
+      if (kind === 'ignore') return [];
+      if (!limiter.tryAnswer()) {
+        stats.answersSuppressed++;
+        return [];
       }
       if (m.type === 'RequestChannelInfo') {
         stats.infoRequestsAnswered++;
-        return channelInfo();
+        return encoder.channelInfo();
       }
-      return [];
+      if (m.type !== 'Ping') return [];
+      stats.pingsAnswered++;
+      return [encoder.pong(m)];
     },
     renameChannel(channelId, name) {
-      const i = channels.findIndex((c) => c.id === channelId);
-      if (i < 0) throw new RangeError(`channelId ${channelId}: ${options.name} has no such channel`);
-      channels = channels.map((c, j) => (j === i ? { ...c, name } : c));
-      return [clear(), ...channelInfo()];
+      encoder.rename(channelId, name);
+      return [encoder.clear(), ...encoder.channelInfo()];
     },
     restart,
   };

@@ -1,9 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { createLogger } from '../log.js';
-import { decodeFrame } from '../protocol/index.js';
-import { ALL_HOSTS, HEADER_SIZE, KEY } from '../protocol/types.js';
+import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 import { fahrenheitToCelsius, inHgToKpa } from './atmosphere.js';
-import { createDynoSim, type DynoSim, type SimFrame } from './dyno-sim.js';
+import { createDynoSim, type DynoSim } from './dyno-sim.js';
 import {
   DEFAULT_PROFILE_ID,
   ENGINE_PROFILES,
@@ -11,17 +10,9 @@ import {
   PROFILE_IDS,
   profileSummary,
 } from './engine-profiles.js';
-import {
-  createFaultInjector,
-  type FaultInjector,
-  type FaultStats,
-  type SimFaults,
-  validateFaults,
-} from './fault-injector.js';
-import { createPrng } from './prng.js';
-import { createProviderNode, type OutgoingDatagram, type ProviderNode } from './provider-node.js';
-import { DYNO_CHANNELS, DYNO_PROVIDER_NAME, PROBE_CHANNELS, PROBE_PROVIDER_NAME } from './sim-channels.js';
-import { openSimSocket, type SimSocket } from './sim-socket.js';
+import { type FaultStats, type SimFaults, validateFaults } from './fault-injector.js';
+import { type PullData, PullRecorder } from './pull-recorder.js';
+import { SimRun, type SimulatedDynoStats } from './sim-run.js';
 import type {
   EngineProfileId,
   ProfileSummary,
@@ -31,8 +22,10 @@ import type {
   SimulatedDynoController,
 } from './types.js';
 import { createScenarioVeTable } from './ve-scenario.js';
-import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 import { createVirtualEcu, type VirtualEcu } from './virtual-ecu.js';
+
+export { tickTime } from './tick-pacer.js';
+export type { PullData, SimulatedDynoStats };
 
 const log = createLogger('sim');
 
@@ -80,31 +73,6 @@ export const DEFAULT_SIMULATED_DYNO_OPTIONS = Object.freeze({
   maxPullFrames: 5000,
 });
 
-/** The current or last pull, like the older GET /simulator/pull-data. */
-export interface PullData {
-  pull: number;
-  /** True while the pull is still running. */
-  running: boolean;
-  frames: readonly SimFrame[];
-  /** Frames not kept because maxPullFrames was reached. */
-  droppedFrames: number;
-  peakHp: number;
-  hpPeakRpm: number;
-  peakTq: number;
-  tqPeakRpm: number;
-}
-
-export interface SimulatedDynoStats {
-  ticks: number;
-  /** Ticks skipped because the event loop fell more than maxCatchUpMs behind. */
-  skippedTicks: number;
-  malformedIn: number;
-  pingsAnswered: number;
-  infoRequestsAnswered: number;
-  sendErrors: number;
-  faults: FaultStats;
-}
-
 /** The controller plus what tests and demos use to exercise the hub. */
 export interface SimulatedDyno extends SimulatedDynoController {
   /** A pull at part throttle (tuning pulls run at 20/40/60/80/100 %). */
@@ -122,28 +90,14 @@ export interface SimulatedDyno extends SimulatedDynoController {
   stats(): SimulatedDynoStats;
 }
 
-interface Running {
-  sim: DynoSim;
-  socket: SimSocket;
-  dyno: ProviderNode;
-  probe: ProviderNode;
-  injector: FaultInjector;
-  timers: (() => void)[];
-  startedAt: number;
-  ticks: number;
-  skippedTicks: number;
-  malformedIn: number;
-}
-
 function buildEcu(v: SimStartOptions['virtualEcu'], seed: number): VirtualEcu | undefined {
   if (!v?.enabled) return undefined;
   const scenario = v.scenario ?? 'lean';
   const table = createScenarioVeTable({ scenario, errorPct: v.veErrorPct, errorStd: v.veErrorStd, seed });
   const front = new Float64Array(table);
   const rear = new Float64Array(table);
-  // A richer cylinder has more table VE than it needs (more fuel).
-  if (v.cylinderBalance === 'front_rich') for (let i = 0; i < front.length; i++) front[i] *= 1.05;
-  if (v.cylinderBalance === 'rear_rich') for (let i = 0; i < rear.length; i++) rear[i] *= 1.05;
+  if (v.cylinderBalance === 'front_rich') for (let i = 0; i < front.length; i++) front[i] *= RICH_CYLINDER_VE_FACTOR;
+  if (v.cylinderBalance === 'rear_rich') for (let i = 0; i < rear.length; i++) rear[i] *= RICH_CYLINDER_VE_FACTOR;
   const baseline = createBaselineVeTable();
   return createVirtualEcu({
     veFront: front,
@@ -159,234 +113,102 @@ function positive(field: string, v: number, max: number): number {
   return v;
 }
 
-function pickHostId(avoid: number): number {
-  let id = randomInt(1, 0xffff);
-  while (id === avoid) id = randomInt(1, 0xffff);
-  return id;
+const MAX_RATE_HZ = 10_000;
+const MAX_INFO_INTERVAL_MS = 3_600_000;
+const MAX_AUTO_PULL_INTERVAL_S = 86_400;
+/** Largest positive i32: the range of random noise seeds. */
+const MAX_SEED = 0x7fffffff;
+/** A richer cylinder has this much more table VE than it needs (more fuel). */
+const RICH_CYLINDER_VE_FACTOR = 1.05;
+const ZERO_FAULT_STATS: FaultStats = { sent: 0, dropped: 0, duplicated: 0, reordered: 0, delayed: 0, overflow: 0 };
+const STOPPED_STATS: SimulatedDynoStats = {
+  ticks: 0,
+  skippedTicks: 0,
+  malformedIn: 0,
+  pingsAnswered: 0,
+  infoRequestsAnswered: 0,
+  sendErrors: 0,
+  faults: ZERO_FAULT_STATS,
+};
+
+/** The model of one run: the start options' profile, virtual ECU, auto-pull interval and atmosphere. */
+function createModel(
+  cfg: { autoPull: boolean; autoPullIntervalS: number },
+  start: SimStartOptions,
+  id: EngineProfileId,
+  seed: number,
+): DynoSim {
+  const profile = getEngineProfile(id);
+  const autoPull = start.autoPull ?? cfg.autoPull;
+  const interval = positive(
+    'autoPullIntervalS',
+    start.autoPullIntervalS ?? cfg.autoPullIntervalS,
+    MAX_AUTO_PULL_INTERVAL_S,
+  );
+  const v = start.virtualEcu;
+  return createDynoSim({
+    profile,
+    seed,
+    ecu: buildEcu(v, seed),
+    autoPullIntervalS: autoPull ? interval : null,
+    atmosphere: {
+      ...(v?.barometricPressureInHg !== undefined ? { pressureKpa: inHgToKpa(v.barometricPressureInHg) } : {}),
+      ...(v?.ambientTempF !== undefined ? { tempC: fahrenheitToCelsius(v.ambientTempF) } : {}),
+    },
+  });
 }
 
-/** Provider-clock time (u32 ms since start) at which tick `n` (1-based) was due. */
-export const tickTime = (n: number, rateHz: number): number => Math.round((n * 1000) / rateHz) % 0x1_0000_0000;
+/** Defaults filled in and every number range-checked (RangeError naming the field). */
+function configOf(options: SimulatedDynoOptions) {
+  const cfg = { ...DEFAULT_SIMULATED_DYNO_OPTIONS, ...options };
+  positive('rateHz', cfg.rateHz, MAX_RATE_HZ);
+  positive('probeRateHz', cfg.probeRateHz, MAX_RATE_HZ);
+  positive('infoIntervalMs', cfg.infoIntervalMs, MAX_INFO_INTERVAL_MS);
+  positive('autoPullIntervalS', cfg.autoPullIntervalS, MAX_AUTO_PULL_INTERVAL_S);
+  getEngineProfile(cfg.profile);
+  return cfg;
+}
 
-const round = (v: number, digits: number): number => Math.round(v * 10 ** digits) / 10 ** digits;
+function statusOf(run: SimRun | null, pullsBefore: number): SimStatus {
+  if (!run) {
+    return { active: false, state: 'stopped', profile: null, current: null, providers: [], pulls: pullsBefore };
+  }
+  return {
+    active: true,
+    state: run.sim.state,
+    profile: profileSummary(run.sim.profile),
+    current: run.current(),
+    providers: [run.dyno, run.probe].map((p) => ({ name: p.name, hostId: p.hostId })),
+    pulls: pullsBefore + run.sim.pulls,
+  };
+}
 
 /**
  * The embedded simulated dyno: the pure model paced by wall-clock timers, speaking JetDrive as two providers
  * (the dyno and an atmospheric probe) on one loopback multicast socket.
  */
 export function createSimulatedDyno(options: SimulatedDynoOptions = {}): SimulatedDyno {
-  const cfg = { ...DEFAULT_SIMULATED_DYNO_OPTIONS, ...options };
-  positive('rateHz', cfg.rateHz, 10_000);
-  positive('probeRateHz', cfg.probeRateHz, 10_000);
-  positive('infoIntervalMs', cfg.infoIntervalMs, 3_600_000);
-  positive('autoPullIntervalS', cfg.autoPullIntervalS, 86_400);
-  getEngineProfile(cfg.profile);
+  const cfg = configOf(options);
   let faults: SimFaults = validateFaults(cfg.faults ?? {});
-  let run: Running | null = null;
+  let run: SimRun | null = null;
   /** Pulls of earlier runs (start → stop); the running model counts its own, auto-pulls included. */
   let pullsBefore = 0;
   let profileId: EngineProfileId = cfg.profile;
   let starting: Promise<SimStatus> | null = null;
-  let lastPull: { pull: number; frames: SimFrame[]; droppedFrames: number } | null = null;
+  const recorder = new PullRecorder(cfg.maxPullFrames);
 
-  const recordPull = (frame: SimFrame): void => {
-    if (frame.state !== 'pull') return;
-    if (!lastPull || lastPull.pull !== frame.pull) lastPull = { pull: frame.pull, frames: [], droppedFrames: 0 };
-    if (lastPull.frames.length < cfg.maxPullFrames) lastPull.frames.push(frame);
-    else lastPull.droppedFrames++;
-  };
-
-  const send = (r: Running, out: OutgoingDatagram[]): void => {
-    for (const d of out) r.injector.send(d);
-  };
-
-  const sendInfo = (r: Running): void => {
-    send(r, r.dyno.channelInfo());
-    send(r, r.probe.channelInfo());
-  };
-
-  const onDatagram = (r: Running, bytes: Uint8Array): void => {
-    // What nodes publish to all hosts (channel lists and values) never asks us anything, and a host on the LAN can
-    // send thousands of them a second: skip them before decoding (a collision needs us as the destination).
-    if (bytes.length >= HEADER_SIZE && bytes[0] >= KEY.ChannelInfo && bytes[0] <= KEY.ClearChannelInfo) {
-      if ((bytes[6] | (bytes[7] << 8)) === ALL_HOSTS) return;
-    }
-    let message: ReturnType<typeof decodeFrame>;
-    try {
-      message = decodeFrame(bytes);
-    } catch {
-      r.malformedIn++;
-      return;
-    }
-    send(r, r.dyno.handle(message));
-    send(r, r.probe.handle(message));
-  };
-
-  const startTicking = (r: Running): void => {
-    const dt = 1 / cfg.rateHz;
-    const probeEvery = Math.max(1, Math.round(cfg.rateHz / cfg.probeRateHz));
-    const probeDt = 1 / cfg.probeRateHz;
-    let probeDue = 0;
-    const tick = (): void => {
-      const frame = r.sim.step(dt);
-      // Each tick carries its own time (start + tick × period), also when a late timer sends several at once:
-      // a real provider stamps every sample when it was taken, never two with one time.
-      const ts = tickTime(r.ticks + r.skippedTicks + 1, cfg.rateHz);
-      r.ticks++;
-      recordPull(frame);
-      send(
-        r,
-        r.dyno.values((c) => c.read(frame), ts),
-      );
-      // The probe rides the dyno's clock; when it is faster than the dyno, it sends several per tick.
-      if (cfg.probeRateHz <= cfg.rateHz) {
-        if (r.ticks % probeEvery === 0)
-          send(
-            r,
-            r.probe.values((c) => c.read(frame), ts),
-          );
-      } else {
-        probeDue += dt;
-        while (probeDue >= probeDt) {
-          probeDue -= probeDt;
-          send(
-            r,
-            r.probe.values((c) => c.read(frame), ts),
-          );
-        }
-      }
-    };
-    const period = Math.max(1, Math.floor(1000 / cfg.rateHz));
-    const maxCatchUp = Math.max(1, Math.ceil((cfg.maxCatchUpMs / 1000) * cfg.rateHz));
-    const handle = setInterval(() => {
-      // Catch up to wall-clock time so the rate holds even though timers fire late.
-      const due = Math.floor(((Date.now() - r.startedAt) / 1000) * cfg.rateHz) - r.ticks - r.skippedTicks;
-      const now = Math.min(due, maxCatchUp);
-      if (due > now) r.skippedTicks += due - now;
-      for (let i = 0; i < now; i++) tick();
-    }, period);
-    r.timers.push(() => clearInterval(handle));
-  };
-
-  const later = (r: Running, ms: number, fn: () => void): void => {
-    const h = setTimeout(fn, ms);
-    r.timers.push(() => clearTimeout(h));
-  };
-
-  const status = (): SimStatus => {
-    if (!run) {
-      return { active: false, state: 'stopped', profile: null, current: null, providers: [], pulls: pullsBefore };
-    }
-    const f = run.sim.lastFrame;
-    return {
-      active: true,
-      state: run.sim.state,
-      profile: profileSummary(run.sim.profile),
-      current: f
-        ? {
-            rpm: Math.round(f.rpm),
-            horsepower: round(f.hp, 1),
-            torque: round(f.ftlb, 1),
-            afr: round((f.afrFront + f.afrRear) / 2, 2),
-            tps: round(f.tps, 1),
-          }
-        : null,
-      providers: [
-        { name: run.dyno.name, hostId: run.dyno.hostId },
-        { name: run.probe.name, hostId: run.probe.hostId },
-      ],
-      pulls: pullsBefore + run.sim.pulls,
-    };
-  };
+  const status = (): SimStatus => statusOf(run, pullsBefore);
 
   const doStart = async (start: SimStartOptions = {}): Promise<SimStatus> => {
     if (run) await stop();
     const id = start.profile ?? profileId;
-    const profile = getEngineProfile(id);
-    const seed = cfg.seed ?? randomInt(0, 0x7fffffff);
-    const autoPull = start.autoPull ?? cfg.autoPull;
-    const interval = positive('autoPullIntervalS', start.autoPullIntervalS ?? cfg.autoPullIntervalS, 86_400);
-    const v = start.virtualEcu;
-    const sim = createDynoSim({
-      profile,
-      seed,
-      ecu: buildEcu(v, seed),
-      autoPullIntervalS: autoPull ? interval : null,
-      atmosphere: {
-        ...(v?.barometricPressureInHg !== undefined ? { pressureKpa: inHgToKpa(v.barometricPressureInHg) } : {}),
-        ...(v?.ambientTempF !== undefined ? { tempC: fahrenheitToCelsius(v.ambientTempF) } : {}),
-      },
-    });
-    const socket = await openSimSocket({
-      group: cfg.group,
-      port: cfg.port,
-      iface: cfg.iface,
-      allowNonLoopback: cfg.allowNonLoopback,
-    });
-    const startedAt = Date.now();
-    const clockMs = () => (Date.now() - startedAt) % 0x1_0000_0000;
-    const dynoHost = pickHostId(0);
-    const dyno = createProviderNode({
-      name: DYNO_PROVIDER_NAME,
-      channels: DYNO_CHANNELS,
-      hostId: dynoHost,
-      pickHostId,
-      clockMs,
-      mtu: cfg.mtu,
-    });
-    const probe = createProviderNode({
-      name: PROBE_PROVIDER_NAME,
-      channels: PROBE_CHANNELS,
-      hostId: pickHostId(dynoHost),
-      pickHostId,
-      clockMs,
-      mtu: cfg.mtu,
-    });
-    const injector = createFaultInjector({
-      faults,
-      rng: createPrng(seed ^ 0x5eed),
-      transmit: (bytes) => socket.send(bytes),
-      setTimer: (fn, ms) => {
-        const h = setTimeout(fn, ms);
-        return () => clearTimeout(h);
-      },
-    });
-    const r: Running = {
-      sim,
-      socket,
-      dyno,
-      probe,
-      injector,
-      timers: [],
-      startedAt,
-      ticks: 0,
-      skippedTicks: 0,
-      malformedIn: 0,
-    };
+    const seed = cfg.seed ?? randomInt(0, MAX_SEED);
+    const sim = createModel(cfg, start, id, seed);
+    const r = await SimRun.open(cfg, sim, seed, faults);
     run = r;
     profileId = id;
-    socket.onMessage((bytes) => onDatagram(r, bytes));
-    const late = faults.lateInfoMs ?? 0;
-    if (late > 0) later(r, late, () => sendInfo(r));
-    else sendInfo(r);
-    const repeat = setInterval(() => sendInfo(r), cfg.infoIntervalMs);
-    r.timers.push(() => clearInterval(repeat));
-    if (faults.rename) {
-      const { provider, channelId, name, afterMs } = faults.rename;
-      later(r, afterMs, () => send(r, (provider === 'probe' ? probe : dyno).renameChannel(channelId, name)));
-    }
-    if (faults.restartAfterMs !== undefined) later(r, faults.restartAfterMs, () => send(r, dyno.restart()));
-    startTicking(r);
-    log.info(
-      {
-        group: cfg.group,
-        port: socket.port,
-        iface: cfg.iface,
-        profile: id,
-        providers: [dyno, probe].map((p) => `${p.name} 0x${p.hostId.toString(16).toUpperCase().padStart(4, '0')}`),
-      },
-      'simulated dyno started',
-    );
+    r.begin(faults, (frame) => recorder.record(frame));
+    log.info({ ...r.describe(), profile: id }, 'simulated dyno started');
     return status();
   };
 
@@ -395,17 +217,17 @@ export function createSimulatedDyno(options: SimulatedDynoOptions = {}): Simulat
     if (!r) return;
     run = null;
     pullsBefore += r.sim.pulls;
-    for (const cancel of r.timers) cancel();
-    r.injector.flush();
-    await r.socket.sendAndWait(r.dyno.clear().bytes);
-    await r.socket.sendAndWait(r.probe.clear().bytes);
-    await r.socket.close();
-    log.info({ ticks: r.ticks }, 'simulated dyno stopped');
+    await r.stop();
   };
 
   const pullAt = (tps: number): PullResult => {
     if (!run) return { ok: false, code: 'SIM_NOT_RUNNING', message: 'the simulator is not running; start it first' };
     return run.sim.triggerPull({ tps });
+  };
+
+  const running = (what: string): SimRun => {
+    if (!run) throw new Error(`${what}: the simulator is not running`);
+    return run;
   };
 
   return {
@@ -425,51 +247,20 @@ export function createSimulatedDyno(options: SimulatedDynoOptions = {}): Simulat
       run?.injector.setFaults(faults);
     },
     renameChannel(provider, channelId, name) {
-      if (!run) throw new Error('renameChannel: the simulator is not running');
-      send(run, (provider === 'probe' ? run.probe : run.dyno).renameChannel(channelId, name));
+      const r = running('renameChannel');
+      r.send(r.provider(provider).renameChannel(channelId, name));
     },
     restartProvider(provider = 'dyno') {
-      if (!run) throw new Error('restartProvider: the simulator is not running');
-      send(run, (provider === 'probe' ? run.probe : run.dyno).restart());
+      const r = running('restartProvider');
+      r.send(r.provider(provider).restart());
     },
-    pullData(): PullData | null {
-      if (!lastPull) return null;
-      const { pull, frames, droppedFrames } = lastPull;
-      let hp: SimFrame | null = null;
-      let tq: SimFrame | null = null;
-      for (const f of frames) {
-        if (!hp || f.hp > hp.hp) hp = f;
-        if (!tq || f.ftlb > tq.ftlb) tq = f;
-      }
-      return {
-        pull,
-        running: run?.sim.state === 'pull' && run.sim.pulls === pull,
-        frames,
-        droppedFrames,
-        peakHp: hp ? round(hp.hp, 1) : 0,
-        hpPeakRpm: hp ? Math.round(hp.rpm) : 0,
-        peakTq: tq ? round(tq.ftlb, 1) : 0,
-        tqPeakRpm: tq ? Math.round(tq.rpm) : 0,
-      };
-    },
+    pullData: (): PullData | null => recorder.data((pull) => run?.sim.state === 'pull' && run.sim.pulls === pull),
     get port() {
       return run?.socket.port ?? null;
     },
     get model() {
       return run?.sim ?? null;
     },
-    stats(): SimulatedDynoStats {
-      const r = run;
-      const zero: FaultStats = { sent: 0, dropped: 0, duplicated: 0, reordered: 0, delayed: 0, overflow: 0 };
-      return {
-        ticks: r?.ticks ?? 0,
-        skippedTicks: r?.skippedTicks ?? 0,
-        malformedIn: r?.malformedIn ?? 0,
-        pingsAnswered: (r?.dyno.stats.pingsAnswered ?? 0) + (r?.probe.stats.pingsAnswered ?? 0),
-        infoRequestsAnswered: (r?.dyno.stats.infoRequestsAnswered ?? 0) + (r?.probe.stats.infoRequestsAnswered ?? 0),
-        sendErrors: r?.socket.sendErrors ?? 0,
-        faults: r?.injector.stats() ?? zero,
-      };
-    },
+    stats: (): SimulatedDynoStats => run?.stats() ?? { ...STOPPED_STATS, faults: { ...ZERO_FAULT_STATS } },
   };
 }

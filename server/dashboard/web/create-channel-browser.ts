@@ -1,35 +1,14 @@
-import { isQuantity } from '../../mapping/quantities.js';
-import { displayConversion, type UnitConversion, type UnitSystem } from '../../mapping/unit-conversion.js';
+import type { UnitSystem } from '../../mapping/unit-conversion.js';
+import { type BrowserChannel, type BrowserRow, buildBrowserRow, drawBrowserRow, rateText } from './browser-row.js';
+import { ChannelSuggestions } from './channel-suggestions.js';
+import { el, setText } from './dom.js';
 import { matchesSearch } from './matches-search.js';
-import { el, setAttr, setText } from './dom.js';
-import { formatValue, isStale } from './format-value.js';
 import type { DiscoveredChannel } from './parse-discovery.js';
 
 // Every channel the hub knows, with its provider, unit, rate, last value and quantity. Unmapped channels are
 // flagged with discovery's suggestion so a tuner sees what to map.
 
-export interface BrowserChannel {
-  key: string;
-  name: string;
-  providerName: string;
-  unitCode: number;
-  quantity: string | null;
-  rateHz: number;
-  lastValue: number | null;
-  provisional: boolean;
-}
-
-interface Row {
-  channel: BrowserChannel;
-  tr: HTMLTableRowElement;
-  value: HTMLTableCellElement;
-  unit: HTMLTableCellElement;
-  rate: HTMLTableCellElement;
-  conversion: UnitConversion;
-  receivedAt: number | null;
-  dirty: boolean;
-  suggestion: string | null;
-}
+export type { BrowserChannel };
 
 export interface ChannelBrowser {
   setChannels(channels: readonly BrowserChannel[]): void;
@@ -47,16 +26,8 @@ export interface ChannelBrowserOptions {
 
 export const DEFAULT_CHANNEL_BROWSER_OPTIONS: ChannelBrowserOptions = { staleMs: 3000 };
 
-function decimalsFor(value: number): number {
-  const abs = Math.abs(value);
-  return abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 10 ? 2 : 3;
-}
-
-export function createChannelBrowser(root: HTMLElement, options: Partial<ChannelBrowserOptions> = {}): ChannelBrowser {
-  const opts = { ...DEFAULT_CHANNEL_BROWSER_OPTIONS, ...options };
-  let system: UnitSystem = 'imperial';
-  const rows = new Map<string, Row>();
-  const suggestions = new Map<string, DiscoveredChannel>();
+/** The panel's fixed DOM: heading, channel count, search field and the table body the rows go in. */
+function browserLayout(root: HTMLElement): { search: HTMLInputElement; count: HTMLElement; tbody: HTMLElement } {
   const search = el('input', {
     type: 'search',
     placeholder: 'Search channels, providers, quantities…',
@@ -64,53 +35,24 @@ export function createChannelBrowser(root: HTMLElement, options: Partial<Channel
   });
   const count = el('span', { class: 'count' });
   const tbody = el('tbody');
+  const heads = ['Channel', 'Provider', 'Unit', 'Rate', 'Last value', 'Quantity'].map((h) => el('th', {}, h));
   root.append(
     el('div', { class: 'panel-head' }, el('h2', {}, 'Channels'), el('div', { class: 'browser-tools' }, count, search)),
     el(
       'div',
       { class: 'browser-table' },
-      el(
-        'table',
-        { class: 'data' },
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            ...['Channel', 'Provider', 'Unit', 'Rate', 'Last value', 'Quantity'].map((h) => el('th', {}, h)),
-          ),
-        ),
-        tbody,
-      ),
+      el('table', { class: 'data' }, el('thead', {}, el('tr', {}, ...heads)), tbody),
     ),
   );
+  return { search, count, tbody };
+}
 
-  function suggestionOf(channel: BrowserChannel): DiscoveredChannel | undefined {
-    return (
-      suggestions.get(channel.key) ??
-      suggestions.get(`${channel.providerName}/${channel.name}`) ??
-      suggestions.get(channel.name)
-    );
-  }
-
-  function quantityCell(channel: BrowserChannel): { node: HTMLElement; text: string | null } {
-    if (channel.quantity) return { node: el('span', { class: 'quantity' }, channel.quantity), text: null };
-    const s = suggestionOf(channel);
-    const guess = s?.candidate ?? s?.quantity ?? null;
-    // A suggested label that only repeats the channel's name suggests nothing.
-    const label = s?.config?.label && s.config.label !== channel.name ? s.config.label : null;
-    const hint = guess
-      ? `suggest ${guess}${label ? ` (${label})` : ''}`
-      : label
-        ? `suggest ${label}`
-        : 'no confident match';
-    const why = s?.reasons.length ? s.reasons.join('\n') : 'Not mapped to a quantity';
-    return {
-      node: el('span', { class: 'unmapped', title: why }, `unmapped · ${hint}`),
-      text: hint,
-    };
-  }
+export function createChannelBrowser(root: HTMLElement, options: Partial<ChannelBrowserOptions> = {}): ChannelBrowser {
+  const opts = { ...DEFAULT_CHANNEL_BROWSER_OPTIONS, ...options };
+  let system: UnitSystem = 'imperial';
+  const rows = new Map<string, BrowserRow>();
+  const suggestions = new ChannelSuggestions();
+  const { search, count, tbody } = browserLayout(root);
 
   function render(): void {
     const query = search.value;
@@ -129,38 +71,8 @@ export function createChannelBrowser(root: HTMLElement, options: Partial<Channel
     setText(count, `${shown} of ${rows.size} channels · ${unmapped} unmapped`);
   }
 
-  function buildRow(channel: BrowserChannel, previous: Row | undefined): Row {
-    const conversion = displayConversion(
-      channel.unitCode,
-      system,
-      isQuantity(channel.quantity) ? channel.quantity : null,
-    );
-    const value = el('td', {}, '—');
-    const unit = el('td', { class: 'muted' }, conversion.label);
-    const rate = el('td', { class: 'muted' }, `${formatValue(channel.rateHz, 1)} Hz`);
-    const q = quantityCell(channel);
-    const tr = el(
-      'tr',
-      { 'data-key': channel.key, 'data-quantity': channel.quantity ?? '', 'data-stale': 'true' },
-      el('td', { class: 'name' }, channel.name + (channel.provisional ? ' (pending info)' : '')),
-      el('td', { class: 'muted' }, channel.providerName),
-      unit,
-      rate,
-      value,
-      el('td', {}, q.node),
-    );
-    return {
-      channel,
-      tr,
-      value,
-      unit,
-      rate,
-      conversion,
-      receivedAt: previous?.receivedAt ?? null,
-      dirty: true,
-      suggestion: q.text,
-    };
-  }
+  const buildRow = (channel: BrowserChannel, previous: BrowserRow | undefined): BrowserRow =>
+    buildBrowserRow(channel, previous, system, suggestions.of(channel));
 
   function rebuild(): void {
     for (const [key, row] of rows) rows.set(key, buildRow(row.channel, row));
@@ -191,12 +103,7 @@ export function createChannelBrowser(root: HTMLElement, options: Partial<Channel
       row.dirty = true;
     },
     setDiscovery(discovered) {
-      suggestions.clear();
-      for (const d of discovered) {
-        if (d.key) suggestions.set(d.key, d);
-        if (d.provider) suggestions.set(`${d.provider}/${d.name}`, d);
-        if (!suggestions.has(d.name)) suggestions.set(d.name, d);
-      }
+      suggestions.set(discovered);
       rebuild();
     },
     setRates(channels) {
@@ -204,7 +111,7 @@ export function createChannelBrowser(root: HTMLElement, options: Partial<Channel
         const row = c.key ? rows.get(c.key) : undefined;
         if (!row || c.rateHz === null) continue;
         row.channel.rateHz = c.rateHz;
-        setText(row.rate, `${formatValue(c.rateHz, 1)} Hz`);
+        setText(row.rate, rateText(c.rateHz));
       }
     },
     setSystem(next) {
@@ -212,14 +119,7 @@ export function createChannelBrowser(root: HTMLElement, options: Partial<Channel
       rebuild();
     },
     frame(now) {
-      for (const row of rows.values()) {
-        setAttr(row.tr, 'data-stale', String(isStale(row.receivedAt, now, opts.staleMs)));
-        if (!row.dirty || row.tr.hidden) continue;
-        row.dirty = false;
-        const v = row.channel.lastValue;
-        const shown = v === null ? null : v * row.conversion.factor + row.conversion.offset;
-        setText(row.value, formatValue(shown, shown === null ? 0 : decimalsFor(shown)));
-      }
+      for (const row of rows.values()) drawBrowserRow(row, now, opts.staleMs);
     },
   };
 }

@@ -1,9 +1,11 @@
 import uPlot from 'uplot';
 import type { Quantity } from '../../mapping/quantities.js';
 import { displayConversion, type UnitConversion, type UnitSystem } from '../../mapping/unit-conversion.js';
-import { axis, fitToContainer } from './chart-theme.js';
-import { el, setText } from './dom.js';
+import { fitToContainer } from './chart-theme.js';
 import { createTimeWindow } from './create-time-window.js';
+import { el, setText } from './dom.js';
+import { livePlotOptions } from './live-plot-options.js';
+import { SeriesEnvelopes } from './series-envelopes.js';
 
 // The last 30 s of RPM, power, torque and AFR. Rows are taken at a fixed rate (the rate the page subscribes at)
 // from the latest value of each series, so the chart's cost does not depend on how fast channels arrive. The
@@ -44,6 +46,9 @@ export interface LiveChart {
   readonly points: number;
 }
 
+/** Each series has three columns: value, low, high. */
+const COLUMNS_PER_SERIES = 3;
+
 export function createLiveChart(
   container: HTMLElement,
   legend: HTMLElement,
@@ -51,15 +56,9 @@ export function createLiveChart(
 ): LiveChart {
   const opts = { ...DEFAULT_LIVE_CHART_OPTIONS, ...options };
   const n = LIVE_SERIES.length;
-  // Columns: n values, then n lows, then n highs.
-  const rows = createTimeWindow(3 * n, Math.ceil(opts.windowSec * opts.hz) + opts.hz);
-  const latest = LIVE_SERIES.map(() => ({
-    value: null as number | null,
-    at: 0,
-    unitCode: 255,
-    lo: Number.POSITIVE_INFINITY,
-    hi: Number.NEGATIVE_INFINITY,
-  }));
+  // Columns: n values, then n lows, then n highs; the window keeps one extra second of rows.
+  const rows = createTimeWindow(COLUMNS_PER_SERIES * n, Math.ceil(opts.windowSec * opts.hz) + opts.hz);
+  const latest = new SeriesEnvelopes(n);
   const legendLabels = LIVE_SERIES.map((s) => el('span', { style: `--c: ${s.color}` }, s.label));
   legend.append(...legendLabels);
   let system: UnitSystem = 'imperial';
@@ -68,7 +67,7 @@ export function createLiveChart(
   let points = 0;
 
   function refreshConversions(): void {
-    conversions = LIVE_SERIES.map((s, i) => displayConversion(latest[i].unitCode, system, s.quantity));
+    conversions = LIVE_SERIES.map((s, i) => displayConversion(latest.unitCode(i), system, s.quantity));
     LIVE_SERIES.forEach((s, i) => {
       const unit = conversions[i].label;
       setText(legendLabels[i], unit ? `${s.label} (${unit})` : s.label);
@@ -76,65 +75,16 @@ export function createLiveChart(
   }
   refreshConversions();
 
-  const chart = new uPlot(
-    {
-      width: Math.max(200, container.clientWidth),
-      height: opts.height,
-      legend: { show: false },
-      cursor: { drag: { x: false, y: false } },
-      scales: {
-        x: { time: false, range: [-opts.windowSec, 0] },
-        rpm: { range: (_u, _min, max) => [0, Math.max(1000, Math.ceil((max ?? 0) / 1000) * 1000)] },
-        pt: { range: (_u, _min, max) => [0, Math.max(50, Math.ceil((max ?? 0) / 25) * 25)] },
-        afr: { range: [9, 18] },
-      },
-      axes: [
-        axis({ values: (_u, ticks) => ticks.map((t) => `${t}s`) }),
-        axis({ scale: 'rpm', label: 'RPM', size: 56 }),
-        axis({ scale: 'pt', side: 1, label: 'Power / Torque', grid: { show: false }, size: 50 }),
-        axis({ scale: 'afr', side: 1, label: 'AFR', grid: { show: false }, size: 44 }),
-      ],
-      series: [
-        {},
-        ...LIVE_SERIES.map((s) => ({
-          label: s.label,
-          stroke: s.color,
-          width: 2,
-          scale: s.scale,
-          spanGaps: false,
-          points: { show: false },
-        })),
-        ...[...LIVE_SERIES, ...LIVE_SERIES].map((s) => ({
-          stroke: 'transparent',
-          width: 0,
-          scale: s.scale,
-          spanGaps: false,
-          points: { show: false },
-        })),
-      ],
-      bands: LIVE_SERIES.map((s, i) => ({
-        series: [1 + 2 * n + i, 1 + n + i] as [number, number],
-        fill: `${s.color}33`,
-      })),
-    },
-    [[], ...Array.from({ length: 3 * n }, (): (number | null)[] => [])],
-    container,
-  );
+  const plotOptions = livePlotOptions(LIVE_SERIES, container.clientWidth, opts.height, opts.windowSec);
+  const empty = [[], ...Array.from({ length: COLUMNS_PER_SERIES * n }, (): (number | null)[] => [])];
+  const chart = new uPlot(plotOptions, empty as uPlot.AlignedData, container);
   fitToContainer(chart, container, opts.height);
 
   return {
     set(quantity, value, min, max, unitCode, receivedAt) {
       const i = LIVE_SERIES.findIndex((s) => s.quantity === quantity);
       if (i < 0) return;
-      const slot = latest[i];
-      slot.value = value;
-      slot.at = receivedAt;
-      slot.lo = Math.min(slot.lo, min ?? value, value);
-      slot.hi = Math.max(slot.hi, max ?? value, value);
-      if (slot.unitCode !== unitCode) {
-        slot.unitCode = unitCode;
-        refreshConversions();
-      }
+      if (latest.set(i, value, min, max, unitCode, receivedAt)) refreshConversions();
     },
     setSystem(next) {
       system = next;
@@ -144,17 +94,7 @@ export function createLiveChart(
     frame(now) {
       if (now - lastRowAt < 1000 / opts.hz) return;
       lastRowAt = now;
-      const fresh = latest.map((s) => s.value !== null && now - s.at <= opts.staleMs);
-      rows.push(now / 1000, [
-        ...latest.map((s, i) => (fresh[i] ? s.value : null)),
-        ...latest.map((s, i) => (fresh[i] && Number.isFinite(s.lo) ? s.lo : null)),
-        ...latest.map((s, i) => (fresh[i] && Number.isFinite(s.hi) ? s.hi : null)),
-      ]);
-      // The next row's envelope starts from the value this row ended on.
-      for (const s of latest) {
-        s.lo = s.value ?? Number.POSITIVE_INFINITY;
-        s.hi = s.value ?? Number.NEGATIVE_INFINITY;
-      }
+      rows.push(now / 1000, latest.row(now, opts.staleMs));
       const [times, ...series] = rows.columns(now / 1000 - opts.windowSec);
       const x = times.map((t) => (t ?? 0) - now / 1000);
       const ys = series.map((col, k) => {
