@@ -57,6 +57,9 @@ function announceOperatorToken(t: OperatorToken): void {
   if (t.source === 'env') {
     log.info('operator token: from HUB_OPERATOR_TOKEN');
   } else if (t.source === 'generated') {
+    if (t.replacedEmpty) {
+      log.warn({ file: t.file }, '%s was empty (an interrupted write at an earlier start): replaced it', t.file);
+    }
     log.warn(
       { file: t.file },
       'operator token (shown this once): %s — stored in %s (mode 0600); later starts reuse it and do not print it again',

@@ -16,7 +16,13 @@ export {
   type RateLimiterStats,
   type RateLimitOptions,
 } from './create-rate-limiter.js';
-export { generateToken, loadOperatorToken, OPERATOR_TOKEN_FILE, type OperatorToken } from './load-operator-token.js';
+export {
+  generateToken,
+  loadOperatorToken,
+  OPERATOR_TOKEN_FILE,
+  type OperatorToken,
+  OperatorTokenError,
+} from './load-operator-token.js';
 export type { AuthDecision, AuthErrorCode, RefusalReason, Role } from './roles.js';
 export { roleOfCommand, SOCKET_COMMAND_ROLES } from './socket-command-roles.js';
 export { tokensEqual } from './tokens-equal.js';

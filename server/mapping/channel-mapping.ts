@@ -4,6 +4,7 @@ import { UNIT_LABELS } from '../protocol/types.js';
 import type { ChannelOverride, ProviderOverrides } from './channel-override.js';
 import { createMappingCounts, type MappingState, type MappingSummary } from './create-mapping-counts.js';
 import { createSiblingIndex } from './create-sibling-index.js';
+import { nullProtoCopy } from './null-proto-record.js';
 import type { MappingStore, MappingStoreStatus } from './mapping-store.js';
 import type { Quantity } from './quantities.js';
 import { DEFAULT_SUGGEST_OPTIONS, type QuantitySuggestion, suggestQuantity } from './suggest-quantity.js';
@@ -102,7 +103,8 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
   }
 
   function overrideOf(channel: ChannelMeta): ChannelOverride | null {
-    return store.get(channel.providerName)?.[channel.name] ?? null;
+    const overrides = store.get(channel.providerName);
+    return overrides && Object.hasOwn(overrides, channel.name) ? overrides[channel.name] : null;
   }
 
   function effectiveUnit(channel: ChannelMeta, override: ChannelOverride | null): number {
@@ -232,7 +234,7 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
     quantityOf: (channel) => resolveWith(channel, false).quantity,
     changes$: merge(store.changes$, suggestionChanges$) as Observable<void>,
     resolve: (channel) => resolveWith(channel, true),
-    overrides: (provider) => ({ ...(store.get(provider) ?? {}) }),
+    overrides: (provider) => nullProtoCopy(store.get(provider) ?? {}),
     setOverrides: (provider, overrides) => store.set(provider, overrides),
     deleteOverrides: (provider, channel) => store.delete(provider, channel),
     providersWithOverrides: () => store.providers(),
