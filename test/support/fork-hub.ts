@@ -1,12 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { HubConfig } from '../../server/config.js';
 import type { HubProcessCommand, HubProcessMessage, LoopDelay } from './hub-process-protocol.js';
-import { HUB_OPERATOR } from './start-test-hub.js';
-import { freeUdpPort } from './udp.js';
+import { testHubConfig } from './start-test-hub.js';
 
 // startTestHub's twin in a child process (see hub-process.ts): the hub's event loop is its own, so what a test
 // measures there is the hub's work only.
@@ -43,19 +40,8 @@ function request(proc: ChildProcess, command: HubProcessCommand, timeoutMs: numb
 
 /** Starts a hub (loopback, port 0, fresh data directory, known operator token) in a child process. */
 export async function forkHub(config: Partial<HubConfig> = {}, startTimeoutMs = 30_000): Promise<ForkedHub> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'jd-hub-'));
-  const jetdrivePort = await freeUdpPort();
-  const full = {
-    host: '127.0.0.1',
-    port: 0,
-    jetdrivePort,
-    interfaces: ['127.0.0.1'],
-    dataDir,
-    simAutoPull: false,
-    operatorToken: HUB_OPERATOR,
-    logLevel: 'silent',
-    ...config,
-  };
+  const full = await testHubConfig(config);
+  const { dataDir } = full;
   const proc = fork(SCRIPT, [JSON.stringify(full)], {
     // HUB_EXEC_ARGV: extra node flags for the hub only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
     execArgv: ['--import', 'tsx', ...(process.env.HUB_EXEC_ARGV?.split(' ').filter(Boolean) ?? [])],

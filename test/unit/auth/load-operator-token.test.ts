@@ -7,7 +7,7 @@ import {
   OPERATOR_TOKEN_FILE,
   OperatorTokenError,
 } from '../../../server/auth/load-operator-token.js';
-import { type AtomicFileSystem, NODE_FILE_SYSTEM } from '../../../server/files/atomic-file-system.js';
+import { FULL_DISK_FILE_SYSTEM } from '../../support/full-disk-file-system.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -65,19 +65,7 @@ describe('loadOperatorToken', () => {
 
   it('on a full disk: ENOSPC named with what to do, and no token file or temp file left behind', async () => {
     const dataDir = await tempDir();
-    const fullDisk: AtomicFileSystem = {
-      ...NODE_FILE_SYSTEM,
-      async open(...args: Parameters<AtomicFileSystem['open']>) {
-        const handle = await NODE_FILE_SYSTEM.open(...args);
-        return Object.assign(Object.create(handle) as typeof handle, {
-          writeFile: async () => {
-            throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-          },
-          close: () => handle.close(),
-        });
-      },
-    };
-    const failed = loadOperatorToken({ dataDir, fs: fullDisk });
+    const failed = loadOperatorToken({ dataDir, fs: FULL_DISK_FILE_SYSTEM });
     await expect(failed).rejects.toThrow(OperatorTokenError);
     await expect(failed).rejects.toThrow(/ENOSPC — the disk is full: free space on it.*or set HUB_OPERATOR_TOKEN/);
     expect(await readdir(dataDir)).toEqual([]);

@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AtomicFileSystem, NODE_FILE_SYSTEM } from '../../../server/files/atomic-file-system.js';
 import type { ProviderOverrides } from '../../../server/mapping/channel-override.js';
 import { createMappingStore, MappingStoreError } from '../../../server/mapping/mapping-store.js';
+import { FULL_DISK_FILE_SYSTEM } from '../../support/full-disk-file-system.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -110,23 +110,6 @@ describe('createMappingStore', () => {
 });
 
 describe('createMappingStore: files that outlive a crash or a full disk', () => {
-  const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-
-  /** The real file system, except that writing into an opened file fails as on a full disk. */
-  const fullDisk: AtomicFileSystem = {
-    ...NODE_FILE_SYSTEM,
-    async open(...args: Parameters<AtomicFileSystem['open']>) {
-      const handle = await NODE_FILE_SYSTEM.open(...args);
-      return Object.assign(Object.create(handle) as typeof handle, {
-        writeFile: async () => {
-          throw enospc();
-        },
-        close: () => handle.close(),
-        sync: () => handle.sync(),
-      });
-    },
-  };
-
   it('removes temp files left by writers that are gone, and keeps those of a live writer', async () => {
     const dataDir = await tempDir();
     const dead = 'channel-mapping.json.4194305.0badcafe.tmp';
@@ -141,7 +124,7 @@ describe('createMappingStore: files that outlive a crash or a full disk', () => 
   it('a write failing with ENOSPC leaves no temp file, says ENOSPC and what to do, and changes nothing', async () => {
     const dataDir = await tempDir();
     await (await createMappingStore({ dataDir })).set('A', { MAP: { unit: 7 } });
-    const store = await createMappingStore({ dataDir, fs: fullDisk });
+    const store = await createMappingStore({ dataDir, fs: FULL_DISK_FILE_SYSTEM });
     const failed = store.set('A', { MAP: { hidden: true } });
     await expect(failed).rejects.toThrow(MappingStoreError);
     await expect(failed).rejects.toThrow(/ENOSPC — the disk is full: free space on it, or point DATA_DIR/);
