@@ -185,7 +185,12 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       announceOperatorToken(operatorToken);
       const policy = createAuthPolicy({ operatorToken: operatorToken.token, viewerToken: config.viewerToken });
       const store = await createMappingStore({ dataDir: config.dataDir });
-      mapping = createChannelMapping({ store, registry: ingest.registry });
+      // One cached suggestion per channel the registry may hold, so the cache never evicts a live channel's guess.
+      mapping = createChannelMapping({
+        store,
+        registry: ingest.registry,
+        options: { maxCachedChannels: config.maxChannels },
+      });
       mappingChanges = mapping.changes$.subscribe(resolverChanges$);
       resolverChanges$.next();
 
