@@ -21,12 +21,18 @@ export interface ChannelMappingOptions {
   reevaluateMs: number;
   /** Bound on the suggestion cache (channels come from the network). */
   maxCachedChannels: number;
+  /**
+   * Changed suggestions are announced at most this often: each announcement makes the registry and the gateway look
+   * at every channel again, so a host flipping guesses (adding and clearing a Humidity channel) must not set the pace.
+   */
+  suggestionNoticeIntervalMs: number;
 }
 
 export const DEFAULT_CHANNEL_MAPPING_OPTIONS: ChannelMappingOptions = {
   acceptThreshold: DEFAULT_SUGGEST_OPTIONS.acceptThreshold,
   reevaluateMs: 5_000,
   maxCachedChannels: 4_096,
+  suggestionNoticeIntervalMs: 250,
 };
 
 export type MappingSource = 'auto' | 'override' | 'hidden';
@@ -90,16 +96,22 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
   const siblings = createSiblingIndex();
   const suggestionChanges$ = new Subject<void>();
   let notifyPending = false;
+  let notifiedAt = Number.NEGATIVE_INFINITY;
 
   // quantityOf() is called from inside the registry and the gateway; announcing a change synchronously there would
-  // re-enter them mid-update, so changes are coalesced and emitted on a microtask.
+  // re-enter them mid-update, so changes are coalesced and emitted on a microtask, or later when one went out less
+  // than suggestionNoticeIntervalMs ago.
   function notifyLater(): void {
     if (notifyPending) return;
     notifyPending = true;
-    queueMicrotask(() => {
+    const notify = (): void => {
       notifyPending = false;
+      notifiedAt = now();
       suggestionChanges$.next();
-    });
+    };
+    const wait = notifiedAt + opts.suggestionNoticeIntervalMs - now();
+    if (wait <= 0) queueMicrotask(notify);
+    else setTimeout(notify, wait).unref();
   }
 
   function overrideOf(channel: ChannelMeta): ChannelOverride | null {
