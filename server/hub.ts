@@ -58,6 +58,9 @@ function announceOperatorToken(t: OperatorToken): void {
   if (t.source === 'env') {
     log.info('operator token: from HUB_OPERATOR_TOKEN');
   } else if (t.source === 'generated') {
+    if (t.replacedEmpty) {
+      log.warn({ file: t.file }, '%s was empty (an interrupted write at an earlier start): replaced it', t.file);
+    }
     log.warn(
       { file: t.file },
       'operator token (shown this once): %s — stored in %s (mode 0600); later starts reuse it and do not print it again',
@@ -208,7 +211,12 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       announceOperatorToken(operatorToken);
       const policy = createAuthPolicy({ operatorToken: operatorToken.token, viewerToken: config.viewerToken });
       const store = await createMappingStore({ dataDir: config.dataDir });
-      mapping = createChannelMapping({ store, registry: ingest.registry });
+      // One cached suggestion per channel the registry may hold, so the cache never evicts a live channel's guess.
+      mapping = createChannelMapping({
+        store,
+        registry: ingest.registry,
+        options: { maxCachedChannels: config.maxChannels },
+      });
       mappingChanges = mapping.changes$.subscribe(resolverChanges$);
       resolverChanges$.next();
 

@@ -22,7 +22,13 @@ export {
 export { type CommandRefusal, guardCommandPackets } from './guard-command-packets.js';
 export { HandshakeGate, type HandshakeGateStats } from './handshake-gate.js';
 export { handshakeToken } from './handshake-token.js';
-export { generateToken, loadOperatorToken, OPERATOR_TOKEN_FILE, type OperatorToken } from './load-operator-token.js';
+export {
+  generateToken,
+  loadOperatorToken,
+  OPERATOR_TOKEN_FILE,
+  type OperatorToken,
+  OperatorTokenError,
+} from './load-operator-token.js';
 export type { AuthDecision, AuthErrorCode, RefusalReason, Role } from './roles.js';
 export { isSocketCommand, roleOfCommand, SOCKET_COMMAND_ROLES } from './socket-command-roles.js';
 export { tokensEqual } from './tokens-equal.js';

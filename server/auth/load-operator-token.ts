@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { type AtomicFileSystem, NODE_FILE_SYSTEM } from '../files/atomic-file-system.js';
+import { describeFsError, errorCode } from '../files/describe-fs-error.js';
+import { removeOrphanTemps, writeFileAtomic } from '../files/write-file-atomic.js';
 
 export const OPERATOR_TOKEN_FILE = 'operator-token';
 
@@ -12,6 +15,15 @@ export interface OperatorToken {
   file: string | null;
   /** The stored file was readable by others and has been restricted to 0600. */
   permissionsFixed: boolean;
+  /** Set when a stored file was empty (an interrupted write of an older version) and this token replaced it. */
+  replacedEmpty?: true;
+}
+
+export class OperatorTokenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OperatorTokenError';
+  }
 }
 
 /** 32 random bytes, base64url: 43 characters, no padding, safe in headers and shells. */
@@ -19,47 +31,60 @@ export function generateToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-function isNotFound(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
-}
+const OR_ENV = 'or set HUB_OPERATOR_TOKEN';
 
 /**
  * The operator token: HUB_OPERATOR_TOKEN if given, else the one stored in `<dataDir>/operator-token`, else a new one
- * written there with mode 0600 (exclusive create, so two hubs starting at once cannot overwrite each other's).
+ * written there with mode 0600. The write is atomic (temp file, fsync, link): a crash or a full disk never leaves a
+ * partial token, and the link fails if another hub starting at the same time stored one first (then theirs is used).
+ * An empty stored file (what the older non-atomic write left on a full disk) holds no token anyone could know, so it
+ * is replaced; any other unusable content is an error saying what to do, because it may be an operator's edit.
  */
 export async function loadOperatorToken(options: {
   dataDir: string;
   envToken?: string | null;
+  fs?: AtomicFileSystem;
 }): Promise<OperatorToken> {
   if (options.envToken) return { token: options.envToken, source: 'env', file: null, permissionsFixed: false };
+  const fs = options.fs ?? NODE_FILE_SYSTEM;
   const file = resolve(join(options.dataDir, OPERATOR_TOKEN_FILE));
-  const existing = await readStored(file);
-  if (existing) return existing;
-  await mkdir(options.dataDir, { recursive: true });
+  await removeOrphanTemps(file, fs);
+  const existing = await readStored(file, fs);
+  if (existing !== null && existing !== 'empty') return existing;
+  if (existing === 'empty') await fs.unlink(file).catch(() => undefined);
   const token = generateToken();
   try {
-    await writeFile(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    await fs.mkdir(options.dataDir, { recursive: true });
+    await writeFileAtomic(file, `${token}\n`, { mode: 0o600, exclusive: true, fs });
   } catch (err) {
-    // Another process created it between our read and write: use theirs.
-    const raced = await readStored(file);
-    if (raced) return raced;
-    throw err;
+    if (errorCode(err) === 'EEXIST') {
+      // Another hub stored one between our read and our write: use theirs.
+      const raced = await readStored(file, fs);
+      if (raced !== null && raced !== 'empty') return raced;
+    }
+    throw new OperatorTokenError(`${describeFsError('cannot store the operator token in', file, err)}; ${OR_ENV}`, {
+      cause: err,
+    });
   }
-  return { token, source: 'generated', file, permissionsFixed: false };
+  const generated: OperatorToken = { token, source: 'generated', file, permissionsFixed: false };
+  return existing === 'empty' ? { ...generated, replacedEmpty: true } : generated;
 }
 
-async function readStored(file: string): Promise<OperatorToken | null> {
+async function readStored(file: string, fs: AtomicFileSystem): Promise<OperatorToken | 'empty' | null> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
+    if (errorCode(err) === 'ENOENT') return null;
+    throw new OperatorTokenError(`${describeFsError('cannot read the operator token from', file, err)}; ${OR_ENV}`, {
+      cause: err,
+    });
   }
   const token = text.trim();
+  if (token.length === 0) return 'empty';
   if (token.length < 16) {
-    throw new Error(
-      `${file}: the stored operator token is ${token.length} characters long (at least 16 required); delete the file to generate a new one`,
+    throw new OperatorTokenError(
+      `${file}: the stored operator token is ${token.length} characters long (at least 16 required); delete the file to generate a new one (printed once at the next start), ${OR_ENV}`,
     );
   }
   let permissionsFixed = false;

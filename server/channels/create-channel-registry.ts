@@ -215,10 +215,9 @@ export function createChannelRegistry(
     for (const e of touched) {
       const pe = providers.get(e.meta.providerId);
       if (!pe || pe.channels.get(e.meta.channelId) !== e) continue;
-      const judged = pe.tally.judge(e);
-      if (judged === null) continue;
-      changedProviders.add(pe);
-      if (judged === 'unmapped') warnUnmapped(pe, e);
+      if (pe.tally.judge(e) !== null) changedProviders.add(pe);
+      // A renamed channel that is still unmapped is warned about under its new name.
+      if (e.judged === 'unmapped') warnUnmapped(pe, e);
     }
     touched.clear();
     for (const pe of changedProviders) logMapping(pe);

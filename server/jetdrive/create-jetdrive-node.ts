@@ -312,13 +312,11 @@ export function createJetDriveNode(deps: JetDriveNodeDeps, options: Partial<JetD
     run({ provider: p, frame: f }) {
       // The provider may have been forgotten (evicted) while this message waited.
       if (providers.get(p.hostId) !== p || p.incompatible) return;
+      // The name first: announcing the provider tells everyone its name.
+      if (f.type === 'ChannelInfo' && f.providerName && f.providerName !== p.name) p.name = f.providerName;
       announce(p);
-      if (f.type === 'ClearChannelInfo') {
-        sink.channelsCleared(p);
-        return;
-      }
-      if (f.providerName && f.providerName !== p.name) p.name = f.providerName;
-      sink.channelInfo(p, f.channels);
+      if (f.type === 'ClearChannelInfo') sink.channelsCleared(p);
+      else sink.channelInfo(p, f.channels);
     },
   });
 

@@ -4,6 +4,7 @@ import { UNIT_LABELS } from '../protocol/types.js';
 import type { ChannelOverride, ProviderOverrides } from './channel-override.js';
 import { createMappingCounts, type MappingState, type MappingSummary } from './create-mapping-counts.js';
 import { createSiblingIndex } from './create-sibling-index.js';
+import { nullProtoCopy } from './null-proto-record.js';
 import type { MappingStore, MappingStoreStatus } from './mapping-store.js';
 import type { Quantity } from './quantities.js';
 import { DEFAULT_SUGGEST_OPTIONS, type QuantitySuggestion, suggestQuantity } from './suggest-quantity.js';
@@ -20,12 +21,18 @@ export interface ChannelMappingOptions {
   reevaluateMs: number;
   /** Bound on the suggestion cache (channels come from the network). */
   maxCachedChannels: number;
+  /**
+   * Changed suggestions are announced at most this often: each announcement makes the registry and the gateway look
+   * at every channel again, so a host flipping guesses (adding and clearing a Humidity channel) must not set the pace.
+   */
+  suggestionNoticeIntervalMs: number;
 }
 
 export const DEFAULT_CHANNEL_MAPPING_OPTIONS: ChannelMappingOptions = {
   acceptThreshold: DEFAULT_SUGGEST_OPTIONS.acceptThreshold,
   reevaluateMs: 5_000,
   maxCachedChannels: 4_096,
+  suggestionNoticeIntervalMs: 250,
 };
 
 export type MappingSource = 'auto' | 'override' | 'hidden';
@@ -89,20 +96,27 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
   const siblings = createSiblingIndex();
   const suggestionChanges$ = new Subject<void>();
   let notifyPending = false;
+  let notifiedAt = Number.NEGATIVE_INFINITY;
 
   // quantityOf() is called from inside the registry and the gateway; announcing a change synchronously there would
-  // re-enter them mid-update, so changes are coalesced and emitted on a microtask.
+  // re-enter them mid-update, so changes are coalesced and emitted on a microtask, or later when one went out less
+  // than suggestionNoticeIntervalMs ago.
   function notifyLater(): void {
     if (notifyPending) return;
     notifyPending = true;
-    queueMicrotask(() => {
+    const notify = (): void => {
       notifyPending = false;
+      notifiedAt = now();
       suggestionChanges$.next();
-    });
+    };
+    const wait = notifiedAt + opts.suggestionNoticeIntervalMs - now();
+    if (wait <= 0) queueMicrotask(notify);
+    else setTimeout(notify, wait).unref();
   }
 
   function overrideOf(channel: ChannelMeta): ChannelOverride | null {
-    return store.get(channel.providerName)?.[channel.name] ?? null;
+    const overrides = store.get(channel.providerName);
+    return overrides && Object.hasOwn(overrides, channel.name) ? overrides[channel.name] : null;
   }
 
   function effectiveUnit(channel: ChannelMeta, override: ChannelOverride | null): number {
@@ -232,7 +246,7 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
     quantityOf: (channel) => resolveWith(channel, false).quantity,
     changes$: merge(store.changes$, suggestionChanges$) as Observable<void>,
     resolve: (channel) => resolveWith(channel, true),
-    overrides: (provider) => ({ ...(store.get(provider) ?? {}) }),
+    overrides: (provider) => nullProtoCopy(store.get(provider) ?? {}),
     setOverrides: (provider, overrides) => store.set(provider, overrides),
     deleteOverrides: (provider, channel) => store.delete(provider, channel),
     providersWithOverrides: () => store.providers(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nullProtoRecord } from './null-proto-record.js';
 import { QUANTITIES } from './quantities.js';
 
 // A user's correction for one channel of one provider, keyed by provider name and channel name (host ids change at
@@ -18,19 +19,22 @@ export const channelOverrideSchema = z
 
 export type ChannelOverride = z.infer<typeof channelOverrideSchema>;
 
-/** Overrides of one provider, by channel name. */
+/** Overrides of one provider, by channel name (a null-prototype object: names come from the network). */
 export type ProviderOverrides = Record<string, ChannelOverride>;
 
 export const MAX_PROVIDER_NAME_LENGTH = 64;
 export const MAX_CHANNEL_NAME_LENGTH = 64;
 
-export const providerOverridesSchema = z.record(z.string().min(1).max(MAX_CHANNEL_NAME_LENGTH), channelOverrideSchema);
+export const providerOverridesSchema = nullProtoRecord(
+  z.string().min(1).max(MAX_CHANNEL_NAME_LENGTH),
+  channelOverrideSchema,
+);
 
 export const mappingFileSchema = z
   .object({
     version: z.literal(1),
     updated_at: z.string().optional(),
-    providers: z.record(z.string().min(1).max(MAX_PROVIDER_NAME_LENGTH), providerOverridesSchema),
+    providers: nullProtoRecord(z.string().min(1).max(MAX_PROVIDER_NAME_LENGTH), providerOverridesSchema),
   })
   .strict();
 

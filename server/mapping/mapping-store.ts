@@ -1,13 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Subject, type Observable } from 'rxjs';
+import { type AtomicFileSystem, NODE_FILE_SYSTEM } from '../files/atomic-file-system.js';
+import { describeFsError } from '../files/describe-fs-error.js';
+import { removeOrphanTemps, writeFileAtomic } from '../files/write-file-atomic.js';
 import { createLogger } from '../log.js';
 import { type MappingFile, mappingFileSchema, type ProviderOverrides } from './channel-override.js';
+import { nullProtoCopy } from './null-proto-record.js';
 
 // Per-provider overrides persisted as one JSON file under the data directory. Writes are atomic (temp file, fsync,
-// rename) so a crash never leaves half a file. A file that does not parse is moved aside and reported, never
-// overwritten and never fatal: the hub starts with no overrides and the user can recover the old file by hand.
+// rename) so a crash never leaves half a file; temp files a crash left behind are removed at start, and a failed write
+// (a full disk) removes its own. A file that does not parse is moved aside and reported, never overwritten and never
+// fatal: the hub starts with no overrides and the user can recover the old file by hand. Provider and channel names
+// are keys of a Map and of null-prototype objects ("__proto__" and "toString" are names like any other).
 
 const log = createLogger('mapping-store');
 
@@ -17,6 +21,8 @@ export interface MappingStoreOptions {
   /** Bounded: overrides come from the network (HTTP). */
   maxProviders: number;
   maxChannelsPerProvider: number;
+  /** File operations (tests inject failures such as ENOSPC). */
+  fs: AtomicFileSystem;
 }
 
 export const DEFAULT_MAPPING_STORE_OPTIONS: MappingStoreOptions = {
@@ -24,6 +30,7 @@ export const DEFAULT_MAPPING_STORE_OPTIONS: MappingStoreOptions = {
   fileName: 'channel-mapping.json',
   maxProviders: 64,
   maxChannelsPerProvider: 512,
+  fs: NODE_FILE_SYSTEM,
 };
 
 export interface MappingStoreStatus {
@@ -35,6 +42,8 @@ export interface MappingStoreStatus {
   readError: string | null;
   lastSaveError: string | null;
   saves: number;
+  /** Temp files of interrupted writes removed at start. */
+  orphansRemoved: number;
 }
 
 export type MappingStoreErrorCode = 'MAPPING_LIMIT_EXCEEDED' | 'MAPPING_STORE_UNAVAILABLE';
@@ -82,11 +91,17 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
     readError: null,
     lastSaveError: null,
     saves: 0,
+    orphansRemoved: 0,
   };
+  const fs = opts.fs;
 
+  state.orphansRemoved = await removeOrphanTemps(file, fs);
+  if (state.orphansRemoved > 0) {
+    log.warn({ file, removed: state.orphansRemoved }, 'removed temp files of interrupted mapping writes');
+  }
   let text: string | null = null;
   try {
-    text = await readFile(file, 'utf8');
+    text = await fs.readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       state.readError = `cannot read ${file}: ${errorText(error)}`;
@@ -103,7 +118,7 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
       const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       let moved: string | null = movedTo;
       try {
-        await rename(file, movedTo);
+        await fs.rename(file, movedTo);
       } catch (renameError) {
         moved = null;
         // If it cannot be moved aside it must not be overwritten either.
@@ -116,28 +131,20 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
 
   let writeChain: Promise<void> = Promise.resolve();
 
-  async function writeFileAtomic(): Promise<void> {
+  async function save(): Promise<void> {
     if (state.readError) throw new MappingStoreError('MAPPING_STORE_UNAVAILABLE', state.readError);
     const body: MappingFile = {
       version: 1,
       updated_at: new Date().toISOString(),
       providers: Object.fromEntries([...providers.entries()].sort(([a], [b]) => a.localeCompare(b))),
     };
-    await mkdir(opts.dataDir, { recursive: true });
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
+    await fs.mkdir(opts.dataDir, { recursive: true });
+    await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`, { fs });
   }
 
   function persist(): Promise<void> {
     // Serialized so two quick PUTs cannot rename out of order.
-    const run = writeChain.then(writeFileAtomic);
+    const run = writeChain.then(save);
     writeChain = run.catch(() => undefined);
     return run.then(
       () => {
@@ -146,11 +153,16 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
         changes$.next();
       },
       (error: unknown) => {
-        state.lastSaveError = errorText(error);
-        log.error({ file, err: error }, 'saving mapping overrides failed');
-        throw error instanceof MappingStoreError
-          ? error
-          : new MappingStoreError('MAPPING_STORE_UNAVAILABLE', `saving ${file} failed: ${errorText(error)}`);
+        const failure =
+          error instanceof MappingStoreError
+            ? error
+            : new MappingStoreError(
+                'MAPPING_STORE_UNAVAILABLE',
+                `${describeFsError('cannot save the overrides to', file, error)}; the overrides in effect are unchanged`,
+              );
+        state.lastSaveError = failure.message;
+        log.error({ file, err: error }, failure.message);
+        throw failure;
       },
     );
   }
@@ -175,7 +187,7 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
       if (state.readError) throw new MappingStoreError('MAPPING_STORE_UNAVAILABLE', state.readError);
       const previous = providers.get(provider);
       if (channels === 0) providers.delete(provider);
-      else providers.set(provider, { ...overrides });
+      else providers.set(provider, nullProtoCopy(overrides));
       try {
         await persist();
       } catch (error) {
@@ -188,8 +200,9 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
       const previous = providers.get(provider);
       if (!previous) return false;
       if (channel !== undefined) {
-        if (!(channel in previous)) return false;
-        const { [channel]: _removed, ...rest } = previous;
+        if (!Object.hasOwn(previous, channel)) return false;
+        const rest = nullProtoCopy(previous);
+        delete rest[channel];
         if (Object.keys(rest).length === 0) providers.delete(provider);
         else providers.set(provider, rest);
       } else {

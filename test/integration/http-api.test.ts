@@ -516,6 +516,27 @@ describe('mapping overrides', () => {
     expectError(again.body, 'OVERRIDE_NOT_FOUND');
   });
 
+  it('names from the user are plain keys: provider "__proto__" survives a restart, "toString" is no override', async () => {
+    const dataDir = await tempDir();
+    const hub = await startHub({ dataDir });
+    const path = '/api/jetdrive/mapping/__proto__';
+    const put = await call(hub, path, json('PUT', { channels: { MAP: { unit: 7 } } }));
+    expect(put.status).toBe(200);
+    const missing = await call(hub, `${path}?channel=toString`, { method: 'DELETE' });
+    expect(missing.status).toBe(404);
+    expectError(missing.body, 'OVERRIDE_NOT_FOUND');
+    // The body parser refuses a "__proto__" key outright (the store keeps one as a plain name: mapping-store tests).
+    const proto = await call(hub, path, { ...json('PUT', {}), body: '{"channels": {"__proto__": {"hidden": true}}}' });
+    expect(proto.status).toBe(400);
+
+    const restarted = await startHub({ dataDir });
+    const view = await call(restarted, path);
+    expect(view.status).toBe(200);
+    expect(view.body.overrides).toEqual({ MAP: { unit: 7 } });
+    const dyno = `/api/jetdrive/mapping/${encodeURIComponent(DYNO_PROVIDER)}`;
+    expect((await call(restarted, `${dyno}?channel=toString`, { method: 'DELETE' })).status).toBe(404);
+  });
+
   it('a corrupt mapping file does not stop start-up: it is moved aside, reported, and never overwritten', async () => {
     const dataDir = await tempDir();
     const garbage = '{"version":1,"providers":{"Simulated Dyno":{"MAP":{"quantity":';

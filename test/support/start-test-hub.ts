@@ -25,22 +25,8 @@ export async function startTestHub(
   config: Partial<HubConfig> = {},
   overrides: HubOverrides = { dashboard: false },
 ): Promise<TestHub> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'jd-hub-'));
-  const jetdrivePort = await freeUdpPort();
-  const hub = createHub(
-    configSchema.parse({
-      host: '127.0.0.1',
-      port: 0,
-      jetdrivePort,
-      interfaces: ['127.0.0.1'],
-      dataDir,
-      simAutoPull: false,
-      operatorToken: HUB_OPERATOR,
-      logLevel: 'silent',
-      ...config,
-    }),
-    overrides,
-  );
+  const { dataDir, jetdrivePort, ...rest } = await testHubConfig(config);
+  const hub = createHub(configSchema.parse({ dataDir, jetdrivePort, ...rest }), overrides);
   const { url } = await hub.start();
   return {
     hub,
@@ -51,6 +37,23 @@ export async function startTestHub(
       await hub.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A test hub's config (not yet parsed): loopback, port 0, a fresh data directory and UDP port, the known token. */
+export async function testHubConfig(
+  config: Partial<HubConfig> = {},
+): Promise<Partial<HubConfig> & { dataDir: string; jetdrivePort: number; logLevel: HubConfig['logLevel'] }> {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    jetdrivePort: await freeUdpPort(),
+    interfaces: ['127.0.0.1'],
+    dataDir: await mkdtemp(join(tmpdir(), 'jd-hub-')),
+    simAutoPull: false,
+    operatorToken: HUB_OPERATOR,
+    logLevel: 'silent',
+    ...config,
   };
 }
 

@@ -1,8 +1,13 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadOperatorToken, OPERATOR_TOKEN_FILE } from '../../../server/auth/load-operator-token.js';
+import {
+  loadOperatorToken,
+  OPERATOR_TOKEN_FILE,
+  OperatorTokenError,
+} from '../../../server/auth/load-operator-token.js';
+import { FULL_DISK_FILE_SYSTEM } from '../../support/full-disk-file-system.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -56,5 +61,27 @@ describe('loadOperatorToken', () => {
     const dataDir = await tempDir();
     const [a, b] = await Promise.all([loadOperatorToken({ dataDir }), loadOperatorToken({ dataDir })]);
     expect(a.token).toBe(b.token);
+  });
+
+  it('on a full disk: ENOSPC named with what to do, and no token file or temp file left behind', async () => {
+    const dataDir = await tempDir();
+    const failed = loadOperatorToken({ dataDir, fs: FULL_DISK_FILE_SYSTEM });
+    await expect(failed).rejects.toThrow(OperatorTokenError);
+    await expect(failed).rejects.toThrow(/ENOSPC — the disk is full: free space on it.*or set HUB_OPERATOR_TOKEN/);
+    expect(await readdir(dataDir)).toEqual([]);
+    // The next start, with space again, just works.
+    expect((await loadOperatorToken({ dataDir })).source).toBe('generated');
+  });
+
+  it('replaces the empty file an older version left on a full disk, and cleans its temp files', async () => {
+    const dataDir = await tempDir();
+    const file = join(dataDir, OPERATOR_TOKEN_FILE);
+    await writeFile(file, '');
+    await writeFile(`${file}.4194305.0badcafe.tmp`, 'half');
+    const t = await loadOperatorToken({ dataDir });
+    expect(t).toMatchObject({ source: 'generated', replacedEmpty: true });
+    expect((await readFile(file, 'utf8')).trim()).toBe(t.token);
+    expect(await readdir(dataDir)).toEqual([OPERATOR_TOKEN_FILE]);
+    expect(await loadOperatorToken({ dataDir })).toMatchObject({ token: t.token, source: 'stored' });
   });
 });

@@ -111,6 +111,16 @@ describe('createJetDriveNode', () => {
     expect(t.sent.filter((f) => f.type === 'Pong')).toHaveLength(0);
   });
 
+  it('announces a provider heard first by its ChannelInfo under the name that ChannelInfo gives', async () => {
+    const t = setup({ hostId: 0x7777 });
+    await t.node.start();
+    t.deliver(info(PROVIDER, 0, [[1, 'Digital RPM 1']]));
+    const online = t.events.find((e) => e.type === 'provider:online');
+    expect(online?.type === 'provider:online' && online.provider.name).toBe('Power Core');
+    expect(t.registry.catalog().channels.map((c) => c.name)).toEqual(['Digital RPM 1']);
+    t.node.stop();
+  });
+
   it('picks a new id when a message carries ours as host and destination', async () => {
     const t = setup({ hostId: 0x1234 });
     await t.node.start();

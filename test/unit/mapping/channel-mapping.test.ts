@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createChannelMapping } from '../../../server/mapping/channel-mapping.js';
 import { createMappingStore } from '../../../server/mapping/mapping-store.js';
 import { createFakeChannelRegistry, populateSimulatorChannels } from '../../support/fake-channel-registry.js';
+import { until } from '../../support/until.js';
 import { ATMO_PROVIDER, DYNO_PROVIDER, SIMULATOR_CHANNELS } from '../../support/simulator-channels.js';
 
 const dirs: string[] = [];
@@ -99,6 +100,39 @@ describe('createChannelMapping', () => {
     const pressure = mapping.resolve(registry.getChannel(registry.keyOf('Box', 'Pressure'))!);
     expect(pressure.quantity).toBe('baro');
     expect(pressure.suggestion.reasons.join(' ')).toMatch(/atmospheric probe/);
+  });
+
+  it('announces changed suggestions at most every suggestionNoticeIntervalMs', async () => {
+    let now = 1_000;
+    const { registry, store } = await setup();
+    const mapping = createChannelMapping({
+      registry,
+      store,
+      options: { suggestionNoticeIntervalMs: 200 },
+      now: () => now,
+    });
+    registry.addProvider(0x7777, 'Power Core', [
+      { id: 1, name: 'Pressure', unit: 7 },
+      { id: 2, name: 'Pressure 2', unit: 7 },
+    ]);
+    const keys = [registry.keyOf('Power Core', 'Pressure'), registry.keyOf('Power Core', 'Pressure 2')];
+    for (const key of keys) for (let i = 0; i < 20; i++) registry.push(key, 100.5, i);
+    for (const key of keys) expect(mapping.quantityOf(registry.getChannel(key)!)).toBe('baro');
+    const notices: number[] = [];
+    const subscription = mapping.changes$.subscribe(() => notices.push(performance.now()));
+    // Both engines start: each "Pressure" swings with the throttle, so each flips to MAP on its next evaluation.
+    for (const key of keys) for (let i = 0; i < 20; i++) registry.push(key, 30 + i * 3, 100 + i);
+    now += 5_000;
+    const first = performance.now();
+    expect(mapping.quantityOf(registry.getChannel(keys[0])!)).toBe('map');
+    await until(() => notices.length === 1, 1_000, 'the first notice');
+    expect(mapping.quantityOf(registry.getChannel(keys[1])!)).toBe('map');
+    await Promise.resolve();
+    expect(notices).toHaveLength(1);
+    now += 200;
+    await until(() => notices.length === 2, 1_000, 'the second notice');
+    expect(notices[1] - first).toBeGreaterThanOrEqual(150);
+    subscription.unsubscribe();
   });
 
   it('works before a registry is attached (names and units only), and uses history after attach', async () => {

@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ProviderOverrides } from '../../../server/mapping/channel-override.js';
 import { createMappingStore, MappingStoreError } from '../../../server/mapping/mapping-store.js';
+import { FULL_DISK_FILE_SYSTEM } from '../../support/full-disk-file-system.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -104,5 +106,48 @@ describe('createMappingStore', () => {
     await store.delete('A');
     subscription.unsubscribe();
     expect(changes).toBe(2);
+  });
+});
+
+describe('createMappingStore: files that outlive a crash or a full disk', () => {
+  it('removes temp files left by writers that are gone, and keeps those of a live writer', async () => {
+    const dataDir = await tempDir();
+    const dead = 'channel-mapping.json.4194305.0badcafe.tmp';
+    const ours = `channel-mapping.json.${process.pid}.00c0ffee.tmp`;
+    const live = `channel-mapping.json.${process.ppid}.0000beef.tmp`;
+    for (const name of [dead, ours, live, 'other.json.1.tmp']) await writeFile(join(dataDir, name), '');
+    const store = await createMappingStore({ dataDir });
+    expect(store.status().orphansRemoved).toBe(2);
+    expect((await readdir(dataDir)).sort()).toEqual([live, 'other.json.1.tmp']);
+  });
+
+  it('a write failing with ENOSPC leaves no temp file, says ENOSPC and what to do, and changes nothing', async () => {
+    const dataDir = await tempDir();
+    await (await createMappingStore({ dataDir })).set('A', { MAP: { unit: 7 } });
+    const store = await createMappingStore({ dataDir, fs: FULL_DISK_FILE_SYSTEM });
+    const failed = store.set('A', { MAP: { hidden: true } });
+    await expect(failed).rejects.toThrow(MappingStoreError);
+    await expect(failed).rejects.toThrow(/ENOSPC — the disk is full: free space on it, or point DATA_DIR/);
+    expect(await readdir(dataDir)).toEqual(['channel-mapping.json']);
+    expect(store.get('A')).toEqual({ MAP: { unit: 7 } });
+    expect(store.status().lastSaveError).toMatch(/ENOSPC/);
+    const reloaded = await createMappingStore({ dataDir });
+    expect(reloaded.get('A')).toEqual({ MAP: { unit: 7 } });
+  });
+
+  it('keeps "__proto__" as a provider and a channel name across a restart; "toString" is no override', async () => {
+    const dataDir = await tempDir();
+    const store = await createMappingStore({ dataDir });
+    const overrides = JSON.parse('{"__proto__": {"hidden": true}, "MAP": {"unit": 7}}') as ProviderOverrides;
+    await store.set('__proto__', overrides);
+    expect(await store.delete('__proto__', 'toString')).toBe(false);
+    expect(await store.delete('toString')).toBe(false);
+    const reloaded = await createMappingStore({ dataDir });
+    expect(reloaded.providers()).toEqual(['__proto__']);
+    const again = reloaded.get('__proto__');
+    expect(again && Object.keys(again).sort()).toEqual(['MAP', '__proto__']);
+    expect(again && Object.hasOwn(again, 'toString')).toBe(false);
+    expect(await reloaded.delete('__proto__', '__proto__')).toBe(true);
+    expect(reloaded.get('__proto__')).toEqual({ MAP: { unit: 7 } });
   });
 });
