@@ -1,4 +1,5 @@
 import type { StreamChannelsChange } from '../../client-sdk/src/events.js';
+import { buildChannelInfoFrames } from '../../server/protocol/index.js';
 import type { ChannelInfoRecord } from '../../server/protocol/types.js';
 import { command, connectViewer, type TestHub } from './start-test-hub.js';
 import { createTestProvider } from './test-jetdrive-provider.js';
@@ -13,6 +14,8 @@ export interface CatalogChurnResult {
   viewChannels: number;
   catalogChannels: number;
   elapsedMs: number;
+  /** Datagrams that change the catalog per cycle: the announce split at the MTU, plus the clear. */
+  datagramsPerCycle: number;
 }
 
 /**
@@ -59,7 +62,9 @@ export async function churnCatalog(
     const catalogChannels = registry.catalog().channels.length;
     await until(() => view.size === catalogChannels, 3000, 'the viewer to see the final catalog');
     const indexes = changes.flatMap((c) => c.added.map((a) => a.index));
+    const announce = buildChannelInfoFrames({ host: hostId, providerName: 'Rogue Box', channels: records });
     return {
+      datagramsPerCycle: announce.length + 1,
       cycles: options.cycles,
       channelMessages: changes.length,
       maxIndex: Math.max(0, ...indexes),
