@@ -1,11 +1,12 @@
 // Layers point one way (README, Layout): a module may import its own layer and the ones before it, never after.
 // sim/ and dashboard/ are leaves: they use the layers, and only the hub wiring uses them. log.ts serves everyone.
+// engine/ is the pure engine + dyno model (beside tuning, whose VE grid it uses): sessions and sim both step it.
 const LAYERS = [
   ['protocol'],
   ['transport'],
   ['jetdrive'],
   ['channels'],
-  ['mapping', 'tuning', 'auth'],
+  ['mapping', 'tuning', 'engine', 'auth'],
   ['realtime', 'sessions', 'ingest', 'runs', 'analysis', 'cluster'],
   ['http'],
 ];
@@ -42,6 +43,13 @@ module.exports = {
       severity: 'error',
       from: { path: folder(['sim']) },
       to: { path: [folder(['dashboard']), folder(['http', 'realtime', 'sessions']), WIRING] },
+    },
+    {
+      name: 'pure-layers',
+      comment: 'protocol, tuning and engine are pure: no Node built-ins (I/O, timers) and no packages',
+      severity: 'error',
+      from: { path: folder(['protocol', 'tuning', 'engine']) },
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
     },
     {
       name: 'contract-by-package-name',
