@@ -1,5 +1,6 @@
 // Layers point one way (README, Layout): a module may import its own layer and the ones before it, never after.
 // sim/ and dashboard/ are leaves: they use the layers, and only the hub wiring uses them. log.ts serves everyone.
+// shared/ holds small generic helpers (a token bucket) that every layer may import; it imports none of them.
 // engine/ is the pure engine + dyno model (beside tuning, whose VE grid it uses): sessions and sim both step it.
 const LAYERS = [
   ['protocol'],
@@ -43,6 +44,13 @@ module.exports = {
       severity: 'error',
       from: { path: folder(['sim']) },
       to: { path: [folder(['dashboard']), folder(['http', 'realtime', 'sessions']), WIRING] },
+    },
+    {
+      name: 'shared-is-bottom',
+      comment: 'shared/ serves every layer (like log.ts) and so imports none of them',
+      severity: 'error',
+      from: { path: folder(['shared']) },
+      to: { path: '^server/', pathNot: ['^server/shared/', '^server/log\\.ts$'] },
     },
     {
       name: 'pure-layers',

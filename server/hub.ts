@@ -3,7 +3,6 @@ import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
 import {
   createAuthPolicy,
-  createRateLimiter,
   createSocketGuard,
   loadOperatorToken,
   type OperatorToken,
@@ -20,6 +19,7 @@ import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
 import { attachSessionSocketHandlers, createSessionRegistry, createVirtualTuneRouter } from './sessions/index.js';
+import { createRateLimiter } from './shared/index.js';
 import { createSimulatedDyno } from './sim/index.js';
 import type { SimulatedDynoController } from './sim/types.js';
 import { defaultInterfaces } from './transport/index.js';

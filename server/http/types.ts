@@ -1,9 +1,9 @@
 import type Router from '@koa/router';
 import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
-import type { RateLimiter, RateLimiterStats } from '../auth/create-rate-limiter.js';
 import type { SocketGuardStats } from '../auth/create-socket-guard.js';
 import type { ChannelRegistry, IngestStats } from '../channels/types.js';
 import type { ChannelMapping } from '../mapping/channel-mapping.js';
+import type { RateLimiter, RateLimiterStats } from '../shared/create-rate-limiter.js';
 import type { JoinResult } from '../transport/types.js';
 import type { HttpOptions } from './http-options.js';
 import type { SimulatorControl } from './simulator-control.js';
