@@ -8,12 +8,12 @@ import {
   type OperatorToken,
   type SocketGuard,
 } from './auth/index.js';
-import { createIngest, type Ingest } from './channels/index.js';
 import type { QuantityResolver } from './channels/types.js';
 import { type HubConfig, operatorReservedConnections } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import { closeServer, createHttpApp, createHttpServer, listen } from './http/index.js';
 import type { IngestStatus } from './http/types.js';
+import { createIngest, type Ingest } from './ingest/index.js';
 import { DEFAULT_PONG_LIMITER_OPTIONS } from './jetdrive/create-pong-limiter.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
