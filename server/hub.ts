@@ -20,8 +20,7 @@ import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
 import { attachSessionSocketHandlers, createSessionRegistry, createVirtualTuneRouter } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
-import { createSimulatedDyno } from './sim/index.js';
-import type { SimulatedDynoController } from './sim/types.js';
+import { createSimulatedDyno, type SimulatedDynoController } from './sim/index.js';
 import { defaultInterfaces } from './transport/index.js';
 
 const log = createLogger('hub');

@@ -57,7 +57,7 @@ function defaultEcu(): VirtualEcu {
 
 /**
  * A pure, steppable inertia-dyno model: no timers, no I/O, deterministic for a seed. The wall-clock controller
- * (simulated-dyno.ts) and the tuning sessions both drive it through step().
+ * (../sim/simulated-dyno.ts) and the tuning sessions both drive it through step().
  */
 export function createDynoSim(options: DynoSimOptions): DynoSim {
   const profile = resolveProfile(options.profile);
