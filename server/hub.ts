@@ -3,25 +3,24 @@ import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
 import {
   createAuthPolicy,
-  createRateLimiter,
   createSocketGuard,
   loadOperatorToken,
   type OperatorToken,
   type SocketGuard,
 } from './auth/index.js';
-import { createIngest, type Ingest } from './channels/index.js';
 import type { QuantityResolver } from './channels/types.js';
 import { type HubConfig, operatorReservedConnections } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import { closeServer, createHttpApp, createHttpServer, listen } from './http/index.js';
 import type { IngestStatus } from './http/types.js';
+import { createIngest, type Ingest } from './ingest/index.js';
 import { DEFAULT_PONG_LIMITER_OPTIONS } from './jetdrive/create-pong-limiter.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
 import { attachSessionSocketHandlers, createSessionRegistry, createVirtualTuneRouter } from './sessions/index.js';
-import { createSimulatedDyno } from './sim/index.js';
-import type { SimulatedDynoController } from './sim/types.js';
+import { createRateLimiter } from './shared/index.js';
+import { createSimulatedDyno, type SimulatedDynoController } from './sim/index.js';
 import { defaultInterfaces } from './transport/index.js';
 
 const log = createLogger('hub');

@@ -1,14 +1,14 @@
 import type { Server, Socket } from 'socket.io';
 import type { AckError, ClientToServerEvents, ServerToClientEvents } from '../../client-sdk/src/events.js';
 import { createLogger } from '../log.js';
+import { createRateLimiter, type RateLimiter } from '../shared/create-rate-limiter.js';
 import { clientAddress } from './client-address.js';
 import { type ConnectionSlotStats, ConnectionSlots, type SlotRefusal } from './connection-slots.js';
 import { budgetKey, identityOf } from './control-budget.js';
 import type { AuthPolicy } from './create-auth-policy.js';
-import { createRateLimiter, type RateLimiter } from './create-rate-limiter.js';
+import { type CommandRefusal, guardCommandPackets } from './guard-command-packets.js';
 import { HandshakeGate, type HandshakeGateStats } from './handshake-gate.js';
 import { handshakeToken } from './handshake-token.js';
-import { type CommandRefusal, guardCommandPackets } from './guard-command-packets.js';
 
 // Socket.IO's side of the one authorization check, in three layers: the Engine.IO handshake (HandshakeGate, through
 // the `allowRequest` option), the namespace join (a viewer token when reading needs one, and a connection slot), and

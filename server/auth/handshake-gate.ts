@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import type { RateLimiter } from '../shared/create-rate-limiter.js';
 import { bearerToken } from './bearer-token.js';
 import { clientAddress } from './client-address.js';
 import { budgetKey } from './control-budget.js';
 import type { AuthPolicy } from './create-auth-policy.js';
-import type { RateLimiter } from './create-rate-limiter.js';
 
 // The Engine.IO handshake is the first thing a client costs us: each accepted one holds a session (buffers, timers)
 // until the client joins a namespace or the connect timeout closes it. Unchecked, one client made 286,341 long-polling

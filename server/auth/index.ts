@@ -4,14 +4,6 @@ export { type ConnectionSlotLimits, ConnectionSlots } from './connection-slots.j
 export { type BudgetIdentity, budgetKey, identityOf } from './control-budget.js';
 export { type AuthPolicy, type AuthPolicyOptions, type AuthStats, createAuthPolicy } from './create-auth-policy.js';
 export {
-  createRateLimiter,
-  DEFAULT_RATE_LIMIT_OPTIONS,
-  type RateDecision,
-  type RateLimiter,
-  type RateLimiterStats,
-  type RateLimitOptions,
-} from './create-rate-limiter.js';
-export {
   type ConnectionRefusal,
   createSocketGuard,
   type SocketGuard,

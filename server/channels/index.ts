@@ -1,3 +1,13 @@
+export { type ChannelPredicate, compileSelector } from './compile-selector.js';
+export {
+  type ChannelRegistryDeps,
+  type ChannelRegistryHandle,
+  createChannelRegistry,
+  type MappingSummary,
+} from './create-channel-registry.js';
+export { createDefaultQuantityResolver, defaultQuantityOf } from './create-default-quantity-resolver.js';
+export { createSampleRing, type SampleRing } from './create-sample-ring.js';
+export { DEFAULT_REGISTRY_OPTIONS, type RegistryOptions } from './default-registry-options.js';
 export type {
   CatalogEvent,
   CatalogSnapshot,
@@ -12,14 +22,3 @@ export type {
   SampleBatch,
   SequenceCounters,
 } from './types.js';
-export { type ChannelPredicate, compileSelector } from './compile-selector.js';
-export {
-  type ChannelRegistryDeps,
-  type ChannelRegistryHandle,
-  type MappingSummary,
-  createChannelRegistry,
-} from './create-channel-registry.js';
-export { createDefaultQuantityResolver, defaultQuantityOf } from './create-default-quantity-resolver.js';
-export { createIngest, type Ingest, type IngestOptions, type IngestStatus } from './create-ingest.js';
-export { createSampleRing, type SampleRing } from './create-sample-ring.js';
-export { DEFAULT_REGISTRY_OPTIONS, type RegistryOptions } from './default-registry-options.js';

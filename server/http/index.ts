@@ -1,9 +1,14 @@
-export * from './authorize.js';
-export * from './create-http-app.js';
-export * from './create-metrics.js';
-export * from './error-codes.js';
-export * from './http-error.js';
-export * from './http-options.js';
-export * from './listen.js';
-export * from './types.js';
-export * from './validate.js';
+// The HTTP layer as the hub wiring uses it: the Koa app, its server, and the shapes it asks the rest of the hub for.
+export { createHttpApp, type HttpApp } from './create-http-app.js';
+export { closeServer, createHttpServer, type ListenOptions, listen } from './listen.js';
+export type { SimulatorControl, SimulatorStatus } from './simulator-control.js';
+export type {
+  DataSource,
+  GatewayStats,
+  HttpAppDeps,
+  HttpAuth,
+  IngestStatus,
+  IngestStatusSource,
+  MetricsSources,
+  SessionStats,
+} from './types.js';

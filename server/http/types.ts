@@ -1,12 +1,12 @@
 import type Router from '@koa/router';
-import type { SocketGuardStats } from '../auth/create-socket-guard.js';
 import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
-import type { RateLimiter, RateLimiterStats } from '../auth/create-rate-limiter.js';
+import type { SocketGuardStats } from '../auth/create-socket-guard.js';
 import type { ChannelRegistry, IngestStats } from '../channels/types.js';
 import type { ChannelMapping } from '../mapping/channel-mapping.js';
-import type { SimulatedDynoController } from '../sim/types.js';
+import type { RateLimiter, RateLimiterStats } from '../shared/create-rate-limiter.js';
 import type { JoinResult } from '../transport/types.js';
 import type { HttpOptions } from './http-options.js';
+import type { SimulatorControl } from './simulator-control.js';
 
 // What the HTTP layer needs from the rest of the hub. main.ts adapts the ingest, gateway and sessions to these.
 
@@ -79,7 +79,7 @@ export interface HttpAppDeps {
   auth: HttpAuth;
   ingestStatus?: IngestStatusSource;
   /** Absent or null when the hub runs without the embedded simulator (--no-sim). */
-  simulator?: SimulatedDynoController | null;
+  simulator?: SimulatorControl | null;
   metrics?: MetricsSources;
   /** Mounted after the built-in routers (sessions, dashboard static files, …). */
   extraRouters?: readonly Router[];

@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import { createRateLimiter } from '../auth/create-rate-limiter.js';
+import { createRateLimiter } from '../shared/create-rate-limiter.js';
 import { createLogger } from '../log.js';
 import { checkHeader, decodeFrame, encodeFrame, FrameDecodeError } from '../protocol/index.js';
 import type {

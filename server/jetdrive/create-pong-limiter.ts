@@ -1,4 +1,4 @@
-import { createRateLimiter } from '../auth/create-rate-limiter.js';
+import { createRateLimiter } from '../shared/create-rate-limiter.js';
 
 // A Pong copies the Ping's echo data, so an unlimited responder is an amplifier: the issue-13 round measured 29,960
 // Pongs (40 MiB in 5 s) for as many Pings. Clock sync needs about one Pong per pinging host every few seconds, so a

@@ -9,5 +9,27 @@ export { FrameEncodeError } from './frame-encode-error.js';
 export type { RawHeader } from './read-header.js';
 export { checkHeader, peekKey, readHeader } from './read-header.js';
 export { truncateUtf8 } from './truncate-utf8.js';
-export * from './types.js';
+export type {
+  ChannelInfoMessage,
+  ChannelInfoRecord,
+  ChannelSample,
+  ClearChannelInfoMessage,
+  DecodedFrame,
+  FrameEncodeErrorCode,
+  FrameErrorCode,
+  JetDriveMessage,
+  MessageType,
+  PingMessage,
+  PongMessage,
+} from './types.js';
+export {
+  ALL_HOSTS,
+  CHANNEL_VALUE_RECORD_SIZE,
+  HEADER_SIZE,
+  KEY,
+  MAX_PING_ECHO_BYTES,
+  PING_VERSION,
+  UNIT_LABELS,
+  UNIT_NAMES,
+} from './types.js';
 export { unitLabel, unitName } from './unit-label.js';

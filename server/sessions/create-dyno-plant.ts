@@ -1,6 +1,6 @@
-import { fahrenheitToCelsius, inHgToKpa } from '../sim/atmosphere.js';
-import { createDynoSim } from '../sim/dyno-sim.js';
-import { createVirtualEcu } from '../sim/virtual-ecu.js';
+import { fahrenheitToCelsius, inHgToKpa } from '../engine/atmosphere.js';
+import { createDynoSim } from '../engine/dyno-sim.js';
+import { createVirtualEcu } from '../engine/virtual-ecu.js';
 import type { PlantInput, PullSample, TuningPlant } from './tuning-plant.js';
 
 export interface DynoPlantOptions {

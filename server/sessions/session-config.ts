@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SessionStartInput } from '../../client-sdk/src/session-types.js';
-import { PROFILE_IDS } from '../sim/engine-profiles.js';
-import type { EngineProfileId } from '../sim/types.js';
+import { PROFILE_IDS } from '../engine/engine-profiles.js';
+import type { EngineProfileId } from '../engine/types.js';
 import { DEFAULT_TUNING_OPTIONS, type TuningOptions } from '../tuning/tuning-options.js';
 import { SessionError } from './session-error.js';
 

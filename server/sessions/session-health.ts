@@ -1,9 +1,9 @@
-import { createDynoSim } from '../sim/dyno-sim.js';
-import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
-import { createVirtualEcu } from '../sim/virtual-ecu.js';
+import { createDynoSim } from '../engine/dyno-sim.js';
+import { createVirtualEcu } from '../engine/virtual-ecu.js';
 import { afrErrorMetrics } from '../tuning/afr-error-metrics.js';
 import { binSample, createCellBins } from '../tuning/cell-bins.js';
 import { DEFAULT_TUNING_OPTIONS } from '../tuning/tuning-options.js';
+import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 
 export interface SessionHealth {
   healthy: boolean;

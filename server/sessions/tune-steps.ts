@@ -1,6 +1,6 @@
 import type { CellMaps } from '../../client-sdk/src/session-types.js';
-import { ENGINE_PROFILES } from '../sim/engine-profiles.js';
-import { createScenarioVeTable } from '../sim/ve-scenario.js';
+import { ENGINE_PROFILES } from '../engine/engine-profiles.js';
+import { createScenarioVeTable } from '../engine/ve-scenario.js';
 import { afrErrorMetrics } from '../tuning/afr-error-metrics.js';
 import { applyCorrections } from '../tuning/apply-corrections.js';
 import { computeCorrections } from '../tuning/compute-corrections.js';

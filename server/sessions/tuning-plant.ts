@@ -1,4 +1,4 @@
-import type { EngineProfileId } from '../sim/types.js';
+import type { EngineProfileId } from '../engine/types.js';
 import type { GridTable } from '../tuning/ve-grid.js';
 
 /** One sample taken while the engine is under load in a pull. `rpm` is engine rpm (not yet scaled to the grid). */

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { HttpError } from '../http/http-error.js';
 import { validateParams, validationError } from '../http/validate.js';
-import { ENGINE_PROFILES } from '../sim/engine-profiles.js';
+import { ENGINE_PROFILES } from '../engine/engine-profiles.js';
 import { cleanupRequestSchema } from './cleanup-request.js';
 import { parseSessionConfig } from './session-config.js';
 import { SESSION_ERROR_STATUS, SessionError } from './session-error.js';

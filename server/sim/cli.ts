@@ -1,9 +1,9 @@
 // Standalone simulated dyno: `npm run sim -- --port 22344 --profile m8_114`. Feeds another hub or any JetDrive
 // program on this machine (loopback only unless --allow-non-loopback).
 import { Command, InvalidArgumentError } from 'commander';
-import { isEngineProfileId, PROFILE_IDS } from './engine-profiles.js';
+import { isEngineProfileId, PROFILE_IDS } from '../engine/engine-profiles.js';
+import type { VeScenario } from '../engine/types.js';
 import { createSimulatedDyno, DEFAULT_SIMULATED_DYNO_OPTIONS } from './simulated-dyno.js';
-import type { VeScenario } from './types.js';
 
 const SCENARIOS: readonly VeScenario[] = ['perfect', 'lean', 'rich', 'custom'];
 

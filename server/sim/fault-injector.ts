@@ -1,5 +1,5 @@
-import type { Prng } from './prng.js';
-import type { OutgoingDatagram } from './provider-node.js';
+import type { Prng } from '../engine/prng.js';
+import type { OutgoingDatagram } from './types.js';
 
 /** Network faults the simulator can inject, for tests and demos of the hub's sequence and recovery logic. */
 export interface SimFaults {

@@ -1,25 +1,3 @@
-export { AnswerLimiter } from './answer-limiter.js';
-export * from './atmosphere.js';
-export { classifyRequest, type RequestKind } from './classify-request.js';
-export { DynoModel, type DynoModelOptions } from './dyno-model.js';
-export { type DynoPhaseLimits, DynoPhases, MAX_PULL_TPS, MIN_PULL_TPS } from './dyno-phases.js';
-export * from './dyno-physics.js';
-export * from './dyno-sim.js';
-export * from './engine-profiles.js';
-export * from './fault-injector.js';
-export * from './manifold-pressure.js';
-export * from './prng.js';
-export { ProbeSchedule } from './probe-schedule.js';
-export { ProviderEncoder, type ProviderEncoderOptions } from './provider-encoder.js';
-export * from './provider-node.js';
-export { PullRecorder } from './pull-recorder.js';
-export * from './run-pull.js';
-export * from './sim-channels.js';
-export { pickHostId, SimRun, type SimRunConfig } from './sim-run.js';
-export * from './sim-socket.js';
-export * from './simulated-dyno.js';
-export { TickPacer, U32_CLOCK_WRAP } from './tick-pacer.js';
-export * from './torque-curve.js';
-export type * from './types.js';
-export * from './ve-scenario.js';
-export * from './virtual-ecu.js';
+// The simulated dyno as the hub wiring uses it: a JetDrive provider around the engine model (../engine/).
+export { createSimulatedDyno, type SimulatedDyno, type SimulatedDynoOptions } from './simulated-dyno.js';
+export type { SimStatus, SimulatedDynoController } from './types.js';

@@ -9,8 +9,8 @@ import {
   PING_VERSION,
   type PingMessage,
 } from '../protocol/index.js';
-import type { OutgoingDatagram } from './provider-node.js';
 import type { SimChannel } from './sim-channels.js';
+import type { OutgoingDatagram } from './types.js';
 
 /** Sequence numbers are u8: they wrap 255 → 0. */
 const SEQ_MASK = 0xff;

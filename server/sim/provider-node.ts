@@ -3,12 +3,7 @@ import { AnswerLimiter } from './answer-limiter.js';
 import { classifyRequest } from './classify-request.js';
 import { ProviderEncoder } from './provider-encoder.js';
 import type { SimChannel } from './sim-channels.js';
-
-/** What a provider wants sent, and why (the fault injector treats values and control messages differently). */
-export interface OutgoingDatagram {
-  kind: 'info' | 'values' | 'clear' | 'pong';
-  bytes: Uint8Array;
-}
+import type { OutgoingDatagram } from './types.js';
 
 export interface ProviderNodeOptions {
   name: string;

@@ -1,4 +1,4 @@
-import type { SimFrame } from './dyno-sim.js';
+import type { SimFrame } from '../engine/sim-frame.js';
 
 /** The current or last pull, like the older GET /simulator/pull-data. */
 export interface PullData {

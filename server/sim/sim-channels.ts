@@ -1,4 +1,4 @@
-import type { SimFrame } from './dyno-sim.js';
+import type { SimFrame } from '../engine/sim-frame.js';
 
 /** A channel the simulated providers announce, and how to read its value off a frame. */
 export interface SimChannel {

@@ -1,17 +1,18 @@
 import { randomInt } from 'node:crypto';
+import type { DynoSim } from '../engine/dyno-sim.js';
+import { createPrng } from '../engine/prng.js';
+import type { SimFrame } from '../engine/sim-frame.js';
 import { createLogger } from '../log.js';
 import { decodeFrame } from '../protocol/index.js';
 import { ALL_HOSTS, HEADER_SIZE, KEY } from '../protocol/types.js';
-import type { DynoSim, SimFrame } from './dyno-sim.js';
 import { createFaultInjector, type FaultInjector, type FaultStats, type SimFaults } from './fault-injector.js';
-import { createPrng } from './prng.js';
 import { ProbeSchedule } from './probe-schedule.js';
-import { createProviderNode, type OutgoingDatagram, type ProviderNode } from './provider-node.js';
+import { createProviderNode, type ProviderNode } from './provider-node.js';
 import { round } from './pull-recorder.js';
 import { DYNO_CHANNELS, DYNO_PROVIDER_NAME, PROBE_CHANNELS, PROBE_PROVIDER_NAME } from './sim-channels.js';
 import { openSimSocket, type SimSocket } from './sim-socket.js';
 import { TickPacer, U32_CLOCK_WRAP } from './tick-pacer.js';
-import type { SimStatus } from './types.js';
+import type { OutgoingDatagram, SimStatus } from './types.js';
 
 const log = createLogger('sim');
 

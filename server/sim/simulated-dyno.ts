@@ -1,28 +1,22 @@
 import { randomInt } from 'node:crypto';
-import { createLogger } from '../log.js';
-import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
-import { fahrenheitToCelsius, inHgToKpa } from './atmosphere.js';
-import { createDynoSim, type DynoSim } from './dyno-sim.js';
+import { fahrenheitToCelsius, inHgToKpa } from '../engine/atmosphere.js';
+import { createDynoSim, type DynoSim } from '../engine/dyno-sim.js';
 import {
   DEFAULT_PROFILE_ID,
   ENGINE_PROFILES,
   getEngineProfile,
   PROFILE_IDS,
   profileSummary,
-} from './engine-profiles.js';
+} from '../engine/engine-profiles.js';
+import type { EngineProfileId, ProfileSummary, PullResult, SimStartOptions } from '../engine/types.js';
+import { createScenarioVeTable } from '../engine/ve-scenario.js';
+import { createVirtualEcu, type VirtualEcu } from '../engine/virtual-ecu.js';
+import { createLogger } from '../log.js';
+import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 import { type FaultStats, type SimFaults, validateFaults } from './fault-injector.js';
 import { type PullData, PullRecorder } from './pull-recorder.js';
 import { SimRun, type SimulatedDynoStats } from './sim-run.js';
-import type {
-  EngineProfileId,
-  ProfileSummary,
-  PullResult,
-  SimStartOptions,
-  SimStatus,
-  SimulatedDynoController,
-} from './types.js';
-import { createScenarioVeTable } from './ve-scenario.js';
-import { createVirtualEcu, type VirtualEcu } from './virtual-ecu.js';
+import type { SimStatus, SimulatedDynoController } from './types.js';
 
 export { tickTime } from './tick-pacer.js';
 export type { PullData, SimulatedDynoStats };

@@ -1,41 +1,6 @@
-// Contract of the embedded simulated dyno (server/sim/) as the HTTP routes and main.ts use it.
-
-export type EngineProfileId = 'm8_114' | 'm8_131' | 'twin_cam_103' | 'sportbike_600';
-
-export interface EngineProfile {
-  id: EngineProfileId;
-  name: string;
-  family: string;
-  displacementCi: number;
-  cylinders: number;
-  idleRpm: number;
-  redlineRpm: number;
-  maxHp: number;
-  hpPeakRpm: number;
-  maxTq: number;
-  tqPeakRpm: number;
-  /** Engine rpm = grid rpm × this; the ECU grid's RPM axis (1500–6500) spans the profile's range. 1 for the Harleys. */
-  gridRpmScale: number;
-}
-
-export type DynoState = 'stopped' | 'idle' | 'pull' | 'decel' | 'cooldown';
-
-export type VeScenario = 'perfect' | 'lean' | 'rich' | 'custom';
-
-export interface SimStartOptions {
-  profile?: EngineProfileId;
-  autoPull?: boolean;
-  autoPullIntervalS?: number;
-  virtualEcu?: {
-    enabled?: boolean;
-    scenario?: VeScenario;
-    veErrorPct?: number;
-    veErrorStd?: number;
-    cylinderBalance?: 'same' | 'front_rich' | 'rear_rich';
-    barometricPressureInHg?: number;
-    ambientTempF?: number;
-  };
-}
+// Contract of the embedded simulated dyno as the hub wiring drives it (the HTTP routes see it through
+// http/simulator-control.ts, which it satisfies structurally).
+import type { DynoState, ProfileSummary, PullResult, SimStartOptions } from '../engine/types.js';
 
 /** Shaped like the older GET /simulator/status (../shared/origin/system.md §4). */
 export interface SimStatus {
@@ -47,22 +12,6 @@ export interface SimStatus {
   pulls: number;
 }
 
-/** Shaped like the older GET /simulator/profiles entries. */
-export interface ProfileSummary {
-  id: EngineProfileId;
-  name: string;
-  family: string;
-  displacement_ci: number;
-  idle_rpm: number;
-  redline_rpm: number;
-  max_hp: number;
-  hp_peak_rpm: number;
-  max_tq: number;
-  tq_peak_rpm: number;
-}
-
-export type PullResult = { ok: true; state: DynoState } | { ok: false; code: 'SIM_NOT_RUNNING' | 'SIM_NOT_IDLE'; message: string };
-
 /** The simulator as main.ts and the HTTP routes drive it. */
 export interface SimulatedDynoController {
   start(options?: SimStartOptions): Promise<SimStatus>;
@@ -71,4 +20,10 @@ export interface SimulatedDynoController {
   pull(): PullResult;
   status(): SimStatus;
   profiles(): ProfileSummary[];
+}
+
+/** What a provider wants sent, and why (the fault injector treats values and control messages differently). */
+export interface OutgoingDatagram {
+  kind: 'info' | 'values' | 'clear' | 'pong';
+  bytes: Uint8Array;
 }

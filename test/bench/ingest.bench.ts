@@ -7,7 +7,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createIngest } from '../../server/channels/create-ingest.js';
+import { createIngest } from '../../server/ingest/create-ingest.js';
 import { DEFAULT_RECV_BUFFER_SIZE } from '../../server/transport/default-multicast-options.js';
 import type { BlastRequest, BlastResult } from './ingest-sender.js';
 import type { BenchResult } from './types.js';

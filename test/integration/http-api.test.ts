@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestStats } from '../../server/channels/types.js';
+import { getEngineProfile, profileSummary } from '../../server/engine/engine-profiles.js';
+import type { PullResult } from '../../server/engine/types.js';
 import {
   closeServer,
   createHttpApp,
@@ -12,9 +14,9 @@ import {
   type IngestStatus,
   listen,
 } from '../../server/http/index.js';
+import type { SimulatorControl } from '../../server/http/simulator-control.js';
 import { createChannelMapping, createMappingStore } from '../../server/mapping/index.js';
-import { getEngineProfile, profileSummary } from '../../server/sim/engine-profiles.js';
-import type { PullResult, SimStatus, SimulatedDynoController } from '../../server/sim/types.js';
+import type { SimStatus } from '../../server/sim/types.js';
 import {
   createFakeChannelRegistry,
   type FakeChannelRegistry,
@@ -42,7 +44,7 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-function fakeSimulator(): SimulatedDynoController & { pulls: number } {
+function fakeSimulator(): SimulatorControl & { pulls: number } {
   let status: SimStatus = { active: false, state: 'stopped', profile: null, current: null, providers: [], pulls: 0 };
   const profile = profileSummary(getEngineProfile('m8_114'));
   const sim = {
@@ -79,7 +81,7 @@ async function startHub(
     dataDir?: string;
     populate?: boolean;
     unit?: number;
-    simulator?: SimulatedDynoController | null;
+    simulator?: SimulatorControl | null;
     extra?: Partial<Omit<HttpAppDeps, 'auth'>>;
   } = {},
 ): Promise<Hub> {

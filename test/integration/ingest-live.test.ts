@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIngest, type IngestOptions } from '../../server/channels/create-ingest.js';
 import type { Sample } from '../../server/channels/types.js';
+import { createIngest, type IngestOptions } from '../../server/ingest/create-ingest.js';
 import { hostHex } from '../../server/jetdrive/pick-host-id.js';
 import { encodeFrame } from '../../server/protocol/index.js';
 import type { ChannelInfoRecord, DecodedFrame } from '../../server/protocol/types.js';

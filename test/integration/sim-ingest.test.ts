@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Ingest } from '../../server/channels/create-ingest.js';
+import type { Ingest } from '../../server/ingest/create-ingest.js';
 import { createSimulatedDyno, type SimulatedDyno, type SimulatedDynoOptions } from '../../server/sim/simulated-dyno.js';
 import { startLoopbackIngest } from '../support/start-loopback-ingest.js';
 import { sleep, until } from '../support/until.js';

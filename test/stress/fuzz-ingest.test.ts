@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIngest, type Ingest } from '../../server/channels/create-ingest.js';
+import { createIngest, type Ingest } from '../../server/ingest/create-ingest.js';
 import type { Datagram } from '../../server/transport/types.js';
 import { closeSocket, freeUdpPort, LOOPBACK, loopbackMulticast, TEST_GROUP } from '../support/udp.js';
 import { until } from '../support/until.js';

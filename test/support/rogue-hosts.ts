@@ -1,10 +1,10 @@
 import type { Socket } from 'node:dgram';
-import type { Ingest } from '../../server/channels/create-ingest.js';
+import type { Ingest } from '../../server/ingest/create-ingest.js';
 import { encodeFrame } from '../../server/protocol/index.js';
 import type { JetDriveMessage } from '../../server/protocol/types.js';
 import { ALL_HOSTS, KEY } from '../../server/protocol/types.js';
-import { sleep } from './until.js';
 import { closeSocket, openLoopbackMulticast, sendTo } from './udp.js';
+import { sleep } from './until.js';
 
 // Rogue JetDrive nodes for the issue-13 attacks: many host ids from one loopback socket (ephemeral port, TTL 0).
 // Every loop is bounded in count and time.

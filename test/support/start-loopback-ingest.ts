@@ -1,5 +1,5 @@
-import { createIngest, type Ingest, type IngestOptions } from '../../server/channels/create-ingest.js';
 import type { CatalogEvent } from '../../server/channels/types.js';
+import { createIngest, type Ingest, type IngestOptions } from '../../server/ingest/create-ingest.js';
 import { loopbackMulticast } from './udp.js';
 
 export interface StartedIngest {

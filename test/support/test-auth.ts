@@ -1,6 +1,6 @@
 import { createAuthPolicy } from '../../server/auth/create-auth-policy.js';
-import { createRateLimiter } from '../../server/auth/create-rate-limiter.js';
 import type { HttpAuth } from '../../server/http/types.js';
+import { createRateLimiter } from '../../server/shared/create-rate-limiter.js';
 
 // Tests of other HTTP concerns run with a known operator token and a limiter loose enough never to interfere.
 

@@ -1,8 +1,13 @@
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { SessionEvent, SessionSummary } from '../../../client-sdk/src/session-types.js';
-import type { TuningApi } from './create-tuning-panel.js';
 import { errorText } from './error-text.js';
 import { isTerminal, TERMINAL, type TuningPanelView } from './tuning-panel-view.js';
+
+/** The calls the follower makes; the panel's TuningApi has them (declared here: the two files import one way). */
+export interface FollowerApi {
+  events$(id: string): Observable<SessionEvent>;
+  results(id: string): Promise<Parameters<TuningPanelView['showResults']>[0]>;
+}
 
 /**
  * Follows one session: its events (status, progress), and its results after each iteration and at the end. Result
@@ -10,14 +15,14 @@ import { isTerminal, TERMINAL, type TuningPanelView } from './tuning-panel-view.
  */
 export class SessionFollower {
   readonly #view: TuningPanelView;
-  readonly #api: TuningApi;
+  readonly #api: FollowerApi;
   readonly #onTerminal: () => void;
   #currentId: string | null = null;
   #events: Subscription | null = null;
   #resultsInFlight = false;
   #resultsAgain = false;
 
-  constructor(view: TuningPanelView, api: TuningApi, onTerminal: () => void) {
+  constructor(view: TuningPanelView, api: FollowerApi, onTerminal: () => void) {
     this.#view = view;
     this.#api = api;
     this.#onTerminal = onTerminal;

@@ -5,7 +5,7 @@ import type { HeatmapData } from './render-heatmap.js';
 // The two tuning heatmaps. Measured per-cell maps are used when the results carry them (`cell_maps`, requested
 // from the sessions module); until then they are derived from the ECU's VE tables against the simulated engine's
 // true VE (the baseline table): the correction still needed per cell, and the AFR error that VE error produces
-// (mixture AFR = target × true VE / table VE, as server/sim/virtual-ecu.ts models it).
+// (mixture AFR = target × true VE / table VE, as server/engine/virtual-ecu.ts models it).
 
 export interface SessionHeatmaps {
   /** 'measured': per-cell values from the last iteration; 'derived': computed from the current VE tables. */

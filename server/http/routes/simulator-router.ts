@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { EngineProfileId, SimStartOptions, SimulatedDynoController } from '../../sim/types.js';
+import type { EngineProfileId, SimStartOptions } from '../../engine/types.js';
 import { HttpError } from '../http-error.js';
+import type { SimulatorControl } from '../simulator-control.js';
 import { validateBody } from '../validate.js';
 
 // /api/jetdrive/simulator/*, shaped like the older system's routes. start/stop/pull are control actions and go
@@ -52,10 +53,10 @@ function toStartOptions(body: z.infer<typeof startBodySchema>): SimStartOptions 
   return options;
 }
 
-export function createSimulatorRouter(simulator: SimulatedDynoController | null): Router {
+export function createSimulatorRouter(simulator: SimulatorControl | null): Router {
   const router = new Router({ prefix: '/api/jetdrive/simulator' });
 
-  function require(): SimulatedDynoController {
+  function require(): SimulatorControl {
     if (!simulator)
       throw new HttpError(409, 'SIM_UNAVAILABLE', 'the simulated dyno is disabled in this hub (started with --no-sim)');
     return simulator;

@@ -2,8 +2,8 @@ import Router from '@koa/router';
 import type { CatalogSnapshot, ChannelRegistry, IngestStats } from '../../channels/types.js';
 import type { ChannelMapping } from '../../mapping/channel-mapping.js';
 import { chooseDynoChannels } from '../../mapping/choose-dyno-channels.js';
-import type { SimulatedDynoController } from '../../sim/types.js';
 import { providerJson } from '../provider-json.js';
+import type { SimulatorControl } from '../simulator-control.js';
 import { storeStatusJson } from '../store-status-json.js';
 import type { IngestStatusSource, MetricsSources } from '../types.js';
 
@@ -11,7 +11,7 @@ export interface StatusRouterDeps {
   registry: ChannelRegistry;
   mapping: ChannelMapping;
   ingestStatus?: IngestStatusSource;
-  simulator?: SimulatedDynoController | null;
+  simulator?: SimulatorControl | null;
   metrics?: MetricsSources;
   startedAt: number;
   now: () => number;

@@ -1,9 +1,9 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../../client-sdk/src/session-types.js';
+import { createPrng } from '../../../server/engine/prng.js';
 import { SessionError } from '../../../server/sessions/session-error.js';
 import { createSessionRegistry } from '../../../server/sessions/session-registry.js';
-import { createPrng } from '../../../server/sim/prng.js';
 
 const until = async (cond: () => boolean, maxTicks = 100_000): Promise<void> => {
   for (let i = 0; i < maxTicks && !cond(); i++) await tick();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { IterationResult, SessionEventBody } from '../../../client-sdk/src/session-types.js';
+import { PROFILE_IDS } from '../../../server/engine/engine-profiles.js';
 import { createDynoPlant } from '../../../server/sessions/create-dyno-plant.js';
 import { parseSessionConfig } from '../../../server/sessions/session-config.js';
-import type { PlantFactory } from '../../../server/sessions/tuning-plant.js';
 import { DEFAULT_TPS_STEPS, type SessionTables, tuneSteps } from '../../../server/sessions/tune-steps.js';
-import { PROFILE_IDS } from '../../../server/sim/engine-profiles.js';
+import type { PlantFactory } from '../../../server/sessions/tuning-plant.js';
 import { lookupGrid } from '../../../server/tuning/ve-grid.js';
 
 const emptyTables = (): SessionTables => ({

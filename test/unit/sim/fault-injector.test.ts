@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createPrng } from '../../../server/engine/prng.js';
 import { createFaultInjector, type SimFaults } from '../../../server/sim/fault-injector.js';
-import { createPrng } from '../../../server/sim/prng.js';
-import type { OutgoingDatagram } from '../../../server/sim/provider-node.js';
+import type { OutgoingDatagram } from '../../../server/sim/types.js';
 
 function harness(faults: SimFaults, maxPending?: number) {
   const sent: number[] = [];

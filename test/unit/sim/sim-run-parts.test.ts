@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SimFrame } from '../../../server/sim/dyno-sim.js';
+import type { SimFrame } from '../../../server/engine/sim-frame.js';
 import { ProbeSchedule } from '../../../server/sim/probe-schedule.js';
 import { PullRecorder } from '../../../server/sim/pull-recorder.js';
 import { TickPacer, tickTime } from '../../../server/sim/tick-pacer.js';

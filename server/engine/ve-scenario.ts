@@ -1,6 +1,6 @@
+import { createBaselineVeTable, type GridTable, VE_MAX, VE_MIN } from '../tuning/ve-grid.js';
 import { createPrng } from './prng.js';
 import type { VeScenario } from './types.js';
-import { createBaselineVeTable, type GridTable, VE_MAX, VE_MIN } from '../tuning/ve-grid.js';
 
 export interface VeScenarioOptions {
   scenario: VeScenario;

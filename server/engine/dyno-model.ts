@@ -8,10 +8,10 @@ import {
   RAD_PER_S_PER_RPM,
   STOICH_AFR,
 } from './dyno-physics.js';
-import type { DEFAULT_DYNO_SIM, SimFrame, TriggerPullOptions } from './dyno-sim.js';
 import type { SimEngineProfile } from './engine-profiles.js';
 import { steadyMapKpa, zeroTorqueMapKpa } from './manifold-pressure.js';
 import type { Prng } from './prng.js';
+import type { SimFrame, TriggerPullOptions } from './sim-frame.js';
 import { wotTorqueFtLb } from './torque-curve.js';
 import type { PullResult } from './types.js';
 import type { VirtualEcu } from './virtual-ecu.js';
@@ -38,6 +38,31 @@ const MAX_STEP_S = 10;
 function lambdaPower(lambda: number): number {
   return Math.max(0.6, 1 - 2 * (lambda - 0.87) ** 2);
 }
+
+/** The model's fixed parameters (createDynoSim uses these; tests read them). */
+export const DEFAULT_DYNO_SIM = Object.freeze({
+  seed: 1,
+  noiseScale: 1,
+  pullEndFraction: 0.98,
+  /** Throttle opening rate, %/s: a rider snaps WOT in about a quarter second. */
+  throttleSlewPctPerS: 400,
+  idleTps: 1,
+  /** Manifold filling time constant, s. */
+  mapLagS: 0.05,
+  /** Idle/cooldown rpm settling time constant, s. */
+  idleSettleS: 0.6,
+  /** A pull that gains less than this for stallHoldS ends (a part-throttle pull that cannot reach redline). */
+  stallRpmPerS: 30,
+  stallHoldS: 1.5,
+  maxPullS: 90,
+  /** Roughly how long the operator's brake takes from redline to idle. */
+  decelS: 5,
+  cooldownS: 3,
+  /** Largest internal integration step, s. */
+  maxSubstepS: 0.01,
+  afrSensorMin: 9,
+  afrSensorMax: 22,
+});
 
 export interface DynoModelOptions {
   profile: SimEngineProfile;

@@ -1,4 +1,7 @@
 import type { Observable } from 'rxjs';
+import { type ChannelRegistryHandle, createChannelRegistry } from '../channels/create-channel-registry.js';
+import type { RegistryOptions } from '../channels/default-registry-options.js';
+import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import { createJetDriveNode, type JetDriveNode, type JetDriveNodeStatus } from '../jetdrive/create-jetdrive-node.js';
 import { createNodeCounters } from '../jetdrive/create-node-counters.js';
 import type { JetDriveNodeOptions } from '../jetdrive/default-node-options.js';
@@ -6,9 +9,6 @@ import { createMulticastSender, type MulticastSender } from '../transport/create
 import { DEFAULT_MULTICAST_OPTIONS } from '../transport/default-multicast-options.js';
 import type { Datagram, JoinResult, MulticastOptions } from '../transport/types.js';
 import { udpDatagrams$ } from '../transport/udp-datagrams.js';
-import { type ChannelRegistryHandle, createChannelRegistry } from './create-channel-registry.js';
-import type { RegistryOptions } from './default-registry-options.js';
-import type { ChannelRegistry, QuantityResolver } from './types.js';
 
 export interface IngestOptions {
   /** Defaults: DEFAULT_MULTICAST_OPTIONS (loopback only, TTL 0). */

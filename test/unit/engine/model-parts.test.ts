@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ATMOSPHERE, fahrenheitToCelsius, inHgToKpa, saeJ1349Factor } from '../../../server/sim/atmosphere.js';
-import { ENGINE_PROFILES, getEngineProfile, PROFILE_IDS, profileSummary } from '../../../server/sim/engine-profiles.js';
-import { steadyMapKpa } from '../../../server/sim/manifold-pressure.js';
-import { createPrng } from '../../../server/sim/prng.js';
-import { HP_RPM_CONSTANT, wotTorqueFtLb } from '../../../server/sim/torque-curve.js';
-import { createScenarioVeTable } from '../../../server/sim/ve-scenario.js';
+import {
+  DEFAULT_ATMOSPHERE,
+  fahrenheitToCelsius,
+  inHgToKpa,
+  saeJ1349Factor,
+} from '../../../server/engine/atmosphere.js';
+import {
+  ENGINE_PROFILES,
+  getEngineProfile,
+  PROFILE_IDS,
+  profileSummary,
+} from '../../../server/engine/engine-profiles.js';
+import { steadyMapKpa } from '../../../server/engine/manifold-pressure.js';
+import { createPrng } from '../../../server/engine/prng.js';
+import { HP_RPM_CONSTANT, wotTorqueFtLb } from '../../../server/engine/torque-curve.js';
+import { createScenarioVeTable } from '../../../server/engine/ve-scenario.js';
+import { createVirtualEcu } from '../../../server/engine/virtual-ecu.js';
 import {
   createAfrTargetTable,
   createBaselineVeTable,
@@ -12,7 +23,6 @@ import {
   VE_MAX,
   VE_MIN,
 } from '../../../server/tuning/ve-grid.js';
-import { createVirtualEcu } from '../../../server/sim/virtual-ecu.js';
 
 describe('wotTorqueFtLb', () => {
   it.each(PROFILE_IDS)('%s: torque peaks at (tqPeakRpm, maxTq) and power at (hpPeakRpm, maxHp)', (id) => {

@@ -1,4 +1,5 @@
-import type { DynoSim, SimFrame, TriggerPullOptions } from './dyno-sim.js';
+import type { DynoSim } from './dyno-sim.js';
+import type { SimFrame, TriggerPullOptions } from './sim-frame.js';
 
 export interface RunPullOptions extends TriggerPullOptions {
   /** Step size, s. Default 0.02 (50 Hz, the provider's rate). */

@@ -1,61 +1,11 @@
 import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 import { type Atmosphere, DEFAULT_ATMOSPHERE, validateAtmosphere } from './atmosphere.js';
-import { DynoModel } from './dyno-model.js';
+import { DEFAULT_DYNO_SIM, DynoModel } from './dyno-model.js';
 import { getEngineProfile, type SimEngineProfile } from './engine-profiles.js';
 import { createPrng } from './prng.js';
-import type { DynoState, EngineProfileId, PullResult } from './types.js';
+import type { SimFrame, SimState, TriggerPullOptions } from './sim-frame.js';
+import type { EngineProfileId, PullResult } from './types.js';
 import { createVirtualEcu, type VirtualEcu } from './virtual-ecu.js';
-
-/** The model's states (the controller adds 'stopped'). */
-export type SimState = Exclude<DynoState, 'stopped'>;
-
-/** One tick of the simulated dyno: every channel in SI wire units, plus truth a tuner or a test can use. */
-export interface SimFrame {
-  /** Simulated time since creation, s. */
-  t: number;
-  state: SimState;
-  /** Number of pulls started so far (the current one included). */
-  pull: number;
-  // Channels, JetDrive units.
-  rpm: number;
-  rpm2: number;
-  forceN: number;
-  powerKw: number;
-  torqueNm: number;
-  speedKmh: number;
-  /** Drum surface acceleration, (km/h)/s. */
-  accel: number;
-  afrFront: number;
-  afrRear: number;
-  lambda: number;
-  mapKpa: number;
-  tps: number;
-  ectC: number;
-  iatC: number;
-  vbatt: number;
-  correctionFactor: number;
-  ambientC: number;
-  baroKpa: number;
-  humidityPct: number;
-  // Conveniences and truth.
-  /** Observed power and torque in US units; hp = ftlb × rpm / 5252 (to float rounding). */
-  hp: number;
-  ftlb: number;
-  /** SAE J1349-corrected power. */
-  hpCorrected: number;
-  /** rpm / profile.gridRpmScale: where the ECU looks its tables up. */
-  gridRpm: number;
-  afrTarget: number;
-  /** Noise-free mixture AFR per cylinder. */
-  mixtureAfrFront: number;
-  mixtureAfrRear: number;
-  trueVeFront: number;
-  trueVeRear: number;
-  tableVeFront: number;
-  tableVeRear: number;
-  /** Closed-throttle overrun: injectors off, the wideband reads free air. Not tuning data. */
-  fuelCut: boolean;
-}
 
 export interface DynoSimOptions {
   profile: EngineProfileId | SimEngineProfile;
@@ -70,11 +20,6 @@ export interface DynoSimOptions {
   noiseScale?: number;
   /** Pull ends at this fraction of redline. Default 0.98. */
   pullEndFraction?: number;
-}
-
-export interface TriggerPullOptions {
-  /** Throttle for the pull, % (5–100). Default 100 (WOT). */
-  tps?: number;
 }
 
 export interface DynoSim {
@@ -95,30 +40,6 @@ export interface DynoSim {
   step(dtS: number): SimFrame;
 }
 
-export const DEFAULT_DYNO_SIM = Object.freeze({
-  seed: 1,
-  noiseScale: 1,
-  pullEndFraction: 0.98,
-  /** Throttle opening rate, %/s: a rider snaps WOT in about a quarter second. */
-  throttleSlewPctPerS: 400,
-  idleTps: 1,
-  /** Manifold filling time constant, s. */
-  mapLagS: 0.05,
-  /** Idle/cooldown rpm settling time constant, s. */
-  idleSettleS: 0.6,
-  /** A pull that gains less than this for stallHoldS ends (a part-throttle pull that cannot reach redline). */
-  stallRpmPerS: 30,
-  stallHoldS: 1.5,
-  maxPullS: 90,
-  /** Roughly how long the operator's brake takes from redline to idle. */
-  decelS: 5,
-  cooldownS: 3,
-  /** Largest internal integration step, s. */
-  maxSubstepS: 0.01,
-  afrSensorMin: 9,
-  afrSensorMax: 22,
-});
-
 function resolveProfile(p: EngineProfileId | SimEngineProfile): SimEngineProfile {
   return typeof p === 'string' ? getEngineProfile(p) : p;
 }
@@ -136,7 +57,7 @@ function defaultEcu(): VirtualEcu {
 
 /**
  * A pure, steppable inertia-dyno model: no timers, no I/O, deterministic for a seed. The wall-clock controller
- * (simulated-dyno.ts) and the tuning sessions both drive it through step().
+ * (../sim/simulated-dyno.ts) and the tuning sessions both drive it through step().
  */
 export function createDynoSim(options: DynoSimOptions): DynoSim {
   const profile = resolveProfile(options.profile);

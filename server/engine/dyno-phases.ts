@@ -1,4 +1,4 @@
-import type { SimState } from './dyno-sim.js';
+import type { SimState } from './sim-frame.js';
 import type { PullResult } from './types.js';
 
 /** The throttle range a pull accepts, %. */

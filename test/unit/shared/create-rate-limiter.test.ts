@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../../server/auth/create-rate-limiter.js';
+import { createRateLimiter } from '../../../server/shared/create-rate-limiter.js';
 
 describe('createRateLimiter', () => {
   it('allows a burst, then refills at the rate, and says when to retry', () => {

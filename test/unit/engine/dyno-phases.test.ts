@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DynoPhases } from '../../../server/sim/dyno-phases.js';
+import { DynoPhases } from '../../../server/engine/dyno-phases.js';
 
 const limits = { idleTps: 1, stallRpmPerS: 30, stallHoldS: 1.5, maxPullS: 90, cooldownS: 3 };
 

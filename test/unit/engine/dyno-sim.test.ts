@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createDynoSim, DEFAULT_DYNO_SIM, type SimFrame } from '../../../server/sim/dyno-sim.js';
-import { ENGINE_PROFILES, PROFILE_IDS } from '../../../server/sim/engine-profiles.js';
-import { runPull } from '../../../server/sim/run-pull.js';
-import { createScenarioVeTable } from '../../../server/sim/ve-scenario.js';
+import { DEFAULT_DYNO_SIM } from '../../../server/engine/dyno-model.js';
+import { createDynoSim } from '../../../server/engine/dyno-sim.js';
+import { ENGINE_PROFILES, PROFILE_IDS } from '../../../server/engine/engine-profiles.js';
+import { runPull } from '../../../server/engine/run-pull.js';
+import type { SimFrame } from '../../../server/engine/sim-frame.js';
+import { createScenarioVeTable } from '../../../server/engine/ve-scenario.js';
+import { createVirtualEcu } from '../../../server/engine/virtual-ecu.js';
 import { createAfrTargetTable, createBaselineVeTable, MAP_AXIS } from '../../../server/tuning/ve-grid.js';
-import { createVirtualEcu } from '../../../server/sim/virtual-ecu.js';
 
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
