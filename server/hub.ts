@@ -269,7 +269,6 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         source,
         serverVersion: SERVER_VERSION,
         allowRequest: guard.allowRequest,
-        identify: (socket) => guard.identityOf(socket),
         options: {
           connectTimeoutMs: config.connectTimeoutMs,
           maxStreams: config.realtimeMaxStreams,

@@ -17,12 +17,12 @@ export {
   type SocketGuard,
   type SocketGuardOptions,
   type SocketGuardStats,
-  type SocketIdentity,
 } from './create-socket-guard.js';
 export { type CommandRefusal, guardCommandPackets } from './guard-command-packets.js';
 export { HandshakeGate, type HandshakeGateStats } from './handshake-gate.js';
 export { handshakeToken } from './handshake-token.js';
 export { generateToken, loadOperatorToken, OPERATOR_TOKEN_FILE, type OperatorToken } from './load-operator-token.js';
-export type { AuthDecision, AuthErrorCode, RefusalReason, Role } from './roles.js';
+export type { AuthDecision, AuthErrorCode, Credential, RefusalReason, Role } from './roles.js';
+export type { HubServer, HubSocket, HubSocketData } from './socket-data.js';
 export { isSocketCommand, roleOfCommand, SOCKET_COMMAND_ROLES } from './socket-command-roles.js';
 export { tokensEqual } from './tokens-equal.js';

@@ -4,7 +4,7 @@ import type Router from '@koa/router';
 import Koa from 'koa';
 import { authorizeRequests } from './authorize.js';
 import { createMetrics, type HubMetrics } from './create-metrics.js';
-import { errorMiddleware } from './error-middleware.js';
+import { errorMiddleware, unansweredRequests } from './error-middleware.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http-options.js';
 import { requireJsonBody } from './require-json-body.js';
 import { createChannelsRouter } from './routes/channels-router.js';
@@ -47,6 +47,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   });
 
   app.use(errorMiddleware(options.bodyLimitBytes));
+  app.use(unansweredRequests());
   const corsHandler = corsMiddleware(options.corsOrigins);
   if (corsHandler) app.use(corsHandler);
   // Before the body parser: a refused request's body is never read.

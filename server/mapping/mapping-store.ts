@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Subject, type Observable } from 'rxjs';
 import { createLogger } from '../log.js';
 import { type MappingFile, mappingFileSchema, type ProviderOverrides } from './channel-override.js';
+import { CodedError, type StatusTable } from '../errors/coded-error.js';
 
 // Per-provider overrides persisted as one JSON file under the data directory. Writes are atomic (temp file, fsync,
 // rename) so a crash never leaves half a file. A file that does not parse is moved aside and reported, never
@@ -39,12 +40,15 @@ export interface MappingStoreStatus {
 
 export type MappingStoreErrorCode = 'MAPPING_LIMIT_EXCEEDED' | 'MAPPING_STORE_UNAVAILABLE';
 
-export class MappingStoreError extends Error {
-  readonly code: MappingStoreErrorCode;
+/** HTTP status of each code: a limit is the client's mistake, an unreadable store the server's. */
+export const MAPPING_STORE_STATUS: StatusTable<MappingStoreErrorCode> = Object.freeze({
+  MAPPING_LIMIT_EXCEEDED: 400,
+  MAPPING_STORE_UNAVAILABLE: 503,
+});
+
+export class MappingStoreError extends CodedError<MappingStoreErrorCode> {
   constructor(code: MappingStoreErrorCode, message: string) {
-    super(message);
-    this.name = 'MappingStoreError';
-    this.code = code;
+    super(code, MAPPING_STORE_STATUS[code], message);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { StreamChannel } from '../../client-sdk/src/events.js';
+import type { StreamChannel } from '@jetdrive-hub/client/contract';
 import type { ChannelKey } from '../channels/types.js';
 import { ChannelChangeBuffer } from './channel-change-buffer.js';
 import type { ChannelMatcher } from './compile-selectors.js';

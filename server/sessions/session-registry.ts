@@ -7,7 +7,7 @@ import type {
   SessionSnapshot,
   SessionStatus,
   SessionSummary,
-} from '../../client-sdk/src/session-types.js';
+} from '@jetdrive-hub/client/contract';
 import { createLogger } from '../log.js';
 import { createSession, type Session } from './create-session.js';
 import { createDynoPlant } from './create-dyno-plant.js';

@@ -1,4 +1,4 @@
-import type { CellMaps, IterationResult, SessionEventBody } from '../../client-sdk/src/session-types.js';
+import type { CellMaps, IterationResult, SessionEventBody } from '@jetdrive-hub/client/contract';
 import { ENGINE_PROFILES } from '../sim/engine-profiles.js';
 import { createBaselineVeTable, createAfrTargetTable, GRID_CELLS, type GridTable } from '../tuning/ve-grid.js';
 import { createScenarioVeTable } from '../sim/ve-scenario.js';

@@ -1,8 +1,8 @@
 import { filter, firstValueFrom, take, tap, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionState, Hub, HubBatch, HubSample } from '../../client-sdk/src/index.js';
-import { connectHub, HubError } from '../../client-sdk/src/index.js';
-import type { SessionSummary } from '../../client-sdk/src/session-types.js';
+import type { ConnectionState, Hub, HubBatch, HubSample } from '@jetdrive-hub/client';
+import { connectHub, HubError } from '@jetdrive-hub/client';
+import type { SessionSummary } from '@jetdrive-hub/client/contract';
 import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
 import { type GatewayFixture, startGateway } from '../support/realtime-fixture.js';
 import { until } from '../support/until.js';

@@ -2,6 +2,7 @@ import type { Observable, Subscription } from 'rxjs';
 import type {
   CleanupRequest,
   CleanupResult,
+  EngineProfileId,
   IterationResult,
   SessionEvent,
   SessionResults,
@@ -9,7 +10,7 @@ import type {
   SessionStartInput,
   SessionStatus,
   SessionSummary,
-} from '../../../client-sdk/src/session-types.js';
+} from '@jetdrive-hub/client/contract';
 import { el, setAttr, setText } from './dom.js';
 import { formatDuration, formatValue } from './format-value.js';
 import { MAP_AXIS, RPM_AXIS } from '../../tuning/ve-grid.js';
@@ -297,7 +298,8 @@ export function createTuningPanel(
     setText(message, '');
     try {
       const snapshot = await api.start({
-        engine_profile: profile.value,
+        // The select lists the hub's profiles; the hub validates whatever arrives.
+        engine_profile: profile.value as EngineProfileId,
         base_ve_scenario: scenarioOf(scenario.value),
         max_iterations: Math.max(1, Math.min(50, Math.round(Number(maxIterations.value) || 10))),
       });

@@ -82,7 +82,7 @@ export function createMappingRouter(deps: MappingRouterDeps): Router {
     const { provider } = validateParams(paramsSchema, ctx.params);
     const known = registry.catalog().providers.some((candidate) => candidate.name === provider);
     if (!known && mapping.providersWithOverrides().indexOf(provider) < 0) {
-      throw new HttpError(404, 'PROVIDER_NOT_FOUND', `no provider named "${provider}" is online or has overrides`);
+      throw new HttpError('PROVIDER_NOT_FOUND', `no provider named "${provider}" is online or has overrides`);
     }
     ctx.body = providerView(provider);
   });
@@ -101,7 +101,6 @@ export function createMappingRouter(deps: MappingRouterDeps): Router {
     const deleted = await mapping.deleteOverrides(provider, channel);
     if (!deleted) {
       throw new HttpError(
-        404,
         'OVERRIDE_NOT_FOUND',
         channel === undefined
           ? `provider "${provider}" has no overrides`

@@ -1,6 +1,6 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { SessionEvent } from '../../../client-sdk/src/session-types.js';
+import type { SessionEvent } from '@jetdrive-hub/client/contract';
 import { SessionError } from '../../../server/sessions/session-error.js';
 import { createSessionRegistry } from '../../../server/sessions/session-registry.js';
 import { createPrng } from '../../../server/sim/prng.js';

@@ -1,0 +1,1 @@
+export { CodedError, type CodedErrorOptions, type StatusTable, toWireError } from './coded-error.js';
