@@ -22,11 +22,12 @@ import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js
 import { attachSessionSocketHandlers, createSessionRegistry, createVirtualTuneRouter } from './sessions/index.js';
 import { createSimulatedDyno } from './sim/index.js';
 import type { SimulatedDynoController } from './sim/types.js';
+import { SERVER_VERSION } from './server-version.js';
 import { defaultInterfaces } from './transport/index.js';
 
 const log = createLogger('hub');
 
-export const SERVER_VERSION = '0.1.0';
+export { SERVER_VERSION } from './server-version.js';
 const LOOPBACK = '127.0.0.1';
 
 export interface HubStarted {
