@@ -36,12 +36,18 @@ export class CodedError<C extends string = string> extends Error {
   }
 }
 
-/** The wire form of an error: a CodedError's own code, message and field; anything else is INTERNAL. */
-export function toWireError(error: unknown, internalCode = 'INTERNAL'): WireError {
+/** What every fault that is not a CodedError looks like on the wire (HTTP 500, socket acks): nothing about the inside. */
+export const INTERNAL_ERROR: Readonly<WireError> = Object.freeze({
+  code: 'INTERNAL_ERROR',
+  message: 'internal server error',
+});
+
+/** The wire form of an error: a CodedError's own code, message and field; anything else is INTERNAL_ERROR. */
+export function toWireError(error: unknown): WireError {
   if (error instanceof CodedError) {
     const wire: WireError = { code: error.code, message: error.message };
     if (error.field !== undefined) wire.field = error.field;
     return wire;
   }
-  return { code: internalCode, message: 'internal error' };
+  return { ...INTERNAL_ERROR };
 }

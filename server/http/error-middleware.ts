@@ -1,7 +1,7 @@
 import type { HttpErrorBody } from '@jetdrive-hub/client/contract';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { CodedError } from '../errors/coded-error.js';
+import { CodedError, INTERNAL_ERROR } from '../errors/coded-error.js';
 import { createLogger } from '../log.js';
 import { CODE_BY_STATUS } from './error-codes.js';
 import { HttpError } from './http-error.js';
@@ -39,7 +39,7 @@ export function toCodedError(error: unknown, bodyLimit: number): CodedError {
     const code = CODE_BY_STATUS[error.status] ?? 'VALIDATION_FAILED';
     return new CodedError(code, error.status, error.expose === false ? code : error.message);
   }
-  return new HttpError('INTERNAL_ERROR', 'internal server error', { cause: error });
+  return new HttpError('INTERNAL_ERROR', INTERNAL_ERROR.message, { cause: error });
 }
 
 export function errorBody(error: CodedError): HttpErrorBody {

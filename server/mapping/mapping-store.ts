@@ -1,9 +1,11 @@
+import { describeZodError } from '@jetdrive-hub/client/contract';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Subject, type Observable } from 'rxjs';
 import { createLogger } from '../log.js';
 import { type MappingFile, mappingFileSchema, type ProviderOverrides } from './channel-override.js';
+import { z } from 'zod';
 import { CodedError, type StatusTable } from '../errors/coded-error.js';
 
 // Per-provider overrides persisted as one JSON file under the data directory. Writes are atomic (temp file, fsync,
@@ -69,10 +71,7 @@ function errorText(error: unknown): string {
 }
 
 function describeParseError(error: unknown): string {
-  if (error && typeof error === 'object' && 'issues' in error && Array.isArray(error.issues)) {
-    const first = error.issues[0] as { path?: PropertyKey[]; message?: string } | undefined;
-    if (first) return `${(first.path ?? []).map(String).join('.') || '(root)'}: ${first.message ?? 'invalid'}`;
-  }
+  if (error instanceof z.ZodError) return describeZodError(error, { root: '(root)' }).message;
   return errorText(error);
 }
 

@@ -17,7 +17,7 @@ export type RealtimeErrorCode =
   | 'UNAVAILABLE'
   | 'UNKNOWN_EVENT'
   | 'ACK_REQUIRED'
-  | 'INTERNAL';
+  | 'INTERNAL_ERROR';
 
 export interface WireError {
   /** A RealtimeErrorCode, or a module's code (SCREAMING_SNAKE), e.g. SESSION_NOT_FOUND. */
