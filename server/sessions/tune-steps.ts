@@ -44,6 +44,66 @@ function meanChangePct(now: GridTable, start: GridTable): number {
   return (s / GRID_CELLS) * 100;
 }
 
+/** One iteration's pulls, one per throttle step, binned into the AFR grid; yields progress and chunk boundaries. */
+function* pullAtEverySetting(
+  plant: ReturnType<TuneDeps['createPlant']>,
+  afrTarget: GridTable,
+  gridRpmScale: number,
+  iteration: number,
+  steps: readonly number[],
+): Generator<TuneStep, { bins: ReturnType<typeof createCellBins>; peakHp: number; peakTq: number }> {
+  const bins = createCellBins();
+  let peakHp = 0;
+  let peakTq = 0;
+  for (let k = 0; k < steps.length; k++) {
+    const pct = Math.round(5 + (65 * k) / steps.length);
+    yield { type: 'progress', iteration, pct, message: `Pull ${k + 1}/${steps.length} at ${steps[k]}% TPS` };
+    for (const chunk of plant.pull(steps[k])) {
+      for (const s of chunk) {
+        binSample(bins, afrTarget, {
+          rpm: s.rpm / gridRpmScale,
+          map: s.mapKpa,
+          afrFront: s.afrFront,
+          afrRear: s.afrRear,
+        });
+        if (s.hp > peakHp) peakHp = s.hp;
+        if (s.tq > peakTq) peakTq = s.tq;
+      }
+      yield CHUNK_BOUNDARY;
+    }
+  }
+  return { bins, peakHp, peakTq };
+}
+
+/** The iteration's figures; corrections are null (all zero) for a converged iteration, which keeps its table. */
+function iterationResult(
+  iteration: number,
+  now: number,
+  m: ReturnType<typeof afrErrorMetrics>,
+  corr: ReturnType<typeof computeCorrections> | null,
+  figures: { peakHp: number; peakTq: number; samples: number; veErrorPct: number; veChangePct: number },
+): IterationResult {
+  return {
+    iteration,
+    timestamp: new Date(now).toISOString(),
+    max_afr_error: r3(m.maxAfrError),
+    mean_afr_error: r3(m.meanAfrError),
+    rms_afr_error: r3(m.rmsAfrError),
+    max_ve_correction_pct: corr ? r2(corr.maxCorrectionPct) : 0,
+    mean_ve_correction_pct: corr ? r2(corr.meanCorrectionPct) : 0,
+    cells_corrected: corr ? corr.cellsCorrected : 0,
+    cells_converged: m.cellsConverged,
+    converged: corr === null,
+    peak_hp: r2(figures.peakHp),
+    peak_tq: r2(figures.peakTq),
+    coverage_pct: r2(m.coveragePct),
+    cells_judged: m.cellsJudged,
+    samples: figures.samples,
+    ve_error_pct: r2(figures.veErrorPct),
+    ve_change_pct: r2(figures.veChangePct),
+  };
+}
+
 /**
  * The closed loop as a synchronous generator: session events interleaved with chunk boundaries. It never waits
  * and does no I/O, so tests run it to the end in-process, and the session driver decides where to yield and stop.
@@ -82,26 +142,7 @@ export function* tuneSteps(config: SessionConfig, deps: TuneDeps, tables: Sessio
       veRear: tables.veRear,
       afrTarget,
     });
-    const bins = createCellBins();
-    let peakHp = 0;
-    let peakTq = 0;
-    for (let k = 0; k < steps.length; k++) {
-      const pct = Math.round(5 + (65 * k) / steps.length);
-      yield { type: 'progress', iteration: i, pct, message: `Pull ${k + 1}/${steps.length} at ${steps[k]}% TPS` };
-      for (const chunk of plant.pull(steps[k])) {
-        for (const s of chunk) {
-          binSample(bins, afrTarget, {
-            rpm: s.rpm / profile.gridRpmScale,
-            map: s.mapKpa,
-            afrFront: s.afrFront,
-            afrRear: s.afrRear,
-          });
-          if (s.hp > peakHp) peakHp = s.hp;
-          if (s.tq > peakTq) peakTq = s.tq;
-        }
-        yield CHUNK_BOUNDARY;
-      }
-    }
+    const { bins, peakHp, peakTq } = yield* pullAtEverySetting(plant, afrTarget, profile.gridRpmScale, i, steps);
     if (bins.total - bins.dropped === 0) {
       throw new Error(`Iteration ${i} failed: the pulls produced no samples on the grid (${bins.total} taken)`);
     }
@@ -117,25 +158,13 @@ export function* tuneSteps(config: SessionConfig, deps: TuneDeps, tables: Sessio
       tables.veRear = applyCorrections(tables.veRear, corr.rear);
       tables.corrections.push({ front: corr.front, rear: corr.rear });
     }
-    const result: IterationResult = {
-      iteration: i,
-      timestamp: new Date(deps.now()).toISOString(),
-      max_afr_error: r3(m.maxAfrError),
-      mean_afr_error: r3(m.meanAfrError),
-      rms_afr_error: r3(m.rmsAfrError),
-      max_ve_correction_pct: converged ? 0 : r2(corr.maxCorrectionPct),
-      mean_ve_correction_pct: converged ? 0 : r2(corr.meanCorrectionPct),
-      cells_corrected: converged ? 0 : corr.cellsCorrected,
-      cells_converged: m.cellsConverged,
-      converged,
-      peak_hp: r2(peakHp),
-      peak_tq: r2(peakTq),
-      coverage_pct: r2(m.coveragePct),
-      cells_judged: m.cellsJudged,
+    const result = iterationResult(i, deps.now(), m, converged ? null : corr, {
+      peakHp,
+      peakTq,
       samples: bins.total - bins.dropped,
-      ve_error_pct: r2(bothErrorPct()),
-      ve_change_pct: r2((meanChangePct(tables.veFront, startFront) + meanChangePct(tables.veRear, startRear)) / 2),
-    };
+      veErrorPct: bothErrorPct(),
+      veChangePct: (meanChangePct(tables.veFront, startFront) + meanChangePct(tables.veRear, startRear)) / 2,
+    });
     const cellMaps = toCellMaps(bins, converged ? null : corr, opts.minHits);
     tables.lastCellMaps = cellMaps;
     yield { type: 'iteration', result, cell_maps: cellMaps };
