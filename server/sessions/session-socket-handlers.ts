@@ -6,6 +6,7 @@ import {
 } from '@jetdrive-hub/client/contract';
 import { asyncScheduler, fromEvent, type Subscription, take, throttleTime } from 'rxjs';
 import type { HubServer, HubSocket } from '../auth/socket-data.js';
+import { createLogger } from '../log.js';
 import { type CommandOptions, onCommand } from '../realtime/on-command.js';
 import { START_FIELDS } from './session-config.js';
 import { SessionError } from './session-error.js';
@@ -25,7 +26,14 @@ export const DEFAULT_SESSION_SOCKET_OPTIONS: Readonly<SessionSocketOptions> = Ob
   listThrottleMs: 100,
 });
 
+const log = createLogger('sessions');
+
 const roomOf = (id: string): string => `session:${id}`;
+
+function logStopFailure(err: unknown, id: string): void {
+  if (err instanceof SessionError && err.code === 'SESSION_NOT_RUNNING') return;
+  log.warn({ err, session: id }, 'could not stop the session of a disconnected socket');
+}
 
 /** Session payloads fail as VALIDATION_FAILED (as over HTTP), named by their field. */
 const validation = (root: string, prefix?: string): CommandOptions => ({
@@ -166,7 +174,8 @@ export function attachSessionSocketHandlers(
       .pipe(take(1))
       .subscribe(() => {
         for (const id of state.started) {
-          if (registry.has(id)) registry.stop(id).catch(() => undefined);
+          // It may have ended meanwhile (SESSION_NOT_RUNNING): expected. Anything else is logged, not swallowed.
+          if (registry.has(id)) registry.stop(id).catch((err: unknown) => logStopFailure(err, id));
         }
         state.started.clear();
         state.watching.clear();

@@ -136,11 +136,13 @@ describe('client SDK against a real gateway', () => {
     expect(states.slice(0, 3)).toEqual(['connecting', 'connected', 'disconnected']);
   });
 
-  it('fails a subscription the hub refuses with a HubError carrying the code', async () => {
+  it('fails a subscription the hub refuses with a HubError carrying the code and the field', async () => {
     hub = connectHub(fixture.url);
     const error = await firstValueFrom(hub.channel$('', { maxHz: 5 })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HubError);
     expect((error as HubError).code).toBe('INVALID_PAYLOAD');
+    expect((error as HubError).field).toBe('selectors.0');
+    expect((error as HubError).message).toBe('channel:subscribe: selectors.0: must not be empty');
   });
 
   it('logs channel names on the first data and every 100 batches, warns once about unmapped channels', async () => {

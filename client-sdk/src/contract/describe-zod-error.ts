@@ -45,6 +45,7 @@ const SIZE_UNITS: Readonly<Record<string, string>> = {
 function bound(issue: Issue & { code: 'too_big' | 'too_small' }): string {
   const limit = issue.code === 'too_big' ? issue.maximum : issue.minimum;
   const unit = SIZE_UNITS[issue.origin];
+  if (unit && issue.code === 'too_small' && Number(limit) === 1) return 'must not be empty';
   if (unit) return `must have ${issue.code === 'too_big' ? 'at most' : 'at least'} ${String(limit)} ${unit}`;
   const op = issue.code === 'too_big' ? (issue.inclusive ? '<=' : '<') : issue.inclusive ? '>=' : '>';
   return `must be ${op} ${String(limit)}`;

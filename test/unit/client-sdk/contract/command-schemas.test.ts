@@ -29,7 +29,7 @@ describe('subscribe payload validation', () => {
   });
 
   it('names the field and the limit when a payload is wrong', () => {
-    expect(errorOf({ selectors: [] })).toBe('selectors: must have at least 1 items');
+    expect(errorOf({ selectors: [] })).toBe('selectors: must not be empty');
     expect(errorOf({ selectors: ['x'], maxHz: 1_001 })).toBe('maxHz: must be <= 1000');
     expect(errorOf({ selectors: ['x'], maxHz: 0 })).toMatch(/^maxHz: /);
     expect(errorOf({ selectors: ['x'], maxHz: 1_001 })).toMatch(/^maxHz: .*1000/);

@@ -33,7 +33,7 @@ describe('describeZodError (the one zod formatter)', () => {
     const parsed = schema.safeParse({ name: 'long', list: [] });
     expect(parsed.success ? [] : zodIssues(parsed.error)).toEqual([
       { field: 'name', message: 'must have at most 3 characters' },
-      { field: 'list', message: 'must have at least 1 items' },
+      { field: 'list', message: 'must not be empty' },
     ]);
   });
 
