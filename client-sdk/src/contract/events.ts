@@ -7,9 +7,9 @@ import type { ProtocolVersion } from './protocol-version.js';
 import type { CleanupResult, SessionEvent, SessionResults, SessionSnapshot, SessionSummary } from './session-types.js';
 import type { Ack, AckError } from './wire-error.js';
 
-/** Metadata of a channel inside one stream; data frames refer to it by `index`. */
-export interface StreamChannel {
-  index: number;
+/** What names a channel and says what it measures, in streams and in the catalog alike. */
+export interface ChannelInfo {
+  /** "providerId:channelId". */
   key: string;
   providerId: number;
   providerName: string;
@@ -19,6 +19,11 @@ export interface StreamChannel {
   unit: string;
   unitCode: number;
   quantity: string | null;
+}
+
+/** Metadata of a channel inside one stream; data frames refer to it by `index`. */
+export interface StreamChannel extends ChannelInfo {
+  index: number;
   /** Last known [time, value, providerTs], or null before the first sample. */
   last: [number, number, number] | null;
 }
@@ -58,17 +63,8 @@ export interface BackfillFrame {
   done: boolean;
 }
 
-export interface CatalogChannel {
-  key: string;
-  providerId: number;
-  providerName: string;
-  channelId: number;
-  name: string;
-  displayName: string;
-  unit: string;
-  unitCode: number;
+export interface CatalogChannel extends ChannelInfo {
   provisional: boolean;
-  quantity: string | null;
   lastValue: number | null;
   lastTime: number | null;
   rateHz: number;

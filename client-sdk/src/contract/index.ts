@@ -46,6 +46,7 @@ export type {
   CatalogEventView,
   CatalogProvider,
   CatalogView,
+  ChannelInfo,
   ClientToServerEvents,
   CommandRefusal,
   EvictionCode,
