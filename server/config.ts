@@ -193,13 +193,13 @@ function describeProblem(error: unknown): string {
 }
 
 /** "groups.0: must be an IPv4 address like 224.0.2.10 (JETDRIVE_GROUP=\"224.0.2\")" for every issue. */
-function describeConfigIssues(error: z.ZodError, sources: Sources): string {
-  return zodIssues(error, { root: '(config)' })
-    .map((issue) => {
-      const source = sources.get(issue.field.split('.')[0]);
-      return `${issue.field}: ${issue.message}${source ? ` (${source})` : ''}`;
-    })
-    .join('; ');
+function configIssuesError(error: z.ZodError, sources: Sources): ConfigError {
+  const issues = zodIssues(error, { root: '(config)' });
+  const text = issues.map((issue) => {
+    const source = sources.get(issue.field.split('.')[0]);
+    return `${issue.field}: ${issue.message}${source ? ` (${source})` : ''}`;
+  });
+  return new ConfigError(`invalid configuration: ${text.join('; ')}`, issues[0]?.field);
 }
 
 function buildCommand(): Command {
@@ -273,8 +273,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
 
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.map(String).join('.');
-    throw new ConfigError(`invalid configuration: ${describeConfigIssues(parsed.error, sources)}`, field);
+    throw configIssuesError(parsed.error, sources);
   }
   const reserved = parsed.data.operatorReservedConnections;
   if (reserved !== null && reserved >= parsed.data.maxViewers) {
