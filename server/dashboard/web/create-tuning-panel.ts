@@ -83,108 +83,120 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function createTuningPanel(
-  root: HTMLElement,
-  api: TuningApi,
-  options: Partial<TuningPanelOptions> = {},
-): () => void {
-  const opts = { ...DEFAULT_TUNING_PANEL_OPTIONS, ...options };
-  const profile = select('engine_profile', PROFILES, 'm8_114');
-  const scenario = select('base_ve_scenario', SCENARIOS, 'lean');
-  const maxIterations = el('input', { name: 'max_iterations', type: 'number', min: 1, max: 50, value: 10 });
-  const startButton = el('button', { class: 'btn primary', type: 'button', 'data-action': 'start' }, 'Start session');
-  const stopButton = el(
-    'button',
-    { class: 'btn danger', type: 'button', 'data-action': 'stop', disabled: true },
-    'Stop',
-  );
-  const cleanupButton = el('button', { class: 'btn', type: 'button', 'data-action': 'cleanup' }, 'Clean up ended');
-  const statusPill = el('span', { class: 'status-pill', 'data-status': 'idle', id: 'session-status' }, 'idle');
-  const sessionLabel = el('span', { class: 'muted' }, 'No session');
-  const iterationLabel = el('span', { class: 'muted' });
-  const bar = el('div', { class: 'progress-fill' });
-  const progressMessage = el('div', { class: 'progress-msg' });
-  const iterationBody = el('tbody');
-  const sessionsBody = el('tbody');
-  const afrMap = el('div', { class: 'heatmap-slot' });
-  const veMap = el('div', { class: 'heatmap-slot' });
-  const message = el('div', { class: 'progress-msg', role: 'status' });
+/** The panel's elements: the form, the session status line, the iteration and session tables, the two heatmaps. */
+interface TuningDom {
+  profile: HTMLSelectElement;
+  scenario: HTMLSelectElement;
+  maxIterations: HTMLInputElement;
+  startButton: HTMLButtonElement;
+  stopButton: HTMLButtonElement;
+  cleanupButton: HTMLButtonElement;
+  statusPill: HTMLElement;
+  sessionLabel: HTMLElement;
+  iterationLabel: HTMLElement;
+  bar: HTMLElement;
+  progressMessage: HTMLElement;
+  iterationBody: HTMLElement;
+  sessionsBody: HTMLElement;
+  afrMap: HTMLElement;
+  veMap: HTMLElement;
+  message: HTMLElement;
+}
 
+function createTuningDom(): TuningDom {
+  return {
+    profile: select('engine_profile', PROFILES, 'm8_114'),
+    scenario: select('base_ve_scenario', SCENARIOS, 'lean'),
+    maxIterations: el('input', { name: 'max_iterations', type: 'number', min: 1, max: 50, value: 10 }),
+    startButton: el('button', { class: 'btn primary', type: 'button', 'data-action': 'start' }, 'Start session'),
+    stopButton: el('button', { class: 'btn danger', type: 'button', 'data-action': 'stop', disabled: true }, 'Stop'),
+    cleanupButton: el('button', { class: 'btn', type: 'button', 'data-action': 'cleanup' }, 'Clean up ended'),
+    statusPill: el('span', { class: 'status-pill', 'data-status': 'idle', id: 'session-status' }, 'idle'),
+    sessionLabel: el('span', { class: 'muted' }, 'No session'),
+    iterationLabel: el('span', { class: 'muted' }),
+    bar: el('div', { class: 'progress-fill' }),
+    progressMessage: el('div', { class: 'progress-msg' }),
+    iterationBody: el('tbody'),
+    sessionsBody: el('tbody'),
+    afrMap: el('div', { class: 'heatmap-slot' }),
+    veMap: el('div', { class: 'heatmap-slot' }),
+    message: el('div', { class: 'progress-msg', role: 'status' }),
+  };
+}
+
+function table(id: string, headings: HTMLElement, body: HTMLElement): HTMLElement {
+  return el('table', { class: 'data', id }, el('thead', {}, headings), body);
+}
+
+/** Lays the elements out under `root`, with empty heatmaps until a session fills them. */
+function mountTuningDom(root: HTMLElement, d: TuningDom): void {
+  const controls = el(
+    'div',
+    { class: 'controls' },
+    el('label', { class: 'field' }, 'Engine', d.profile),
+    el('label', { class: 'field' }, 'Base VE', d.scenario),
+    el('label', { class: 'field' }, 'Max iterations', d.maxIterations),
+    d.startButton,
+    d.stopButton,
+    d.cleanupButton,
+  );
+  const iterationHead = el('tr', {}, ...ITERATION_COLUMNS.map(([h, title]) => el('th', { title }, h)));
+  const sessionHead = el('tr', {}, ...['Session', 'Status', 'Iterations', 'Duration'].map((h) => el('th', {}, h)));
   root.append(
-    el('div', { class: 'panel-head' }, el('h2', {}, 'Virtual tuning'), message),
+    el('div', { class: 'panel-head' }, el('h2', {}, 'Virtual tuning'), d.message),
     el(
       'div',
       { class: 'tuning-grid' },
       el(
         'div',
         {},
-        el(
-          'div',
-          { class: 'controls' },
-          el('label', { class: 'field' }, 'Engine', profile),
-          el('label', { class: 'field' }, 'Base VE', scenario),
-          el('label', { class: 'field' }, 'Max iterations', maxIterations),
-          startButton,
-          stopButton,
-          cleanupButton,
-        ),
-        el('div', { class: 'session-status' }, statusPill, sessionLabel, iterationLabel),
-        el('div', { class: 'progress' }, bar),
-        progressMessage,
-        el(
-          'div',
-          { class: 'iterations' },
-          el(
-            'table',
-            { class: 'data', id: 'iteration-table' },
-            el('thead', {}, el('tr', {}, ...ITERATION_COLUMNS.map(([h, title]) => el('th', { title }, h)))),
-            iterationBody,
-          ),
-        ),
-        el(
-          'div',
-          { class: 'sessions-list' },
-          el(
-            'table',
-            { class: 'data', id: 'sessions-table' },
-            el(
-              'thead',
-              {},
-              el('tr', {}, ...['Session', 'Status', 'Iterations', 'Duration'].map((h) => el('th', {}, h))),
-            ),
-            sessionsBody,
-          ),
-        ),
+        controls,
+        el('div', { class: 'session-status' }, d.statusPill, d.sessionLabel, d.iterationLabel),
+        el('div', { class: 'progress' }, d.bar),
+        d.progressMessage,
+        el('div', { class: 'iterations' }, table('iteration-table', iterationHead, d.iterationBody)),
+        el('div', { class: 'sessions-list' }, table('sessions-table', sessionHead, d.sessionsBody)),
       ),
-      afrMap,
-      veMap,
+      d.afrMap,
+      d.veMap,
     ),
   );
-
   const emptyGrid = { rpmAxis: RPM_AXIS, mapAxis: MAP_AXIS, cells: RPM_AXIS.map(() => MAP_AXIS.map(() => null)) };
-  renderHeatmap(afrMap, emptyGrid, { ...AFR_MAP, caption: 'start a session to fill the grid' });
-  renderHeatmap(veMap, emptyGrid, { ...VE_MAP, caption: 'start a session to fill the grid' });
+  renderHeatmap(d.afrMap, emptyGrid, { ...AFR_MAP, caption: 'start a session to fill the grid' });
+  renderHeatmap(d.veMap, emptyGrid, { ...VE_MAP, caption: 'start a session to fill the grid' });
+}
 
-  let currentId: string | null = null;
-  let status: SessionStatus | 'idle' = 'idle';
-  let events: Subscription | null = null;
-  let resultsInFlight = false;
-  let resultsAgain = false;
+/** What the panel shows of one session: its status, progress, iterations and heatmaps. */
+class SessionDisplay {
+  readonly #d: TuningDom;
+  #status: SessionStatus | 'idle' = 'idle';
 
-  function showStatus(next: SessionStatus | 'idle'): void {
-    status = next;
-    setAttr(statusPill, 'data-status', next);
-    setText(statusPill, next.replace('_', ' '));
-    stopButton.disabled = !(next === 'running' || next === 'initializing');
+  constructor(dom: TuningDom) {
+    this.#d = dom;
   }
 
-  function showProgress(pct: number, text: string): void {
-    bar.style.width = `${Math.min(100, Math.max(0, pct)).toFixed(0)}%`;
-    setText(progressMessage, text);
+  get status(): SessionStatus | 'idle' {
+    return this.#status;
   }
 
-  function showIterations(list: readonly IterationResult[]): void {
-    iterationBody.replaceChildren(
+  showStatus(next: SessionStatus | 'idle'): void {
+    this.#status = next;
+    setAttr(this.#d.statusPill, 'data-status', next);
+    setText(this.#d.statusPill, next.replace('_', ' '));
+    this.#d.stopButton.disabled = !(next === 'running' || next === 'initializing');
+  }
+
+  showProgress(pct: number, text: string): void {
+    this.#d.bar.style.width = `${Math.min(100, Math.max(0, pct)).toFixed(0)}%`;
+    setText(this.#d.progressMessage, text);
+  }
+
+  showIterationLabel(text: string): void {
+    setText(this.#d.iterationLabel, text);
+  }
+
+  showIterations(list: readonly IterationResult[]): void {
+    this.#d.iterationBody.replaceChildren(
       ...[...list]
         .sort((a, b) => b.iteration - a.iteration)
         .map((r) =>
@@ -193,150 +205,225 @@ export function createTuningPanel(
     );
   }
 
-  function showSnapshot(s: SessionSnapshot): void {
-    showStatus(s.status);
-    setText(sessionLabel, `Session ${s.session_id.slice(0, 8)}`);
-    setText(iterationLabel, `iteration ${s.current_iteration}/${s.max_iterations} · ${formatDuration(s.duration_sec)}`);
-    showProgress(TERMINAL.has(s.status) ? 100 : s.progress_pct, s.error_message ?? s.progress_message);
-    showIterations(s.iterations);
+  showSnapshot(s: SessionSnapshot): void {
+    this.showStatus(s.status);
+    setText(this.#d.sessionLabel, `Session ${s.session_id.slice(0, 8)}`);
+    this.showIterationLabel(`iteration ${s.current_iteration}/${s.max_iterations} · ${formatDuration(s.duration_sec)}`);
+    this.showProgress(TERMINAL.has(s.status) ? 100 : s.progress_pct, s.error_message ?? s.progress_message);
+    this.showIterations(s.iterations);
   }
 
-  async function refreshResults(id: string): Promise<void> {
-    if (resultsInFlight) {
-      resultsAgain = true;
-      return;
-    }
-    resultsInFlight = true;
-    try {
-      const results = await api.results(id);
-      if (id !== currentId) return;
-      showSnapshot(results);
-      const maps = sessionHeatmaps(results);
-      if (maps) {
-        const note = maps.origin === 'measured' ? 'measured, last iteration' : 'from current VE tables vs engine';
-        renderHeatmap(afrMap, maps.afrError, { ...AFR_MAP, caption: `red = lean, blue = rich · ${note}` });
-        renderHeatmap(veMap, maps.veCorrectionPct, { ...VE_MAP, caption: `red = add VE, blue = remove VE · ${note}` });
-      }
-    } catch (err) {
-      setText(message, `Results: ${errorText(err)}`);
-    } finally {
-      resultsInFlight = false;
-      if (resultsAgain && id === currentId) {
-        resultsAgain = false;
-        void refreshResults(id);
-      }
-    }
-  }
-
-  function onEvent(event: SessionEvent): void {
-    if (event.sessionId !== currentId) return;
-    switch (event.type) {
-      case 'created':
-      case 'running':
-        showStatus('running');
-        break;
-      case 'progress':
-        if (!isTerminal(status)) showStatus('running');
-        setText(iterationLabel, `iteration ${event.iteration}`);
-        showProgress(event.pct, event.message);
-        break;
-      case 'iteration':
-        void refreshResults(event.sessionId);
-        break;
-      case 'terminal':
-        showStatus(event.status);
-        showProgress(100, event.message ?? `Session ${event.status.replace('_', ' ')}`);
-        void refreshResults(event.sessionId);
-        void refreshList();
-        break;
-    }
-  }
-
-  function follow(id: string): void {
-    events?.unsubscribe();
-    currentId = id;
-    events = api.events$(id).subscribe({
-      next: onEvent,
-      error: (err: unknown) => setText(message, `Session events: ${errorText(err)}`),
+  showHeatmaps(results: SessionResults): void {
+    const maps = sessionHeatmaps(results);
+    if (!maps) return;
+    const note = maps.origin === 'measured' ? 'measured, last iteration' : 'from current VE tables vs engine';
+    renderHeatmap(this.#d.afrMap, maps.afrError, { ...AFR_MAP, caption: `red = lean, blue = rich · ${note}` });
+    renderHeatmap(this.#d.veMap, maps.veCorrectionPct, {
+      ...VE_MAP,
+      caption: `red = add VE, blue = remove VE · ${note}`,
     });
   }
+}
+
+/** The sessions table; a click on a row picks that session. */
+function renderSessionRows(body: HTMLElement, list: readonly SessionSummary[], pick: (id: string) => void): void {
+  body.replaceChildren(
+    ...list.map((s) => {
+      const tr = el(
+        'tr',
+        { 'data-session': s.session_id, style: 'cursor: pointer', title: 'Show this session' },
+        el('td', {}, s.session_id.slice(0, 8)),
+        el('td', {}, el('span', { class: 'status-pill', 'data-status': s.status }, s.status.replace('_', ' '))),
+        el('td', {}, `${s.current_iteration}/${s.max_iterations}`),
+        el('td', {}, formatDuration(s.duration_sec)),
+      );
+      tr.addEventListener('click', () => pick(s.session_id));
+      return tr;
+    }),
+  );
+}
+
+/** Results of one session at a time, at most one request in flight (one more queued if asked meanwhile). */
+class ResultsLoader {
+  #inFlight = false;
+  #again = false;
+
+  constructor(
+    readonly load: (id: string) => Promise<void>,
+    readonly isCurrent: (id: string) => boolean,
+  ) {}
+
+  async refresh(id: string): Promise<void> {
+    if (this.#inFlight) {
+      this.#again = true;
+      return;
+    }
+    this.#inFlight = true;
+    try {
+      await this.load(id);
+    } finally {
+      this.#inFlight = false;
+      if (this.#again && this.isCurrent(id)) {
+        this.#again = false;
+        void this.refresh(id);
+      }
+    }
+  }
+}
+
+function startInput(d: TuningDom): SessionStartInput {
+  return {
+    // The select lists the hub's profiles; the hub validates whatever arrives.
+    engine_profile: d.profile.value as EngineProfileId,
+    base_ve_scenario: scenarioOf(d.scenario.value),
+    max_iterations: Math.max(1, Math.min(50, Math.round(Number(d.maxIterations.value) || 10))),
+  };
+}
+
+/** Runs `action` on a click; a failure shows in the panel's message line as "<what> failed: <reason>". */
+function onClick(button: HTMLButtonElement, d: TuningDom, what: string, action: () => Promise<void>): void {
+  button.addEventListener('click', async () => {
+    try {
+      await action();
+    } catch (err) {
+      setText(d.message, `${what} failed: ${errorText(err)}`);
+    }
+  });
+}
+
+/** What the panel's parts share: the elements, the display, the followed session and the refreshers. */
+interface PanelContext {
+  api: TuningApi;
+  d: TuningDom;
+  view: SessionDisplay;
+  results: ResultsLoader;
+  current(): string | null;
+  follow(id: string): void;
+  refreshList(): Promise<void>;
+}
+
+/** A live session event of the followed session: status, progress, and results after each iteration and the end. */
+function onSessionEvent(ctx: PanelContext, event: SessionEvent): void {
+  const { view, results } = ctx;
+  if (event.sessionId !== ctx.current()) return;
+  switch (event.type) {
+    case 'created':
+    case 'running':
+      view.showStatus('running');
+      break;
+    case 'progress':
+      if (!isTerminal(view.status)) view.showStatus('running');
+      view.showIterationLabel(`iteration ${event.iteration}`);
+      view.showProgress(event.pct, event.message);
+      break;
+    case 'iteration':
+      void results.refresh(event.sessionId);
+      break;
+    case 'terminal':
+      view.showStatus(event.status);
+      view.showProgress(100, event.message ?? `Session ${event.status.replace('_', ' ')}`);
+      void results.refresh(event.sessionId);
+      void ctx.refreshList();
+      break;
+  }
+}
+
+/** Start, stop and clean up; each refreshes the session list after it. */
+function wireButtons(ctx: PanelContext): void {
+  const { api, d, view } = ctx;
+  onClick(d.startButton, d, 'Start', async () => {
+    d.startButton.disabled = true;
+    setText(d.message, '');
+    try {
+      const snapshot = await api.start(startInput(d));
+      d.iterationBody.replaceChildren();
+      ctx.follow(snapshot.session_id);
+      view.showSnapshot(snapshot);
+      void ctx.refreshList();
+    } finally {
+      d.startButton.disabled = false;
+    }
+  });
+  onClick(d.stopButton, d, 'Stop', async () => {
+    const id = ctx.current();
+    if (!id) return;
+    try {
+      view.showSnapshot(await api.stop(id));
+    } finally {
+      void ctx.refreshList();
+    }
+  });
+  onClick(d.cleanupButton, d, 'Cleanup', async () => {
+    try {
+      setText(d.message, (await api.cleanup({ all_completed: true })).message);
+    } finally {
+      void ctx.refreshList();
+    }
+  });
+}
+
+export function createTuningPanel(
+  root: HTMLElement,
+  api: TuningApi,
+  options: Partial<TuningPanelOptions> = {},
+): () => void {
+  const opts = { ...DEFAULT_TUNING_PANEL_OPTIONS, ...options };
+  const d = createTuningDom();
+  mountTuningDom(root, d);
+  const view = new SessionDisplay(d);
+  let currentId: string | null = null;
+  let events: Subscription | null = null;
+
+  const results = new ResultsLoader(
+    async (id) => {
+      try {
+        const loaded = await api.results(id);
+        if (id !== currentId) return;
+        view.showSnapshot(loaded);
+        view.showHeatmaps(loaded);
+      } catch (err) {
+        setText(d.message, `Results: ${errorText(err)}`);
+      }
+    },
+    (id) => id === currentId,
+  );
+
+  const ctx: PanelContext = {
+    api,
+    d,
+    view,
+    results,
+    current: () => currentId,
+    follow(id) {
+      events?.unsubscribe();
+      currentId = id;
+      events = api.events$(id).subscribe({
+        next: (event) => onSessionEvent(ctx, event),
+        error: (err: unknown) => setText(d.message, `Session events: ${errorText(err)}`),
+      });
+    },
+    async refreshList() {
+      try {
+        showList(await api.list());
+      } catch (err) {
+        setText(d.message, `Sessions: ${errorText(err)}`);
+      }
+    },
+  };
 
   function showList(list: readonly SessionSummary[]): void {
-    sessionsBody.replaceChildren(
-      ...list.map((s) => {
-        const tr = el(
-          'tr',
-          { 'data-session': s.session_id, style: 'cursor: pointer', title: 'Show this session' },
-          el('td', {}, s.session_id.slice(0, 8)),
-          el('td', {}, el('span', { class: 'status-pill', 'data-status': s.status }, s.status.replace('_', ' '))),
-          el('td', {}, `${s.current_iteration}/${s.max_iterations}`),
-          el('td', {}, formatDuration(s.duration_sec)),
-        );
-        tr.addEventListener('click', () => {
-          follow(s.session_id);
-          void refreshResults(s.session_id);
-        });
-        return tr;
-      }),
-    );
+    renderSessionRows(d.sessionsBody, list, (id) => {
+      ctx.follow(id);
+      void results.refresh(id);
+    });
     const mine = list.find((s) => s.session_id === currentId);
-    if (mine && currentId && TERMINAL.has(mine.status) && !isTerminal(status)) {
-      void refreshResults(currentId);
-    }
+    if (mine && currentId && TERMINAL.has(mine.status) && !isTerminal(view.status)) void results.refresh(currentId);
   }
 
-  async function refreshList(): Promise<void> {
-    try {
-      showList(await api.list());
-    } catch (err) {
-      setText(message, `Sessions: ${errorText(err)}`);
-    }
-  }
-
-  startButton.addEventListener('click', async () => {
-    startButton.disabled = true;
-    setText(message, '');
-    try {
-      const snapshot = await api.start({
-        // The select lists the hub's profiles; the hub validates whatever arrives.
-        engine_profile: profile.value as EngineProfileId,
-        base_ve_scenario: scenarioOf(scenario.value),
-        max_iterations: Math.max(1, Math.min(50, Math.round(Number(maxIterations.value) || 10))),
-      });
-      iterationBody.replaceChildren();
-      follow(snapshot.session_id);
-      showSnapshot(snapshot);
-      void refreshList();
-    } catch (err) {
-      setText(message, `Start failed: ${errorText(err)}`);
-    } finally {
-      startButton.disabled = false;
-    }
-  });
-
-  stopButton.addEventListener('click', async () => {
-    if (!currentId) return;
-    try {
-      showSnapshot(await api.stop(currentId));
-    } catch (err) {
-      setText(message, `Stop failed: ${errorText(err)}`);
-    }
-    void refreshList();
-  });
-
-  cleanupButton.addEventListener('click', async () => {
-    try {
-      const result = await api.cleanup({ all_completed: true });
-      setText(message, result.message);
-    } catch (err) {
-      setText(message, `Cleanup failed: ${errorText(err)}`);
-    }
-    void refreshList();
-  });
-
+  wireButtons(ctx);
   const listSub = api.changed$.subscribe(showList);
-  void refreshList();
-  const timer = setInterval(() => void refreshList(), opts.listRefreshMs);
+  void ctx.refreshList();
+  const timer = setInterval(() => void ctx.refreshList(), opts.listRefreshMs);
   return () => {
     clearInterval(timer);
     listSub.unsubscribe();
