@@ -38,46 +38,18 @@ async function getJson(path: string): Promise<unknown> {
   return response.json();
 }
 
-function start(): void {
-  const parser: WireParser = meta('jetdrive-parser') === 'msgpack' ? 'msgpack' : 'json';
-  createTokenField();
-  const hub: Hub = connectHub(location.origin, {
-    parser,
-    transports: ['websocket', 'polling'],
-    token: storedToken() ?? undefined,
-  });
-  // The browser's own choice wins over the hub's default.
-  const chosen = localStorage.getItem(UNIT_KEY) ?? meta('jetdrive-units');
-  let system: UnitSystem = chosen === 'metric' ? 'metric' : 'imperial';
+interface Panels {
+  header: ReturnType<typeof createHeader>;
+  readouts: ReturnType<typeof createReadoutsPanel>;
+  chart: ReturnType<typeof createLiveChart>;
+  pullChart: ReturnType<typeof createPullChart>;
+  browser: ReturnType<typeof createChannelBrowser>;
+  tracker: ReturnType<typeof createPullTracker>;
+  pullFeed: ReturnType<typeof createPullFeed>;
+}
 
-  const readouts = createReadoutsPanel(byId('readouts'));
-  const chart = createLiveChart(byId('live-chart'), byId('live-legend'), { hz: CHART_HZ });
-  const pullChart = createPullChart(byId('pull-chart'), byId('pull-info'));
-  const browser = createChannelBrowser(byId('channel-browser'));
-  const tracker = createPullTracker();
-  // Pulls (and the RPM/power/torque readouts) come from the dyno provider's channels only, never from any channel
-  // the mapping calls power: one rogue node on the LAN would otherwise draw its own peak.
-  const pullFeed = createPullFeed();
-  hub.catalog$.subscribe((view) => pullFeed.setCatalog(view));
-  let pullDirty = false;
-  let lastPullRender = 0;
-  let lastTrackAt = 0;
-
-  const header = createHeader((next) => {
-    system = next;
-    localStorage.setItem(UNIT_KEY, next);
-    applySystem();
-    void pollDiscovery();
-  });
-  function applySystem(): void {
-    header.setSystem(system);
-    readouts.setSystem(system);
-    chart.setSystem(system);
-    pullChart.setSystem(system);
-    browser.setSystem(system);
-  }
-  applySystem();
-
+/** The header's connection badge and the body's data-connection attribute (greys the page while disconnected). */
+function showConnection(hub: Hub, header: Panels['header']): void {
   hub.connection$.subscribe((c) => {
     if (c.state === 'connected') {
       header.setConnection('connected');
@@ -91,22 +63,25 @@ function start(): void {
       document.body.dataset.connection = 'disconnected';
     }
   });
+}
 
-  // A subscription the hub refuses (limits, validation) ends with an error; say which panel went quiet.
-  const refused =
-    (panel: string) =>
-    (err: unknown): void => {
-      console.warn(`dashboard: ${panel} subscription ended: ${err instanceof Error ? err.message : String(err)}`);
-    };
+/** A subscription the hub refuses (limits, validation) ends with an error; say which panel went quiet. */
+function refused(panel: string): (err: unknown) => void {
+  return (err) => {
+    console.warn(`dashboard: ${panel} subscription ended: ${err instanceof Error ? err.message : String(err)}`);
+  };
+}
 
+/** Readouts and the live chart, from the dyno provider's channels only (see createPullFeed). */
+function feedReadoutsAndChart(hub: Hub, p: Panels): void {
   const readoutSelectors = READOUT_SPECS.map((s) => ({ quantity: s.quantity }));
   hub.samples$(readoutSelectors, { maxHz: READOUT_HZ }).subscribe({
     next: (batch: HubBatch) => {
       const at = Date.now();
       for (const s of batch.samples) {
-        if (!s.quantity || !pullFeed.accepts(s.key, s.quantity)) continue;
-        readouts.update(s.quantity, s.value, unitCodeOf(s.unit), s.name, at);
-        pullFeed.offer(s.key, s.quantity, s.value, at);
+        if (!s.quantity || !p.pullFeed.accepts(s.key, s.quantity)) continue;
+        p.readouts.update(s.quantity, s.value, unitCodeOf(s.unit), s.name, at);
+        p.pullFeed.offer(s.key, s.quantity, s.value, at);
       }
     },
     error: refused('readouts'),
@@ -117,14 +92,17 @@ function start(): void {
     next: (batch) => {
       const at = Date.now();
       for (const s of batch.samples) {
-        if (s.quantity && pullFeed.accepts(s.key, s.quantity)) {
-          chart.set(s.quantity, s.value, s.min, s.max, unitCodeOf(s.unit), at);
+        if (s.quantity && p.pullFeed.accepts(s.key, s.quantity)) {
+          p.chart.set(s.quantity, s.value, s.min, s.max, unitCodeOf(s.unit), at);
         }
       }
     },
     error: refused('chart'),
   });
+}
 
+/** Every channel with its metadata and (slowly) its value. */
+function feedChannelBrowser(hub: Hub, browser: Panels['browser']): void {
   hub.channels$.subscribe((channels) => {
     browser.setChannels(
       channels.map((c) => ({
@@ -146,67 +124,117 @@ function start(): void {
     },
     error: refused('channel browser'),
   });
+}
 
-  async function pollStatus(): Promise<void> {
-    try {
-      const status = parseStatus(await getJson('/api/jetdrive/status'));
-      if (status.source) header.setSource(status.source);
-      header.setProviders(status.providers);
-    } catch {
-      // The socket's connection state already tells the user the hub is unreachable.
-    }
-  }
-  async function pollDiscovery(): Promise<void> {
-    try {
-      const asked = system;
-      const discovered = parseDiscovery(await getJson(`/api/jetdrive/hardware/channels/discover?units=${asked}`));
-      if (asked !== system) return;
-      browser.setDiscovery(discovered);
-      for (const d of discovered) {
-        if (d.quantity && d.config) {
-          readouts.suggest(d.quantity, suggestionForReadout(d.config, d.unitCode, asked, d.quantity));
-        }
+/** What the HTTP API adds to the socket: provider status, discovery suggestions (in the chosen units), rates. */
+function createPolls(p: Panels, system: () => UnitSystem) {
+  return {
+    async status(): Promise<void> {
+      try {
+        const status = parseStatus(await getJson('/api/jetdrive/status'));
+        if (status.source) p.header.setSource(status.source);
+        p.header.setProviders(status.providers);
+      } catch {
+        // The socket's connection state already tells the user the hub is unreachable.
       }
-    } catch {
-      // 404 before any channel is seen; the next poll retries.
-    }
-  }
-  async function pollRates(): Promise<void> {
-    try {
-      browser.setRates(parseDiscovery(await getJson('/api/jetdrive/channels')));
-    } catch {
-      // Rates are informative; the next poll retries.
-    }
-  }
-  void pollStatus();
-  void pollDiscovery();
-  void pollRates();
-  setInterval(() => void pollStatus(), STATUS_POLL_MS);
-  setInterval(() => void pollDiscovery(), DISCOVERY_POLL_MS);
-  setInterval(() => void pollRates(), RATES_POLL_MS);
+    },
+    async discovery(): Promise<void> {
+      try {
+        const asked = system();
+        const discovered = parseDiscovery(await getJson(`/api/jetdrive/hardware/channels/discover?units=${asked}`));
+        if (asked !== system()) return;
+        p.browser.setDiscovery(discovered);
+        for (const d of discovered) {
+          if (d.quantity && d.config) {
+            p.readouts.suggest(d.quantity, suggestionForReadout(d.config, d.unitCode, asked, d.quantity));
+          }
+        }
+      } catch {
+        // 404 before any channel is seen; the next poll retries.
+      }
+    },
+    async rates(): Promise<void> {
+      try {
+        p.browser.setRates(parseDiscovery(await getJson('/api/jetdrive/channels')));
+      } catch {
+        // Rates are informative; the next poll retries.
+      }
+    },
+  };
+}
 
-  createTuningPanel(byId('tuning'), hub.sessions);
-
+/** The DOM is written here, once per animation frame; the pull plot a few times a second at most. */
+function startFrameLoop(p: Panels): void {
+  let pullDirty = false;
+  let lastPullRender = 0;
+  let lastTrackAt = 0;
   function frame(): void {
     const now = Date.now();
-    readouts.frame(now);
-    chart.frame(now);
-    browser.frame(now);
+    p.readouts.frame(now);
+    p.chart.frame(now);
+    p.browser.frame(now);
     if (now - lastTrackAt >= 1000 / CHART_HZ) {
       lastTrackAt = now;
-      const input = pullFeed.point(now);
-      if (input && tracker.push(now, input.point, input.tps)) pullDirty = true;
+      const input = p.pullFeed.point(now);
+      if (input && p.tracker.push(now, input.point, input.tps)) pullDirty = true;
     }
-    // The pull plot redraws a whole curve: a few times a second is plenty.
     if (pullDirty && now - lastPullRender > 200) {
       pullDirty = false;
       lastPullRender = now;
-      pullChart.show(tracker.current(), tracker.completed + (tracker.current()?.active ? 1 : 0));
+      p.pullChart.show(p.tracker.current(), p.tracker.completed + (p.tracker.current()?.active ? 1 : 0));
     }
     requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);
+}
 
+function start(): void {
+  const parser: WireParser = meta('jetdrive-parser') === 'msgpack' ? 'msgpack' : 'json';
+  createTokenField();
+  const hub: Hub = connectHub(location.origin, {
+    parser,
+    transports: ['websocket', 'polling'],
+    token: storedToken() ?? undefined,
+  });
+  // The browser's own choice wins over the hub's default.
+  const chosen = localStorage.getItem(UNIT_KEY) ?? meta('jetdrive-units');
+  let system: UnitSystem = chosen === 'metric' ? 'metric' : 'imperial';
+
+  const header = createHeader((next) => {
+    system = next;
+    localStorage.setItem(UNIT_KEY, next);
+    applySystem();
+    void polls.discovery();
+  });
+  const p: Panels = {
+    header,
+    readouts: createReadoutsPanel(byId('readouts')),
+    chart: createLiveChart(byId('live-chart'), byId('live-legend'), { hz: CHART_HZ }),
+    pullChart: createPullChart(byId('pull-chart'), byId('pull-info')),
+    browser: createChannelBrowser(byId('channel-browser')),
+    tracker: createPullTracker(),
+    // Pulls (and the RPM/power/torque readouts) come from the dyno provider's channels only, never from any channel
+    // the mapping calls power: one rogue node on the LAN would otherwise draw its own peak.
+    pullFeed: createPullFeed(),
+  };
+  const polls = createPolls(p, () => system);
+  function applySystem(): void {
+    for (const panel of [p.header, p.readouts, p.chart, p.pullChart, p.browser]) panel.setSystem(system);
+  }
+  applySystem();
+
+  hub.catalog$.subscribe((view) => p.pullFeed.setCatalog(view));
+  showConnection(hub, header);
+  feedReadoutsAndChart(hub, p);
+  feedChannelBrowser(hub, p.browser);
+  void polls.status();
+  void polls.discovery();
+  void polls.rates();
+  setInterval(() => void polls.status(), STATUS_POLL_MS);
+  setInterval(() => void polls.discovery(), DISCOVERY_POLL_MS);
+  setInterval(() => void polls.rates(), RATES_POLL_MS);
+  createTuningPanel(byId('tuning'), hub.sessions);
+  startFrameLoop(p);
   window.addEventListener('pagehide', () => hub.close());
 }
 
