@@ -331,6 +331,13 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     () => deps.sources.sessions?.().byStatus ?? {},
   );
   registerAuthMetrics(registry, deps.sources);
+  mirroredCounter(
+    registry,
+    'jetdrive_http_errors_total',
+    'HTTP requests answered with an error, by code (validation, auth, 404, 405, internal, …)',
+    ['code'],
+    () => deps.sources.httpErrors?.() ?? {},
+  );
   if (deps.defaultMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
 
   return {

@@ -49,12 +49,16 @@ export function errorBody(error: CodedError): HttpErrorBody {
   return body;
 }
 
-export function errorMiddleware(bodyLimit: number): Middleware {
+/** Error answers by code, for metrics: nothing that goes wrong goes uncounted. */
+export type ErrorCounts = Record<string, number>;
+
+export function errorMiddleware(bodyLimit: number, counts: ErrorCounts = {}): Middleware {
   return async (ctx, next) => {
     try {
       await next();
     } catch (thrown) {
       const error = toCodedError(thrown, bodyLimit);
+      counts[error.code] = (counts[error.code] ?? 0) + 1;
       if (error.status >= 500) log.error({ err: thrown, method: ctx.method, path: ctx.path }, 'request failed');
       else log.debug({ method: ctx.method, path: ctx.path, code: error.code }, 'request rejected');
       ctx.status = error.status;

@@ -131,4 +131,14 @@ describe('one error shape over HTTP and Socket.IO', () => {
       registry.catalog = catalog;
     }
   });
+
+  it('counts every error answer by code in /metrics', async () => {
+    const response = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${HUB_VIEWER}` } });
+    const text = await response.text();
+    for (const code of ['VALIDATION_FAILED', 'FORBIDDEN', 'UNAUTHORIZED', 'NOT_FOUND', 'SESSION_NOT_FOUND']) {
+      expect(text, code).toMatch(new RegExp(`jetdrive_http_errors_total\\{code="${code}"\\} [1-9]`));
+    }
+    expect(text).toMatch(/jetdrive_http_errors_total\{code="METHOD_NOT_ALLOWED"\} [1-9]/);
+    expect(text).toMatch(/jetdrive_http_errors_total\{code="INTERNAL_ERROR"\} [1-9]/);
+  });
 });
