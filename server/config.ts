@@ -1,5 +1,7 @@
+import { zodIssues } from '@jetdrive-hub/client/contract';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
+import { CodedError, type StatusTable } from './errors/coded-error.js';
 
 // Every number a user might tune, with env and flag overrides. Precedence: flag > env > default.
 // The README's configuration table lists the same names.
@@ -17,7 +19,10 @@ const ipv4 = z.string().regex(/^(\d{1,3})(\.\d{1,3}){3}$/, 'must be an IPv4 addr
 const boolText = z
   .string()
   .transform((s) => s.trim().toLowerCase())
-  .refine((s) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''].includes(s), 'must be true or false')
+  .refine(
+    (s) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''].includes(s),
+    'must be true or false (or 1/0, yes/no, on/off)',
+  )
   .transform((s) => ['1', 'true', 'yes', 'on'].includes(s));
 // Printable ASCII without spaces, so a token survives an Authorization header and a shell unquoted.
 const token = z
@@ -171,11 +176,36 @@ export function operatorReservedConnections(config: Pick<HubConfig, 'maxViewers'
   return config.operatorReservedConnections ?? Math.min(10, Math.floor(config.maxViewers / 10));
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
+export type ConfigErrorCode = 'INVALID_CONFIG';
+
+/** Never an HTTP answer (the hub does not start), but the same coded shape as every other error. */
+export const CONFIG_ERROR_STATUS: StatusTable<ConfigErrorCode> = Object.freeze({ INVALID_CONFIG: 500 });
+
+export class ConfigError extends CodedError<ConfigErrorCode> {
+  constructor(message: string, field?: string) {
+    super('INVALID_CONFIG', CONFIG_ERROR_STATUS.INVALID_CONFIG, message, field === undefined ? {} : { field });
   }
+}
+
+/** Where a field's value came from, to name it in errors: `JETDRIVE_PORT="70000"` or `--port 70000`. */
+type Sources = Map<string, string>;
+
+function describeProblem(error: unknown): string {
+  if (error instanceof z.ZodError)
+    return zodIssues(error)
+      .map((issue) => issue.message)
+      .join('; ');
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** "groups.0: must be an IPv4 address like 224.0.2.10 (JETDRIVE_GROUP=\"224.0.2\")" for every issue. */
+function configIssuesError(error: z.ZodError, sources: Sources): ConfigError {
+  const issues = zodIssues(error, { root: '(config)' });
+  const text = issues.map((issue) => {
+    const source = sources.get(issue.field.split('.')[0]);
+    return `${issue.field}: ${issue.message}${source ? ` (${source})` : ''}`;
+  });
+  return new ConfigError(`invalid configuration: ${text.join('; ')}`, issues[0]?.field);
 }
 
 function buildCommand(): Command {
@@ -219,14 +249,16 @@ const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]
 /** Parses argv (without node and script) and env into a validated config; throws ConfigError naming the field. */
 export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): HubConfig {
   const raw: Record<string, unknown> = {};
+  const sources: Sources = new Map();
   for (const [name, [field, parse]] of Object.entries(ENV)) {
     const value = env[name];
     if (value === undefined || (value === '' && name !== 'CORS_ORIGINS')) continue;
     try {
       raw[field] = parse(value);
-    } catch {
-      throw new ConfigError(`${name}=${JSON.stringify(value)}: must be true or false`);
+    } catch (error) {
+      throw new ConfigError(`${name}=${JSON.stringify(value)}: ${describeProblem(error)}`, field);
     }
+    sources.set(field, `${name}=${JSON.stringify(value)}`);
   }
   const cmd = buildCommand();
   try {
@@ -237,7 +269,9 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   const opts = cmd.opts<Record<string, string | boolean | undefined>>();
   for (const [flag, [field, parse]] of Object.entries(FLAG)) {
     const value = opts[flag];
-    if (value !== undefined) raw[field] = parse(value);
+    if (value === undefined) continue;
+    raw[field] = parse(value);
+    sources.set(field, `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${JSON.stringify(value)}`);
   }
   // commander's --no-x flags default to true; only an explicit --no-x counts.
   if (argv.includes('--no-sim')) raw.sim = false;
@@ -245,13 +279,13 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
 
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
-    throw new ConfigError(`invalid configuration: ${issues.join('; ')}`);
+    throw configIssuesError(parsed.error, sources);
   }
   const reserved = parsed.data.operatorReservedConnections;
   if (reserved !== null && reserved >= parsed.data.maxViewers) {
     throw new ConfigError(
       `invalid configuration: operatorReservedConnections (HUB_OPERATOR_RESERVED_CONNECTIONS=${reserved}) must be below maxViewers (${parsed.data.maxViewers}); lower it or raise HUB_MAX_VIEWERS`,
+      'operatorReservedConnections',
     );
   }
   return parsed.data;

@@ -19,13 +19,14 @@ import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
 import { attachSessionSocketHandlers, createSessionRegistry, createVirtualTuneRouter } from './sessions/index.js';
+import { SERVER_VERSION } from './server-version.js';
 import { createRateLimiter } from './shared/index.js';
 import { createSimulatedDyno, type SimulatedDynoController } from './sim/index.js';
 import { defaultInterfaces } from './transport/index.js';
 
 const log = createLogger('hub');
 
-export const SERVER_VERSION = '0.1.0';
+export { SERVER_VERSION } from './server-version.js';
 const LOOPBACK = '127.0.0.1';
 
 export interface HubStarted {
@@ -273,7 +274,6 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         source,
         serverVersion: SERVER_VERSION,
         allowRequest: guard.allowRequest,
-        identify: (socket) => guard.identityOf(socket),
         options: {
           connectTimeoutMs: config.connectTimeoutMs,
           maxStreams: config.realtimeMaxStreams,

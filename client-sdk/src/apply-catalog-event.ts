@@ -1,4 +1,4 @@
-import type { CatalogEventView, CatalogView } from './events.js';
+import type { CatalogEventView, CatalogView } from '@jetdrive-hub/client/contract';
 
 /** The catalog after one `catalog:event` (a channel added/changed/removed or a provider changed), version + 1. */
 export function applyCatalogEvent(current: CatalogView, event: CatalogEventView): CatalogView {

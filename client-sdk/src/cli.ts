@@ -11,7 +11,7 @@ import { runWait } from './cli/run-wait.js';
 import { runWatch } from './cli/run-watch.js';
 import { connectHub, DEFAULT_HUB_URL } from './connect-hub.js';
 import type { Hub, WireParser } from './hub-types.js';
-import type { SessionStartInput } from './session-types.js';
+import { ENGINE_PROFILE_IDS, type SessionStartInput, VE_SCENARIOS } from '@jetdrive-hub/client/contract';
 
 interface GlobalOptions {
   url: string;
@@ -134,6 +134,13 @@ program
     process.exit(outcome.code);
   });
 
+/** A flag whose value must be one of the contract's names; anything else exits with the list. */
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  console.error(`${flag} "${value}": expected one of ${allowed.join(', ')}`);
+  process.exit(2);
+}
+
 program
   .command('tune')
   .description('run a virtual tuning session with a progress bar per iteration and a result table')
@@ -143,14 +150,8 @@ program
   .option('--seed <n>', 'random seed', Number)
   .action(async (options: { profile?: string; scenario?: string; maxIterations?: number; seed?: number }) => {
     const input: SessionStartInput = {};
-    if (options.profile) input.engine_profile = options.profile;
-    if (options.scenario) {
-      if (!['perfect', 'lean', 'rich', 'custom'].includes(options.scenario)) {
-        console.error(`--scenario "${options.scenario}": expected perfect, lean, rich or custom`);
-        process.exit(2);
-      }
-      input.base_ve_scenario = options.scenario as SessionStartInput['base_ve_scenario'];
-    }
+    if (options.profile) input.engine_profile = oneOf('--profile', options.profile, ENGINE_PROFILE_IDS);
+    if (options.scenario) input.base_ve_scenario = oneOf('--scenario', options.scenario, VE_SCENARIOS);
     if (options.maxIterations) input.max_iterations = options.maxIterations;
     if (options.seed !== undefined) input.seed = options.seed;
     const hub = openHub();

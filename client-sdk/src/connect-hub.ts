@@ -3,7 +3,7 @@ import { applyCatalogEvent } from './apply-catalog-event.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { type ChannelDebug, createChannelDebug } from './create-channel-debug.js';
 import { createSessionsApi } from './create-sessions-api.js';
-import type { AckError, CatalogView, ChannelSelector, Result, SubscribeOptions } from './events.js';
+import type { AckError, CatalogView, ChannelSelector, Result, SubscribeOptions } from '@jetdrive-hub/client/contract';
 import { HubError } from './hub-error.js';
 import { HubSubscriptions } from './hub-subscriptions.js';
 import type { Hub, HubBatch, HubLogger, HubOptions, HubSample } from './hub-types.js';

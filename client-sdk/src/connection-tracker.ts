@@ -1,11 +1,10 @@
 import { BehaviorSubject } from 'rxjs';
-import type { Hello, ProtocolVersion } from './events.js';
+import { type Hello, PROTOCOL_VERSION } from '@jetdrive-hub/client/contract';
 import type { ConnectionState, HubLogger } from './hub-types.js';
 import type { HubSocket } from './open-hub-socket.js';
 
 /** A hub that never says hello (older or foreign server) counts as connected after this long. */
 const HELLO_GRACE_MS = 1_000;
-const PROTOCOL: ProtocolVersion = 1;
 
 /** ±50 % around `delay`. */
 function jitter(delay: number): number {
@@ -57,8 +56,8 @@ export class ConnectionTracker {
 
   onHello(received: Hello | null): void {
     this.#clearHelloTimer();
-    if (received && received.protocol !== PROTOCOL) {
-      this.#logger.warn(`[jetdrive-hub] hub speaks protocol ${received.protocol}, this SDK ${PROTOCOL}: expect errors`);
+    if (received && received.protocol !== PROTOCOL_VERSION) {
+      this.#logger.warn(`[jetdrive-hub] hub speaks protocol ${received.protocol}, this SDK ${PROTOCOL_VERSION}: expect errors`);
     }
     if (received) this.#hello = received;
     if (this.#socket.connected && this.state$.value.state !== 'connected') {

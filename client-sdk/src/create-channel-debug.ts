@@ -1,4 +1,4 @@
-import type { CatalogChannel } from './events.js';
+import type { CatalogChannel } from '@jetdrive-hub/client/contract';
 import type { HubLogger, HubSample } from './hub-types.js';
 
 // The channel debugging the older dashboard hook had (names every 100 polls, unmapped warnings, mapping summary),

@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
 import type { Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Result, ServerToClientEvents } from './events.js';
+import type { ClientToServerEvents, Result, ServerToClientEvents } from '@jetdrive-hub/client/contract';
 import { HubError } from './hub-error.js';
 import type {
   CleanupRequest,
@@ -10,7 +10,7 @@ import type {
   SessionSnapshot,
   SessionStartInput,
   SessionSummary,
-} from './session-types.js';
+} from '@jetdrive-hub/client/contract';
 
 /** Virtual tuning sessions over the hub's socket (the same commands the HTTP API offers). */
 export interface SessionsApi {

@@ -1,4 +1,4 @@
-import type { DataFrame, StreamChannel } from './events.js';
+import { type DataFrame, FRAME_HEADER_LENGTH, recordStride, type StreamChannel } from '@jetdrive-hub/client/contract';
 import type { HubSample } from './hub-types.js';
 
 /** Client-side state of one server stream: its channel table, filled from the subscribe ack and stream:channels. */
@@ -23,13 +23,13 @@ export function toHubSample(channel: StreamChannel, time: number, value: number,
   };
 }
 
-/** Expands a compact frame (layout in events.ts); records of channels the table no longer has are skipped. */
+/** Expands a compact frame (layout in the contract's data-frame.ts); records of channels the table no longer has are skipped. */
 export function decodeDataFrame(frame: DataFrame, view: StreamView): HubSample[] {
-  const stride = view.envelope ? 6 : 4;
+  const stride = recordStride(view.envelope);
   const baseTime = frame[1];
   const basePts = frame[2];
   const samples: HubSample[] = [];
-  for (let i = 3; i + stride <= frame.length; i += stride) {
+  for (let i = FRAME_HEADER_LENGTH; i + stride <= frame.length; i += stride) {
     const channel = view.channels.get(frame[i]);
     if (!channel) continue;
     const sample = toHubSample(channel, baseTime + frame[i + 1], frame[i + 2], basePts + frame[i + 3]);

@@ -8,7 +8,7 @@ import type {
   StreamChannelsChange,
   SubscribeOptions,
   SubscribeResult,
-} from './events.js';
+} from '@jetdrive-hub/client/contract';
 import { HubError } from './hub-error.js';
 import type { HubBatch, HubSample } from './hub-types.js';
 import { LocalSubscription } from './local-subscription.js';

@@ -7,7 +7,7 @@ import type {
   ChannelSelector,
   Hello,
   SubscribeOptions,
-} from './events.js';
+} from '@jetdrive-hub/client/contract';
 
 /** One channel value as an application sees it. */
 export interface HubSample {

@@ -1,6 +1,6 @@
 import type { Subscriber } from 'rxjs';
 import type { StreamView } from './decode-data-frame.js';
-import type { SubscribeRequest } from './events.js';
+import type { SubscribeRequest } from '@jetdrive-hub/client/contract';
 import type { HubBatch, HubSample } from './hub-types.js';
 
 /** Two sample times closer than this (ms) are the same sample. */

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import * as msgpackParser from 'socket.io-msgpack-parser';
-import type { ClientToServerEvents, ServerToClientEvents } from './events.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '@jetdrive-hub/client/contract';
 import type { HubOptions } from './hub-types.js';
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

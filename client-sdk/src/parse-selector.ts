@@ -1,4 +1,4 @@
-import type { ChannelSelector } from './events.js';
+import type { ChannelSelector } from '@jetdrive-hub/client/contract';
 
 /**
  * Text form of a selector for CLIs and config files: `quantity:rpm` (or `q:rpm`), `provider:Power Core`

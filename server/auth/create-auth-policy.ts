@@ -1,4 +1,4 @@
-import type { AuthDecision, RefusalReason, Role } from './roles.js';
+import type { AuthDecision, Credential, RefusalReason, Role } from './roles.js';
 import { tokensEqual } from './tokens-equal.js';
 
 export interface AuthPolicyOptions {
@@ -18,6 +18,10 @@ export interface AuthStats {
 export interface AuthPolicy {
   readonly viewerTokenRequired: boolean;
   check(required: Role, token: string | undefined): AuthDecision;
+  /** What a token is, without counting anything (compare once, check many times with checkCredential). */
+  resolve(token: string | undefined): Credential;
+  /** check() for a credential resolved earlier; counts like check(). */
+  checkCredential(required: Role, credential: Credential): AuthDecision;
   stats(): AuthStats;
 }
 
@@ -58,20 +62,29 @@ export function createAuthPolicy(options: AuthPolicyOptions): AuthPolicy {
     };
   }
 
+  function resolve(token: string | undefined): Credential {
+    if (token === undefined || token.length === 0) return 'none';
+    return roleOf(token) ?? 'bad';
+  }
+
+  function checkCredential(required: Role, credential: Credential): AuthDecision {
+    const role = credential === 'none' || credential === 'bad' ? null : credential;
+    if (required === 'viewer' && viewerToken === null) {
+      granted.viewer++;
+      return { ok: true, role: role ?? 'viewer' };
+    }
+    if (credential === 'none') return refuse(required, 'missing_token');
+    if (role === null) return refuse(required, 'bad_token');
+    if (required === 'operator' && role !== 'operator') return refuse(required, 'wrong_role');
+    granted[required]++;
+    return { ok: true, role };
+  }
+
   return {
     viewerTokenRequired: viewerToken !== null,
-    check(required, token) {
-      const role = token === undefined || token.length === 0 ? null : roleOf(token);
-      if (required === 'viewer' && viewerToken === null) {
-        granted.viewer++;
-        return { ok: true, role: role ?? 'viewer' };
-      }
-      if (token === undefined || token.length === 0) return refuse(required, 'missing_token');
-      if (role === null) return refuse(required, 'bad_token');
-      if (required === 'operator' && role !== 'operator') return refuse(required, 'wrong_role');
-      granted[required]++;
-      return { ok: true, role };
-    },
+    check: (required, token) => checkCredential(required, resolve(token)),
+    resolve,
+    checkCredential,
     stats: () => ({
       refusals: { viewer: { ...refusals.viewer }, operator: { ...refusals.operator } },
       granted: { ...granted },

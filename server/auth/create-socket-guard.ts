@@ -1,5 +1,4 @@
-import type { Server, Socket } from 'socket.io';
-import type { AckError, ClientToServerEvents, ServerToClientEvents } from '../../client-sdk/src/events.js';
+import type { AckError } from '@jetdrive-hub/client/contract';
 import { createLogger } from '../log.js';
 import { createRateLimiter, type RateLimiter } from '../shared/create-rate-limiter.js';
 import { clientAddress } from './client-address.js';
@@ -9,6 +8,7 @@ import type { AuthPolicy } from './create-auth-policy.js';
 import { type CommandRefusal, guardCommandPackets } from './guard-command-packets.js';
 import { HandshakeGate, type HandshakeGateStats } from './handshake-gate.js';
 import { handshakeToken } from './handshake-token.js';
+import type { HubServer, HubSocket } from './socket-data.js';
 
 // Socket.IO's side of the one authorization check, in three layers: the Engine.IO handshake (HandshakeGate, through
 // the `allowRequest` option), the namespace join (a viewer token when reading needs one, and a connection slot), and
@@ -43,26 +43,77 @@ export interface SocketGuardStats extends ConnectionSlotStats {
   handshakes: HandshakeGateStats;
 }
 
-/** Who a connected socket is, for per-address and per-identity limits elsewhere (the gateway's stream caps). */
-export interface SocketIdentity {
-  address: string;
-  operator: boolean;
-}
-
-type GuardServer = Server<ClientToServerEvents, ServerToClientEvents>;
-type GuardSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
-
 export interface SocketGuard {
   /** For the Socket.IO server options: checks every Engine.IO handshake before it allocates anything. */
   readonly allowRequest: HandshakeGate['allowRequest'];
   /** Installs the namespace and packet checks; call before any other connection handler is added. */
-  attach(server: GuardServer): void;
-  identityOf(socket: GuardSocket): SocketIdentity | undefined;
+  attach(server: HubServer): void;
   stats(): SocketGuardStats;
 }
 
 function refusal(code: string, message: string): Error & { data: AckError } {
   return Object.assign(new Error(code), { data: { code, message } });
+}
+
+const emptyConnectionRefusals = (): Record<ConnectionRefusal, number> => ({
+  UNAUTHORIZED: 0,
+  RATE_LIMITED: 0,
+  TOO_MANY_CONNECTIONS: 0,
+  TOO_MANY_FROM_ADDRESS: 0,
+});
+
+const emptyCommandRefusals = (): Record<CommandRefusal, number> => ({
+  UNAUTHORIZED: 0,
+  FORBIDDEN: 0,
+  RATE_LIMITED: 0,
+  TOO_MANY_UNKNOWN_EVENTS: 0,
+});
+
+interface AdmitDeps {
+  policy: AuthPolicy;
+  limiter: RateLimiter;
+  slots: ConnectionSlots;
+  gate: HandshakeGate;
+  unknownEvents: { perMin: number; limiter: RateLimiter };
+  refusedConnections: Record<ConnectionRefusal, number>;
+  refusedCommands: Record<CommandRefusal, number>;
+}
+
+/** The namespace join: the token is resolved once into `socket.data`, then the socket takes a connection slot. */
+function admitter(deps: AdmitDeps): (socket: HubSocket, next: (err?: Error) => void) => void {
+  const { policy, limiter, slots, refusedConnections } = deps;
+  return (socket, next) => {
+    const address = clientAddress(socket.handshake.address);
+    const credential = policy.resolve(handshakeToken(socket));
+    const decision = policy.checkCredential('viewer', credential);
+    if (!decision.ok) {
+      // Failed handshakes spend the address's anonymous budget: guessing is no faster than control.
+      const rate = limiter.take(budgetKey('anonymous', address));
+      const code = rate.ok ? 'UNAUTHORIZED' : 'RATE_LIMITED';
+      refusedConnections[code]++;
+      const message = rate.ok
+        ? decision.message
+        : `too many failed authentications from ${address}; retry in ${rate.retryAfterS} s`;
+      next(refusal(code, message));
+      return;
+    }
+    const operator = identityOf(decision) === 'operator';
+    const slot = slots.take(address, operator);
+    if (!slot.ok) {
+      refusedConnections[slot.code]++;
+      log.warn({ from: address, code: slot.code }, 'connection refused: %s', slot.message);
+      next(refusal(slot.code, slot.message));
+      return;
+    }
+    // Either may come first (or only one: a socket whose client vanished before it joined never disconnects).
+    socket.once('disconnect', slot.release);
+    socket.conn.once('close', slot.release);
+    socket.once('disconnect', () => deps.unknownEvents.limiter.forget(socket.id));
+    socket.data = { address, credential, operator };
+    deps.gate.joined(socket.conn);
+    guardCommandPackets(socket, { policy, limiter, unknownEvents: deps.unknownEvents, refusedCommands: deps.refusedCommands });
+    next();
+  };
 }
 
 export function createSocketGuard(options: SocketGuardOptions): SocketGuard {
@@ -87,51 +138,9 @@ export function createSocketGuard(options: SocketGuardOptions): SocketGuard {
       maxClients: options.maxConnections,
     }),
   };
-  const identities = new WeakMap<GuardSocket, SocketIdentity>();
-  const refusedConnections: Record<ConnectionRefusal, number> = {
-    UNAUTHORIZED: 0,
-    RATE_LIMITED: 0,
-    TOO_MANY_CONNECTIONS: 0,
-    TOO_MANY_FROM_ADDRESS: 0,
-  };
-  const refusedCommands: Record<CommandRefusal, number> = {
-    UNAUTHORIZED: 0,
-    FORBIDDEN: 0,
-    RATE_LIMITED: 0,
-    TOO_MANY_UNKNOWN_EVENTS: 0,
-  };
-
-  function admit(socket: GuardSocket, next: (err?: Error) => void): void {
-    const address = clientAddress(socket.handshake.address);
-    const decision = policy.check('viewer', handshakeToken(socket));
-    if (!decision.ok) {
-      // Failed handshakes spend the address's anonymous budget: guessing is no faster than control.
-      const rate = limiter.take(budgetKey('anonymous', address));
-      const code = rate.ok ? 'UNAUTHORIZED' : 'RATE_LIMITED';
-      refusedConnections[code]++;
-      const message = rate.ok
-        ? decision.message
-        : `too many failed authentications from ${address}; retry in ${rate.retryAfterS} s`;
-      next(refusal(code, message));
-      return;
-    }
-    const identity: SocketIdentity = { address, operator: identityOf(decision) === 'operator' };
-    const slot = slots.take(address, identity.operator);
-    if (!slot.ok) {
-      refusedConnections[slot.code]++;
-      log.warn({ from: address, code: slot.code }, 'connection refused: %s', slot.message);
-      next(refusal(slot.code, slot.message));
-      return;
-    }
-    // Either may come first (or only one: a socket whose client vanished before it joined never disconnects).
-    socket.once('disconnect', slot.release);
-    socket.conn.once('close', slot.release);
-    socket.once('disconnect', () => unknownEvents.limiter.forget(socket.id));
-    identities.set(socket, identity);
-    gate.joined(socket.conn);
-    guardCommandPackets(socket, identity, { policy, limiter, unknownEvents, refusedCommands });
-    next();
-  }
+  const refusedConnections = emptyConnectionRefusals();
+  const refusedCommands = emptyCommandRefusals();
+  const admit = admitter({ policy, limiter, slots, gate, unknownEvents, refusedConnections, refusedCommands });
 
   return {
     allowRequest: gate.allowRequest,
@@ -139,7 +148,6 @@ export function createSocketGuard(options: SocketGuardOptions): SocketGuard {
       gate.attach(server.engine);
       server.use(admit);
     },
-    identityOf: (socket) => identities.get(socket),
     stats: () => ({
       ...slots.stats(),
       refusedConnections: { ...refusedConnections },

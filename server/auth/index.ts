@@ -9,7 +9,6 @@ export {
   type SocketGuard,
   type SocketGuardOptions,
   type SocketGuardStats,
-  type SocketIdentity,
 } from './create-socket-guard.js';
 export { type CommandRefusal, guardCommandPackets } from './guard-command-packets.js';
 export { HandshakeGate, type HandshakeGateStats } from './handshake-gate.js';
@@ -21,6 +20,7 @@ export {
   type OperatorToken,
   OperatorTokenError,
 } from './load-operator-token.js';
-export type { AuthDecision, AuthErrorCode, RefusalReason, Role } from './roles.js';
+export type { AuthDecision, AuthErrorCode, Credential, RefusalReason, Role } from './roles.js';
+export type { HubServer, HubSocket, HubSocketData } from './socket-data.js';
 export { isSocketCommand, roleOfCommand, SOCKET_COMMAND_ROLES } from './socket-command-roles.js';
 export { tokensEqual } from './tokens-equal.js';

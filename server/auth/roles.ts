@@ -2,6 +2,9 @@
 
 export type Role = 'viewer' | 'operator';
 
+/** What a token turned out to be, resolved once (at the Socket.IO handshake): none, not valid, or a role. */
+export type Credential = 'none' | 'bad' | Role;
+
 export type AuthErrorCode = 'UNAUTHORIZED' | 'FORBIDDEN';
 
 /** Why a request was refused: no token, a token that matches nothing, or a valid token of the wrong role. */

@@ -1,4 +1,4 @@
-import type { ClientToServerEvents } from '../../client-sdk/src/events.js';
+import type { ClientToServerEvents } from '@jetdrive-hub/client/contract';
 import type { Role } from './roles.js';
 
 export type SocketCommand = keyof ClientToServerEvents;

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { createLogger } from '../log.js';
+import { DashboardError } from './dashboard-error.js';
 import {
   cachedDashboardBuild,
   DEFAULT_DASHBOARD_BUILD_OPTIONS,
@@ -38,9 +39,14 @@ function send(ctx: Context, file: DashboardAsset, cacheControl: string): void {
 
 /**
  * Serves the live dashboard at `/` and its bundled assets under `assetPath`. The page is bundled in-process with
- * esbuild on first use and kept in memory; every request awaits the same build.
+ * esbuild on first use and kept in memory; every request awaits the same build. Failures are thrown as
+ * DashboardErrors for the app's error middleware: a failed bundle is a 500 with its reason (for the page and for
+ * every asset), an unknown asset a 404.
  */
-export function createDashboardRouter(options: Partial<DashboardOptions> = {}): Router {
+export function createDashboardRouter(
+  options: Partial<DashboardOptions> = {},
+  build: (options: DashboardBuildOptions) => Promise<DashboardBundle> = cachedDashboardBuild,
+): Router {
   const opts: DashboardOptions = { ...DEFAULT_DASHBOARD_OPTIONS, ...options };
   if (!/^\/([\w-]+\/)*$/.test(opts.assetPath)) {
     throw new Error(`dashboard assetPath must be a path like "/dashboard/", got "${opts.assetPath}"`);
@@ -49,7 +55,7 @@ export function createDashboardRouter(options: Partial<DashboardOptions> = {}): 
   // page load waits a few hundred milliseconds once.
   let logged = false;
   const bundle = (): Promise<DashboardBundle> =>
-    cachedDashboardBuild(opts).then(
+    build(opts).then(
       (built) => {
         if (!logged) {
           logged = true;
@@ -59,34 +65,18 @@ export function createDashboardRouter(options: Partial<DashboardOptions> = {}): 
       },
       (err: unknown) => {
         log.error({ err }, 'dashboard bundle failed');
-        throw err;
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new DashboardError('DASHBOARD_BUILD_FAILED', `dashboard bundle failed: ${reason}`, err);
       },
     );
 
   const router = new Router();
   router.get('/', async (ctx) => {
-    let built: DashboardBundle;
-    try {
-      built = await bundle();
-    } catch (err) {
-      ctx.status = 500;
-      ctx.type = 'text/plain; charset=utf-8';
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = `dashboard bundle failed: ${err instanceof Error ? err.message : String(err)}`;
-      return;
-    }
-    send(ctx, built.html, opts.pageCacheControl);
+    send(ctx, (await bundle()).html, opts.pageCacheControl);
   });
   router.get(`${opts.assetPath}:file`, async (ctx) => {
-    const built = await bundle().catch(() => null);
-    const file = built?.assets.get(ctx.params.file);
-    if (!file) {
-      ctx.status = 404;
-      ctx.type = 'text/plain; charset=utf-8';
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = `no dashboard asset "${ctx.params.file}"`;
-      return;
-    }
+    const file = (await bundle()).assets.get(ctx.params.file);
+    if (!file) throw new DashboardError('DASHBOARD_ASSET_NOT_FOUND', `no dashboard asset "${ctx.params.file}"`);
     send(ctx, file, opts.assetCacheControl);
   });
   return router;

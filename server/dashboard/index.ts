@@ -7,3 +7,4 @@ export {
   type DashboardBundle,
 } from './build-dashboard.js';
 export { createDashboardRouter, DEFAULT_DASHBOARD_OPTIONS, type DashboardOptions } from './create-dashboard-router.js';
+export { DASHBOARD_ERROR_STATUS, DashboardError, type DashboardErrorCode } from './dashboard-error.js';

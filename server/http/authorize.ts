@@ -1,10 +1,11 @@
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import { bearerToken } from '../auth/bearer-token.js';
 import { clientAddress } from '../auth/client-address.js';
 import { budgetKey, identityOf } from '../auth/control-budget.js';
 import type { AuthPolicy } from '../auth/create-auth-policy.js';
 import type { RateLimiter } from '../auth/create-rate-limiter.js';
-import type { Role } from '../auth/roles.js';
+import type { AuthDecision, Role } from '../auth/roles.js';
+import { HttpError } from './http-error.js';
 
 // HTTP's side of the one authorization check, applied once to the whole app (before routing) rather than route by
 // route: a method that changes something (anything but GET/HEAD/OPTIONS) needs the operator role, so a control
@@ -36,17 +37,17 @@ export function roleOfRequest(method: string, path: string, isPublic: (path: str
   return 'operator';
 }
 
-function rateLimited(ctx: Context, ip: string, retryAfterS: number, what: string): void {
-  ctx.status = 429;
-  ctx.set('Retry-After', String(retryAfterS));
-  ctx.body = {
-    success: false,
-    error: {
-      code: 'RATE_LIMITED',
-      message: `too many ${what} from ${ip}; retry in ${retryAfterS} s`,
-      details: { retry_after_s: retryAfterS },
-    },
-  };
+function rateLimited(ip: string, retryAfterS: number, what: string): HttpError {
+  return new HttpError('RATE_LIMITED', `too many ${what} from ${ip}; retry in ${retryAfterS} s`, {
+    details: { retry_after_s: retryAfterS },
+    headers: { 'Retry-After': String(retryAfterS) },
+  });
+}
+
+function refused(decision: Extract<AuthDecision, { ok: false }>): HttpError {
+  return new HttpError(decision.code, decision.message, {
+    headers: decision.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="jetdrive-hub"' } : {},
+  });
 }
 
 export function authorizeRequests(options: AuthorizeOptions): Middleware {
@@ -62,14 +63,9 @@ export function authorizeRequests(options: AuthorizeOptions): Middleware {
     if (role === 'operator' || !decision.ok) {
       const rate = limiter.take(budgetKey(identityOf(decision), address));
       const what = role === 'operator' ? 'control requests' : 'failed authentications';
-      if (!rate.ok) return rateLimited(ctx, address, rate.retryAfterS, what);
+      if (!rate.ok) throw rateLimited(address, rate.retryAfterS, what);
     }
-    if (!decision.ok) {
-      ctx.status = decision.status;
-      if (decision.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="jetdrive-hub"');
-      ctx.body = { success: false, error: { code: decision.code, message: decision.message } };
-      return;
-    }
+    if (!decision.ok) throw refused(decision);
     await next();
   };
 }

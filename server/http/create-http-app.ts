@@ -4,7 +4,7 @@ import type Router from '@koa/router';
 import Koa from 'koa';
 import { authorizeRequests } from './authorize.js';
 import { createMetrics, type HubMetrics } from './create-metrics.js';
-import { errorMiddleware } from './error-middleware.js';
+import { type ErrorCounts, errorMiddleware, unansweredRequests } from './error-middleware.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http-options.js';
 import { requireJsonBody } from './require-json-body.js';
 import { createChannelsRouter } from './routes/channels-router.js';
@@ -36,17 +36,20 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   // Errors are logged by errorMiddleware; Koa's default handler would print stacks to stderr.
   app.silent = true;
 
+  const errorCounts: ErrorCounts = {};
   const metrics = createMetrics({
     sources: {
       auth: () => deps.auth.policy.stats(),
       rateLimit: () => deps.auth.limiter.stats(),
+      httpErrors: () => ({ ...errorCounts }),
       ...deps.metrics,
     },
     registry: deps.registry,
     mapping: deps.mapping,
   });
 
-  app.use(errorMiddleware(options.bodyLimitBytes));
+  app.use(errorMiddleware(options.bodyLimitBytes, errorCounts));
+  app.use(unansweredRequests());
   const corsHandler = corsMiddleware(options.corsOrigins);
   if (corsHandler) app.use(corsHandler);
   // Before the body parser: a refused request's body is never read.

@@ -79,12 +79,10 @@ function byProvider(
   return Object.fromEntries(Object.entries(stats.providers).map(([provider, counters]) => [provider, counters[field]]));
 }
 
-export function createMetrics(deps: MetricsDeps): HubMetrics {
-  const registry = new Registry();
-  const ingest = (): IngestStats => deps.sources.ingest?.() ?? deps.registry.stats();
-  const gateway = deps.sources.gateway;
-  const sessions = deps.sources.sessions;
+type Sources = MetricsDeps['sources'];
 
+/** Ingest totals: datagrams, bytes, samples, what was dropped and why. */
+function registerIngestMetrics(registry: Registry, ingest: () => IngestStats): void {
   mirroredCounter(registry, 'jetdrive_datagrams_total', 'JetDrive datagrams received', [], () => ingest().datagrams);
   mirroredCounter(registry, 'jetdrive_bytes_total', 'JetDrive bytes received', [], () => ingest().bytes);
   mirroredCounter(registry, 'jetdrive_samples_total', 'Channel samples decoded', [], () => ingest().samples);
@@ -147,6 +145,11 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     [],
     () => ingest().collisionsSuppressed,
   );
+  registerSequenceMetrics(registry, ingest);
+}
+
+/** Per-provider sequence counters: frames received, lost, out of order, duplicated. */
+function registerSequenceMetrics(registry: Registry, ingest: () => IngestStats): void {
   mirroredCounter(registry, 'jetdrive_sequence_received_total', 'Frames received per provider', ['provider'], () =>
     byProvider(ingest(), 'received'),
   );
@@ -167,7 +170,10 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
   mirroredCounter(registry, 'jetdrive_sequence_duplicates_total', 'Duplicate frames per provider', ['provider'], () =>
     byProvider(ingest(), 'duplicates'),
   );
+}
 
+/** The catalog now: providers by state, channels by mapping state. */
+function registerCatalogMetrics(registry: Registry, deps: MetricsDeps): void {
   gauge(registry, 'jetdrive_providers', 'Known providers by state', ['state'], () => {
     const providers = deps.registry.providers();
     const online = providers.filter((provider) => provider.online).length;
@@ -178,7 +184,10 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     const summary = deps.mapping.summary();
     return { mapped: summary.mapped, unmapped: summary.unmapped, hidden: summary.hidden };
   });
+}
 
+/** The Socket.IO gateway: viewers, subscriptions, slow viewers, refused subscriptions and packets. */
+function registerRealtimeMetrics(registry: Registry, gateway: Sources['gateway']): void {
   gauge(registry, 'jetdrive_realtime_viewers', 'Connected Socket.IO viewers', [], () => gateway?.().viewers ?? 0);
   gauge(
     registry,
@@ -211,64 +220,6 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     [],
     () => (gateway ? gateway().disconnectedSlow : 0),
   );
-  gauge(
-    registry,
-    'jetdrive_sessions',
-    'Virtual tuning sessions by status',
-    ['status'],
-    () => sessions?.().byStatus ?? {},
-  );
-
-  // Two labels, so not a mirroredCounter (which maps one label).
-  new Counter({
-    name: 'jetdrive_auth_refusals_total',
-    help: 'Requests, connections and commands refused by the authorization check, by required role and reason',
-    labelNames: ['role', 'reason'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      const stats = deps.sources.auth?.();
-      if (!stats) return;
-      for (const [role, reasons] of Object.entries(stats.refusals)) {
-        for (const [reason, count] of Object.entries(reasons)) this.inc({ role, reason }, count);
-      }
-    },
-  });
-  mirroredCounter(
-    registry,
-    'jetdrive_rate_limited_total',
-    'Control requests and commands refused by the per-client rate limit',
-    [],
-    () => deps.sources.rateLimit?.().limited ?? 0,
-  );
-  mirroredCounter(
-    registry,
-    'jetdrive_rate_limit_evictions_total',
-    'Clients forgotten by the rate limiter because its table was full',
-    [],
-    () => deps.sources.rateLimit?.().evicted ?? 0,
-  );
-  gauge(
-    registry,
-    'jetdrive_rate_limit_clients',
-    'Clients the rate limiter remembers',
-    [],
-    () => deps.sources.rateLimit?.().clients ?? 0,
-  );
-  mirroredCounter(
-    registry,
-    'jetdrive_realtime_refused_connections_total',
-    'Socket.IO connections refused, by reason',
-    ['reason'],
-    () => deps.sources.socketGuard?.()?.refusedConnections ?? {},
-  );
-  mirroredCounter(
-    registry,
-    'jetdrive_realtime_refused_commands_total',
-    'Socket.IO commands refused, by reason',
-    ['reason'],
-    () => deps.sources.socketGuard?.()?.refusedCommands ?? {},
-  );
   mirroredCounter(
     registry,
     'jetdrive_realtime_refused_subscriptions_total',
@@ -290,28 +241,103 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     [],
     () => gateway?.().unjoinedSessionsClosed ?? 0,
   );
+}
+
+/** Authorization, control budgets and the socket guard's refusals. */
+function registerAuthMetrics(registry: Registry, sources: Sources): void {
+  // Two labels, so not a mirroredCounter (which maps one label).
+  new Counter({
+    name: 'jetdrive_auth_refusals_total',
+    help: 'Requests, connections and commands refused by the authorization check, by required role and reason',
+    labelNames: ['role', 'reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const stats = sources.auth?.();
+      if (!stats) return;
+      for (const [role, reasons] of Object.entries(stats.refusals)) {
+        for (const [reason, count] of Object.entries(reasons)) this.inc({ role, reason }, count);
+      }
+    },
+  });
+  mirroredCounter(
+    registry,
+    'jetdrive_rate_limited_total',
+    'Control requests and commands refused by the per-client rate limit',
+    [],
+    () => sources.rateLimit?.().limited ?? 0,
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_rate_limit_evictions_total',
+    'Clients forgotten by the rate limiter because its table was full',
+    [],
+    () => sources.rateLimit?.().evicted ?? 0,
+  );
+  gauge(
+    registry,
+    'jetdrive_rate_limit_clients',
+    'Clients the rate limiter remembers',
+    [],
+    () => sources.rateLimit?.().clients ?? 0,
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_realtime_refused_connections_total',
+    'Socket.IO connections refused, by reason',
+    ['reason'],
+    () => sources.socketGuard?.()?.refusedConnections ?? {},
+  );
+  mirroredCounter(
+    registry,
+    'jetdrive_realtime_refused_commands_total',
+    'Socket.IO commands refused, by reason',
+    ['reason'],
+    () => sources.socketGuard?.()?.refusedCommands ?? {},
+  );
   mirroredCounter(
     registry,
     'jetdrive_realtime_refused_handshakes_total',
     'Engine.IO handshakes refused before anything was allocated, by reason',
     ['reason'],
-    () => deps.sources.socketGuard?.()?.handshakes.refused ?? {},
+    () => sources.socketGuard?.()?.handshakes.refused ?? {},
   );
   gauge(
     registry,
     'jetdrive_realtime_pending_handshakes',
     'Engine.IO sessions that have not joined the namespace yet',
     [],
-    () => deps.sources.socketGuard?.()?.handshakes.pending ?? 0,
+    () => sources.socketGuard?.()?.handshakes.pending ?? 0,
   );
   gauge(
     registry,
     'jetdrive_realtime_connection_addresses',
     'Client addresses with at least one non-operator connection',
     [],
-    () => deps.sources.socketGuard?.()?.addresses ?? 0,
+    () => sources.socketGuard?.()?.addresses ?? 0,
   );
+}
 
+export function createMetrics(deps: MetricsDeps): HubMetrics {
+  const registry = new Registry();
+  registerIngestMetrics(registry, () => deps.sources.ingest?.() ?? deps.registry.stats());
+  registerCatalogMetrics(registry, deps);
+  registerRealtimeMetrics(registry, deps.sources.gateway);
+  gauge(
+    registry,
+    'jetdrive_sessions',
+    'Virtual tuning sessions by status',
+    ['status'],
+    () => deps.sources.sessions?.().byStatus ?? {},
+  );
+  registerAuthMetrics(registry, deps.sources);
+  mirroredCounter(
+    registry,
+    'jetdrive_http_errors_total',
+    'HTTP requests answered with an error, by code (validation, auth, 404, 405, internal, …)',
+    ['code'],
+    () => deps.sources.httpErrors?.() ?? {},
+  );
   if (deps.defaultMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
 
   return {

@@ -1,3 +1,5 @@
+import type { StatusTable } from '../errors/coded-error.js';
+
 export type HttpErrorCode =
   | 'VALIDATION_FAILED'
   | 'INVALID_JSON'
@@ -10,15 +12,37 @@ export type HttpErrorCode =
   | 'NO_CHANNEL_DATA'
   | 'PROVIDER_NOT_FOUND'
   | 'OVERRIDE_NOT_FOUND'
-  | 'MAPPING_LIMIT_EXCEEDED'
-  | 'MAPPING_STORE_UNAVAILABLE'
   | 'SIM_UNAVAILABLE'
   | 'SIM_ALREADY_RUNNING'
   | 'SIM_NOT_RUNNING'
   | 'SIM_NOT_IDLE'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
+  | 'RATE_LIMITED'
   | 'NOT_READY';
+
+/** The HTTP layer's own codes and their statuses. */
+export const HTTP_ERROR_STATUS: StatusTable<HttpErrorCode> = Object.freeze({
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  NOT_IMPLEMENTED: 501,
+  INTERNAL_ERROR: 500,
+  NO_CHANNEL_DATA: 404,
+  PROVIDER_NOT_FOUND: 404,
+  OVERRIDE_NOT_FOUND: 404,
+  SIM_UNAVAILABLE: 409,
+  SIM_ALREADY_RUNNING: 409,
+  SIM_NOT_RUNNING: 400,
+  SIM_NOT_IDLE: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  NOT_READY: 503,
+});
 
 /** Codes for statuses raised by middleware we do not own (body parser, router). */
 export const CODE_BY_STATUS: Readonly<Record<number, HttpErrorCode>> = {
@@ -29,5 +53,6 @@ export const CODE_BY_STATUS: Readonly<Record<number, HttpErrorCode>> = {
   405: 'METHOD_NOT_ALLOWED',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
   501: 'NOT_IMPLEMENTED',
 };

@@ -1,15 +1,9 @@
-// The one error type the HTTP layer maps to `{ success: false, error: { code, message, details? } }`.
+import { CodedError, type CodedErrorOptions } from '../errors/coded-error.js';
+import { HTTP_ERROR_STATUS, type HttpErrorCode } from './error-codes.js';
 
-export class HttpError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly details: unknown;
-
-  constructor(status: number, code: string, message: string, details?: unknown) {
-    super(message);
-    this.name = 'HttpError';
-    this.status = status;
-    this.code = code;
-    this.details = details;
+/** An error of the HTTP layer itself (routing, bodies, routes' own refusals); its status comes from HTTP_ERROR_STATUS. */
+export class HttpError extends CodedError<HttpErrorCode> {
+  constructor(code: HttpErrorCode, message: string, options: CodedErrorOptions = {}) {
+    super(code, HTTP_ERROR_STATUS[code], message, options);
   }
 }

@@ -9,7 +9,6 @@ export function requireJsonBody(): Middleware {
     const hasBody = Number(ctx.get('content-length') || '0') > 0 || ctx.get('transfer-encoding') !== '';
     if (BODY_METHODS.has(ctx.method) && hasBody && !ctx.is('json')) {
       throw new HttpError(
-        415,
         'UNSUPPORTED_MEDIA_TYPE',
         `body: content-type must be application/json, got "${ctx.get('content-type') || 'none'}"`,
       );

@@ -62,6 +62,8 @@ export interface MetricsSources {
   rateLimit?: () => RateLimiterStats;
   /** Null until Socket.IO is attached. */
   socketGuard?: () => SocketGuardStats | null;
+  /** Error answers by code (the app's own error middleware counts them). */
+  httpErrors?: () => Record<string, number>;
 }
 
 export interface HttpAuth {

@@ -1,3 +1,5 @@
+import { describeZodError } from '@jetdrive-hub/client/contract';
+import { z } from 'zod';
 import { join } from 'node:path';
 import { Subject, type Observable } from 'rxjs';
 import { type AtomicFileSystem, NODE_FILE_SYSTEM } from '../files/atomic-file-system.js';
@@ -6,6 +8,7 @@ import { removeOrphanTemps, writeFileAtomic } from '../files/write-file-atomic.j
 import { createLogger } from '../log.js';
 import { type MappingFile, mappingFileSchema, type ProviderOverrides } from './channel-override.js';
 import { nullProtoCopy } from './null-proto-record.js';
+import { CodedError, type StatusTable } from '../errors/coded-error.js';
 
 // Per-provider overrides persisted as one JSON file under the data directory. Writes are atomic (temp file, fsync,
 // rename) so a crash never leaves half a file; temp files a crash left behind are removed at start, and a failed write
@@ -48,12 +51,15 @@ export interface MappingStoreStatus {
 
 export type MappingStoreErrorCode = 'MAPPING_LIMIT_EXCEEDED' | 'MAPPING_STORE_UNAVAILABLE';
 
-export class MappingStoreError extends Error {
-  readonly code: MappingStoreErrorCode;
+/** HTTP status of each code: a limit is the client's mistake, an unreadable store the server's. */
+export const MAPPING_STORE_STATUS: StatusTable<MappingStoreErrorCode> = Object.freeze({
+  MAPPING_LIMIT_EXCEEDED: 400,
+  MAPPING_STORE_UNAVAILABLE: 503,
+});
+
+export class MappingStoreError extends CodedError<MappingStoreErrorCode> {
   constructor(code: MappingStoreErrorCode, message: string) {
-    super(message);
-    this.name = 'MappingStoreError';
-    this.code = code;
+    super(code, MAPPING_STORE_STATUS[code], message);
   }
 }
 
@@ -74,10 +80,7 @@ function errorText(error: unknown): string {
 }
 
 function describeParseError(error: unknown): string {
-  if (error && typeof error === 'object' && 'issues' in error && Array.isArray(error.issues)) {
-    const first = error.issues[0] as { path?: PropertyKey[]; message?: string } | undefined;
-    if (first) return `${(first.path ?? []).map(String).join('.') || '(root)'}: ${first.message ?? 'invalid'}`;
-  }
+  if (error instanceof z.ZodError) return describeZodError(error, { root: '(root)' }).message;
   return errorText(error);
 }
 

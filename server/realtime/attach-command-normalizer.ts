@@ -1,6 +1,5 @@
-import type { Socket } from 'socket.io';
-import type { AckError, ClientToServerEvents, ServerToClientEvents } from '../../client-sdk/src/events.js';
-import { splitCommandArgs } from './split-command-args.js';
+import { type Ack, type AckError, splitCommandArgs } from '@jetdrive-hub/client/contract';
+import type { HubSocket } from '../auth/socket-data.js';
 
 export interface CommandPacketStats {
   /** Events no handler listens to, and `error` (never dispatched). */
@@ -17,19 +16,17 @@ export const emptyCommandPacketStats = (): CommandPacketStats => ({
   extraArguments: 0,
 });
 
-type CommandSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
-
 /**
  * Every packet a client sends gets an answer. What reaches a handler has an ack (last, as Socket.IO puts it) and at
- * most one payload before it; handlers find them with splitCommandArgs, so `catalog:get` with an argument is
+ * most one payload before it; handlers registered with onCommand find them the same way, so `catalog:get` with an argument is
  * answered rather than dropped. A packet no handler can answer is refused through its ack or, without one, through
  * `command:refused`. Registered per socket after the auth guard's own middleware.
  */
-export function attachCommandNormalizer(socket: CommandSocket, stats: CommandPacketStats): void {
+export function attachCommandNormalizer(socket: HubSocket, stats: CommandPacketStats): void {
   socket.use((packet, next) => {
     if (!socket.connected) return;
     const name = String(packet[0]);
-    const { payloads, ack } = splitCommandArgs(packet.slice(1));
+    const { payloads, ack } = splitCommandArgs<Ack<never>>(packet.slice(1));
     const refuse = (code: AckError['code'], message: string): void => {
       const error: AckError = { code, message: `${name.slice(0, 64)}: ${message}` };
       if (ack) ack({ ok: false, error });

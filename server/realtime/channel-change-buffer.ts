@@ -1,4 +1,4 @@
-import type { StreamChannel } from '../../client-sdk/src/events.js';
+import type { StreamChannel } from '@jetdrive-hub/client/contract';
 
 /**
  * A stream's channel changes since its viewers were last told, coalesced into one `stream:channels` message per

@@ -1,4 +1,4 @@
-import type { EvictionNotice, LaggingNotice } from '../../client-sdk/src/events.js';
+import type { EvictionNotice, LaggingNotice } from '@jetdrive-hub/client/contract';
 import type { RealtimeOptions } from './options.js';
 
 // Slow-viewer policy, measured every `backlogCheckMs`: over `backlogLimitBytes` a viewer leaves its rooms and gets

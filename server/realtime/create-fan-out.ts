@@ -5,7 +5,7 @@ import type {
   StreamDescriptor,
   SubscribeRequest,
   SubscribeResult,
-} from '../../client-sdk/src/events.js';
+} from '@jetdrive-hub/client/contract';
 import type { ChannelMeta, ChannelRegistry, QuantityResolver, Sample, SampleBatch } from '../channels/types.js';
 import { compactFloat } from './compact-float.js';
 import { compileSelectors, usesQuantities } from './compile-selectors.js';

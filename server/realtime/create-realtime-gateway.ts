@@ -1,15 +1,17 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import {
+  createSubscribeSchema,
+  type EvictionNotice,
+  type Hello,
+  noPayloadSchema,
+  PROTOCOL_VERSION,
+  type ServerToClientEvents,
+  subscriptionIdSchema,
+} from '@jetdrive-hub/client/contract';
 import type { Subscription } from 'rxjs';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import * as msgpackParser from 'socket.io-msgpack-parser';
-import type { z } from 'zod';
-import type {
-  ClientToServerEvents,
-  EvictionNotice,
-  Hello,
-  Result,
-  ServerToClientEvents,
-} from '../../client-sdk/src/events.js';
+import type { HubServer, HubSocket } from '../auth/socket-data.js';
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import { createLogger } from '../log.js';
 import {
@@ -17,17 +19,16 @@ import {
   attachCommandNormalizer,
   emptyCommandPacketStats,
 } from './attach-command-normalizer.js';
-import { createSubscribeSchema, describeZodError, noPayloadSchema, subscriptionIdSchema } from './command-schemas.js';
 import { type BacklogViewer, createBacklogMonitor } from './create-backlog-monitor.js';
-import { createFanOut, type FanOutStats } from './create-fan-out.js';
-import { DEFAULT_REALTIME_OPTIONS, PROTOCOL_VERSION, type RealtimeOptions } from './options.js';
+import { createFanOut, type FanOut, type FanOutStats, type FanOutTransport } from './create-fan-out.js';
+import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from './options.js';
 import { closeUnjoinedSessions } from './close-unjoined-sessions.js';
+import { CommandError, type CommandOptions, dataOf, onCommand } from './on-command.js';
 import { socketBacklogBytes } from './socket-backlog-bytes.js';
-import { splitCommandArgs } from './split-command-args.js';
 import { toCatalogEventView, toCatalogView } from './to-catalog-view.js';
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents>;
-export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+export type RealtimeServer = HubServer;
+export type RealtimeSocket = HubSocket;
 
 export interface RealtimeGatewayConfig {
   httpServer: HttpServer;
@@ -41,14 +42,6 @@ export interface RealtimeGatewayConfig {
     request: IncomingMessage,
     callback: (message: string | null | undefined, ok: boolean) => void,
   ) => void;
-  /** Who a socket is, for the per-address stream cap; default: its remote address, never exempt. */
-  identify?: (socket: RealtimeSocket) => ViewerIdentity | undefined;
-}
-
-export interface ViewerIdentity {
-  address: string;
-  /** Operator-token holders are exempt from per-address caps. */
-  operator: boolean;
 }
 
 export interface RealtimeGatewayStats extends FanOutStats, CommandPacketStats {
@@ -72,10 +65,8 @@ export interface RealtimeGateway {
 
 const log = createLogger('realtime');
 
-export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGateway {
-  const options: RealtimeOptions = { ...DEFAULT_REALTIME_OPTIONS, ...config.options };
-  const { registry, quantities } = config;
-  const io: RealtimeServer = new Server(config.httpServer, {
+function createServer(config: RealtimeGatewayConfig, options: RealtimeOptions): RealtimeServer {
+  return new Server(config.httpServer, {
     serveClient: false,
     maxHttpBufferSize: options.maxCommandBytes,
     pingInterval: options.pingIntervalMs,
@@ -87,41 +78,43 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
     cors: options.corsOrigin === false ? undefined : { origin: options.corsOrigin },
     ...(options.parser === 'msgpack' ? { parser: msgpackParser } : {}),
   });
-  const unjoined = closeUnjoinedSessions(io, options.connectTimeoutMs);
-  const sockets = new Map<string, RealtimeSocket>();
-  const subscribeSchema = createSubscribeSchema(options);
-  let invalidCommands = 0;
-  const packetStats = emptyCommandPacketStats();
+}
 
-  const fanOut = createFanOut({
-    registry,
-    quantities,
-    options,
-    transport: {
-      broadcast: (room, event, payload) => {
-        io.to(room).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
-      },
-      send: (viewerId, event, payload) => {
-        sockets.get(viewerId)?.emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
-      },
-      join: (viewerId, room) => {
-        sockets.get(viewerId)?.join(room);
-      },
-      leave: (viewerId, room) => {
-        sockets.get(viewerId)?.leave(room);
-      },
+function helloOf(config: RealtimeGatewayConfig, options: RealtimeOptions): Hello {
+  return {
+    protocol: PROTOCOL_VERSION,
+    serverVersion: config.serverVersion,
+    source: config.source,
+    limits: {
+      maxSubscriptions: options.maxSubscriptionsPerSocket,
+      maxSelectors: options.maxSelectorsPerSubscription,
+      maxBackfillSeconds: options.maxBackfillSeconds,
+      maxHz: options.maxHz,
     },
-  });
+  };
+}
 
-  const backlogViewers = new Map<string, BacklogViewer>();
-  const monitor = createBacklogMonitor({ viewers: () => backlogViewers.values(), target: fanOut, options });
+/** The fan-out's way out: Socket.IO rooms for streams, the socket itself for one viewer. */
+function fanOutTransport(io: RealtimeServer, sockets: ReadonlyMap<string, RealtimeSocket>): FanOutTransport {
+  return {
+    broadcast: (room, event, payload) => {
+      io.to(room).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
+    },
+    send: (viewerId, event, payload) => {
+      sockets.get(viewerId)?.emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
+    },
+    join: (viewerId, room) => {
+      sockets.get(viewerId)?.join(room);
+    },
+    leave: (viewerId, room) => {
+      sockets.get(viewerId)?.leave(room);
+    },
+  };
+}
 
-  function evict(socket: RealtimeSocket, notice: EvictionNotice): void {
-    log.warn({ socket: socket.id, code: notice.code }, notice.message);
-    socket.emit('viewer:evicted', notice);
-    socket.disconnect(true);
-  }
-
+/** Registry samples into the fan-out, catalog changes to every viewer and to the streams they affect. */
+function followRegistry(io: RealtimeServer, fanOut: FanOut, config: RealtimeGatewayConfig): Subscription[] {
+  const { registry, quantities } = config;
   const subscriptions: Subscription[] = [
     registry.samples$.subscribe({
       next: (batch) => fanOut.dispatch(batch),
@@ -137,45 +130,94 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
   if (quantities) {
     subscriptions.push(quantities.changes$.subscribe(() => fanOut.reconcileAll(registry.catalog().channels, true)));
   }
+  return subscriptions;
+}
 
-  function invalid<T>(what: string, message: string): Result<T> {
-    invalidCommands++;
-    return { ok: false, error: { code: 'INVALID_PAYLOAD', message: `${what}: ${message}` } };
-  }
-
-  function parse<S extends z.ZodType>(schema: S, payload: unknown, what: string): Result<z.infer<S>> {
-    const parsed = schema.safeParse(payload);
-    return parsed.success ? { ok: true, data: parsed.data } : invalid(what, describeZodError(parsed.error));
-  }
-
-  /** Socket.IO hands us whatever the client sent: the ack is the last argument, if it is a function at all. */
-  function commandArgs<T>(args: readonly unknown[]): {
-    payloads: unknown[];
-    ack: ((result: Result<T>) => void) | null;
-  } {
-    const split = splitCommandArgs(args);
-    if (!split.ack) invalidCommands++;
-    return split;
-  }
-
-  const hello: Hello = {
-    protocol: PROTOCOL_VERSION,
-    serverVersion: config.serverVersion,
-    source: config.source,
-    limits: {
-      maxSubscriptions: options.maxSubscriptionsPerSocket,
-      maxSelectors: options.maxSelectorsPerSubscription,
-      maxBackfillSeconds: options.maxBackfillSeconds,
-      maxHz: options.maxHz,
+/** The gateway's own commands: channel:subscribe, channel:unsubscribe, catalog:get. */
+function registerChannelCommands(
+  socket: RealtimeSocket,
+  fanOut: FanOut,
+  config: RealtimeGatewayConfig,
+  subscribeSchema: ReturnType<typeof createSubscribeSchema>,
+  commandOptions: CommandOptions,
+): void {
+  onCommand(
+    socket,
+    'channel:subscribe',
+    subscribeSchema,
+    (request, { afterAck }) => {
+      const { result, backfill } = dataOf(fanOut.subscribe(socket.id, request));
+      afterAck(() => {
+        backfill.forEach((frame, i) => {
+          socket.emit('stream:backfill', {
+            subscriptionId: result.subscriptionId,
+            frame,
+            done: i === backfill.length - 1,
+          });
+        });
+      });
+      return result;
     },
-  };
+    commandOptions,
+  );
+  onCommand(
+    socket,
+    'channel:unsubscribe',
+    subscriptionIdSchema,
+    (subscriptionId) => {
+      const outcome = fanOut.unsubscribe(socket.id, subscriptionId);
+      if (!outcome.ok) throw new CommandError(outcome.error);
+      return { subscriptionId };
+    },
+    commandOptions,
+  );
+  onCommand(
+    socket,
+    'catalog:get',
+    noPayloadSchema,
+    () => toCatalogView(config.registry.catalog(), config.quantities),
+    commandOptions,
+  );
+}
+
+function evict(socket: RealtimeSocket, notice: EvictionNotice): void {
+  log.warn({ socket: socket.id, code: notice.code }, notice.message);
+  socket.emit('viewer:evicted', notice);
+  socket.disconnect(true);
+}
+
+function streamRooms(io: RealtimeServer): number {
+  let rooms = 0;
+  for (const room of io.of('/').adapter.rooms.keys()) if (room.startsWith('stream:')) rooms++;
+  return rooms;
+}
+
+export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGateway {
+  const options: RealtimeOptions = { ...DEFAULT_REALTIME_OPTIONS, ...config.options };
+  const io = createServer(config, options);
+  const unjoined = closeUnjoinedSessions(io, options.connectTimeoutMs);
+  const sockets = new Map<string, RealtimeSocket>();
+  const subscribeSchema = createSubscribeSchema(options);
+  const counters = { invalidCommands: 0 };
+  const commandOptions: CommandOptions = { onInvalid: () => counters.invalidCommands++ };
+  const packetStats = emptyCommandPacketStats();
+  const fanOut = createFanOut({
+    registry: config.registry,
+    quantities: config.quantities,
+    options,
+    transport: fanOutTransport(io, sockets),
+  });
+  const backlogViewers = new Map<string, BacklogViewer>();
+  const monitor = createBacklogMonitor({ viewers: () => backlogViewers.values(), target: fanOut, options });
+  const subscriptions = followRegistry(io, fanOut, config);
+  const hello = helloOf(config, options);
 
   io.on('connection', (socket) => {
     sockets.set(socket.id, socket);
-    const identity = config.identify?.(socket);
+    // socket.data is filled by the socket guard when one is attached; without it, the handshake address, not exempt.
     fanOut.addViewer(socket.id, {
-      address: identity?.address ?? socket.handshake.address,
-      exempt: identity?.operator ?? false,
+      address: socket.data?.address ?? socket.handshake.address,
+      exempt: socket.data?.operator ?? false,
     });
     backlogViewers.set(socket.id, {
       id: socket.id,
@@ -185,39 +227,7 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
     });
     socket.emit('hello', hello);
     attachCommandNormalizer(socket, packetStats);
-
-    socket.on('channel:subscribe', (...args: unknown[]) => {
-      const { payloads, ack } = commandArgs<unknown>(args);
-      if (!ack) return;
-      const parsed = parse(subscribeSchema, payloads[0], 'channel:subscribe');
-      if (!parsed.ok) return ack(parsed);
-      const outcome = fanOut.subscribe(socket.id, parsed.data);
-      if (!outcome.ok) return ack(outcome);
-      ack({ ok: true, data: outcome.data.result });
-      const subscriptionId = outcome.data.result.subscriptionId;
-      const frames = outcome.data.backfill;
-      frames.forEach((frame, i) => {
-        socket.emit('stream:backfill', { subscriptionId, frame, done: i === frames.length - 1 });
-      });
-    });
-
-    socket.on('channel:unsubscribe', (...args: unknown[]) => {
-      const { payloads, ack } = commandArgs<{ subscriptionId: string }>(args);
-      if (!ack) return;
-      const parsed = parse(subscriptionIdSchema, payloads[0], 'channel:unsubscribe');
-      if (!parsed.ok) return ack(parsed);
-      const outcome = fanOut.unsubscribe(socket.id, parsed.data);
-      ack(outcome.ok ? { ok: true, data: { subscriptionId: parsed.data } } : outcome);
-    });
-
-    socket.on('catalog:get', (...args: unknown[]) => {
-      const { payloads, ack } = commandArgs<ReturnType<typeof toCatalogView>>(args);
-      if (!ack) return;
-      const parsed = parse(noPayloadSchema, payloads[0], 'catalog:get');
-      if (!parsed.ok) return ack(parsed);
-      ack({ ok: true, data: toCatalogView(registry.catalog(), quantities) });
-    });
-
+    registerChannelCommands(socket, fanOut, config, subscribeSchema, commandOptions);
     socket.on('disconnect', () => {
       sockets.delete(socket.id);
       backlogViewers.delete(socket.id);
@@ -226,19 +236,13 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
     });
   });
 
-  function streamRooms(): number {
-    let rooms = 0;
-    for (const room of io.of('/').adapter.rooms.keys()) if (room.startsWith('stream:')) rooms++;
-    return rooms;
-  }
-
   return {
     io,
     stats: () => ({
       ...fanOut.stats(),
       ...monitor.stats(),
-      rooms: streamRooms(),
-      invalidCommands,
+      rooms: streamRooms(io),
+      invalidCommands: counters.invalidCommands,
       unjoinedSessionsClosed: unjoined.closed(),
       ...packetStats,
     }),

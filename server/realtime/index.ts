@@ -6,4 +6,5 @@ export {
   type RealtimeServer,
   type RealtimeSocket,
 } from './create-realtime-gateway.js';
-export { DEFAULT_REALTIME_OPTIONS, PROTOCOL_VERSION, type RealtimeOptions, type WireParser } from './options.js';
+export { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions, type WireParser } from './options.js';
+export { type AckData, type CommandContext, CommandError, type CommandName, type CommandOptions, dataOf, onCommand } from './on-command.js';

@@ -1,4 +1,4 @@
-import type { ChannelSelector } from '../../client-sdk/src/events.js';
+import type { ChannelSelector } from '@jetdrive-hub/client/contract';
 
 // Canonical, order-independent form of a selection. Two viewers whose selections normalize to the same list share
 // one stream (one Socket.IO room, one encoded frame per flush).

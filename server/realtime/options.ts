@@ -67,5 +67,3 @@ export const DEFAULT_REALTIME_OPTIONS: Readonly<RealtimeOptions> = Object.freeze
   pingTimeoutMs: 20_000,
   connectTimeoutMs: 5_000,
 });
-
-export const PROTOCOL_VERSION = 1 as const;

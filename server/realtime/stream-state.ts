@@ -1,4 +1,10 @@
-import type { StreamChannel } from '../../client-sdk/src/events.js';
+import {
+  type DataFrame,
+  pushEnvelope,
+  pushRecord,
+  startFrame,
+  type StreamChannel,
+} from '@jetdrive-hub/client/contract';
 import type { ChannelKey } from '../channels/types.js';
 import { ChannelChangeBuffer } from './channel-change-buffer.js';
 import type { ChannelMatcher } from './compile-selectors.js';
@@ -91,15 +97,19 @@ export function claimIndex(stream: StreamState): number {
   return index;
 }
 
-/** Frame layout: see DataFrame in client-sdk/src/events.ts. */
-export function buildPendingFrame(stream: StreamState): number[] {
+/** `pending` holds `index, time, value, providerTs` per sample. */
+const PENDING_STRIDE = 4;
+
+/** The samples held since the last flush as one frame (layout: the contract's data-frame.ts). */
+export function buildPendingFrame(stream: StreamState): DataFrame {
   const pending = stream.pending;
   const baseTime = pending[1];
   const basePts = pending[3];
-  const frame: number[] = [stream.id, baseTime, basePts];
-  for (let i = 0; i < pending.length; i += 4) {
-    frame.push(pending[i], roundMicros(pending[i + 1] - baseTime), pending[i + 2], pending[i + 3] - basePts);
-    if (stream.envelope) frame.push(pending[i + 2], pending[i + 2]);
+  const frame = startFrame(stream.id, baseTime, basePts);
+  for (let i = 0; i < pending.length; i += PENDING_STRIDE) {
+    const value = pending[i + 2];
+    pushRecord(frame, pending[i], roundMicros(pending[i + 1] - baseTime), value, pending[i + 3] - basePts);
+    if (stream.envelope) pushEnvelope(frame, value, value);
   }
   return frame;
 }
@@ -109,8 +119,8 @@ export function buildLatestFrame(
   stream: StreamState,
   include: (index: number) => boolean,
   withEnvelope: boolean,
-): number[] | null {
-  let frame: number[] | null = null;
+): DataFrame | null {
+  let frame: DataFrame | null = null;
   let baseTime = 0;
   let basePts = 0;
   for (let index = 0; index < stream.channels.length; index++) {
@@ -118,12 +128,22 @@ export function buildLatestFrame(
     if (frame === null) {
       baseTime = stream.latestTime[index];
       basePts = stream.latestPts[index];
-      frame = [stream.id, baseTime, basePts];
+      frame = startFrame(stream.id, baseTime, basePts);
     }
     const value = stream.latestValue[index];
-    frame.push(index, roundMicros(stream.latestTime[index] - baseTime), value, stream.latestPts[index] - basePts);
+    pushRecord(
+      frame,
+      index,
+      roundMicros(stream.latestTime[index] - baseTime),
+      value,
+      stream.latestPts[index] - basePts,
+    );
     if (stream.envelope) {
-      frame.push(withEnvelope ? stream.periodMin[index] : value, withEnvelope ? stream.periodMax[index] : value);
+      pushEnvelope(
+        frame,
+        withEnvelope ? stream.periodMin[index] : value,
+        withEnvelope ? stream.periodMax[index] : value,
+      );
     }
   }
   return frame;

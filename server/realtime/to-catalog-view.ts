@@ -1,4 +1,4 @@
-import type { CatalogChannel, CatalogEventView, CatalogProvider, CatalogView } from '../../client-sdk/src/events.js';
+import type { CatalogChannel, CatalogEventView, CatalogProvider, CatalogView } from '@jetdrive-hub/client/contract';
 import type {
   CatalogEvent,
   CatalogSnapshot,

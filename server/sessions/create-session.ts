@@ -11,7 +11,7 @@ import {
   share,
   Subject,
 } from 'rxjs';
-import type { SessionEvent, SessionEventBody } from '../../client-sdk/src/session-types.js';
+import type { SessionEvent, SessionEventBody } from '@jetdrive-hub/client/contract';
 import { createLogger } from '../log.js';
 import { sharedTimeSlicer, type TimeSlicer } from './create-time-slicer.js';
 import type { SessionConfig } from './session-config.js';

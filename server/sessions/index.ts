@@ -1,15 +1,6 @@
-export { cleanupRequestSchema } from './cleanup-request.js';
 export { createDynoPlant, DEFAULT_DYNO_PLANT_OPTIONS, type DynoPlantOptions } from './create-dyno-plant.js';
 export { createSession, type Session, type SessionRunOptions } from './create-session.js';
-export { type IterationFigures, iterationResult } from './iteration-result.js';
-export { type PullTotals, pullIteration } from './pull-iteration.js';
-export {
-  parseSessionConfig,
-  type SessionConfig,
-  sessionStartSchema,
-  tuningOptionsOf,
-  VE_SCENARIOS,
-} from './session-config.js';
+export { parseSessionConfig, type SessionConfig, START_FIELDS, tuningOptionsOf } from './session-config.js';
 export { SESSION_ERROR_STATUS, SessionError, type SessionErrorCode } from './session-error.js';
 export { type SessionHealth, sessionHealth } from './session-health.js';
 export {

@@ -1,4 +1,4 @@
-import type { IterationResult } from '../../client-sdk/src/session-types.js';
+import type { IterationResult } from '@jetdrive-hub/client/contract';
 import type { AfrErrorMetrics } from '../tuning/afr-error-metrics.js';
 import type { Corrections } from '../tuning/compute-corrections.js';
 import { GRID_CELLS, type GridTable } from '../tuning/ve-grid.js';

@@ -1,4 +1,6 @@
-// The one error type of the sessions module; HTTP and Socket.IO map `code` to a status / an ack error.
+import { CodedError, type StatusTable } from '../errors/coded-error.js';
+
+// The one error type of the sessions module; HTTP renders it with SESSION_ERROR_STATUS, socket acks with its code.
 
 export type SessionErrorCode =
   | 'VALIDATION_FAILED'
@@ -8,20 +10,8 @@ export type SessionErrorCode =
   | 'REGISTRY_DISPOSED'
   | 'TOO_MANY_WATCHES';
 
-export class SessionError extends Error {
-  readonly code: SessionErrorCode;
-  readonly details: unknown;
-
-  constructor(code: SessionErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.name = 'SessionError';
-    this.code = code;
-    this.details = details;
-  }
-}
-
 /** HTTP status for each code: 429 for the running-sessions bound (retry later), 409 for a state conflict. */
-export const SESSION_ERROR_STATUS: Readonly<Record<SessionErrorCode, number>> = Object.freeze({
+export const SESSION_ERROR_STATUS: StatusTable<SessionErrorCode> = Object.freeze({
   VALIDATION_FAILED: 400,
   SESSION_NOT_FOUND: 404,
   SESSION_NOT_RUNNING: 409,
@@ -29,3 +19,9 @@ export const SESSION_ERROR_STATUS: Readonly<Record<SessionErrorCode, number>> = 
   REGISTRY_DISPOSED: 503,
   TOO_MANY_WATCHES: 429,
 });
+
+export class SessionError extends CodedError<SessionErrorCode> {
+  constructor(code: SessionErrorCode, message: string, details?: unknown, field?: string) {
+    super(code, SESSION_ERROR_STATUS[code], message, { details, ...(field === undefined ? {} : { field }) });
+  }
+}

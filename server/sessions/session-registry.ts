@@ -6,7 +6,7 @@ import type {
   SessionResults,
   SessionSnapshot,
   SessionSummary,
-} from '../../client-sdk/src/session-types.js';
+} from '@jetdrive-hub/client/contract';
 import { createDynoPlant } from './create-dyno-plant.js';
 import { SessionError } from './session-error.js';
 import { SessionStarter } from './session-starter.js';

@@ -1,17 +1,18 @@
-import type { Server, Socket } from 'socket.io';
+import {
+  cleanupRequestSchema,
+  noPayloadSchema,
+  sessionIdSchema,
+  sessionStartSchema,
+} from '@jetdrive-hub/client/contract';
 import { asyncScheduler, fromEvent, type Subscription, take, throttleTime } from 'rxjs';
-import { z } from 'zod';
-import type { AckError, ClientToServerEvents, Result, ServerToClientEvents } from '../../client-sdk/src/events.js';
+import type { HubServer, HubSocket } from '../auth/socket-data.js';
 import { createLogger } from '../log.js';
-import { noPayloadSchema } from '../realtime/command-schemas.js';
-import { cleanupRequestSchema } from './cleanup-request.js';
+import { type CommandOptions, onCommand } from '../realtime/on-command.js';
+import { START_FIELDS } from './session-config.js';
 import { SessionError } from './session-error.js';
 import type { SessionRegistry } from './session-registry.js';
 
-const log = createLogger('sessions');
-
-export type SessionServer = Server<ClientToServerEvents, ServerToClientEvents>;
-type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+export type SessionServer = HubServer;
 
 export interface SessionSocketOptions {
   /** Sessions one socket may watch at once. */
@@ -25,30 +26,121 @@ export const DEFAULT_SESSION_SOCKET_OPTIONS: Readonly<SessionSocketOptions> = Ob
   listThrottleMs: 100,
 });
 
-const sessionIdSchema = z.string().min(1).max(64);
+const log = createLogger('sessions');
+
 const roomOf = (id: string): string => `session:${id}`;
 
-function describe(error: z.ZodError, what: string): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${[what, ...i.path.map(String)].join('.')}: ${i.message}`)
-    .join('; ');
+function logStopFailure(err: unknown, id: string): void {
+  if (err instanceof SessionError && err.code === 'SESSION_NOT_RUNNING') return;
+  log.warn({ err, session: id }, 'could not stop the session of a disconnected socket');
 }
 
-function toAckError(err: unknown): AckError {
-  if (err instanceof SessionError) return { code: err.code, message: err.message };
-  log.error({ err }, 'session command failed');
-  return { code: 'INTERNAL', message: 'internal error' };
+/** Session payloads fail as VALIDATION_FAILED (as over HTTP), named by their field. */
+const validation = (root: string, prefix?: string): CommandOptions => ({
+  invalidCode: 'VALIDATION_FAILED',
+  prefixEvent: false,
+  describe: prefix === undefined ? { root } : { prefix },
+});
+const BY_ID = validation('sessionId');
+const NO_PAYLOAD = validation('payload');
+const START = validation(START_FIELDS.root);
+const CLEANUP = validation('request', 'request');
+
+/** One forwarder per watched session into its room, so N watchers cost one subscription. */
+class SessionForwarders {
+  readonly #io: SessionServer;
+  readonly #registry: SessionRegistry;
+  readonly #forwarders = new Map<string, Subscription>();
+
+  constructor(io: SessionServer, registry: SessionRegistry) {
+    this.#io = io;
+    this.#registry = registry;
+  }
+
+  ensure(id: string): void {
+    if (this.#forwarders.has(id)) return;
+    const { events$ } = this.#registry.watch(id);
+    const sub = events$.subscribe({
+      next: (event) => this.#io.to(roomOf(id)).emit('session:event', event),
+      complete: () => this.#forwarders.delete(id),
+    });
+    // A session that had already ended completes synchronously above; keep no forwarder for it.
+    if (!sub.closed) this.#forwarders.set(id, sub);
+  }
+
+  close(): void {
+    for (const sub of this.#forwarders.values()) sub.unsubscribe();
+    this.#forwarders.clear();
+  }
 }
 
-type AckFn = (result: Result<unknown>) => void;
+/** What one socket watches and started (its started sessions are stopped when it disconnects). */
+interface SocketSessions {
+  watching: Set<string>;
+  started: Set<string>;
+}
 
-/** Splits raw handler args into payload and ack (the last function), whatever the client sent. */
-function splitArgs(args: unknown[]): { payload: unknown; ack: AckFn | null } {
-  const last = args.at(-1);
-  const ack = typeof last === 'function' ? (last as AckFn) : null;
-  const payloadArgs = ack ? args.slice(0, -1) : args;
-  return { payload: payloadArgs[0], ack };
+function registerWatchCommands(
+  socket: HubSocket,
+  state: SocketSessions,
+  registry: SessionRegistry,
+  forwarders: SessionForwarders,
+  maxWatches: number,
+): void {
+  onCommand(
+    socket,
+    'session:watch',
+    sessionIdSchema,
+    (id) => {
+      if (!state.watching.has(id) && state.watching.size >= maxWatches) {
+        throw new SessionError(
+          'TOO_MANY_WATCHES',
+          `sessionId: this connection already watches ${state.watching.size} sessions (limit ${maxWatches})`,
+          undefined,
+          'sessionId',
+        );
+      }
+      // Synchronous from here to the ack: no event can slip between the snapshot, the room join and the ack.
+      const { snapshot } = registry.watch(id);
+      forwarders.ensure(id);
+      socket.join(roomOf(id));
+      state.watching.add(id);
+      return snapshot;
+    },
+    BY_ID,
+  );
+  onCommand(
+    socket,
+    'session:unwatch',
+    sessionIdSchema,
+    (id) => {
+      socket.leave(roomOf(id));
+      state.watching.delete(id);
+      return { id };
+    },
+    BY_ID,
+  );
+}
+
+function registerControlCommands(socket: HubSocket, state: SocketSessions, registry: SessionRegistry): void {
+  onCommand(
+    socket,
+    'session:start',
+    sessionStartSchema,
+    (config) => {
+      const snapshot = registry.start(config);
+      state.started.add(snapshot.session_id);
+      return snapshot;
+    },
+    START,
+  );
+  onCommand(socket, 'session:stop', sessionIdSchema, (id) => registry.stop(id), BY_ID);
+  onCommand(socket, 'session:cleanup', cleanupRequestSchema, (request) => registry.cleanup(request), CLEANUP);
+}
+
+function registerReadCommands(socket: HubSocket, registry: SessionRegistry): void {
+  onCommand(socket, 'session:list', noPayloadSchema, () => registry.list(), NO_PAYLOAD);
+  onCommand(socket, 'session:results', sessionIdSchema, (id) => registry.results(id), BY_ID);
 }
 
 export interface SessionSocketHandlers {
@@ -57,11 +149,10 @@ export interface SessionSocketHandlers {
 }
 
 /**
- * Session commands over Socket.IO. Each session being watched has one forwarder into its room, so N watchers
- * cost one subscription; a watcher gets the snapshot in its ack and then every later `session:event` in order.
- * Control commands (start, stop, cleanup) need the operator role: the hub's socket guard (server/auth) checks every
- * command packet against SOCKET_COMMAND_ROLES before it reaches these handlers. Sessions a socket started are stopped
- * when it disconnects. Acks never throw over the wire: bad payloads and failures answer `{ ok: false, error }`.
+ * Session commands over Socket.IO. A watcher gets the snapshot in its ack and then every later `session:event` in
+ * order. Control commands (start, stop, cleanup) need the operator role: the hub's socket guard (server/auth) checks
+ * every command packet against SOCKET_COMMAND_ROLES before it reaches these handlers. Sessions a socket started are
+ * stopped when it disconnects. Every command answers through onCommand: `{ ok: false, error }`, never a throw.
  */
 export function attachSessionSocketHandlers(
   io: SessionServer,
@@ -69,135 +160,25 @@ export function attachSessionSocketHandlers(
   options: Partial<SessionSocketOptions> = {},
 ): SessionSocketHandlers {
   const o = { ...DEFAULT_SESSION_SOCKET_OPTIONS, ...options };
-  const forwarders = new Map<string, Subscription>();
-
-  const ensureForwarder = (id: string): void => {
-    if (forwarders.has(id)) return;
-    const { events$ } = registry.watch(id);
-    const sub = events$.subscribe({
-      next: (event) => io.to(roomOf(id)).emit('session:event', event),
-      complete: () => forwarders.delete(id),
-    });
-    // A session that had already ended completes synchronously above; keep no forwarder for it.
-    if (!sub.closed) forwarders.set(id, sub);
-  };
-
+  const forwarders = new SessionForwarders(io, registry);
   const changesSub = registry.changes$
     .pipe(throttleTime(o.listThrottleMs, asyncScheduler, { leading: true, trailing: true }))
     .subscribe((sessions) => io.emit('sessions:changed', sessions));
 
-  const onConnection = (socket: SessionSocket): void => {
-    const watching = new Set<string>();
-    const started = new Set<string>();
-
-    const command = <T>(name: string, run: (payload: unknown) => T | Promise<T>): ((...args: unknown[]) => void) => {
-      return (...args: unknown[]) => {
-        const { payload, ack } = splitArgs(args);
-        const reply = (result: Result<unknown>): void => {
-          if (ack) ack(result);
-        };
-        // Synchronous commands answer in the same tick: a watcher's ack (with its snapshot) is written before any
-        // later session:event can be, so the client sees the snapshot first.
-        let result: T | Promise<T>;
-        try {
-          result = run(payload);
-        } catch (err) {
-          reply({ ok: false, error: toAckError(err) });
-          return;
-        }
-        if (!(result instanceof Promise)) {
-          reply({ ok: true, data: result });
-          return;
-        }
-        result
-          .then(
-            (data) => reply({ ok: true, data }),
-            (err: unknown) => reply({ ok: false, error: toAckError(err) }),
-          )
-          .catch((err: unknown) => log.warn({ err, command: name }, 'session ack failed'));
-      };
-    };
-
-    const parseId = (payload: unknown, what: string): string => {
-      const parsed = sessionIdSchema.safeParse(payload);
-      if (!parsed.success) throw new SessionError('VALIDATION_FAILED', describe(parsed.error, what));
-      return parsed.data;
-    };
-
-    socket.on(
-      'session:watch',
-      command('session:watch', (payload) => {
-        const id = parseId(payload, 'sessionId');
-        if (!watching.has(id) && watching.size >= o.maxWatchesPerSocket) {
-          throw new SessionError(
-            'TOO_MANY_WATCHES',
-            `sessionId: this connection already watches ${watching.size} sessions (limit ${o.maxWatchesPerSocket})`,
-          );
-        }
-        // Synchronous from here to the ack: no event can slip between the snapshot, the room join and the ack.
-        const { snapshot } = registry.watch(id);
-        ensureForwarder(id);
-        socket.join(roomOf(id));
-        watching.add(id);
-        return snapshot;
-      }),
-    );
-
-    socket.on(
-      'session:unwatch',
-      command('session:unwatch', (payload) => {
-        const id = parseId(payload, 'sessionId');
-        socket.leave(roomOf(id));
-        watching.delete(id);
-        return { id };
-      }),
-    );
-
-    socket.on(
-      'session:start',
-      command('session:start', (payload) => {
-        const snapshot = registry.start(payload);
-        started.add(snapshot.session_id);
-        return snapshot;
-      }),
-    );
-
-    socket.on(
-      'session:stop',
-      command('session:stop', (payload) => registry.stop(parseId(payload, 'sessionId'))),
-    );
-
-    socket.on(
-      'session:list',
-      command('session:list', (payload) => {
-        const parsed = noPayloadSchema.safeParse(payload);
-        if (!parsed.success) throw new SessionError('VALIDATION_FAILED', describe(parsed.error, 'payload'));
-        return registry.list();
-      }),
-    );
-
-    socket.on(
-      'session:results',
-      command('session:results', (payload) => registry.results(parseId(payload, 'sessionId'))),
-    );
-
-    socket.on(
-      'session:cleanup',
-      command('session:cleanup', (payload) => {
-        const parsed = cleanupRequestSchema.safeParse(payload);
-        if (!parsed.success) throw new SessionError('VALIDATION_FAILED', describe(parsed.error, 'request'));
-        return registry.cleanup(parsed.data);
-      }),
-    );
-
+  const onConnection = (socket: HubSocket): void => {
+    const state: SocketSessions = { watching: new Set(), started: new Set() };
+    registerWatchCommands(socket, state, registry, forwarders, o.maxWatchesPerSocket);
+    registerControlCommands(socket, state, registry);
+    registerReadCommands(socket, registry);
     fromEvent(socket, 'disconnect')
       .pipe(take(1))
       .subscribe(() => {
-        for (const id of started) {
-          if (registry.has(id)) registry.stop(id).catch(() => undefined);
+        for (const id of state.started) {
+          // It may have ended meanwhile (SESSION_NOT_RUNNING): expected. Anything else is logged, not swallowed.
+          if (registry.has(id)) registry.stop(id).catch((err: unknown) => logStopFailure(err, id));
         }
-        started.clear();
-        watching.clear();
+        state.started.clear();
+        state.watching.clear();
       });
   };
 
@@ -207,8 +188,7 @@ export function attachSessionSocketHandlers(
     detach() {
       io.off('connection', onConnection);
       changesSub.unsubscribe();
-      for (const sub of forwarders.values()) sub.unsubscribe();
-      forwarders.clear();
+      forwarders.close();
     },
   };
 }

@@ -3,7 +3,7 @@ import type {
   SessionEvent,
   SessionStartInput,
   SessionStatus,
-} from '../../client-sdk/src/session-types.js';
+} from '@jetdrive-hub/client/contract';
 
 /** Everything a snapshot, summary or result is built from. Small and immutable: it outlives the VE tables. */
 export interface SessionState {

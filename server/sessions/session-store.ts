@@ -1,4 +1,4 @@
-import type { SessionStatus, SessionSummary } from '../../client-sdk/src/session-types.js';
+import type { SessionStatus, SessionSummary } from '@jetdrive-hub/client/contract';
 import type { Session } from './create-session.js';
 import { SessionError } from './session-error.js';
 import { toSummary } from './session-views.js';

@@ -1,4 +1,4 @@
-import type { SessionResults, SessionSnapshot, SessionSummary, VeTables } from '../../client-sdk/src/session-types.js';
+import type { SessionResults, SessionSnapshot, SessionSummary, VeTables } from '@jetdrive-hub/client/contract';
 import { MAP_AXIS, RPM_AXIS } from '../tuning/ve-grid.js';
 import type { SessionState } from './session-state.js';
 import type { SessionTables } from './tune-steps.js';

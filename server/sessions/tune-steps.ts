@@ -1,4 +1,4 @@
-import type { CellMaps } from '../../client-sdk/src/session-types.js';
+import type { CellMaps } from '@jetdrive-hub/client/contract';
 import { ENGINE_PROFILES } from '../engine/engine-profiles.js';
 import { createScenarioVeTable } from '../engine/ve-scenario.js';
 import { afrErrorMetrics } from '../tuning/afr-error-metrics.js';

@@ -1,28 +1,11 @@
+import { cleanupRequestSchema } from '@jetdrive-hub/client/contract';
 import Router from '@koa/router';
 import { z } from 'zod';
-import { HttpError } from '../http/http-error.js';
-import { validateParams, validationError } from '../http/validate.js';
+import { validateBody, validateParams } from '../http/validate.js';
 import { ENGINE_PROFILES } from '../engine/engine-profiles.js';
-import { cleanupRequestSchema } from './cleanup-request.js';
 import { parseSessionConfig } from './session-config.js';
-import { SESSION_ERROR_STATUS, SessionError } from './session-error.js';
 import { sessionHealth } from './session-health.js';
 import type { SessionRegistry } from './session-registry.js';
-
-function toHttp(err: unknown): unknown {
-  if (err instanceof SessionError)
-    return new HttpError(SESSION_ERROR_STATUS[err.code], err.code, err.message, err.details);
-  return err;
-}
-
-/** Runs a handler, turning a SessionError into the HttpError the error middleware maps to JSON. */
-async function guarded<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw toHttp(err);
-  }
-}
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
@@ -30,7 +13,7 @@ const bodyOf = (ctx: { request: unknown }): unknown => (ctx.request as { body?: 
 
 /**
  * /api/virtual-tune with the older system's paths and success shapes (../shared/origin/system.md §6.1). Errors are
- * `{ success: false, error: { code, message, details } }` (404 SESSION_NOT_FOUND, 400 naming the field, 409 for a
+ * SessionErrors, rendered by the app's error middleware (404 SESSION_NOT_FOUND, 400 naming the field, 409 for a
  * stop of an ended session, 429 above the running-sessions bound). start, stop and cleanup are control actions:
  * mounted through createHttpApp, every POST here passes the app's one authorization check (operator role) before it
  * reaches these handlers.
@@ -39,8 +22,8 @@ export function createVirtualTuneRouter(registry: SessionRegistry, now: () => nu
   const router = new Router({ prefix: '/api/virtual-tune' });
 
   router.post('/start', async (ctx) => {
-    const config = await guarded(() => parseSessionConfig(bodyOf(ctx)));
-    const snapshot = await guarded(() => registry.start(config));
+    const config = parseSessionConfig(bodyOf(ctx));
+    const snapshot = registry.start(config);
     ctx.body = {
       success: true,
       session_id: snapshot.session_id,
@@ -56,11 +39,11 @@ export function createVirtualTuneRouter(registry: SessionRegistry, now: () => nu
   });
 
   router.get('/status/:id', async (ctx) => {
-    ctx.body = await guarded(() => registry.snapshot(validateParams(idParams, ctx.params).id));
+    ctx.body = registry.snapshot(validateParams(idParams, ctx.params).id);
   });
 
   router.post('/stop/:id', async (ctx) => {
-    const final = await guarded(() => registry.stop(validateParams(idParams, ctx.params).id));
+    const final = await registry.stop(validateParams(idParams, ctx.params).id);
     ctx.body = { success: true, session_id: final.session_id, status: final.status };
   });
 
@@ -69,7 +52,7 @@ export function createVirtualTuneRouter(registry: SessionRegistry, now: () => nu
   });
 
   router.get('/results/:id', async (ctx) => {
-    ctx.body = await guarded(() => registry.results(validateParams(idParams, ctx.params).id));
+    ctx.body = registry.results(validateParams(idParams, ctx.params).id);
   });
 
   router.get('/health', (ctx) => {
@@ -79,9 +62,7 @@ export function createVirtualTuneRouter(registry: SessionRegistry, now: () => nu
   });
 
   router.post('/cleanup', (ctx) => {
-    const parsed = cleanupRequestSchema.safeParse(bodyOf(ctx));
-    if (!parsed.success) throw validationError('body', parsed.error);
-    ctx.body = registry.cleanup(parsed.data);
+    ctx.body = registry.cleanup(validateBody(cleanupRequestSchema, ctx));
   });
 
   return router;

@@ -1,4 +1,4 @@
-import type { CellGrid, CellMaps } from '../../client-sdk/src/session-types.js';
+import type { CellGrid, CellMaps } from '@jetdrive-hub/client/contract';
 import { cellIndex, type GridTable, MAP_AXIS, RPM_AXIS } from './ve-grid.js';
 import type { CellBins, CylinderBins } from './cell-bins.js';
 import type { Corrections } from './compute-corrections.js';

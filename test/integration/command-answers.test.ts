@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandRefusal, Result } from '../../client-sdk/src/events.js';
+import type { CommandRefusal, Result } from '@jetdrive-hub/client/contract';
 import { SOCKET_COMMAND_ROLES } from '../../server/auth/index.js';
 import { connectViewer, HUB_OPERATOR, startTestHub, type TestHub, type TestSocket } from '../support/start-test-hub.js';
 import { until } from '../support/until.js';

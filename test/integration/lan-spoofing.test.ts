@@ -1,6 +1,6 @@
 import type { Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectHub, type Hub, type HubSample } from '../../client-sdk/src/index.js';
+import { connectHub, type Hub, type HubSample } from '@jetdrive-hub/client';
 import type { CatalogEvent, ProviderSnapshot, SampleBatch } from '../../server/channels/types.js';
 import { decodeFrame, encodeFrame } from '../../server/protocol/index.js';
 import type { JetDriveMessage } from '../../server/protocol/types.js';

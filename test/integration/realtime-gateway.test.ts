@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeDataFrame, type StreamView } from '../../client-sdk/src/decode-data-frame.js';
-import type { DataFrame, StreamChannelsChange, SubscribeResult } from '../../client-sdk/src/events.js';
+import type { DataFrame, StreamChannelsChange, SubscribeResult } from '@jetdrive-hub/client/contract';
 import type { HubSample } from '../../client-sdk/src/hub-types.js';
 import {
   createFakeQuantities,

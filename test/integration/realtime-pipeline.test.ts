@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectHub, type Hub, type HubSample } from '../../client-sdk/src/index.js';
+import { connectHub, type Hub, type HubSample } from '@jetdrive-hub/client';
 import { createIngest, type Ingest } from '../../server/ingest/create-ingest.js';
 import { createRealtimeGateway, type RealtimeGateway } from '../../server/realtime/index.js';
 import { createTestProvider, type TestProvider } from '../support/test-jetdrive-provider.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DataFrame } from '../../client-sdk/src/events.js';
+import type { DataFrame } from '@jetdrive-hub/client/contract';
 import type { RealtimeOptions } from '../../server/realtime/index.js';
 import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
 import { type GatewayFixture, startGateway, subscribeOk } from '../support/realtime-fixture.js';

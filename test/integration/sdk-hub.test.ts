@@ -1,8 +1,8 @@
 import { filter, firstValueFrom, take, tap, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionState, Hub, HubBatch, HubSample } from '../../client-sdk/src/index.js';
-import { connectHub, HubError } from '../../client-sdk/src/index.js';
-import type { SessionSummary } from '../../client-sdk/src/session-types.js';
+import type { ConnectionState, Hub, HubBatch, HubSample } from '@jetdrive-hub/client';
+import { connectHub, HubError } from '@jetdrive-hub/client';
+import type { SessionSummary } from '@jetdrive-hub/client/contract';
 import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
 import { type GatewayFixture, startGateway } from '../support/realtime-fixture.js';
 import { until } from '../support/until.js';
@@ -136,11 +136,13 @@ describe('client SDK against a real gateway', () => {
     expect(states.slice(0, 3)).toEqual(['connecting', 'connected', 'disconnected']);
   });
 
-  it('fails a subscription the hub refuses with a HubError carrying the code', async () => {
+  it('fails a subscription the hub refuses with a HubError carrying the code and the field', async () => {
     hub = connectHub(fixture.url);
     const error = await firstValueFrom(hub.channel$('', { maxHz: 5 })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HubError);
     expect((error as HubError).code).toBe('INVALID_PAYLOAD');
+    expect((error as HubError).field).toBe('selectors.0');
+    expect((error as HubError).message).toBe('channel:subscribe: selectors.0: must not be empty');
   });
 
   it('logs channel names on the first data and every 100 batches, warns once about unmapped channels', async () => {

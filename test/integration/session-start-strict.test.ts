@@ -26,12 +26,14 @@ it('refuses unknown fields over HTTP and Socket.IO alike, naming the field, and 
         headers: { authorization: `Bearer ${HUB_OPERATOR}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-      const http = (await response.json()) as { error: { code: string; message: string } };
+      const http = (await response.json()) as { error: { code: string; message: string; field: string } };
       expect(response.status).toBe(400);
       expect(http.error.code).toBe('VALIDATION_FAILED');
       expect(http.error.message).toMatch(new RegExp(`^${field}: unknown field; the fields are engine_profile, `));
       const socket = await command(operator, 'session:start', body);
-      expect(socket).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: http.error.message } });
+      expect(http.error.field).toBe(field);
+      // The same { code, message, field } in the ack as in the HTTP body.
+      expect(socket).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', message: http.error.message, field } });
     }
     const list = (await (await fetch(`${t.url}/api/virtual-tune/sessions`)).json()) as { sessions: unknown[] };
     expect(list.sessions).toEqual([]);

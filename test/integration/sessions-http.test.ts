@@ -8,7 +8,7 @@ import type {
   SessionResults,
   SessionSnapshot,
   SessionSummary,
-} from '../../client-sdk/src/session-types.js';
+} from '@jetdrive-hub/client/contract';
 import { errorMiddleware } from '../../server/http/error-middleware.js';
 import { createSessionRegistry, type SessionRegistry } from '../../server/sessions/session-registry.js';
 import { createVirtualTuneRouter } from '../../server/sessions/virtual-tune-router.js';

@@ -4,8 +4,8 @@ import { lastValueFrom } from 'rxjs';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../client-sdk/src/events.js';
-import type { SessionEvent, SessionSnapshot, SessionSummary } from '../../client-sdk/src/session-types.js';
+import type { ClientToServerEvents, Result, ServerToClientEvents } from '@jetdrive-hub/client/contract';
+import type { SessionEvent, SessionSnapshot, SessionSummary } from '@jetdrive-hub/client/contract';
 import { createSessionRegistry, type SessionRegistry } from '../../server/sessions/session-registry.js';
 import {
   attachSessionSocketHandlers,
@@ -132,7 +132,7 @@ describe('session socket handlers', () => {
     const send = socket as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
     expect(await send.emitWithAck('session:watch', 42)).toEqual({
       ok: false,
-      error: { code: 'VALIDATION_FAILED', message: 'sessionId: Invalid input: expected string, received number' },
+      error: { code: 'VALIDATION_FAILED', message: 'sessionId: expected string, got number', field: 'sessionId' },
     });
     expect(await send.emitWithAck('session:start', { engine_profile: 'vtwin_2000' })).toMatchObject({
       ok: false,

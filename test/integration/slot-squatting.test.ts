@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EvictionNotice } from '../../client-sdk/src/events.js';
+import type { EvictionNotice } from '@jetdrive-hub/client/contract';
 import { floodHandshakes, subscribeDistinct } from '../support/flood-handshakes.js';
 import { openConnections } from '../support/open-connections.js';
 import {

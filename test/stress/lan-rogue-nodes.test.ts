@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectHub, type Hub } from '../../client-sdk/src/index.js';
+import { connectHub, type Hub } from '@jetdrive-hub/client';
 import { createPullFeed } from '../../server/dashboard/web/create-pull-feed.js';
 import { createPullTracker, type PullTracker } from '../../server/dashboard/web/create-pull-tracker.js';
 import { countPongs, floodPings, pingsHandled, rogueHostIds } from '../support/rogue-hosts.js';

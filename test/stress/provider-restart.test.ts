@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogEventView, CatalogView, DataFrame, StreamChannelsChange } from '../../client-sdk/src/events.js';
+import type { CatalogEventView, CatalogView, DataFrame, StreamChannelsChange } from '@jetdrive-hub/client/contract';
 import { command, connectViewer, startTestHub, type TestHub, type TestSocket } from '../support/start-test-hub.js';
 import { createTestProvider, type TestProvider } from '../support/test-jetdrive-provider.js';
 import { until } from '../support/until.js';

@@ -1,4 +1,4 @@
-import type { StreamChannelsChange } from '../../client-sdk/src/events.js';
+import type { StreamChannelsChange } from '@jetdrive-hub/client/contract';
 import { buildChannelInfoFrames } from '../../server/protocol/index.js';
 import type { ChannelInfoRecord } from '../../server/protocol/types.js';
 import { command, connectViewer, type TestHub } from './start-test-hub.js';

@@ -1,4 +1,4 @@
-import type { IterationResult } from '../../client-sdk/src/session-types.js';
+import type { IterationResult } from '@jetdrive-hub/client/contract';
 
 /** One tuning iteration's result as a session reports it; `over` replaces what a test cares about. */
 export function iterationResult(iteration: number, over: Partial<IterationResult> = {}): IterationResult {

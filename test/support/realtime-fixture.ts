@@ -9,7 +9,7 @@ import type {
   ServerToClientEvents,
   SubscribeRequest,
   SubscribeResult,
-} from '../../client-sdk/src/events.js';
+} from '@jetdrive-hub/client/contract';
 import type { ChannelRegistry, QuantityResolver } from '../../server/channels/types.js';
 import { createRealtimeGateway, type RealtimeGateway, type RealtimeOptions } from '../../server/realtime/index.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../client-sdk/src/events.js';
+import type { ClientToServerEvents, Result, ServerToClientEvents } from '@jetdrive-hub/client/contract';
 import { configSchema, type HubConfig } from '../../server/config.js';
 import { createHub, type Hub, type HubOverrides } from '../../server/hub.js';
 import { freeUdpPort } from './udp.js';

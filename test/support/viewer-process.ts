@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import WebSocket from 'ws';
-import type { DataFrame, Result, SubscribeResult } from '../../client-sdk/src/events.js';
+import type { DataFrame, Result, SubscribeResult } from '@jetdrive-hub/client/contract';
 import { HISTOGRAM_BUCKETS, histogramBucket, type ViewerCommand, type ViewerMessage } from './viewer-protocol.js';
 
 const { values } = parseArgs({

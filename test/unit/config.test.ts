@@ -61,4 +61,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { JETDRIVE_PASSIVE: 'maybe' })).toThrow(/JETDRIVE_PASSIVE="maybe"/);
     expect(() => loadConfig(['--bogus'], {})).toThrow(ConfigError);
   });
+
+  it('says what was wrong, with the limit and where the value came from', () => {
+    expect(() => loadConfig([], { JETDRIVE_PORT: '70000' })).toThrow(
+      'invalid configuration: jetdrivePort: must be <= 65535 (JETDRIVE_PORT="70000")',
+    );
+    expect(() => loadConfig([], { SIM_PROFILE: 'v8' })).toThrow(
+      /simProfile: must be one of "m8_114", .* \(SIM_PROFILE="v8"\)/,
+    );
+    expect(() => loadConfig(['--port', 'abc'], {})).toThrow(/port: expected number.* \(--port "abc"\)/);
+    expect(() => loadConfig([], { HUB_SIM: 'maybe' })).toThrow('HUB_SIM="maybe": must be true or false');
+    let thrown: unknown;
+    try {
+      loadConfig([], { HUB_MAX_VIEWERS: '0' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'INVALID_CONFIG', field: 'maxViewers' });
+  });
 });

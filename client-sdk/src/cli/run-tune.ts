@@ -1,6 +1,6 @@
 import { lastValueFrom, tap } from 'rxjs';
 import type { Hub } from '../hub-types.js';
-import type { SessionResults, SessionStartInput } from '../session-types.js';
+import type { SessionResults, SessionStartInput } from '@jetdrive-hub/client/contract';
 import { formatTable } from './format-table.js';
 import { renderProgress } from './render-progress.js';
 

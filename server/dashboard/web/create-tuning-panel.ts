@@ -7,7 +7,7 @@ import type {
   SessionSnapshot,
   SessionStartInput,
   SessionSummary,
-} from '../../../client-sdk/src/session-types.js';
+} from '@jetdrive-hub/client/contract';
 import { errorText } from './error-text.js';
 import { SessionFollower } from './session-follower.js';
 import { TuningPanelView } from './tuning-panel-view.js';

@@ -1,4 +1,4 @@
-import type { Hub, HubBatch } from '../../../client-sdk/src/index.js';
+import type { Hub, HubBatch } from '@jetdrive-hub/client';
 import type { ChannelBrowser } from './create-channel-browser.js';
 import type { LiveChart } from './create-live-chart.js';
 import type { PullFeed } from './create-pull-feed.js';

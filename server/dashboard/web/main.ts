@@ -1,5 +1,5 @@
 import './styles.css';
-import { connectHub, type Hub, type WireParser } from '../../../client-sdk/src/index.js';
+import { connectHub, type Hub, type WireParser } from '@jetdrive-hub/client';
 import type { UnitSystem } from '../../mapping/unit-conversion.js';
 import { createChannelBrowser } from './create-channel-browser.js';
 import { createHeader } from './create-header.js';

@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import type { SessionEvent, SessionSummary } from '../../../client-sdk/src/session-types.js';
+import type { SessionEvent, SessionSummary } from '@jetdrive-hub/client/contract';
 import { errorText } from './error-text.js';
 import { isTerminal, TERMINAL, type TuningPanelView } from './tuning-panel-view.js';
 

@@ -1,4 +1,4 @@
-import type { SessionResults } from '../../../client-sdk/src/session-types.js';
+import type { SessionResults } from '@jetdrive-hub/client/contract';
 import { createAfrTargetTable, createBaselineVeTable, MAP_AXIS, RPM_AXIS, cellIndex } from '../../tuning/ve-grid.js';
 import type { HeatmapData } from './render-heatmap.js';
 

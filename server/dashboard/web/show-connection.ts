@@ -1,4 +1,4 @@
-import type { ConnectionState } from '../../../client-sdk/src/index.js';
+import type { ConnectionState } from '@jetdrive-hub/client';
 import type { Header } from './create-header.js';
 
 /** Shows the SDK's connection state in the header and as `data-connection` on the body (styles and tests). */

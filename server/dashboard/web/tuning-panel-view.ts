@@ -1,11 +1,12 @@
 import type {
+  EngineProfileId,
   IterationResult,
   SessionResults,
   SessionSnapshot,
   SessionStartInput,
   SessionStatus,
   SessionSummary,
-} from '../../../client-sdk/src/session-types.js';
+} from '@jetdrive-hub/client/contract';
 import { MAP_AXIS, RPM_AXIS } from '../../tuning/ve-grid.js';
 import { el, setAttr, setText } from './dom.js';
 import { formatDuration, formatValue } from './format-value.js';
@@ -113,7 +114,8 @@ export class TuningPanelView {
   startInput(): SessionStartInput {
     const iterations = Math.round(Number(this.#maxIterations.value) || DEFAULT_ITERATIONS);
     return {
-      engine_profile: this.#profile.value,
+      // The select offers only PROFILES' ids (a value import of the contract's list would bundle zod into the page).
+      engine_profile: this.#profile.value as EngineProfileId,
       base_ve_scenario: scenarioOf(this.#scenario.value),
       max_iterations: Math.max(1, Math.min(MAX_ITERATIONS, iterations)),
     };

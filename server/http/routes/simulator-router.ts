@@ -58,7 +58,7 @@ export function createSimulatorRouter(simulator: SimulatorControl | null): Route
 
   function require(): SimulatorControl {
     if (!simulator)
-      throw new HttpError(409, 'SIM_UNAVAILABLE', 'the simulated dyno is disabled in this hub (started with --no-sim)');
+      throw new HttpError('SIM_UNAVAILABLE', 'the simulated dyno is disabled in this hub (started with --no-sim)');
     return simulator;
   }
 
@@ -80,7 +80,6 @@ export function createSimulatorRouter(simulator: SimulatorControl | null): Route
     const body = validateBody(startBodySchema.optional(), ctx) ?? {};
     if (sim.status().active) {
       throw new HttpError(
-        409,
         'SIM_ALREADY_RUNNING',
         'the simulated dyno is already running; stop it first to change its options',
       );
@@ -107,7 +106,7 @@ export function createSimulatorRouter(simulator: SimulatorControl | null): Route
   router.post('/pull', (ctx) => {
     const sim = require();
     const result = sim.pull();
-    if (!result.ok) throw new HttpError(400, result.code, result.message);
+    if (!result.ok) throw new HttpError(result.code, result.message);
     ctx.body = { success: true, status: 'pull_started', state: result.state };
   });
 

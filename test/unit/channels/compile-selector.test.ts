@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileSelector } from '../../../server/channels/compile-selector.js';
+import { SelectorError } from '../../../server/channels/selector-error.js';
 import type { ChannelMeta } from '../../../server/channels/types.js';
 import { channelMeta } from '../../support/channel-meta.js';
 
@@ -31,5 +32,20 @@ describe('compileSelector', () => {
   it('passes predicates through', () => {
     const predicate = (m: ChannelMeta) => m.unit === 255;
     expect(compileSelector(predicate)).toBe(predicate);
+  });
+});
+
+describe('compileSelector with a glob that cannot compile', () => {
+  it('throws INVALID_SELECTOR naming the selector and the reason instead of matching the exact name', () => {
+    const huge = `*${'a'.repeat(70_000)}*`;
+    let thrown: unknown;
+    try {
+      compileSelector(huge);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SelectorError);
+    expect(thrown).toMatchObject({ code: 'INVALID_SELECTOR', status: 400, field: 'selector' });
+    expect((thrown as Error).message).toMatch(/^selector "\*a+": not a valid glob \(.*exceeds maximum allowed length/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyCatalogEvent } from '../../../client-sdk/src/apply-catalog-event.js';
-import type { CatalogChannel, CatalogProvider, CatalogView } from '../../../client-sdk/src/events.js';
+import type { CatalogChannel, CatalogProvider, CatalogView } from '@jetdrive-hub/client/contract';
 
 function channel(key: string, name = key): CatalogChannel {
   return {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedDashboardBuild, createDashboardRouter } from '../../../server/dashboard/index.js';
+import { errorMiddleware } from '../../../server/http/error-middleware.js';
 
 // The router bundles the real page with esbuild, so this also fails when a change elsewhere (the SDK, the shared
 // conversion table) breaks the page's build.
@@ -12,6 +13,8 @@ let base = '';
 
 beforeAll(async () => {
   const app = new Koa();
+  app.silent = true;
+  app.use(errorMiddleware(1024));
   const router = createDashboardRouter({ hubParser: 'msgpack', defaultUnitSystem: 'metric' });
   app.use(router.routes());
   app.use(router.allowedMethods());
@@ -67,7 +70,34 @@ describe('createDashboardRouter', () => {
     expect(again.status).toBe(304);
     const missing = await fetch(`${base}/dashboard/app-DOESNOTEXIST.js`);
     expect(missing.status).toBe(404);
-    expect(await missing.text()).toBe('no dashboard asset "app-DOESNOTEXIST.js"');
+    expect(await missing.json()).toEqual({
+      success: false,
+      error: { code: 'DASHBOARD_ASSET_NOT_FOUND', message: 'no dashboard asset "app-DOESNOTEXIST.js"' },
+    });
+  });
+
+  it('answers a failed bundle with 500 and its reason, for the page and its assets (not a 404)', async () => {
+    const app = new Koa();
+    app.silent = true;
+    app.use(errorMiddleware(1024));
+    const broken = createDashboardRouter({}, () => Promise.reject(new Error('Could not resolve "uplot"')));
+    app.use(broken.routes());
+    const failing = createServer(app.callback());
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(failing.address() as AddressInfo).port}`;
+      for (const path of ['/', '/dashboard/app-ABC.js']) {
+        const res = await fetch(url + path);
+        expect(res.status, path).toBe(500);
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        expect(await res.json()).toEqual({
+          success: false,
+          error: { code: 'DASHBOARD_BUILD_FAILED', message: 'dashboard bundle failed: Could not resolve "uplot"' },
+        });
+      }
+    } finally {
+      await new Promise<void>((resolve) => failing.close(() => resolve()));
+    }
   });
 
   it('builds once per process for the same options', async () => {

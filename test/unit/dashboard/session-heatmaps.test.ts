@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionResults } from '../../../client-sdk/src/session-types.js';
+import type { SessionResults } from '@jetdrive-hub/client/contract';
 import { sessionHeatmaps } from '../../../server/dashboard/web/session-heatmaps.js';
 import {
   cellIndex,

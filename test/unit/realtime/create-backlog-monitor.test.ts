@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EvictionNotice, LaggingNotice } from '../../../client-sdk/src/events.js';
+import type { EvictionNotice, LaggingNotice } from '@jetdrive-hub/client/contract';
 import { type BacklogViewer, createBacklogMonitor } from '../../../server/realtime/create-backlog-monitor.js';
 
 const options = {

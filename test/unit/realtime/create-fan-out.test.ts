@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DataFrame, StreamChannelsChange, SubscribeRequest } from '../../../client-sdk/src/events.js';
+import type { DataFrame, StreamChannelsChange, SubscribeRequest } from '@jetdrive-hub/client/contract';
 import { createFanOut, type FanOut, type FanOutTransport } from '../../../server/realtime/create-fan-out.js';
 import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from '../../../server/realtime/options.js';
 import { createFakeRegistry, type FakeRegistry } from '../../support/fake-registry.js';

@@ -4,7 +4,7 @@ import { parseCondition } from '../../../client-sdk/src/cli/parse-condition.js';
 import { parseDuration } from '../../../client-sdk/src/cli/parse-duration.js';
 import { renderProgress } from '../../../client-sdk/src/cli/render-progress.js';
 import { decodeDataFrame } from '../../../client-sdk/src/decode-data-frame.js';
-import type { StreamChannel } from '../../../client-sdk/src/events.js';
+import type { StreamChannel } from '@jetdrive-hub/client/contract';
 import { parseSelector } from '../../../client-sdk/src/parse-selector.js';
 
 describe('CLI parsers', () => {

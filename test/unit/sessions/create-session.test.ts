@@ -1,7 +1,7 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { SessionEvent } from '../../../client-sdk/src/session-types.js';
+import type { SessionEvent } from '@jetdrive-hub/client/contract';
 import { createDynoPlant } from '../../../server/sessions/create-dyno-plant.js';
 import { createSession, type SessionRunOptions } from '../../../server/sessions/create-session.js';
 import { parseSessionConfig } from '../../../server/sessions/session-config.js';

@@ -1,6 +1,6 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { SessionEvent } from '../../../client-sdk/src/session-types.js';
+import type { SessionEvent } from '@jetdrive-hub/client/contract';
 import { createPrng } from '../../../server/engine/prng.js';
 import { SessionError } from '../../../server/sessions/session-error.js';
 import { createSessionRegistry } from '../../../server/sessions/session-registry.js';

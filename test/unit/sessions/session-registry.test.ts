@@ -1,7 +1,7 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import { lastValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SessionSummary } from '../../../client-sdk/src/session-types.js';
+import type { SessionSummary } from '@jetdrive-hub/client/contract';
 import { SessionError } from '../../../server/sessions/session-error.js';
 import { createSessionRegistry, type SessionRegistry } from '../../../server/sessions/session-registry.js';
 import type { PlantFactory, PullSample } from '../../../server/sessions/tuning-plant.js';

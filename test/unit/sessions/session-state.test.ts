@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IterationResult, SessionEvent, SessionEventBody } from '../../../client-sdk/src/session-types.js';
+import type { IterationResult, SessionEvent, SessionEventBody } from '@jetdrive-hub/client/contract';
 import { parseSessionConfig } from '../../../server/sessions/session-config.js';
 import { initialSessionState, reduceSession, type SessionState } from '../../../server/sessions/session-state.js';
 import { iterationResult } from '../../support/iteration-result.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IterationResult, SessionEventBody } from '../../../client-sdk/src/session-types.js';
+import type { IterationResult, SessionEventBody } from '@jetdrive-hub/client/contract';
 import { PROFILE_IDS } from '../../../server/engine/engine-profiles.js';
 import { createDynoPlant } from '../../../server/sessions/create-dyno-plant.js';
 import { parseSessionConfig } from '../../../server/sessions/session-config.js';

@@ -1,72 +1,15 @@
-// The Socket.IO contract between jetdrive-hub and its clients. Types only: the server imports this file with
-// `import type`, the SDK uses the same maps swapped (socket.io's `Socket<ServerToClient, ClientToServer>`).
-import type {
-  CleanupRequest,
-  CleanupResult,
-  SessionEvent,
-  SessionResults,
-  SessionSnapshot,
-  SessionStartInput,
-  SessionSummary,
-} from './session-types.js';
+// The Socket.IO event maps between jetdrive-hub and its clients. The server types its Server and Socket with them,
+// the SDK uses the same maps swapped (socket.io's `Socket<ServerToClient, ClientToServer>`); every ack is part of
+// the type. Payload types come from the command schemas (command-schemas.ts).
+import type { CleanupRequest, SessionStartInput, SubscribeRequest } from './command-schemas.js';
+import type { DataFrame } from './data-frame.js';
+import type { ProtocolVersion } from './protocol-version.js';
+import type { CleanupResult, SessionEvent, SessionResults, SessionSnapshot, SessionSummary } from './session-types.js';
+import type { Ack, AckError } from './wire-error.js';
 
-/** Bumped on any incompatible change of the event maps or the data frame layout. */
-export type ProtocolVersion = 1;
-
-export type RealtimeErrorCode =
-  | 'INVALID_PAYLOAD'
-  | 'TOO_MANY_SUBSCRIPTIONS'
-  | 'TOO_MANY_STREAMS'
-  | 'UNKNOWN_SUBSCRIPTION'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'RATE_LIMITED'
-  | 'TOO_MANY_CONNECTIONS'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'UNAVAILABLE'
-  | 'UNKNOWN_EVENT'
-  | 'ACK_REQUIRED'
-  | 'INTERNAL';
-
-export interface AckError {
-  /** A RealtimeErrorCode, or a session error code (SCREAMING_SNAKE) for session commands. */
-  code: RealtimeErrorCode | (string & {});
-  message: string;
-}
-
-/** Every command answers through its ack with this shape; nothing is thrown over the wire. */
-export type Result<T> = { ok: true; data: T } | { ok: false; error: AckError };
-export type Ack<T> = (result: Result<T>) => void;
-
-/**
- * How a subscription selects channels. A plain string matches the exact channel name, the display name or
- * "Provider/Channel"; a string with `*` or `?` is a case-insensitive glob over the same three forms.
- */
-export type ChannelSelector =
-  | string
-  | { name: string }
-  | { glob: string }
-  | { quantity: string }
-  | { provider: string | number }
-  | { key: string };
-
-export interface SubscribeOptions {
-  /** At most this many values per channel per second (latest value of each period). Default: every sample. */
-  maxHz?: number;
-  /** With maxHz: also send the min/max of each period so plots keep one-sample peaks. */
-  envelope?: boolean;
-  /** Seconds of recent history (from the channel rings) to send before live data. */
-  backfill?: number;
-}
-
-export interface SubscribeRequest extends SubscribeOptions {
-  selectors: ChannelSelector[];
-}
-
-/** Metadata of a channel inside one stream; data frames refer to it by `index`. */
-export interface StreamChannel {
-  index: number;
+/** What names a channel and says what it measures, in streams and in the catalog alike. */
+export interface ChannelInfo {
+  /** "providerId:channelId". */
   key: string;
   providerId: number;
   providerName: string;
@@ -76,6 +19,11 @@ export interface StreamChannel {
   unit: string;
   unitCode: number;
   quantity: string | null;
+}
+
+/** Metadata of a channel inside one stream; data frames refer to it by `index`. */
+export interface StreamChannel extends ChannelInfo {
+  index: number;
   /** Last known [time, value, providerTs], or null before the first sample. */
   last: [number, number, number] | null;
 }
@@ -96,12 +44,6 @@ export interface SubscribeResult {
   stream: StreamDescriptor;
 }
 
-/**
- * Compact data frame: `[streamId, baseTime, basePts, ...records]`. A record is
- * `index, time - baseTime, value, providerTs - basePts` (stride 4), and with `envelope` also `min, max` (stride 6).
- */
-export type DataFrame = number[];
-
 /** Channel changes of one stream since the previous message (sent at most once per flush, before any frame using them). */
 export interface StreamChannelsChange {
   stream: number;
@@ -121,17 +63,8 @@ export interface BackfillFrame {
   done: boolean;
 }
 
-export interface CatalogChannel {
-  key: string;
-  providerId: number;
-  providerName: string;
-  channelId: number;
-  name: string;
-  displayName: string;
-  unit: string;
-  unitCode: number;
+export interface CatalogChannel extends ChannelInfo {
   provisional: boolean;
-  quantity: string | null;
   lastValue: number | null;
   lastTime: number | null;
   rateHz: number;

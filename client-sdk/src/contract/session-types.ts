@@ -1,24 +1,10 @@
-// Payload types of virtual tuning sessions as they cross the wire (HTTP and Socket.IO). Owned by the sessions work;
-// client-sdk/src/events.ts references these names in its event maps.
+// Payload types of virtual tuning sessions as they cross the wire (HTTP and Socket.IO). The event maps (events.ts)
+// reference these names; what clients send (start and cleanup requests) is typed from command-schemas.ts.
+
+import type { SessionStartConfig } from './command-schemas.js';
 
 export type SessionStatus = 'initializing' | 'running' | 'converged' | 'failed' | 'stopped' | 'max_iterations';
 export type TerminalStatus = 'converged' | 'failed' | 'stopped' | 'max_iterations';
-
-/** The older POST /api/virtual-tune/start body, plus seed. All optional on input. */
-export interface SessionStartInput {
-  engine_profile?: string;
-  base_ve_scenario?: 'perfect' | 'lean' | 'rich' | 'custom';
-  base_ve_error_pct?: number;
-  base_ve_error_std?: number;
-  max_iterations?: number;
-  convergence_threshold_afr?: number;
-  convergence_cell_pct?: number;
-  max_correction_per_iteration_pct?: number;
-  oscillation_detection_enabled?: boolean;
-  barometric_pressure_inhg?: number;
-  ambient_temp_f?: number;
-  seed?: number;
-}
 
 export interface IterationResult {
   iteration: number;
@@ -46,7 +32,7 @@ export interface IterationResult {
 }
 
 export type SessionEventBody =
-  | { type: 'created'; config: Required<SessionStartInput> }
+  | { type: 'created'; config: SessionStartConfig }
   | { type: 'running'; initial_ve_error_pct: number }
   | { type: 'progress'; iteration: number; pct: number; message: string }
   | { type: 'iteration'; result: IterationResult; cell_maps?: CellMaps }
@@ -108,13 +94,6 @@ export interface VeTables {
   map_axis: number[];
   front: number[][];
   rear: number[][];
-}
-
-export interface CleanupRequest {
-  /** true: remove every ended session now; otherwise run the age / count sweep now. */
-  all_completed?: boolean;
-  /** For the sweep run now: remove sessions ended at least this many minutes ago (default: the registry's age). */
-  max_age_minutes?: number;
 }
 
 export interface CleanupResult {

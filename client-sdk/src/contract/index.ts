@@ -1,0 +1,77 @@
+// The wire contract of jetdrive-hub (`@jetdrive-hub/client/contract`): what the hub, the SDK and the dashboard agree
+// on. Socket.IO event maps, command schemas (zod) and the types inferred from them, session wire types, the error
+// shape, the data frame layout and the protocol version.
+export { type CommandArgs, splitCommandArgs } from './command-args.js';
+export {
+  type ChannelSelector,
+  channelSelectorSchema,
+  type CleanupRequest,
+  cleanupRequestSchema,
+  createSubscribeSchema,
+  ENGINE_PROFILE_IDS,
+  type EngineProfileId,
+  noPayloadSchema,
+  type SessionStartConfig,
+  type SessionStartInput,
+  sessionIdSchema,
+  sessionStartSchema,
+  type SubscribeLimits,
+  type SubscribeOptions,
+  type SubscribeRequest,
+  subscriptionIdSchema,
+  VE_SCENARIOS,
+} from './command-schemas.js';
+export {
+  type DataFrame,
+  ENVELOPE_RECORD_STRIDE,
+  FRAME_HEADER_LENGTH,
+  frameRecordCount,
+  pushEnvelope,
+  pushRecord,
+  RECORD_STRIDE,
+  recordStride,
+  startFrame,
+} from './data-frame.js';
+export {
+  type DescribedZodError,
+  type DescribeOptions,
+  describeZodError,
+  type FieldIssue,
+  strictFieldsError,
+  zodIssues,
+} from './describe-zod-error.js';
+export type {
+  BackfillFrame,
+  CatalogChannel,
+  CatalogEventView,
+  CatalogProvider,
+  CatalogView,
+  ChannelInfo,
+  ClientToServerEvents,
+  CommandRefusal,
+  EvictionCode,
+  EvictionNotice,
+  Hello,
+  LaggingNotice,
+  ServerToClientEvents,
+  StreamChannel,
+  StreamChannelsChange,
+  StreamDescriptor,
+  SubscribeResult,
+} from './events.js';
+export { PROTOCOL_VERSION, type ProtocolVersion } from './protocol-version.js';
+export type {
+  CellGrid,
+  CellMaps,
+  CleanupResult,
+  IterationResult,
+  SessionEvent,
+  SessionEventBody,
+  SessionResults,
+  SessionSnapshot,
+  SessionStatus,
+  SessionSummary,
+  TerminalStatus,
+  VeTables,
+} from './session-types.js';
+export type { Ack, AckError, HttpErrorBody, RealtimeErrorCode, Result, WireError } from './wire-error.js';

@@ -1,0 +1,1 @@
+export { CodedError, type CodedErrorOptions, INTERNAL_ERROR, type StatusTable, toWireError } from './coded-error.js';
