@@ -16,20 +16,10 @@ const folder = (names) => `^server/(${names.join('|')})/`;
 
 // Imports another step of issue 14 still owns: reported as warnings (CI fails on errors only) until that step lands
 // and deletes its entry here, which turns them back into errors of their layer rule.
-const PENDING = [
-  {
-    name: 'pending-sessions-router-in-http',
-    comment: 'issue 14 §2: sessions/virtual-tune-router.ts moves to http/routes/ (after its §3 error rewrite)',
-    from: '^server/sessions/virtual-tune-router\\.ts$',
-    to: '^server/http/',
-  },
-  {
-    name: 'pending-split-command-args',
-    comment: "issue 14 §1: onCommand replaces realtime/split-command-args.ts, which auth's guard imports until then",
-    from: '^server/auth/',
-    to: '^server/realtime/split-command-args\\.ts$',
-  },
-];
+/** Imports waiting for another issue-14 step to land: none left (each would be a 'warn' rule until it did). */
+const PENDING = [];
+/** Folders every layer may import (generic helpers, the coded error base, atomic file writes): they import no layer. */
+const BOTTOM = ['shared', 'errors', 'files'];
 
 const layerRules = LAYERS.slice(0, -1).flatMap((layer, i) => {
   const name = `layer-${layer.join('-')}`;
@@ -79,10 +69,10 @@ module.exports = {
     },
     {
       name: 'shared-is-bottom',
-      comment: 'shared/ serves every layer (like log.ts) and so imports none of them',
+      comment: 'shared/, errors/ and files/ serve every layer (like log.ts) and so import none of them',
       severity: 'error',
-      from: { path: folder(['shared']) },
-      to: { path: '^server/', pathNot: ['^server/shared/', '^server/log\\.ts$'] },
+      from: { path: folder(BOTTOM) },
+      to: { path: '^server/', pathNot: [folder(BOTTOM), '^server/log\\.ts$'] },
     },
     {
       name: 'pure-layers',
@@ -94,8 +84,7 @@ module.exports = {
     {
       name: 'contract-by-package-name',
       comment: 'the server reaches the SDK only by its package name (@jetdrive-hub/client/...), never by a path',
-      // warn until issue 14 §1 (the shared wire contract, imported by package name) lands; that step makes it 'error'.
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^server/' },
       // A package-name import resolves through the workspace symlink to the same files; dependency-cruiser marks it
       // 'aliased-workspace' (and also 'local'), a relative path only 'local'.

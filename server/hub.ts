@@ -11,14 +11,14 @@ import {
 import type { QuantityResolver } from './channels/types.js';
 import { type HubConfig, operatorReservedConnections } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
-import { closeServer, createHttpApp, createHttpServer, listen } from './http/index.js';
+import { closeServer, createHttpApp, createHttpServer, createVirtualTuneRouter, listen } from './http/index.js';
 import type { IngestStatus } from './http/types.js';
 import { createIngest, type Ingest } from './ingest/index.js';
 import { DEFAULT_PONG_LIMITER_OPTIONS } from './jetdrive/create-pong-limiter.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
-import { attachSessionSocketHandlers, createSessionRegistry, createVirtualTuneRouter } from './sessions/index.js';
+import { attachSessionSocketHandlers, createSessionRegistry } from './sessions/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { createRateLimiter } from './shared/index.js';
 import { createSimulatedDyno, type SimulatedDynoController } from './sim/index.js';

@@ -38,4 +38,3 @@ export {
   tuneSteps,
 } from './tune-steps.js';
 export type { PlantFactory, PlantInput, PullSample, TuningPlant } from './tuning-plant.js';
-export { createVirtualTuneRouter } from './virtual-tune-router.js';

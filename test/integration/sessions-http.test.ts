@@ -11,7 +11,7 @@ import type {
 } from '@jetdrive-hub/client/contract';
 import { errorMiddleware } from '../../server/http/error-middleware.js';
 import { createSessionRegistry, type SessionRegistry } from '../../server/sessions/session-registry.js';
-import { createVirtualTuneRouter } from '../../server/sessions/virtual-tune-router.js';
+import { createVirtualTuneRouter } from '../../server/http/routes/virtual-tune-router.js';
 
 let server: Server;
 let base: string;

@@ -1,11 +1,9 @@
 import { cleanupRequestSchema } from '@jetdrive-hub/client/contract';
 import Router from '@koa/router';
 import { z } from 'zod';
-import { validateBody, validateParams } from '../http/validate.js';
-import { ENGINE_PROFILES } from '../engine/engine-profiles.js';
-import { parseSessionConfig } from './session-config.js';
-import { sessionHealth } from './session-health.js';
-import type { SessionRegistry } from './session-registry.js';
+import { validateBody, validateParams } from '../validate.js';
+import { ENGINE_PROFILES } from '../../engine/index.js';
+import { parseSessionConfig, type SessionRegistry, sessionHealth } from '../../sessions/index.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
