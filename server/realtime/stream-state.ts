@@ -3,6 +3,9 @@ import type { ChannelKey } from '../channels/types.js';
 import { ChannelChangeBuffer } from './channel-change-buffer.js';
 import type { ChannelMatcher } from './compile-selectors.js';
 
+/** Numbers per record in StreamState.pending: index, time, value, providerTs. */
+export const PENDING_RECORD_SIZE = 4;
+
 /**
  * One stream = one distinct (selection, maxHz, envelope) shared by every viewer that asked for exactly that.
  * Per-channel state lives in parallel arrays indexed by the stream's channel index (no per-sample allocation).
@@ -97,7 +100,7 @@ export function buildPendingFrame(stream: StreamState): number[] {
   const baseTime = pending[1];
   const basePts = pending[3];
   const frame: number[] = [stream.id, baseTime, basePts];
-  for (let i = 0; i < pending.length; i += 4) {
+  for (let i = 0; i < pending.length; i += PENDING_RECORD_SIZE) {
     frame.push(pending[i], roundMicros(pending[i + 1] - baseTime), pending[i + 2], pending[i + 3] - basePts);
     if (stream.envelope) frame.push(pending[i + 2], pending[i + 2]);
   }

@@ -93,13 +93,11 @@ async function startGatewayTarget(parser: 'json' | 'msgpack'): Promise<Target & 
 
 /** Same compact frame as the gateway (relative times, shortest float32 values), built with the same loop. */
 function rawFrame(batch: SampleBatch): Buffer {
-  const samples = batch.samples;
-  const baseTime = samples[0].time;
-  const basePts = samples[0].providerTs;
+  const baseTime = batch.times[0];
+  const basePts = batch.providerTs[0];
   const frame: number[] = [1, baseTime, basePts];
-  for (let i = 0; i < samples.length; i++) {
-    const sample = samples[i];
-    frame.push(i, sample.time - baseTime, compactFloat(sample.value), sample.providerTs - basePts);
+  for (let i = 0; i < batch.count; i++) {
+    frame.push(i, batch.times[i] - baseTime, compactFloat(batch.values[i]), batch.providerTs[i] - basePts);
   }
   return Buffer.from(JSON.stringify(frame));
 }

@@ -12,6 +12,7 @@ import type {
   Sample,
   SampleBatch,
 } from '../../server/channels/types.js';
+import { createSampleBatch, toSamples } from '../../server/channels/sample-batch.js';
 import { createNodeCounters } from '../../server/jetdrive/create-node-counters.js';
 import { hostHex } from '../../server/jetdrive/pick-host-id.js';
 import { channelMeta } from './channel-meta.js';
@@ -111,7 +112,7 @@ export function createFakeRegistry(options: { ringSize?: number } = {}): FakeReg
           ? selector
           : (channel: ChannelMeta) => channel.name === selector || channel.displayName === selector;
       return samples$.pipe(
-        mergeMap((batch) => batch.samples),
+        mergeMap((batch) => toSamples(batch)),
         filter((sample) => {
           const meta = channels.get(sample.key);
           return meta !== undefined && matches(meta);
@@ -183,7 +184,9 @@ export function createFakeRegistry(options: { ringSize?: number } = {}): FakeReg
       changed({ type: 'channel:removed', channel: meta });
     },
     push(providerId, values, time = Date.now()) {
-      const batch: SampleBatch = { providerId, receivedAt: time, samples: [] };
+      const batch: SampleBatch = createSampleBatch(values.length);
+      batch.providerId = providerId;
+      batch.receivedAt = time;
       for (const [channelId, value] of values) {
         const key = `${providerId}:${channelId}`;
         const meta = channels.get(key);
@@ -196,7 +199,12 @@ export function createFakeRegistry(options: { ringSize?: number } = {}): FakeReg
           time,
           providerTs: Math.round(time) % 0x1_0000_0000,
         };
-        batch.samples.push(sample);
+        const n = batch.count++;
+        batch.keys[n] = sample.key;
+        batch.channelIds[n] = channelId;
+        batch.times[n] = time;
+        batch.values[n] = value;
+        batch.providerTs[n] = sample.providerTs;
         record(meta, sample);
       }
       const owner = providers.get(providerId);
@@ -204,7 +212,7 @@ export function createFakeRegistry(options: { ringSize?: number } = {}): FakeReg
         owner.lastSeen = time;
         owner.seq.received++;
       }
-      sampleCount += batch.samples.length;
+      sampleCount += batch.count;
       samples$.next(batch);
       return batch;
     },

@@ -1,0 +1,144 @@
+import { UNIT_LABELS } from '../protocol/types.js';
+import type { ChannelView } from './create-channel-views.js';
+import type { Judgement } from './create-mapping-tally.js';
+import { createSampleRing, type SampleRing } from './create-sample-ring.js';
+import type { ChannelMeta, Sample } from './types.js';
+
+/** What a channel is announced with (ChannelInfo, or the placeholder of a provisional channel). */
+export interface ChannelFields {
+  name: string;
+  unit: number;
+  vendor: number;
+  provisional: boolean;
+}
+
+/** Unit byte of a channel known only from its values (no ChannelInfo yet). */
+export const NO_UNIT = 255;
+
+/**
+ * One channel of the registry: its names and units (meta) and its per-sample state. The per-sample state lives in
+ * plain number fields, which V8 keeps unboxed; storing doubles into the null-initialised fields of ChannelMeta
+ * allocated a heap number per field per sample. Sample objects are built only when asked for (lastSample).
+ */
+export class ChannelEntry {
+  /** Names and units; its live fields stay at their initial values (see snapshot()). */
+  readonly meta: ChannelMeta;
+  /** meta.channelId, read per sample by the hot path. */
+  readonly channelId: number;
+  count = 0;
+  lastSeen = 0;
+  lastValue = 0;
+  lastTime = 0;
+  /** Provider timestamp of the last sample. */
+  lastPts = 0;
+  /** Newest provider timestamp accepted (u32 ms), -1 before any: older samples beyond the window are stale. */
+  newestTs = -1;
+  /** +Infinity / -Infinity until a non-NaN value arrives. */
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  readonly ring: SampleRing;
+  /** Views this channel feeds; an array because it is walked per sample. */
+  views: ChannelView[] = [];
+  warnedUnmapped = false;
+  judged: Judgement | null = null;
+
+  constructor(
+    providerId: number,
+    providerName: string,
+    channelId: number,
+    fields: ChannelFields,
+    firstSeen: number,
+    history: { max: number; ms: number },
+  ) {
+    const key = `${providerId}:${channelId}`;
+    this.channelId = channelId;
+    this.meta = {
+      key,
+      providerId,
+      providerName,
+      channelId,
+      name: fields.name,
+      displayName: fields.name,
+      unit: fields.unit,
+      unitLabel: UNIT_LABELS[fields.unit] ?? '',
+      vendor: fields.vendor,
+      provisional: fields.provisional,
+      firstSeen,
+      lastSeen: null,
+      lastValue: null,
+      lastTime: null,
+      rateHz: 0,
+      min: null,
+      max: null,
+      sampleCount: 0,
+    };
+    this.ring = createSampleRing({ key, providerId, channelId }, history.max, history.ms);
+  }
+
+  /** True when ChannelInfo changes something (a provisional channel is always renamed). */
+  differsFrom(fields: ChannelFields): boolean {
+    const m = this.meta;
+    return m.provisional || m.name !== fields.name || m.unit !== fields.unit || m.vendor !== fields.vendor;
+  }
+
+  /** Takes ChannelInfo's name and unit; the caller re-indexes the name. */
+  relabel(fields: ChannelFields): void {
+    const m = this.meta;
+    m.name = fields.name;
+    m.unit = fields.unit;
+    m.unitLabel = UNIT_LABELS[fields.unit] ?? '';
+    m.vendor = fields.vendor;
+    m.provisional = false;
+    this.warnedUnmapped = false;
+  }
+
+  /** Records one accepted sample (the hot path). */
+  accept(time: number, value: number, providerTs: number, receivedAt: number): void {
+    this.lastSeen = receivedAt;
+    this.lastValue = value;
+    this.lastTime = time;
+    this.lastPts = providerTs;
+    this.count++;
+    // NaN never becomes a min or max (comparisons with it are false).
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    this.ring.push(time, value, providerTs);
+  }
+
+  /** The newest sample as an object, null before any (channel$ replays it to new subscribers). */
+  lastSample(): Sample | null {
+    if (this.count === 0) return null;
+    const m = this.meta;
+    return {
+      key: m.key,
+      providerId: m.providerId,
+      channelId: m.channelId,
+      value: this.lastValue,
+      time: this.lastTime,
+      providerTs: this.lastPts,
+    };
+  }
+
+  /** A snapshot of the channel with its live fields. */
+  snapshot(rateHz = 0): ChannelMeta {
+    const seen = this.count > 0;
+    const ranged = this.min <= this.max;
+    return {
+      ...this.meta,
+      lastSeen: seen ? this.lastSeen : null,
+      lastValue: seen ? this.lastValue : null,
+      lastTime: seen ? this.lastTime : null,
+      min: ranged ? this.min : null,
+      max: ranged ? this.max : null,
+      sampleCount: this.count,
+      rateHz,
+    };
+  }
+
+  /** A snapshot with the sample rate over the recent ring (trimmed to `now - historyMs` first). */
+  rateSnapshot(now: number, historyMs: number): ChannelMeta {
+    this.ring.trimBefore(now - historyMs);
+    const span = this.ring.size > 1 ? this.ring.newestTime() - this.ring.oldestTime() : 0;
+    return this.snapshot(span > 0 ? ((this.ring.size - 1) * 1000) / span : 0);
+  }
+}
