@@ -1,11 +1,7 @@
 import { Subject, type Subscription } from 'rxjs';
 import { createNodeCounters } from '../jetdrive/create-node-counters.js';
-import { hostHex } from '../jetdrive/pick-host-id.js';
-import type { JetDriveSink, NodeCounters, ProviderChange, ProviderState } from '../jetdrive/types.js';
-import { createLogger } from '../log.js';
-import type { ChannelValuesBatch } from '../protocol/channel-values-batch.js';
+import type { JetDriveSink, NodeCounters } from '../jetdrive/types.js';
 import { MAX_CHANNEL_VALUE_RECORDS } from '../protocol/channel-values-batch.js';
-import type { ChannelInfoRecord } from '../protocol/types.js';
 import { buildIngestStats } from './build-ingest-stats.js';
 import { CatalogPublisher } from './catalog-publisher.js';
 import { ChannelTable } from './channel-table.js';
@@ -13,7 +9,8 @@ import { createDefaultQuantityResolver } from './create-default-quantity-resolve
 import type { MappingSummary } from './create-mapping-tally.js';
 import { DEFAULT_REGISTRY_OPTIONS, type RegistryOptions } from './default-registry-options.js';
 import { MappingLog } from './mapping-log.js';
-import { type ProviderEntry, ProviderTable } from './provider-table.js';
+import { ProviderTable } from './provider-table.js';
+import { RegistryWriter } from './registry-writer.js';
 import type {
   CatalogEvent,
   CatalogSnapshot,
@@ -23,8 +20,6 @@ import type {
   QuantityResolver,
   SampleBatch,
 } from './types.js';
-
-const log = createLogger('channels');
 
 export type { MappingSummary } from './create-mapping-tally.js';
 
@@ -83,94 +78,7 @@ export function createChannelRegistry(
     MAX_CHANNEL_VALUE_RECORDS,
   );
   const mappingLog = new MappingLog();
-  const providerOf = (e: { meta: ChannelMeta }) => providers.get(e.meta.providerId);
-
-  /** Ends every sink call: structural changes refresh names, views and summaries of what they touched. */
-  const settle = (mappingOf?: ProviderEntry): void =>
-    catalog.settle(() => {
-      const touched = channels.touched;
-      channels.names.assign(
-        (e) => providerOf(e)?.state.online ?? false,
-        (e) => touched.add(e),
-      );
-      channels.views.reevaluate(touched);
-      mappingLog.judge(touched, providerOf);
-      touched.clear();
-      if (mappingOf) mappingLog.summarize(mappingOf);
-    });
-  const ensureProvider = (p: ProviderState) => providers.ensure(p, () => catalog.changed(false));
-
-  const sink: JetDriveSink = {
-    providerChanged(p: ProviderState, change: ProviderChange) {
-      if (change === 'removed') removeProvider(p);
-      else updateProvider(p, change);
-    },
-    channelInfo(p: ProviderState, records: readonly ChannelInfoRecord[]) {
-      const pe = ensureProvider(p);
-      if (!pe) return;
-      channels.applyInfo(pe, records, now());
-      settle(pe);
-    },
-    channelsCleared(p: ProviderState) {
-      const pe = ensureProvider(p);
-      if (!pe) return;
-      channels.removeAll(pe);
-      catalog.changed(false);
-      events$.next({ type: 'provider:cleared', provider: pe.snapshot() });
-      log.info({ provider: hostHex(p.hostId) }, `${p.name} cleared its channel list`);
-      settle(pe);
-    },
-    channelValues(p: ProviderState, receivedAt: number, values: ChannelValuesBatch): boolean {
-      const pe = providers.get(p.hostId) ?? ensureProvider(p);
-      if (!pe) return false;
-      const { batch, provisional } = channels.write(pe, receivedAt, values);
-      if (p.valueMessages === 1 || (opts.debugLogEvery > 0 && p.valueMessages % opts.debugLogEvery === 0)) {
-        logChannelsSeen(pe);
-      }
-      settle(pe);
-      if (batch.count > 0) samples$.next(batch);
-      return provisional;
-    },
-  };
-
-  function removeProvider(p: ProviderState): void {
-    const pe = providers.get(p.hostId);
-    if (!pe) return;
-    channels.removeAll(pe);
-    providers.delete(p.hostId);
-    mappingLog.forget(p.hostId);
-    catalog.changed(true);
-    settle();
-  }
-
-  function updateProvider(p: ProviderState, change: Exclude<ProviderChange, 'removed'>): void {
-    const pe = ensureProvider(p);
-    if (!pe) return;
-    catalog.changed(false);
-    if (change === 'added' || change === 'online' || change === 'offline') {
-      // Online providers claim display names (assignDisplayNames).
-      channels.touchNamesOf(pe);
-      if (change !== 'offline') events$.next({ type: 'provider:online', provider: pe.snapshot() });
-      else events$.next({ type: 'provider:offline', provider: pe.snapshot() });
-    } else if (change === 'incompatible') {
-      // Its channels came from a protocol we cannot read: they are not data.
-      channels.removeAll(pe);
-      events$.next({ type: 'provider:incompatible', provider: pe.snapshot() });
-    } else if (change === 'conflict') {
-      events$.next({ type: 'provider:conflict', provider: pe.snapshot() });
-    }
-    settle();
-  }
-
-  function logChannelsSeen(pe: ProviderEntry): void {
-    if (!log.isLevelEnabled('debug')) return;
-    const p = pe.state;
-    const names = [...pe.channels.values()].map((e) => e.meta.name);
-    log.debug(
-      { provider: hostHex(p.hostId), messages: p.valueMessages, channels: names },
-      `${p.name}: ${names.length} channels seen`,
-    );
-  }
+  const sink = new RegistryWriter({ opts, now, providers, channels, catalog, mappingLog, samples$, events$ });
 
   // Overrides changed (or the real mapping was attached): every channel is judged again, once per change.
   const resolverSubscription: Subscription = resolver.changes$.subscribe(() =>
