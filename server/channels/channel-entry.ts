@@ -84,6 +84,9 @@ export class ChannelEntry {
   /** Takes ChannelInfo's name and unit; the caller re-indexes the name. */
   relabel(fields: ChannelFields): void {
     const m = this.meta;
+    // Until the name index assigns it again (at the end of the same sink call), the display name is the new name,
+    // as for a new channel: the channel:renamed event must not carry the old one.
+    if (m.name !== fields.name) m.displayName = fields.name;
     m.name = fields.name;
     m.unit = fields.unit;
     m.unitLabel = UNIT_LABELS[fields.unit] ?? '';
