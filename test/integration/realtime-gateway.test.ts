@@ -4,10 +4,10 @@ import type { DataFrame, StreamChannelsChange, SubscribeResult } from '../../cli
 import type { HubSample } from '../../client-sdk/src/hub-types.js';
 import {
   createFakeQuantities,
-  createFakeRegistry,
-  type FakeRegistry,
+  createRegistryDriver,
+  type RegistryDriver,
   SIMULATOR_CHANNELS,
-} from '../support/fake-registry.js';
+} from '../support/registry-driver.js';
 import {
   type GatewayFixture,
   startGateway,
@@ -65,7 +65,7 @@ function collect(client: TestClient) {
   };
 }
 
-function addSimulator(registry: FakeRegistry): void {
+function addSimulator(registry: RegistryDriver): void {
   registry.addProvider(DYNO, 'Power Core');
   for (const channel of SIMULATOR_CHANNELS) registry.addChannel({ providerId: DYNO, ...channel });
   registry.addProvider(PROBE, 'Atmo Probe');
@@ -73,7 +73,7 @@ function addSimulator(registry: FakeRegistry): void {
   registry.addChannel({ providerId: PROBE, channelId: 2, name: 'Pressure', unit: 7 });
 }
 
-function pushAll(registry: FakeRegistry, value: number, time = Date.now()): void {
+function pushAll(registry: RegistryDriver, value: number, time = Date.now()): void {
   registry.push(
     DYNO,
     SIMULATOR_CHANNELS.map((channel) => [channel.channelId, value + channel.channelId] as const),
@@ -90,11 +90,11 @@ function pushAll(registry: FakeRegistry, value: number, time = Date.now()): void
 }
 
 describe('realtime gateway over Socket.IO', () => {
-  let registry: FakeRegistry;
+  let registry: RegistryDriver;
   let fixture: GatewayFixture;
 
   beforeEach(async () => {
-    registry = createFakeRegistry();
+    registry = createRegistryDriver();
     addSimulator(registry);
     fixture = await startGateway(registry, { backlogCheckMs: 20 });
   });
@@ -298,7 +298,7 @@ describe('realtime gateway over Socket.IO', () => {
 
 describe('realtime gateway with a quantity resolver', () => {
   it('selects by quantity and re-evaluates when the mapping changes', async () => {
-    const registry = createFakeRegistry();
+    const registry = createRegistryDriver();
     addSimulator(registry);
     const quantities = createFakeQuantities({ 'Digital RPM 1': 'rpm', 'Air/Fuel Ratio 1': 'afr_front' });
     const fixture = await startGateway(registry, {}, quantities);
@@ -327,7 +327,7 @@ describe('realtime gateway with a quantity resolver', () => {
   });
 
   it('selects by provider id or name', async () => {
-    const registry = createFakeRegistry();
+    const registry = createRegistryDriver();
     addSimulator(registry);
     const fixture = await startGateway(registry);
     try {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataFrame } from '../../client-sdk/src/events.js';
 import type { RealtimeOptions } from '../../server/realtime/index.js';
-import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
+import { createRegistryDriver, type RegistryDriver } from '../support/registry-driver.js';
 import { type GatewayFixture, startGateway, subscribeOk } from '../support/realtime-fixture.js';
 import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
 import { sleep, until } from '../support/until.js';
@@ -13,8 +13,8 @@ const PROVIDER = 0x43fd;
 const CHANNELS = 400;
 const LIMIT = 256 * 1024;
 
-function setup(): FakeRegistry {
-  const registry = createFakeRegistry({ ringSize: 10 });
+function setup(): RegistryDriver {
+  const registry = createRegistryDriver({ ringSize: 10 });
   registry.addProvider(PROVIDER, 'Power Core');
   for (let id = 1; id <= CHANNELS; id++)
     registry.addChannel({ providerId: PROVIDER, channelId: id, name: `Channel ${id}` });
@@ -26,7 +26,7 @@ function backlogOptions(stuckAfterMs: number): Partial<RealtimeOptions> {
   return { backlogLimitBytes: LIMIT, resumeBacklogBytes: 32 * 1024, stuckAfterMs, backlogCheckMs: 20 };
 }
 
-function startPump(registry: FakeRegistry): { stop(): void; pushed(): number } {
+function startPump(registry: RegistryDriver): { stop(): void; pushed(): number } {
   let pushed = 0;
   const values = Array.from({ length: CHANNELS }, (_, i) => [i + 1, 0] as [number, number]);
   const timer = setInterval(() => {
