@@ -15,6 +15,22 @@ export interface ChannelFields {
 /** Unit byte of a channel known only from its values (no ChannelInfo yet). */
 export const NO_UNIT = 255;
 
+/** Slots of ChannelEntry.live. */
+export const LIVE = {
+  count: 0,
+  lastSeen: 1,
+  lastValue: 2,
+  lastTime: 3,
+  /** Provider timestamp of the last sample. */
+  lastPts: 4,
+  /** Newest provider timestamp accepted (u32 ms), -1 before any: older samples beyond the window are stale. */
+  newestTs: 5,
+  /** +Infinity / -Infinity until a non-NaN value arrives. */
+  min: 6,
+  max: 7,
+} as const;
+const LIVE_SIZE = 8;
+
 /**
  * One channel of the registry: its names and units (meta) and its per-sample state. The per-sample state lives in
  * plain number fields, which V8 keeps unboxed; storing doubles into the null-initialised fields of ChannelMeta
@@ -25,17 +41,11 @@ export class ChannelEntry {
   readonly meta: ChannelMeta;
   /** meta.channelId, read per sample by the hot path. */
   readonly channelId: number;
-  count = 0;
-  lastSeen = 0;
-  lastValue = 0;
-  lastTime = 0;
-  /** Provider timestamp of the last sample. */
-  lastPts = 0;
-  /** Newest provider timestamp accepted (u32 ms), -1 before any: older samples beyond the window are stale. */
-  newestTs = -1;
-  /** +Infinity / -Infinity until a non-NaN value arrives. */
-  min = Number.POSITIVE_INFINITY;
-  max = Number.NEGATIVE_INFINITY;
+  /**
+   * The per-sample state in one small typed array (indexes: LIVE): contiguous, where number fields holding doubles
+   * each live in a separate heap box, so a sample touched one cache line per field.
+   */
+  readonly live = new Float64Array(LIVE_SIZE);
   readonly ring: SampleRing;
   /** Views this channel feeds; an array because it is walked per sample. */
   views: ChannelView[] = [];
@@ -73,6 +83,13 @@ export class ChannelEntry {
       sampleCount: 0,
     };
     this.ring = createSampleRing({ key, providerId, channelId }, history.max, history.ms);
+    this.live[LIVE.newestTs] = -1;
+    this.live[LIVE.min] = Number.POSITIVE_INFINITY;
+    this.live[LIVE.max] = Number.NEGATIVE_INFINITY;
+  }
+
+  get count(): number {
+    return this.live[LIVE.count];
   }
 
   /** True when ChannelInfo changes something (a provisional channel is always renamed). */
@@ -97,43 +114,46 @@ export class ChannelEntry {
 
   /** Records one accepted sample (the hot path). */
   accept(time: number, value: number, providerTs: number, receivedAt: number): void {
-    this.lastSeen = receivedAt;
-    this.lastValue = value;
-    this.lastTime = time;
-    this.lastPts = providerTs;
-    this.count++;
+    const live = this.live;
+    live[LIVE.lastSeen] = receivedAt;
+    live[LIVE.lastValue] = value;
+    live[LIVE.lastTime] = time;
+    live[LIVE.lastPts] = providerTs;
+    live[LIVE.count]++;
     // NaN never becomes a min or max (comparisons with it are false).
-    if (value < this.min) this.min = value;
-    if (value > this.max) this.max = value;
+    if (value < live[LIVE.min]) live[LIVE.min] = value;
+    if (value > live[LIVE.max]) live[LIVE.max] = value;
     this.ring.push(time, value, providerTs);
   }
 
   /** The newest sample as an object, null before any (channel$ replays it to new subscribers). */
   lastSample(): Sample | null {
-    if (this.count === 0) return null;
+    const live = this.live;
+    if (live[LIVE.count] === 0) return null;
     const m = this.meta;
     return {
       key: m.key,
       providerId: m.providerId,
       channelId: m.channelId,
-      value: this.lastValue,
-      time: this.lastTime,
-      providerTs: this.lastPts,
+      value: live[LIVE.lastValue],
+      time: live[LIVE.lastTime],
+      providerTs: live[LIVE.lastPts],
     };
   }
 
   /** A snapshot of the channel with its live fields. */
   snapshot(rateHz = 0): ChannelMeta {
-    const seen = this.count > 0;
-    const ranged = this.min <= this.max;
+    const live = this.live;
+    const seen = live[LIVE.count] > 0;
+    const ranged = live[LIVE.min] <= live[LIVE.max];
     return {
       ...this.meta,
-      lastSeen: seen ? this.lastSeen : null,
-      lastValue: seen ? this.lastValue : null,
-      lastTime: seen ? this.lastTime : null,
-      min: ranged ? this.min : null,
-      max: ranged ? this.max : null,
-      sampleCount: this.count,
+      lastSeen: seen ? live[LIVE.lastSeen] : null,
+      lastValue: seen ? live[LIVE.lastValue] : null,
+      lastTime: seen ? live[LIVE.lastTime] : null,
+      min: ranged ? live[LIVE.min] : null,
+      max: ranged ? live[LIVE.max] : null,
+      sampleCount: live[LIVE.count],
       rateHz,
     };
   }

@@ -2,7 +2,7 @@ import { hostHex } from '../jetdrive/pick-host-id.js';
 import { createLogger } from '../log.js';
 import type { ChannelValuesBatch } from '../protocol/channel-values-batch.js';
 import type { ChannelInfoRecord } from '../protocol/types.js';
-import { ChannelEntry, type ChannelFields, NO_UNIT } from './channel-entry.js';
+import { ChannelEntry, type ChannelFields, LIVE, NO_UNIT } from './channel-entry.js';
 import { type ChannelViews, createChannelViews } from './create-channel-views.js';
 import { createNameIndex, type NameIndex } from './create-name-index.js';
 import type { RegistryOptions } from './default-registry-options.js';
@@ -173,13 +173,15 @@ export class ChannelTable {
         if (e === null) continue;
         byPosition[i] = e;
       }
-      const behind = e.newestTs < 0 ? 0 : msBehind(e.newestTs, ts);
+      const live = e.live;
+      const newest = live[LIVE.newestTs];
+      const behind = newest < 0 ? 0 : msBehind(newest, ts);
       if (behind > window && !this.#clockWentBack(pe, receivedAt)) {
         this.staleSamples++;
         continue;
       }
       // Past the check with behind > window means the provider's clock went back: this sample re-anchors.
-      if (behind === 0 || behind > window) e.newestTs = ts;
+      if (behind === 0 || behind > window) live[LIVE.newestTs] = ts;
       pe.lastFreshAt = receivedAt;
       if (e.meta.provisional) provisional = true;
       const value = inValues[i];
@@ -224,7 +226,7 @@ export class ChannelTable {
       { provider: hostHex(pe.state.hostId), staleSamples: this.staleSamples },
       `${pe.state.name}: only old timestamps for ${this.#opts.staleResetMs} ms, its clock went back: starting its channels over`,
     );
-    for (const e of pe.channels.values()) e.newestTs = -1;
+    for (const e of pe.channels.values()) e.live[LIVE.newestTs] = -1;
     return true;
   }
 }
