@@ -5,6 +5,7 @@ import { compileSelectors, usesQuantities } from './compile-selectors.js';
 import type { FanOutDelivery } from './fan-out-delivery.js';
 import type { RoutingTable } from './routing-table.js';
 import { claimIndex, createStreamState, type StreamState } from './stream-state.js';
+import { channelLabels } from './to-catalog-view.js';
 
 export interface StreamTableDeps {
   registry: Pick<ChannelRegistry, 'catalog' | 'history'>;
@@ -68,15 +69,7 @@ export class StreamTable {
   #describeChannel(stream: StreamState, index: number, channel: ChannelMeta): StreamChannel {
     return {
       index,
-      key: channel.key,
-      providerId: channel.providerId,
-      providerName: channel.providerName,
-      channelId: channel.channelId,
-      name: channel.name,
-      displayName: channel.displayName,
-      unit: channel.unitLabel,
-      unitCode: channel.unit,
-      quantity: this.#deps.quantities?.quantityOf(channel) ?? null,
+      ...channelLabels(channel, this.#deps.quantities),
       last: this.#lastOf(stream, index, channel.key),
     };
   }
