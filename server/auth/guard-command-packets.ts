@@ -2,7 +2,7 @@ import { type Ack, type AckError, type EvictionNotice, splitCommandArgs } from '
 import { createLogger } from '../log.js';
 import { budgetKey, identityOf } from './control-budget.js';
 import type { AuthPolicy } from './create-auth-policy.js';
-import type { RateLimiter } from './create-rate-limiter.js';
+import type { RateLimiter } from '../shared/create-rate-limiter.js';
 import type { Role } from './roles.js';
 import { isSocketCommand, SOCKET_COMMAND_ROLES } from './socket-command-roles.js';
 import type { HubSocket } from './socket-data.js';

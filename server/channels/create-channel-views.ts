@@ -13,7 +13,8 @@ export interface ChannelView {
 export interface ViewTarget {
   /** An array because the registry walks it per sample. */
   views: ChannelView[];
-  last: Sample | null;
+  /** Built on demand: the hot path keeps numbers, not Sample objects. */
+  lastSample(): Sample | null;
 }
 
 export interface ChannelViews<E extends ViewTarget> {
@@ -72,7 +73,10 @@ export function createChannelViews<E extends ViewTarget>(
     channel$(selector) {
       return new Observable<Sample>((subscriber) => {
         const view = acquire(selector);
-        for (const e of view.entries) if (e.last) subscriber.next(e.last);
+        for (const e of view.entries) {
+          const last = e.lastSample();
+          if (last) subscriber.next(last);
+        }
         view.subscribers.add(subscriber);
         return () => {
           view.subscribers.delete(subscriber);
@@ -88,7 +92,8 @@ export function createChannelViews<E extends ViewTarget>(
           if (matches && !view.entries.has(e)) {
             attach(view, e);
             // A provisional channel renamed into the selector: its subscribers want the current value now.
-            if (e.last) for (const s of view.subscribers) s.next(e.last);
+            const last = e.lastSample();
+            if (last) for (const s of view.subscribers) s.next(last);
           } else if (!matches && view.entries.has(e)) detach(view, e);
         }
       }

@@ -18,11 +18,23 @@ export interface Sample {
   providerTs: number;
 }
 
-/** One emission per ChannelValues datagram. */
+/**
+ * One emission per ChannelValues datagram, as columns: sample i is (keys[i], channelIds[i], times[i], values[i],
+ * providerTs[i]) for i < count. The columns are the registry's reused buffers (longer than count): read them during
+ * the emission and copy what you keep (sampleAt / toSamples build Sample objects for consumers that want them).
+ */
 export interface SampleBatch {
   providerId: number;
   receivedAt: number;
-  samples: Sample[];
+  count: number;
+  /** Same string instances as ChannelMeta.key. */
+  readonly keys: ChannelKey[];
+  readonly channelIds: Uint16Array;
+  /** Epoch ms (see Sample.time). */
+  readonly times: Float64Array;
+  readonly values: Float32Array;
+  /** Raw provider clock (u32 ms). */
+  readonly providerTs: Uint32Array;
 }
 
 export interface ChannelMeta {

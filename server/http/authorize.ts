@@ -3,7 +3,7 @@ import { bearerToken } from '../auth/bearer-token.js';
 import { clientAddress } from '../auth/client-address.js';
 import { budgetKey, identityOf } from '../auth/control-budget.js';
 import type { AuthPolicy } from '../auth/create-auth-policy.js';
-import type { RateLimiter } from '../auth/create-rate-limiter.js';
+import type { RateLimiter } from '../shared/create-rate-limiter.js';
 import type { AuthDecision, Role } from '../auth/roles.js';
 import { HttpError } from './http-error.js';
 

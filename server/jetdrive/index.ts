@@ -1,4 +1,3 @@
-export { channelValueRecords } from './channel-value-records.js';
 export { createClockSync, type ClockSync, MAX_ROUND_TRIP_MS, u32Clock } from './clock-sync.js';
 export {
   createJetDriveNode,

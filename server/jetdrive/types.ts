@@ -1,3 +1,4 @@
+import type { ChannelValuesBatch } from '../protocol/channel-values-batch.js';
 import type { ChannelInfoRecord } from '../protocol/types.js';
 import type { ClockSync } from './clock-sync.js';
 import type { ProviderConflicts } from './create-source-guard.js';
@@ -69,9 +70,9 @@ export interface JetDriveSink {
   channelInfo(provider: ProviderState, records: readonly ChannelInfoRecord[]): void;
   channelsCleared(provider: ProviderState): void;
   /**
-   * ChannelValues records as they sit in the datagram: `records.byteLength / 10` records of channel id u16, ts u32,
-   * value float32, little-endian (see channelValueRecords). Read in place so the hot path builds no intermediate
-   * objects. Returns true when some channel id had no ChannelInfo yet (the node then asks the host for it).
+   * One ChannelValues message's records, decoded by the protocol into columns (decodeChannelValuesInto; the node
+   * reuses the batch for the next datagram, so read it during the call). Returns true when some channel id had no
+   * ChannelInfo yet (the node then asks the host for it).
    */
-  channelValues(provider: ProviderState, receivedAt: number, records: DataView): boolean;
+  channelValues(provider: ProviderState, receivedAt: number, values: ChannelValuesBatch): boolean;
 }

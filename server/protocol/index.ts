@@ -2,6 +2,8 @@ export type { ChannelInfoFramesOptions } from './build-channel-info-frames.js';
 export { buildChannelInfoFrames, buildChannelInfoMessages } from './build-channel-info-frames.js';
 export type { ChannelValuesFramesOptions } from './build-channel-values-frames.js';
 export { buildChannelValuesFrames, buildChannelValuesMessages } from './build-channel-values-frames.js';
+export { ChannelValuesBatch, MAX_CHANNEL_VALUE_RECORDS } from './channel-values-batch.js';
+export { decodeChannelValuesInto } from './decode-channel-values-into.js';
 export { decodeFrame } from './decode-frame.js';
 export { encodeFrame } from './encode-frame.js';
 export { FrameDecodeError } from './frame-decode-error.js';

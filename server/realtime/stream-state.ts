@@ -9,6 +9,9 @@ import type { ChannelKey } from '../channels/types.js';
 import { ChannelChangeBuffer } from './channel-change-buffer.js';
 import type { ChannelMatcher } from './compile-selectors.js';
 
+/** Numbers per record in StreamState.pending: index, time, value, providerTs. */
+export const PENDING_RECORD_SIZE = 4;
+
 /**
  * One stream = one distinct (selection, maxHz, envelope) shared by every viewer that asked for exactly that.
  * Per-channel state lives in parallel arrays indexed by the stream's channel index (no per-sample allocation).
@@ -98,7 +101,6 @@ export function claimIndex(stream: StreamState): number {
 }
 
 /** `pending` holds `index, time, value, providerTs` per sample. */
-const PENDING_STRIDE = 4;
 
 /** The samples held since the last flush as one frame (layout: the contract's data-frame.ts). */
 export function buildPendingFrame(stream: StreamState): DataFrame {
@@ -106,7 +108,7 @@ export function buildPendingFrame(stream: StreamState): DataFrame {
   const baseTime = pending[1];
   const basePts = pending[3];
   const frame = startFrame(stream.id, baseTime, basePts);
-  for (let i = 0; i < pending.length; i += PENDING_STRIDE) {
+  for (let i = 0; i < pending.length; i += PENDING_RECORD_SIZE) {
     const value = pending[i + 2];
     pushRecord(frame, pending[i], roundMicros(pending[i + 1] - baseTime), value, pending[i + 3] - basePts);
     if (stream.envelope) pushEnvelope(frame, value, value);

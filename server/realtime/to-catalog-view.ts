@@ -9,7 +9,8 @@ import type {
 
 // The wire view of the catalog: what dashboards need, not the registry's internal counters.
 
-export function toCatalogChannel(channel: ChannelMeta, quantities?: QuantityResolver): CatalogChannel {
+/** The labels of a channel every wire view shows (catalog entries, stream channels). */
+export function channelLabels(channel: ChannelMeta, quantities?: QuantityResolver) {
   return {
     key: channel.key,
     providerId: channel.providerId,
@@ -19,8 +20,14 @@ export function toCatalogChannel(channel: ChannelMeta, quantities?: QuantityReso
     displayName: channel.displayName,
     unit: channel.unitLabel,
     unitCode: channel.unit,
-    provisional: channel.provisional,
     quantity: quantities?.quantityOf(channel) ?? null,
+  };
+}
+
+export function toCatalogChannel(channel: ChannelMeta, quantities?: QuantityResolver): CatalogChannel {
+  return {
+    ...channelLabels(channel, quantities),
+    provisional: channel.provisional,
     lastValue: channel.lastValue,
     lastTime: channel.lastTime,
     rateHz: channel.rateHz,

@@ -18,7 +18,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { SampleBatch } from '../../server/channels/types.js';
 import { compactFloat } from '../../server/realtime/compact-float.js';
 import { createRealtimeGateway, type RealtimeGateway } from '../../server/realtime/index.js';
-import { createFakeRegistry, type FakeRegistry, SIMULATOR_CHANNELS } from '../support/fake-registry.js';
+import { createRegistryDriver, type RegistryDriver, SIMULATOR_CHANNELS } from '../support/registry-driver.js';
 import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
 import { histogramValue } from '../support/viewer-protocol.js';
 import type { BenchResult } from './types.js';
@@ -57,8 +57,8 @@ function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-function simulatorRegistry(): FakeRegistry {
-  const registry = createFakeRegistry({ ringSize: 100 });
+function simulatorRegistry(): RegistryDriver {
+  const registry = createRegistryDriver({ ringSize: 100 });
   registry.addProvider(PROVIDER, 'Power Core');
   for (const channel of SIMULATOR_CHANNELS) registry.addChannel({ providerId: PROVIDER, ...channel });
   return registry;
@@ -93,13 +93,11 @@ async function startGatewayTarget(parser: 'json' | 'msgpack'): Promise<Target & 
 
 /** Same compact frame as the gateway (relative times, shortest float32 values), built with the same loop. */
 function rawFrame(batch: SampleBatch): Buffer {
-  const samples = batch.samples;
-  const baseTime = samples[0].time;
-  const basePts = samples[0].providerTs;
+  const baseTime = batch.times[0];
+  const basePts = batch.providerTs[0];
   const frame: number[] = [1, baseTime, basePts];
-  for (let i = 0; i < samples.length; i++) {
-    const sample = samples[i];
-    frame.push(i, sample.time - baseTime, compactFloat(sample.value), sample.providerTs - basePts);
+  for (let i = 0; i < batch.count; i++) {
+    frame.push(i, batch.times[i] - baseTime, compactFloat(batch.values[i]), batch.providerTs[i] - basePts);
   }
   return Buffer.from(JSON.stringify(frame));
 }
@@ -243,7 +241,7 @@ async function idleMemoryPerViewer(variant: 'ws-raw' | 'gateway-json'): Promise<
 
 /** 400-channel batches at ~1 kHz (~3 MB/s per viewer) for 6 s with one of two viewers stopped. */
 async function pausedViewerMemory(variant: 'ws-raw' | 'gateway-json'): Promise<{ growth: number; backlog: number }> {
-  const registry = createFakeRegistry({ ringSize: 4 });
+  const registry = createRegistryDriver({ ringSize: 4 });
   registry.addProvider(PROVIDER, 'Power Core');
   const ids = Array.from({ length: 400 }, (_, i) => i + 1);
   for (const id of ids) registry.addChannel({ providerId: PROVIDER, channelId: id, name: `Channel ${id}` });

@@ -20,7 +20,7 @@ const START_RATE = 10_000;
 const MAX_RATE = 400_000;
 /** Ladder step: 10k, 12.5k, 15.6k, … datagrams/s. */
 const STEP = 1.25;
-const TARGET = 0.5;
+const TARGET = 0.8;
 const ATTEMPTS = 3;
 
 interface Receiver {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
+import { createRegistryDriver, type RegistryDriver } from '../support/registry-driver.js';
 import { type GatewayFixture, startGateway } from '../support/realtime-fixture.js';
 import { runTsScript, type ScriptResult } from '../support/run-ts-script.js';
 import { until } from '../support/until.js';
@@ -17,11 +17,11 @@ function runCli(
 }
 
 describe('jetdrive CLI', () => {
-  let registry: FakeRegistry;
+  let registry: RegistryDriver;
   let fixture: GatewayFixture;
 
   beforeEach(async () => {
-    registry = createFakeRegistry();
+    registry = createRegistryDriver();
     registry.addProvider(DYNO, 'Power Core');
     registry.addChannel({ providerId: DYNO, channelId: 42, name: 'Digital RPM 1', unit: 8 });
     registry.addChannel({ providerId: DYNO, channelId: 103, name: 'TPS', unit: 16 });

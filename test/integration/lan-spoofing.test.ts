@@ -169,7 +169,7 @@ describe('spoofing on the JetDrive LAN', () => {
       let stale = 0;
       const sub = t.hub.ingest.registry.samples$.subscribe((b: SampleBatch) => {
         if (b.providerId !== p.hostId) return;
-        for (const s of b.samples) if (s.providerTs <= newestCaptured) stale++;
+        for (let i = 0; i < b.count; i++) if (b.providerTs[i] <= newestCaptured) stale++;
       });
       try {
         for (const f of frames) await sendTo(capture, f, t.jetdrivePort);

@@ -3,19 +3,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionState, Hub, HubBatch, HubSample } from '@jetdrive-hub/client';
 import { connectHub, HubError } from '@jetdrive-hub/client';
 import type { SessionSummary } from '@jetdrive-hub/client/contract';
-import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
+import { createRegistryDriver, type RegistryDriver } from '../support/registry-driver.js';
 import { type GatewayFixture, startGateway } from '../support/realtime-fixture.js';
 import { until } from '../support/until.js';
 
 const DYNO = 0x43fd;
 
 describe('client SDK against a real gateway', () => {
-  let registry: FakeRegistry;
+  let registry: RegistryDriver;
   let fixture: GatewayFixture;
   let hub: Hub | undefined;
 
   beforeEach(async () => {
-    registry = createFakeRegistry();
+    registry = createRegistryDriver();
     registry.addProvider(DYNO, 'Power Core');
     registry.addChannel({ providerId: DYNO, channelId: 42, name: 'Digital RPM 1', unit: 8 });
     registry.addChannel({ providerId: DYNO, channelId: 23, name: 'Air/Fuel Ratio 1', unit: 11 });

@@ -50,8 +50,8 @@ function markerSink(ingest: Ingest, total: number) {
   let count = 0;
   const sub = ingest.registry.samples$.subscribe((batch) => {
     if (batch.providerId !== VALID_HOST) return;
-    for (const s of batch.samples) {
-      const marker = s.value;
+    for (let i = 0; i < batch.count; i++) {
+      const marker = batch.values[i];
       if (!Number.isInteger(marker) || marker < 0 || marker >= total) continue;
       if (seen[marker]) duplicates++;
       else count++;

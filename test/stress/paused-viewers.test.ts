@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRealtimeGateway, DEFAULT_REALTIME_OPTIONS, type RealtimeGateway } from '../../server/realtime/index.js';
-import { createFakeRegistry, type FakeRegistry, SIMULATOR_CHANNELS } from '../support/fake-registry.js';
+import { createRegistryDriver, type RegistryDriver, SIMULATOR_CHANNELS } from '../support/registry-driver.js';
 import { usedMemory } from '../support/gc.js';
 import { histogramPercentile } from '../support/histogram-percentile.js';
 import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
@@ -32,14 +32,14 @@ function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-let registry: FakeRegistry;
+let registry: RegistryDriver;
 let gateway: RealtimeGateway;
 let healthy: ViewerGroup[] = [];
 let paused: ViewerGroup;
 let timers: ReturnType<typeof setInterval>[] = [];
 
 beforeAll(async () => {
-  registry = createFakeRegistry({ ringSize: 50 });
+  registry = createRegistryDriver({ ringSize: 50 });
   registry.addProvider(PROVIDER, 'Power Core');
   for (const channel of SIMULATOR_CHANNELS) registry.addChannel({ providerId: PROVIDER, ...channel });
   registry.addProvider(HEAVY_PROVIDER, 'Heavy Logger');

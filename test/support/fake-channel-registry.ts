@@ -1,8 +1,8 @@
 import type { ChannelKey, ChannelRegistry, ProviderSnapshot } from '../../server/channels/types.js';
-import { createFakeRegistry } from './fake-registry.js';
+import { createRegistryDriver, syncedClock } from './registry-driver.js';
 import { ATMO_PROVIDER, DYNO_PROVIDER, SIMULATOR_CHANNELS, simulatorValue } from './simulator-channels.js';
 
-// The fake registry (fake-registry.ts) seen the way HTTP and mapping tests use it: a provider is declared with its
+// The real registry, driven through registry-driver.ts, seen the way HTTP and mapping tests use it: a provider is declared with its
 // channels in one call and samples are pushed one at a time by channel key. `populateSimulatorChannels` fills it
 // with the simulated dyno's two providers (overlapping channel ids) and realistic SI values.
 
@@ -20,41 +20,37 @@ export interface FakeChannelRegistry extends ChannelRegistry {
 }
 
 export function createFakeChannelRegistry(historySize = 200): FakeChannelRegistry {
-  const fake = createFakeRegistry({ ringSize: historySize });
+  const driver = createRegistryDriver({ ringSize: historySize });
   return {
-    catalog$: fake.catalog$,
-    samples$: fake.samples$,
-    events$: fake.events$,
-    channel$: fake.channel$,
-    catalog: fake.catalog,
-    providers: fake.providers,
-    channelCount: fake.channelCount,
-    getChannel: fake.getChannel,
-    history: fake.history,
-    stats: fake.stats,
+    catalog$: driver.catalog$,
+    samples$: driver.samples$,
+    events$: driver.events$,
+    channel$: driver.channel$,
+    catalog: driver.catalog,
+    providers: driver.providers,
+    channelCount: driver.channelCount,
+    getChannel: driver.getChannel,
+    history: driver.history,
+    stats: driver.stats,
     historySize,
     addProvider(hostId, name, specs, address = '127.0.0.1') {
-      fake.addProvider(hostId, name, {
-        address,
-        clock: { synced: true, offsetMs: 12, latencyMs: 0.4 },
-        seq: { received: 0, dropped: 0, outOfOrder: 0, first: 1, duplicates: 0 },
-      });
+      driver.addProvider(hostId, name, { address, clock: syncedClock(12, 0.4) });
       for (const spec of specs)
-        fake.addChannel({ providerId: hostId, channelId: spec.id, name: spec.name, unit: spec.unit });
-      const provider = fake.catalog().providers.find((candidate) => candidate.hostId === hostId);
-      if (!provider) throw new Error(`fake registry lost provider ${name}`);
+        driver.addChannel({ providerId: hostId, channelId: spec.id, name: spec.name, unit: spec.unit });
+      const provider = driver.catalog().providers.find((candidate) => candidate.hostId === hostId);
+      if (!provider) throw new Error(`driver registry lost provider ${name}`);
       return provider;
     },
     push(key, value, time) {
-      const meta = fake.getChannel(key);
-      if (!meta) throw new Error(`fake registry: no channel ${key}`);
-      fake.push(meta.providerId, [[meta.channelId, value]], time);
+      const meta = driver.getChannel(key);
+      if (!meta) throw new Error(`driver registry: no channel ${key}`);
+      driver.push(meta.providerId, [[meta.channelId, value]], time);
     },
     keyOf(providerName, channelName) {
-      const meta = fake
+      const meta = driver
         .catalog()
         .channels.find((candidate) => candidate.providerName === providerName && candidate.name === channelName);
-      if (!meta) throw new Error(`fake registry: no channel ${providerName}/${channelName}`);
+      if (!meta) throw new Error(`driver registry: no channel ${providerName}/${channelName}`);
       return meta.key;
     },
   };

@@ -9,10 +9,11 @@ import type {
   Sample,
   SampleBatch,
 } from '../../../server/channels/types.js';
-import { channelValueRecords } from '../../../server/jetdrive/channel-value-records.js';
+import { toSamples } from '../../../server/channels/sample-batch.js';
 import { createClockSync } from '../../../server/jetdrive/clock-sync.js';
 import { createSequenceTracker } from '../../../server/jetdrive/sequence-tracker.js';
 import type { ProviderState } from '../../../server/jetdrive/types.js';
+import { ChannelValuesBatch } from '../../../server/protocol/channel-values-batch.js';
 import type { ChannelInfoRecord } from '../../../server/protocol/types.js';
 
 function provider(hostId: number, name: string): ProviderState {
@@ -34,7 +35,7 @@ function provider(hostId: number, name: string): ProviderState {
 
 const rec = (channelId: number, name: string, unit = 255): ChannelInfoRecord => ({ channelId, vendor: 0, name, unit });
 const vals = (pairs: [number, number][], ts = 0) =>
-  channelValueRecords(pairs.map(([channelId, value]) => ({ channelId, value, ts })));
+  ChannelValuesBatch.from(pairs.map(([channelId, value]) => ({ channelId, value, ts })));
 
 function setup(options = {}) {
   const registry = createChannelRegistry(options);
@@ -105,8 +106,9 @@ describe('createChannelRegistry', () => {
 
   it('emits one batch per datagram with the samples in order', () => {
     const { registry, sink } = setup();
-    const batches: SampleBatch[] = [];
-    registry.samples$.subscribe((b) => batches.push(b));
+    // The batch's columns are reused: copy what the test keeps.
+    const batches: (Pick<SampleBatch, 'providerId'> & { samples: Sample[] })[] = [];
+    registry.samples$.subscribe((b) => batches.push({ providerId: b.providerId, samples: toSamples(b) }));
     const p = provider(0x10, 'Power Core');
     sink.channelInfo(p, [rec(1, 'A'), rec(2, 'B')]);
     sink.channelValues(
@@ -344,7 +346,7 @@ describe('stale samples (replays)', () => {
     sink.providerChanged(p, 'added');
     const delivered: number[] = [];
     registry.samples$.subscribe((b) => {
-      for (const s of b.samples) delivered.push(s.providerTs);
+      for (let i = 0; i < b.count; i++) delivered.push(b.providerTs[i]);
     });
     sink.channelValues(p, 10_000, vals([[1, 1]], 50_000));
     // Reordered by less than the window: delivered. A replay from 2 s before: dropped and counted.

@@ -3,7 +3,7 @@ import type { ChannelMeta } from '../../../server/channels/types.js';
 import { compileSelectors, globMatch } from '../../../server/realtime/compile-selectors.js';
 import { normalizeSelectors } from '../../../server/realtime/normalize-selectors.js';
 import { channelMeta } from '../../support/channel-meta.js';
-import { createFakeQuantities } from '../../support/fake-registry.js';
+import { createFakeQuantities } from '../../support/registry-driver.js';
 
 function meta(
   providerId: number,

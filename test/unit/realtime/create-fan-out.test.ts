@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DataFrame, StreamChannelsChange, SubscribeRequest } from '@jetdrive-hub/client/contract';
 import { createFanOut, type FanOut, type FanOutTransport } from '../../../server/realtime/create-fan-out.js';
 import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from '../../../server/realtime/options.js';
-import { createFakeRegistry, type FakeRegistry } from '../../support/fake-registry.js';
+import { createRegistryDriver, type RegistryDriver } from '../../support/registry-driver.js';
 
 const DYNO = 0x43fd;
 
@@ -43,7 +43,7 @@ function records(frame: DataFrame, stride = 4): number[][] {
 }
 
 describe('fan-out core', () => {
-  let registry: FakeRegistry;
+  let registry: RegistryDriver;
   let transport: ReturnType<typeof recordingTransport>;
   let fanOut: FanOut;
 
@@ -60,7 +60,7 @@ describe('fan-out core', () => {
 
   beforeEach(() => {
     vi.useFakeTimers();
-    registry = createFakeRegistry();
+    registry = createRegistryDriver();
     registry.addProvider(DYNO, 'Power Core');
     registry.addChannel({ providerId: DYNO, channelId: 42, name: 'Digital RPM 1', unit: 8 });
     registry.addChannel({ providerId: DYNO, channelId: 103, name: 'TPS', unit: 16 });

@@ -1,0 +1,232 @@
+import { hostHex } from '../jetdrive/pick-host-id.js';
+import { createLogger } from '../log.js';
+import type { ChannelValuesBatch } from '../protocol/channel-values-batch.js';
+import type { ChannelInfoRecord } from '../protocol/types.js';
+import { ChannelEntry, type ChannelFields, LIVE, NO_UNIT } from './channel-entry.js';
+import { type ChannelViews, createChannelViews } from './create-channel-views.js';
+import { createNameIndex, type NameIndex } from './create-name-index.js';
+import type { RegistryOptions } from './default-registry-options.js';
+import { msBehind } from './ms-behind.js';
+import type { ProviderEntry } from './provider-table.js';
+import { createSampleBatch } from './sample-batch.js';
+import type { CatalogEvent, ChannelKey, SampleBatch } from './types.js';
+
+const log = createLogger('channels');
+
+/** What the table reports to the registry around it. */
+export interface ChannelTableHooks {
+  /** The catalog changed; `structural` when names, views or mapping judgements may need refreshing. */
+  changed(structural: boolean): void;
+  emit(event: CatalogEvent): void;
+  /** A channel was refused by a cap (`channels` per provider, `channelsTotal`). */
+  drop(name: string): void;
+}
+
+/** What one ChannelValues message produced. */
+export interface WriteResult {
+  /** Accepted samples, as columns (the table's reused buffers: valid until the next write). */
+  batch: SampleBatch;
+  /** Some channel id had no ChannelInfo yet. */
+  provisional: boolean;
+}
+
+/**
+ * Every channel of every provider: creation under the caps, ChannelInfo renames, removal, the name index and
+ * channel$ views, and the hot path (write) that takes one message's decoded values per call.
+ */
+export class ChannelTable {
+  readonly #entries = new Map<ChannelKey, ChannelEntry>();
+  readonly names: NameIndex<ChannelEntry> = createNameIndex<ChannelEntry>();
+  /** Entries added, renamed or re-labelled since the last settle: only they are matched and judged again. */
+  readonly touched = new Set<ChannelEntry>();
+  readonly views: ChannelViews<ChannelEntry>;
+  readonly #opts: RegistryOptions;
+  readonly #hooks: ChannelTableHooks;
+  /** Reused for every message (samples$ consumers copy what they keep). */
+  readonly #out: SampleBatch;
+  readonly #result: WriteResult;
+  samples = 0;
+  staleSamples = 0;
+
+  constructor(opts: RegistryOptions, hooks: ChannelTableHooks, batchCapacity: number) {
+    this.#opts = opts;
+    this.#hooks = hooks;
+    this.views = createChannelViews<ChannelEntry>(
+      () => this.#entries.values(),
+      (e) => e.snapshot(),
+    );
+    this.#out = createSampleBatch(batchCapacity);
+    this.#result = { batch: this.#out, provisional: false };
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(key: ChannelKey): ChannelEntry | undefined {
+    return this.#entries.get(key);
+  }
+
+  values(): IterableIterator<ChannelEntry> {
+    return this.#entries.values();
+  }
+
+  /** A new channel of `pe`, or null when a cap refuses it (counted). */
+  add(pe: ProviderEntry, channelId: number, fields: ChannelFields, t: number): ChannelEntry | null {
+    if (pe.channels.size >= this.#opts.maxChannelsPerProvider) {
+      this.#hooks.drop('channels');
+      return null;
+    }
+    if (this.#entries.size >= this.#opts.maxChannels) {
+      this.#hooks.drop('channelsTotal');
+      return null;
+    }
+    const history = { max: this.#opts.historyMax, ms: this.#opts.historyMs };
+    const e = new ChannelEntry(pe.state.hostId, pe.state.name, channelId, fields, t, history);
+    pe.channels.set(channelId, e);
+    this.#entries.set(e.meta.key, e);
+    this.names.add(e);
+    this.touched.add(e);
+    this.#hooks.changed(true);
+    this.#hooks.emit({ type: 'channel:added', channel: e.snapshot() });
+    return e;
+  }
+
+  /** Forgets every channel of `pe`. */
+  removeAll(pe: ProviderEntry): void {
+    for (const e of pe.channels.values()) {
+      this.views.detachEntry(e);
+      this.#entries.delete(e.meta.key);
+      this.names.remove(e);
+      this.touched.delete(e);
+      pe.tally.forget(e);
+      this.#hooks.emit({ type: 'channel:removed', channel: e.snapshot() });
+    }
+    if (pe.channels.size > 0) this.#hooks.changed(true);
+    pe.channels.clear();
+    pe.byPosition.length = 0;
+  }
+
+  /** ChannelInfo records: new channels are added, known ones renamed or re-labelled in place. */
+  applyInfo(pe: ProviderEntry, records: readonly ChannelInfoRecord[], t: number): void {
+    this.#renameProvider(pe);
+    for (const r of records) {
+      const fields: ChannelFields = { name: r.name, unit: r.unit, vendor: r.vendor, provisional: false };
+      const e = pe.channels.get(r.channelId);
+      if (!e) {
+        this.add(pe, r.channelId, fields, t);
+        continue;
+      }
+      if (!e.differsFrom(fields)) continue;
+      const previousName = e.meta.name;
+      this.names.remove(e, previousName);
+      e.relabel(fields);
+      this.names.add(e);
+      this.touched.add(e);
+      this.#hooks.changed(true);
+      if (previousName !== r.name) this.#hooks.emit({ type: 'channel:renamed', channel: e.snapshot(), previousName });
+    }
+  }
+
+  /** The provider's online state or name changed: its channels' display names may change. */
+  touchNamesOf(pe: ProviderEntry): void {
+    for (const e of pe.channels.values()) this.names.touch(e.meta.name);
+    this.#hooks.changed(true);
+  }
+
+  /** Copies a provider's new name into its channels (at most once per rename, not per datagram). */
+  #renameProvider(pe: ProviderEntry): void {
+    const first = pe.channels.values().next().value;
+    if (first === undefined || first.meta.providerName === pe.state.name) return;
+    for (const e of pe.channels.values()) {
+      e.meta.providerName = pe.state.name;
+      this.touched.add(e);
+    }
+    this.touchNamesOf(pe);
+  }
+
+  /**
+   * The hot path: one ChannelValues message's records, decoded by the protocol into columns. Per record a Map
+   * lookup, the stale check, the entry's numbers and ring, and a Sample object only for channel$ views that want
+   * one; the accepted samples are written into the reused output batch.
+   */
+  write(pe: ProviderEntry, receivedAt: number, input: ChannelValuesBatch): WriteResult {
+    const p = pe.state;
+    const out = this.#out;
+    const { keys, channelIds, times, values, providerTs } = out;
+    const inIds = input.channelIds;
+    const inTs = input.ts;
+    const inValues = input.values;
+    const window = this.#opts.staleWindowMs;
+    const clock = p.clock;
+    // Until the first Pong every sample is stamped with the receive time: skip the per-sample call.
+    const synced = clock.synced;
+    const byPosition = pe.byPosition;
+    let provisional = false;
+    let n = 0;
+    for (let i = 0; i < input.count; i++) {
+      const channelId = inIds[i];
+      const ts = inTs[i];
+      let e: ChannelEntry | null | undefined = byPosition[i];
+      if (e === undefined || e.channelId !== channelId) {
+        e = pe.channels.get(channelId) ?? this.#provisional(pe, channelId, receivedAt);
+        if (e === null) continue;
+        byPosition[i] = e;
+      }
+      const live = e.live;
+      const newest = live[LIVE.newestTs];
+      const behind = newest < 0 ? 0 : msBehind(newest, ts);
+      if (behind > window && !this.#clockWentBack(pe, receivedAt)) {
+        this.staleSamples++;
+        continue;
+      }
+      // Past the check with behind > window means the provider's clock went back: this sample re-anchors.
+      if (behind === 0 || behind > window) live[LIVE.newestTs] = ts;
+      pe.lastFreshAt = receivedAt;
+      if (e.meta.provisional) provisional = true;
+      const value = inValues[i];
+      const time = synced ? clock.toTime(ts, receivedAt) : receivedAt;
+      e.accept(time, value, ts, receivedAt);
+      if (e.views.length > 0) this.#deliver(e);
+      keys[n] = e.meta.key;
+      channelIds[n] = channelId;
+      times[n] = time;
+      values[n] = value;
+      providerTs[n] = ts;
+      n++;
+    }
+    out.providerId = p.hostId;
+    out.receivedAt = receivedAt;
+    out.count = n;
+    this.samples += n;
+    this.#result.provisional = provisional;
+    return this.#result;
+  }
+
+  #provisional(pe: ProviderEntry, channelId: number, receivedAt: number): ChannelEntry | null {
+    const fields = { name: `Channel ${channelId}`, unit: NO_UNIT, vendor: 0, provisional: true };
+    return this.add(pe, channelId, fields, receivedAt);
+  }
+
+  /** The channel's subscribers asked for objects: one Sample per sample, shared by every view. */
+  #deliver(e: ChannelEntry): void {
+    const sample = e.lastSample();
+    if (sample === null) return;
+    const vs = e.views;
+    for (let v = 0; v < vs.length; v++) for (const s of vs[v].subscribers) s.next(sample);
+  }
+
+  /**
+   * Replayed frames carry old provider timestamps while the provider keeps sending fresh ones; a provider whose clock
+   * restarted sends nothing fresh at all. After staleResetMs of only stale samples, its channels start over.
+   */
+  #clockWentBack(pe: ProviderEntry, receivedAt: number): boolean {
+    if (receivedAt - pe.lastFreshAt < this.#opts.staleResetMs) return false;
+    log.warn(
+      { provider: hostHex(pe.state.hostId), staleSamples: this.staleSamples },
+      `${pe.state.name}: only old timestamps for ${this.#opts.staleResetMs} ms, its clock went back: starting its channels over`,
+    );
+    for (const e of pe.channels.values()) e.live[LIVE.newestTs] = -1;
+    return true;
+  }
+}
