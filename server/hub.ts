@@ -9,25 +9,38 @@ import {
   type SocketGuard,
 } from './auth/index.js';
 import type { QuantityResolver } from './channels/types.js';
-import { type HubConfig, operatorReservedConnections } from './config.js';
+import type { HubConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
-import { closeServer, createHttpApp, createHttpServer, createVirtualTuneRouter, listen } from './http/index.js';
+import {
+  closeServer,
+  createHttpApp,
+  createHttpServer,
+  createVirtualTuneRouter,
+  type HttpApp,
+  listen,
+} from './http/index.js';
 import type { IngestStatus } from './http/types.js';
+import {
+  gatewayMetricsOf,
+  ingestOptionsOf,
+  LOOPBACK,
+  realtimeOptionsOf,
+  sessionOptionsOf,
+  simulatorOptionsOf,
+  socketGuardLimitsOf,
+} from './hub-options.js';
 import { createIngest, type Ingest } from './ingest/index.js';
-import { DEFAULT_PONG_LIMITER_OPTIONS } from './jetdrive/create-pong-limiter.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
-import { attachSessionSocketHandlers, createSessionRegistry } from './sessions/index.js';
 import { SERVER_VERSION } from './server-version.js';
+import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
 import { createSimulatedDyno, type SimulatedDynoController } from './sim/index.js';
-import { defaultInterfaces } from './transport/index.js';
 
 const log = createLogger('hub');
 
 export { SERVER_VERSION } from './server-version.js';
-const LOOPBACK = '127.0.0.1';
 
 export interface HubStarted {
   url: string;
@@ -73,105 +86,9 @@ function announceOperatorToken(t: OperatorToken): void {
   }
 }
 
-function socketGuardLimits(config: HubConfig) {
-  return {
-    maxConnections: config.maxViewers,
-    operatorReservedConnections: operatorReservedConnections(config),
-    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
-    maxPendingHandshakes: config.maxPendingHandshakes,
-    maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress,
-    unknownEventsPerMin: config.unknownEventsPerMin,
-  };
-}
-
-/**
- * Wires the modules together. Interfaces: the configured ones, or loopback only in simulated mode — in live mode every
- * up, multicast-capable IPv4 interface plus loopback. Outgoing TTL is 0 while we stay on loopback, 1 otherwise
- * (JetDrive never needs to cross a router).
- */
-export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
-  const source = config.sim ? 'simulated' : 'live';
-  const interfaces = config.interfaces ?? (config.sim ? [LOOPBACK] : defaultInterfaces());
-  const loopbackOnly = interfaces.every((i) => i === LOOPBACK);
-  let mapping: Awaited<ReturnType<typeof createChannelMapping>> | null = null;
-  let lastDatagramAt: number | null = null;
-  let mappingChanges: Subscription | null = null;
-
-  // The mapping loads its overrides asynchronously in start(); until then the ingest asks this delegate, which
-  // knows nothing (every channel unmapped) and re-announces once the real mapping is attached.
-  const resolverChanges$ = new Subject<void>();
-  const resolver: QuantityResolver = {
-    quantityOf: (channel) => mapping?.quantityOf(channel) ?? null,
-    changes$: resolverChanges$,
-  };
-  const ingest = createIngest({
-    resolver,
-    multicast: {
-      groups: config.groups,
-      port: config.jetdrivePort,
-      interfaces,
-      ttl: loopbackOnly ? 0 : 1,
-      loopback: true,
-      recvBufferSize: config.jetdriveRecvBufferBytes,
-    },
-    registry: {
-      historyMs: config.channelHistoryMs,
-      historyMax: config.channelHistoryMax,
-      staleWindowMs: config.jetdriveStaleWindowMs,
-      maxProviders: config.maxProviders,
-      maxChannels: config.maxChannels,
-      maxChannelsPerProvider: config.maxChannelsPerProvider,
-      staleResetMs: config.jetdriveStaleResetMs,
-    },
-    passive: config.passive,
-    node: {
-      offlineAfterMs: config.providerTimeoutMs,
-      pingIntervalMs: config.clockSyncIntervalMs,
-      sourcePolicy: config.jetdriveSourcePolicy,
-      maxEvictionsPerS: config.jetdriveMaxEvictionsPerS,
-      hostIdChangeMinIntervalMs: config.jetdriveHostIdChangeMinIntervalMs,
-      pong: {
-        ...DEFAULT_PONG_LIMITER_OPTIONS,
-        perHostPerS: config.jetdrivePongRatePerHost,
-        totalPerS: config.jetdrivePongRateTotal,
-        maxEchoBytes: config.jetdrivePongMaxEchoBytes,
-      },
-      maxProviders: config.maxProviders,
-    },
-  });
-
-  const simulator = config.sim
-    ? createSimulatedDyno({
-        group: config.groups[0],
-        port: config.jetdrivePort,
-        iface: LOOPBACK,
-        rateHz: config.simRateHz,
-        profile: config.simProfile,
-        autoPull: config.simAutoPull,
-        autoPullIntervalS: config.simAutoPullIntervalS,
-        ...overrides.simulator,
-      })
-    : null;
-
-  const sessions = createSessionRegistry({
-    maxAgeMin: config.sessionMaxAgeMin,
-    maxCount: config.sessionMaxCount,
-    sweepIntervalS: config.sessionSweepIntervalS,
-    maxRunning: config.sessionMaxRunning,
-  });
-
-  let gateway: RealtimeGateway | null = null;
-  let socketGuard: SocketGuard | null = null;
-  // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
-  const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
-  let detachSessions: (() => void) | null = null;
-  let server: ReturnType<typeof createHttpServer> | null = null;
-  let stopping: Promise<void> | null = null;
-  const datagramWatch = ingest.registry.samples$.subscribe((batch) => {
-    lastDatagramAt = batch.receivedAt;
-  });
-  // The operator sees providers come and go in the start-up log.
-  const providerWatch = ingest.registry.events$.subscribe((e) => {
+/** The operator sees providers come and go in the start-up log. */
+function logProviderEvents(ingest: Ingest): Subscription {
+  return ingest.registry.events$.subscribe((e) => {
     if (e.type === 'provider:online' || e.type === 'provider:offline' || e.type === 'provider:incompatible') {
       const p = e.provider;
       log.info(
@@ -184,23 +101,76 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       );
     }
   });
+}
 
-  const ingestStatus = (): IngestStatus => {
-    const s = ingest.status();
-    return {
-      source,
-      bound: s.port !== null,
-      hostId: s.node.hostId,
-      passive: s.node.passive,
-      port: s.port,
-      groups: config.groups,
-      joins: s.joins,
-      lastDatagramAt,
-      sourcePolicy: s.node.sourcePolicy,
-      hostIdChanges: s.node.collisions,
-      pongsAnswered: s.node.pongs.answered,
-    };
+function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: number | null): IngestStatus {
+  const s = ingest.status();
+  return {
+    source: config.sim ? 'simulated' : 'live',
+    bound: s.port !== null,
+    hostId: s.node.hostId,
+    passive: s.node.passive,
+    port: s.port,
+    groups: config.groups,
+    joins: s.joins,
+    lastDatagramAt,
+    sourcePolicy: s.node.sourcePolicy,
+    hostIdChanges: s.node.collisions,
+    pongsAnswered: s.node.pongs.answered,
   };
+}
+
+type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extraRouters' | 'options'> & {
+  ingest: Ingest;
+  sessions: SessionRegistry;
+};
+
+/** The Koa app: the API, the virtual-tune routes and (unless turned off) the dashboard page. */
+function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
+  const { ingest, sessions, ...rest } = deps;
+  const routers: Router[] = [createVirtualTuneRouter(sessions)];
+  if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
+  return createHttpApp({
+    ...rest,
+    registry: ingest.registry,
+    extraRouters: routers,
+    options: { unitSystem: config.unitSystem, corsOrigins: config.corsOrigins, bodyLimitBytes: config.httpBodyLimit },
+  });
+}
+
+/** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
+export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
+  const source = config.sim ? 'simulated' : 'live';
+  let mapping: Awaited<ReturnType<typeof createChannelMapping>> | null = null;
+  let lastDatagramAt: number | null = null;
+  let mappingChanges: Subscription | null = null;
+
+  // The mapping loads its overrides asynchronously in start(); until then the ingest asks this delegate, which
+  // knows nothing (every channel unmapped) and re-announces once the real mapping is attached.
+  const resolverChanges$ = new Subject<void>();
+  const resolver: QuantityResolver = {
+    quantityOf: (channel) => mapping?.quantityOf(channel) ?? null,
+    changes$: resolverChanges$,
+  };
+  const ingest = createIngest(ingestOptionsOf(config, resolver));
+
+  const simulator = config.sim ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+
+  const sessions = createSessionRegistry(sessionOptionsOf(config));
+
+  let gateway: RealtimeGateway | null = null;
+  let socketGuard: SocketGuard | null = null;
+  // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
+  const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
+  let detachSessions: (() => void) | null = null;
+  let server: ReturnType<typeof createHttpServer> | null = null;
+  let stopping: Promise<void> | null = null;
+  const datagramWatch = ingest.registry.samples$.subscribe((batch) => {
+    lastDatagramAt = batch.receivedAt;
+  });
+  const providerWatch = logProviderEvents(ingest);
+
+  const ingestStatus = (): IngestStatus => ingestStatusOf(ingest, config, lastDatagramAt);
 
   return {
     ingest,
@@ -226,46 +196,22 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         log.info({ profile: config.simProfile }, 'simulated dyno running on loopback (%s)', config.simProfile);
       }
 
-      const routers: Router[] = [createVirtualTuneRouter(sessions)];
-      if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
-      const http = createHttpApp({
-        registry: ingest.registry,
+      const http = httpAppOf(config, overrides, {
+        ingest,
         mapping,
+        sessions,
+        simulator,
         auth: { policy, limiter },
         ingestStatus,
-        simulator,
         metrics: {
           socketGuard: () => socketGuard?.stats() ?? null,
           ingest: () => ingest.registry.stats(),
-          gateway: () => {
-            const g = gateway?.stats();
-            return {
-              viewers: g?.viewers ?? 0,
-              subscriptions: g?.subscriptions ?? 0,
-              conflatedFrames: g?.conflatedFrames ?? 0,
-              droppedFrames: g?.droppedFrames ?? 0,
-              laggingViewers: g?.laggingViewers ?? 0,
-              disconnectedSlow: g?.disconnectedSlow ?? 0,
-              refusedSubscriptions: g?.refusedSubscriptions ?? {},
-              unjoinedSessionsClosed: g?.unjoinedSessionsClosed ?? 0,
-              refusedPackets: {
-                UNKNOWN_EVENT: g?.unknownEvents ?? 0,
-                ACK_REQUIRED: g?.missingAcks ?? 0,
-                INVALID_PAYLOAD: g?.extraArguments ?? 0,
-              },
-            };
-          },
+          gateway: () => gatewayMetricsOf(gateway),
           sessions: () => ({ byStatus: sessions.stats().byStatus }),
-        },
-        extraRouters: routers,
-        options: {
-          unitSystem: config.unitSystem,
-          corsOrigins: config.corsOrigins,
-          bodyLimitBytes: config.httpBodyLimit,
         },
       });
       server = createHttpServer(http.app);
-      const guard = createSocketGuard({ policy, limiter, ...socketGuardLimits(config) });
+      const guard = createSocketGuard({ policy, limiter, ...socketGuardLimitsOf(config) });
       socketGuard = guard;
       gateway = createRealtimeGateway({
         httpServer: server,
@@ -274,18 +220,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         source,
         serverVersion: SERVER_VERSION,
         allowRequest: guard.allowRequest,
-        options: {
-          connectTimeoutMs: config.connectTimeoutMs,
-          maxStreams: config.realtimeMaxStreams,
-          maxStreamsPerSocket: config.realtimeMaxStreamsPerSocket,
-          maxStreamsPerAddress: config.realtimeMaxStreamsPerAddress,
-          flushIntervalMs: config.realtimeFlushMs,
-          backlogLimitBytes: config.realtimeBacklogLimitBytes,
-          maxBacklogBytes: config.realtimeMaxBacklogBytes,
-          stuckAfterMs: config.realtimeStuckAfterMs,
-          corsOrigin:
-            config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
-        },
+        options: realtimeOptionsOf(config),
       });
       // Before any handler: every connection and command passes the guard first.
       guard.attach(gateway.io);

@@ -1,0 +1,124 @@
+import type { QuantityResolver } from './channels/types.js';
+import { type HubConfig, operatorReservedConnections } from './config.js';
+import type { IngestOptions } from './ingest/index.js';
+import { DEFAULT_PONG_LIMITER_OPTIONS } from './jetdrive/create-pong-limiter.js';
+import type { RealtimeGateway, RealtimeOptions } from './realtime/index.js';
+import type { SimulatedDynoOptions } from './sim/index.js';
+import { defaultInterfaces } from './transport/index.js';
+
+// The hub's configuration turned into each module's options: pure functions, so createHub only wires.
+
+export const LOOPBACK = '127.0.0.1';
+
+/**
+ * Interfaces: the configured ones, or loopback only in simulated mode — in live mode every up, multicast-capable IPv4
+ * interface plus loopback. Outgoing TTL is 0 while we stay on loopback, 1 otherwise (JetDrive never crosses a router).
+ */
+export function ingestOptionsOf(config: HubConfig, resolver: QuantityResolver): IngestOptions {
+  const interfaces = config.interfaces ?? (config.sim ? [LOOPBACK] : defaultInterfaces());
+  const loopbackOnly = interfaces.every((i) => i === LOOPBACK);
+  return {
+    resolver,
+    multicast: {
+      groups: config.groups,
+      port: config.jetdrivePort,
+      interfaces,
+      ttl: loopbackOnly ? 0 : 1,
+      loopback: true,
+      recvBufferSize: config.jetdriveRecvBufferBytes,
+    },
+    registry: {
+      historyMs: config.channelHistoryMs,
+      historyMax: config.channelHistoryMax,
+      staleWindowMs: config.jetdriveStaleWindowMs,
+      maxProviders: config.maxProviders,
+      maxChannels: config.maxChannels,
+      maxChannelsPerProvider: config.maxChannelsPerProvider,
+      staleResetMs: config.jetdriveStaleResetMs,
+    },
+    passive: config.passive,
+    node: {
+      offlineAfterMs: config.providerTimeoutMs,
+      pingIntervalMs: config.clockSyncIntervalMs,
+      sourcePolicy: config.jetdriveSourcePolicy,
+      maxEvictionsPerS: config.jetdriveMaxEvictionsPerS,
+      hostIdChangeMinIntervalMs: config.jetdriveHostIdChangeMinIntervalMs,
+      pong: {
+        ...DEFAULT_PONG_LIMITER_OPTIONS,
+        perHostPerS: config.jetdrivePongRatePerHost,
+        totalPerS: config.jetdrivePongRateTotal,
+        maxEchoBytes: config.jetdrivePongMaxEchoBytes,
+      },
+      maxProviders: config.maxProviders,
+    },
+  };
+}
+
+/** The embedded simulator always stays on loopback, whatever the ingest joins. */
+export function simulatorOptionsOf(config: HubConfig, extra: Partial<SimulatedDynoOptions> = {}): SimulatedDynoOptions {
+  return {
+    group: config.groups[0],
+    port: config.jetdrivePort,
+    iface: LOOPBACK,
+    rateHz: config.simRateHz,
+    profile: config.simProfile,
+    autoPull: config.simAutoPull,
+    autoPullIntervalS: config.simAutoPullIntervalS,
+    ...extra,
+  };
+}
+
+export function sessionOptionsOf(config: HubConfig) {
+  return {
+    maxAgeMin: config.sessionMaxAgeMin,
+    maxCount: config.sessionMaxCount,
+    sweepIntervalS: config.sessionSweepIntervalS,
+    maxRunning: config.sessionMaxRunning,
+  };
+}
+
+export function socketGuardLimitsOf(config: HubConfig) {
+  return {
+    maxConnections: config.maxViewers,
+    operatorReservedConnections: operatorReservedConnections(config),
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    maxPendingHandshakes: config.maxPendingHandshakes,
+    maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress,
+    unknownEventsPerMin: config.unknownEventsPerMin,
+  };
+}
+
+export function realtimeOptionsOf(config: HubConfig): Partial<RealtimeOptions> {
+  return {
+    connectTimeoutMs: config.connectTimeoutMs,
+    maxStreams: config.realtimeMaxStreams,
+    maxStreamsPerSocket: config.realtimeMaxStreamsPerSocket,
+    maxStreamsPerAddress: config.realtimeMaxStreamsPerAddress,
+    flushIntervalMs: config.realtimeFlushMs,
+    backlogLimitBytes: config.realtimeBacklogLimitBytes,
+    maxBacklogBytes: config.realtimeMaxBacklogBytes,
+    stuckAfterMs: config.realtimeStuckAfterMs,
+    corsOrigin:
+      config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
+  };
+}
+
+/** The gateway's counters as /metrics reads them (zeros before it exists). */
+export function gatewayMetricsOf(gateway: RealtimeGateway | null) {
+  const g = gateway?.stats();
+  return {
+    viewers: g?.viewers ?? 0,
+    subscriptions: g?.subscriptions ?? 0,
+    conflatedFrames: g?.conflatedFrames ?? 0,
+    droppedFrames: g?.droppedFrames ?? 0,
+    laggingViewers: g?.laggingViewers ?? 0,
+    disconnectedSlow: g?.disconnectedSlow ?? 0,
+    refusedSubscriptions: g?.refusedSubscriptions ?? {},
+    unjoinedSessionsClosed: g?.unjoinedSessionsClosed ?? 0,
+    refusedPackets: {
+      UNKNOWN_EVENT: g?.unknownEvents ?? 0,
+      ACK_REQUIRED: g?.missingAcks ?? 0,
+      INVALID_PAYLOAD: g?.extraArguments ?? 0,
+    },
+  };
+}
