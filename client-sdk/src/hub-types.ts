@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { SessionsApi } from './create-sessions-api.js';
+import type { ConnectionFailure } from './hub-error.js';
 import type {
   CatalogChannel,
   CatalogProvider,
@@ -40,7 +41,11 @@ export interface HubBatch {
 export type ConnectionState =
   | { state: 'connecting'; attempt: number }
   | { state: 'connected'; hello: Hello | null }
-  | { state: 'disconnected'; reason: string; willReconnect: boolean };
+  /**
+   * `failure` says why a connection failed before it joined (unreachable, host not found, TLS, wrong parser,
+   * unauthorized…), with a hint; a disconnect after joining has only the `reason`.
+   */
+  | { state: 'disconnected'; reason: string; willReconnect: boolean; failure?: ConnectionFailure };
 
 export interface HubLogger {
   debug(message: string, ...details: unknown[]): void;
@@ -77,6 +82,11 @@ export interface Hub {
   readonly channels$: Observable<CatalogChannel[]>;
   readonly providers$: Observable<CatalogProvider[]>;
   readonly connection$: Observable<ConnectionState>;
+  /**
+   * Resolves with the hub's hello once connected; rejects with a HubError whose code is a ConnectionFailureCode at the
+   * first failure (unreachable, unauthorized, …), or 'CLOSED' when the client is closed first.
+   */
+  whenConnected(): Promise<Hello | null>;
   /** True while the hub conflates this viewer's data because it reads too slowly. */
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;
