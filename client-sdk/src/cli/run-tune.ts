@@ -6,7 +6,7 @@ import { renderProgress } from './render-progress.js';
 
 /** Runs one virtual tuning session: a progress bar per iteration, then the result table. Resolves with the results. */
 export async function runTune(hub: Hub, input: SessionStartInput, out: NodeJS.WriteStream): Promise<SessionResults> {
-  const snapshot = await hub.sessions.start(input);
+  const { snapshot, events$ } = await hub.sessions.run(input);
   const id = snapshot.session_id;
   out.write(`session ${id}: up to ${snapshot.max_iterations} iterations\n`);
   let lineOpen = false;
@@ -15,7 +15,7 @@ export async function runTune(hub: Hub, input: SessionStartInput, out: NodeJS.Wr
     lineOpen = false;
   };
   await lastValueFrom(
-    hub.sessions.events$(id).pipe(
+    events$.pipe(
       tap((event) => {
         if (event.type === 'progress') {
           const line = renderProgress(event.pct, `iteration ${event.iteration}: ${event.message}`);
