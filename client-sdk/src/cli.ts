@@ -2,6 +2,7 @@
 // jetdrive CLI: watch live channels, list the catalog, wait for a condition in shell scripts, run a tuning session.
 import { Command, CommanderError, Option } from 'commander';
 import { check, CliFailure } from './cli/cli-failure.js';
+import { show } from './cli/display-units.js';
 import { escapeControl } from './cli/escape-control.js';
 import { EXIT, EXIT_CODES_HELP } from './cli/exit-codes.js';
 import { formatTable, formatValue } from './cli/format-table.js';
@@ -14,11 +15,18 @@ import { runWatch } from './cli/run-watch.js';
 import { connectHub, DEFAULT_HUB_URL } from './connect-hub.js';
 import type { Hub, WireParser } from './hub-types.js';
 import { parseSelector } from './parse-selector.js';
-import { ENGINE_PROFILE_IDS, type SessionStartInput, VE_SCENARIOS } from '@jetdrive-hub/client/contract';
+import {
+  ENGINE_PROFILE_IDS,
+  type SessionStartInput,
+  UNIT_SYSTEMS,
+  type UnitSystem,
+  VE_SCENARIOS,
+} from '@jetdrive-hub/client/contract';
 
 interface GlobalOptions {
   url: string;
   parser: WireParser;
+  units?: UnitSystem;
 }
 
 const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
@@ -44,16 +52,24 @@ program
       .choices(['json', 'msgpack'])
       .default('json'),
   )
+  .addOption(
+    new Option('--units <system>', "display units (default: the hub's UNIT_SYSTEM, as its dashboard shows)")
+      .env('JETDRIVE_HUB_UNITS')
+      .choices(UNIT_SYSTEMS),
+  )
   .addHelpText('afterAll', EXIT_CODES_HELP);
 
-/** Opens the hub and waits until it is connected: a failure (unreachable, unauthorized…) ends the CLI at once. */
-async function openHub(): Promise<Hub> {
+/**
+ * Opens the hub and waits until it is connected: a failure (unreachable, unauthorized…) ends the CLI at once. Values
+ * are shown in --units, else in the hub's unit system (said in its hello), else imperial (older hubs).
+ */
+async function openHub(): Promise<{ hub: Hub; units: UnitSystem }> {
   const options = program.opts<GlobalOptions>();
   // The token comes from the environment only: a flag would show in `ps`. `tune` needs the operator's token.
   const hub = connectHub(options.url, { parser: options.parser, token: process.env.JETDRIVE_HUB_TOKEN || undefined });
   openHubs.add(hub);
-  await hub.whenConnected();
-  return hub;
+  const hello = await hub.whenConnected();
+  return { hub, units: options.units ?? hello?.units ?? 'imperial' };
 }
 
 const openHubs = new Set<Hub>();
@@ -74,9 +90,9 @@ program
   .option('--json', 'one JSON line per sample', false)
   .action(async (texts: string[], options: { hz?: number; json: boolean }) => {
     const selectors = texts.map(parseSelector);
-    const hub = await openHub();
+    const { hub, units } = await openHub();
     await requireMatches(hub, selectors, { all: false });
-    const watch = runWatch(hub, texts, options, process.stdout, exitWith);
+    const watch = runWatch(hub, texts, { ...options, units }, process.stdout, exitWith);
     hub.connection$.subscribe((state) => {
       if (state.state === 'disconnected' && state.reason !== 'closed') {
         console.error(escapeControl(`hub disconnected (${state.reason}); reconnecting`));
@@ -103,7 +119,7 @@ program
         exitWith(new CliFailure(`no answer from the hub within ${formatDuration(options.timeout)}`, EXIT.UNREACHABLE)),
       options.timeout,
     );
-    const hub = await openHub();
+    const { hub, units } = await openHub();
     const catalog = await hub.catalog();
     clearTimeout(timer);
     if (options.json) {
@@ -111,14 +127,17 @@ program
     } else {
       const rows = [...catalog.channels]
         .sort((a, b) => a.displayName.localeCompare(b.displayName))
-        .map((c) => [
-          c.displayName,
-          c.providerName,
-          c.unit,
-          c.quantity ?? '',
-          Number(c.rateHz.toFixed(1)),
-          c.lastValue === null ? '' : formatValue(c.lastValue),
-        ]);
+        .map((c) => {
+          const last = c.lastValue === null ? null : show(c, c.lastValue, units);
+          return [
+            c.displayName,
+            c.providerName,
+            last?.unit ?? show(c, 0, units).unit,
+            c.quantity ?? '',
+            Number(c.rateHz.toFixed(1)),
+            last === null ? '' : formatValue(last.value),
+          ];
+        });
       process.stdout.write(`${formatTable(['channel', 'provider', 'unit', 'quantity', 'Hz', 'last'], rows)}\n`);
     }
     hub.close();
@@ -134,9 +153,9 @@ program
       .default(DEFAULT_WAIT_TIMEOUT_MS, formatDuration(DEFAULT_WAIT_TIMEOUT_MS)),
   )
   .action(async (condition: ReturnType<typeof parseCondition>, options: { timeout: number }) => {
-    const hub = await openHub();
+    const { hub, units } = await openHub();
     await requireMatches(hub, [parseSelector(condition.selector)], { all: true });
-    const outcome = await runWait(hub, condition, options.timeout);
+    const outcome = await runWait(hub, condition, options.timeout, units);
     if (outcome.code === 0) {
       const { channel, value, unit } = outcome.sample;
       process.stdout.write(`${escapeControl(channel)} = ${value} ${escapeControl(unit)}\n`);
@@ -166,12 +185,12 @@ program
       if (options.scenario) input.base_ve_scenario = options.scenario;
       if (options.maxIterations !== undefined) input.max_iterations = options.maxIterations;
       if (options.seed !== undefined) input.seed = options.seed;
-      const hub = await openHub();
+      const { hub, units } = await openHub();
       process.once('SIGINT', () => {
         hub.close();
         process.exit(130);
       });
-      const results = await runTune(hub, input, process.stdout);
+      const results = await runTune(hub, input, process.stdout, units);
       hub.close();
       process.exit(results.converged ? EXIT.OK : EXIT.NOT_MET);
     },

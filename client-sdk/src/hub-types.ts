@@ -18,7 +18,10 @@ export interface HubSample {
   providerId: number;
   channelId: number;
   name: string;
+  /** The wire unit's label (SI, as JetDrive sends it); `displayConversion(unitCode, system, quantity)` converts. */
   unit: string;
+  /** The JetDrive unit byte. */
+  unitCode: number;
   quantity: string | null;
   value: number;
   /** Epoch ms (provider clock synced to the hub's clock when possible). */

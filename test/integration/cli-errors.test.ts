@@ -107,10 +107,23 @@ describe('jetdrive CLI selectors', () => {
     registry.addProvider(DYNO, 'Power Core');
     registry.addChannel({ providerId: DYNO, channelId: 42, name: 'Digital RPM 1', unit: 8 });
     registry.addChannel({ providerId: DYNO, channelId: 103, name: 'TPS', unit: 16 });
+    registry.addChannel({ providerId: DYNO, channelId: 7, name: 'Oil Temp', unit: 6 });
+    registry.push(DYNO, [[7, 20]]);
     fixture = await startGateway(registry);
   });
   afterAll(async () => {
     await fixture.close();
+  });
+
+  it("shows values in the hub's units (imperial when its hello says none), or in --units", async () => {
+    const row = (stdout: string) => stdout.split('\n').find((line) => line.startsWith('Oil Temp')) ?? '';
+    const imperial = await runCli(['channels', '--url', fixture.url]);
+    expect(row(imperial.stdout)).toMatch(/°F.*68\.00$/);
+    const metric = await runCli(['channels', '--units', 'metric', '--url', fixture.url]);
+    expect(row(metric.stdout)).toMatch(/°C.*20\.00$/);
+    const bad = await runCli(['channels', '--units', 'furlongs', '--url', fixture.url]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Allowed choices are imperial, metric');
   });
 
   it('wait on a selector that matches nothing exits 2 at once, naming the closest channels', async () => {

@@ -40,7 +40,7 @@ afterAll(() => {
 describe('SDK connection failures', () => {
   let testHub: TestHub;
   beforeAll(async () => {
-    testHub = await startTestHub({ viewerToken: HUB_VIEWER });
+    testHub = await startTestHub({ viewerToken: HUB_VIEWER, unitSystem: 'metric' });
   });
   afterAll(async () => {
     await testHub.close();
@@ -73,6 +73,8 @@ describe('SDK connection failures', () => {
     const hub = open(testHub.url, { token: HUB_VIEWER });
     const hello = await hub.whenConnected();
     expect(hello?.protocol).toBeDefined();
+    // The hub says its display units, so SDK clients and the CLI can show what its dashboard shows.
+    expect(hello?.units).toBe('metric');
   });
 
   it('the msgpack parser against a json hub: WRONG_PARSER naming the other parser', async () => {
