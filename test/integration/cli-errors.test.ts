@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
 import { type GatewayFixture, startGateway } from '../support/realtime-fixture.js';
+import { freeTcpPort } from '../support/free-tcp-port.js';
 import { runTsScript, type ScriptResult } from '../support/run-ts-script.js';
 import { HUB_OPERATOR, HUB_VIEWER, startTestHub, type TestHub } from '../support/start-test-hub.js';
 
@@ -18,15 +17,6 @@ async function runCli(args: string[], env: Record<string, string> = {}): Promise
   // No token from the caller's environment unless the test gives one.
   const result = await runTsScript(CLI, args, { JETDRIVE_HUB_TOKEN: '', LOG_LEVEL: 'silent', ...env }).finished;
   return { ...result, ms: Date.now() - started };
-}
-
-/** A TCP port on 127.0.0.1 that nobody listens on (taken from the kernel, then released). */
-async function freeTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 // Process start (tsx) takes about a second on 2 shared cores; the failure itself is reported in milliseconds.

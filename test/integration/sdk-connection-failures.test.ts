@@ -1,22 +1,13 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { firstValueFrom, filter } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectionState, connectHub, type Hub, HubError } from '../../client-sdk/src/index.js';
+import { freeTcpPort } from '../support/free-tcp-port.js';
 import { HUB_VIEWER, startTestHub, type TestHub } from '../support/start-test-hub.js';
 
 // connection$ names why a connection failed (a typed `failure` with a hint) and whenConnected() rejects with a
 // HubError of the same code, within moments, against real sockets on 127.0.0.1.
 
 type Failed = Extract<ConnectionState, { state: 'disconnected' }>;
-
-async function freeTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const quiet = { debug: () => {}, warn: () => {} };
 const hubs: Hub[] = [];
