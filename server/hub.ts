@@ -219,6 +219,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         quantities: mapping,
         source,
         serverVersion: SERVER_VERSION,
+        unitSystem: config.unitSystem,
         allowRequest: guard.allowRequest,
         options: realtimeOptionsOf(config),
       });

@@ -1,15 +1,27 @@
 // Detect dyno pulls: a pull runs while RPM is above a threshold with the throttle above 90 %. When it ends, print
-// its peak power and torque (with the RPM they were reached at).
-//   npx tsx client-sdk/examples/detect-pull.ts [rpmThreshold=2500]
+// its peak power and torque (with the RPM they were reached at), in the hub's display units (as its dashboard shows
+// them) unless --units says otherwise.
+//   npx tsx client-sdk/examples/detect-pull.ts [rpmThreshold=2500] [--units imperial|metric]
 import { filter, map, scan } from 'rxjs';
+import { displayConversion, UNIT_SYSTEMS, type UnitSystem } from '@jetdrive-hub/client/contract';
 import { connectHub, DEFAULT_HUB_URL, type HubSample } from '../src/index.js';
 
-const RPM_THRESHOLD = Number(process.argv[2] ?? 2500);
+const args = process.argv.slice(2);
+const unitsAt = args.indexOf('--units');
+const unitsArg = unitsAt >= 0 ? args.splice(unitsAt, 2)[1] : undefined;
+if (unitsArg !== undefined && !(UNIT_SYSTEMS as readonly string[]).includes(unitsArg)) {
+  console.error(`--units "${unitsArg}": expected one of ${UNIT_SYSTEMS.join(', ')}`);
+  process.exit(2);
+}
+const RPM_THRESHOLD = Number(args[0] ?? 2500);
 const WOT_PCT = 90;
 
+/** A peak as received (SI, with what converting it needs). */
 interface Peak {
   value: number;
   unit: string;
+  unitCode: number;
+  quantity: string | null;
   rpm: number;
 }
 
@@ -27,7 +39,8 @@ interface PullState {
 const initial: PullState = { rpm: 0, tps: 0, active: false, startedAt: 0, power: null, torque: null, finished: null };
 
 function higher(peak: Peak | null, sample: HubSample, rpm: number): Peak {
-  return peak && peak.value >= sample.value ? peak : { value: sample.value, unit: sample.unit, rpm };
+  if (peak && peak.value >= sample.value) return peak;
+  return { value: sample.value, unit: sample.unit, unitCode: sample.unitCode, quantity: sample.quantity, rpm };
 }
 
 /** One step of the pull state machine; pure, so it is easy to test or reuse in a dashboard. */
@@ -49,8 +62,22 @@ export function stepPull(state: PullState, sample: HubSample): PullState {
   return next;
 }
 
-const hub = connectHub(process.env.JETDRIVE_HUB_URL ?? DEFAULT_HUB_URL);
-console.error(`waiting for a pull (RPM > ${RPM_THRESHOLD} with TPS > ${WOT_PCT} %)…`);
+const hub = connectHub(process.env.JETDRIVE_HUB_URL ?? DEFAULT_HUB_URL, {
+  token: process.env.JETDRIVE_HUB_TOKEN || undefined,
+});
+let units: UnitSystem = (unitsArg as UnitSystem | undefined) ?? 'imperial';
+hub.whenConnected().then(
+  (hello) => {
+    if (unitsArg === undefined && hello?.units) units = hello.units;
+    console.error(`waiting for a pull (RPM > ${RPM_THRESHOLD} with TPS > ${WOT_PCT} %)…`);
+  },
+  (error: Error) => {
+    // Unreachable, unauthorized, wrong parser…: the message names it and says what to do.
+    console.error(error.message);
+    hub.close();
+    process.exitCode = 3;
+  },
+);
 
 hub
   .samples$([{ quantity: 'rpm' }, { quantity: 'tps' }, { quantity: 'power' }, { quantity: 'torque' }])
@@ -70,8 +97,12 @@ hub
   )
   .subscribe(({ finished }) => {
     if (!finished) return;
-    const peak = (name: string, p: Peak | null) =>
-      p ? `${name} ${p.value.toFixed(1)} ${p.unit} @ ${p.rpm.toFixed(0)} rpm` : `${name} n/a`;
+    const peak = (name: string, p: Peak | null) => {
+      if (!p) return `${name} n/a`;
+      const shown = displayConversion(p.unitCode, units, p.quantity, p.unit);
+      const value = p.value * shown.factor + shown.offset;
+      return `${name} ${value.toFixed(1)} ${shown.label} @ ${p.rpm.toFixed(0)} rpm`;
+    };
     console.log(
       `pull: ${(finished.durationMs / 1000).toFixed(1)} s, ${peak('peak power', finished.power)}, ${peak('peak torque', finished.torque)}`,
     );

@@ -6,11 +6,15 @@ import { connectHub, DEFAULT_HUB_URL, type HubSample } from '../src/index.js';
 
 const hub = connectHub(process.env.JETDRIVE_HUB_URL ?? DEFAULT_HUB_URL, {
   debug: process.env.DEBUG === '1',
+  token: process.env.JETDRIVE_HUB_TOKEN || undefined,
   channelConfig: ['Digital RPM 1', 'Air/Fuel Ratio 1', 'Air/Fuel Ratio 2'],
 });
 
 hub.connection$.subscribe((state) => {
-  console.error(state.state === 'disconnected' ? `hub disconnected: ${state.reason}` : `hub ${state.state}`);
+  if (state.state !== 'disconnected') console.error(`hub ${state.state}`);
+  // A failed connection says why and what to do (unreachable, unauthorized: set JETDRIVE_HUB_TOKEN, wrong parser…).
+  else if (state.failure) console.error(`${state.failure.message}; ${state.failure.hint}`);
+  else console.error(`hub disconnected: ${state.reason}`);
 });
 
 const options = { maxHz: 10 };

@@ -1,37 +1,36 @@
 #!/usr/bin/env node
 // jetdrive CLI: watch live channels, list the catalog, wait for a condition in shell scripts, run a tuning session.
-import { Command, InvalidArgumentError } from 'commander';
-import { filter, firstValueFrom } from 'rxjs';
+import { Command, CommanderError, Option } from 'commander';
+import { check, CliFailure } from './cli/cli-failure.js';
+import { show } from './cli/display-units.js';
 import { escapeControl } from './cli/escape-control.js';
+import { EXIT, EXIT_CODES_HELP } from './cli/exit-codes.js';
 import { formatTable, formatValue } from './cli/format-table.js';
+import { duration, formatDuration, hubUrl, integerIn, positiveNumber } from './cli/option-parsers.js';
 import { parseCondition } from './cli/parse-condition.js';
-import { parseDuration } from './cli/parse-duration.js';
+import { requireMatches } from './cli/require-matches.js';
 import { runTune } from './cli/run-tune.js';
 import { runWait } from './cli/run-wait.js';
 import { runWatch } from './cli/run-watch.js';
 import { connectHub, DEFAULT_HUB_URL } from './connect-hub.js';
 import type { Hub, WireParser } from './hub-types.js';
-import { ENGINE_PROFILE_IDS, type SessionStartInput, VE_SCENARIOS } from '@jetdrive-hub/client/contract';
+import { parseSelector } from './parse-selector.js';
+import {
+  ENGINE_PROFILE_IDS,
+  type SessionStartInput,
+  UNIT_SYSTEMS,
+  type UnitSystem,
+  VE_SCENARIOS,
+} from '@jetdrive-hub/client/contract';
 
 interface GlobalOptions {
   url: string;
   parser: WireParser;
+  units?: UnitSystem;
 }
 
-function positiveNumber(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new InvalidArgumentError(`expected a positive number, got "${text}"`);
-  return value;
-}
-
-function duration(text: string): number {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
+const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
+const DEFAULT_CHANNELS_TIMEOUT_MS = 10_000;
 
 // `jetdrive watch … | head` closes our stdout: that is the reader saying it has enough, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -43,23 +42,44 @@ const program = new Command();
 program
   .name('jetdrive')
   .description('Live JetDrive channels from a jetdrive-hub (token, if the hub needs one: env JETDRIVE_HUB_TOKEN)')
-  .option('--url <url>', 'hub URL (env JETDRIVE_HUB_URL)', process.env.JETDRIVE_HUB_URL ?? DEFAULT_HUB_URL)
-  .option(
-    '--parser <parser>',
-    'wire parser, json or msgpack (env JETDRIVE_HUB_PARSER)',
-    process.env.JETDRIVE_HUB_PARSER ?? 'json',
-  );
+  // Bad options exit 2 (commander's own default is 1, which scripts read as "condition not met").
+  .exitOverride()
+  .showHelpAfterError('(run with --help for the options)')
+  .addOption(new Option('--url <url>', 'hub URL').env('JETDRIVE_HUB_URL').default(DEFAULT_HUB_URL).argParser(hubUrl))
+  .addOption(
+    new Option('--parser <parser>', 'wire parser')
+      .env('JETDRIVE_HUB_PARSER')
+      .choices(['json', 'msgpack'])
+      .default('json'),
+  )
+  .addOption(
+    new Option('--units <system>', "display units (default: the hub's UNIT_SYSTEM, as its dashboard shows)")
+      .env('JETDRIVE_HUB_UNITS')
+      .choices(UNIT_SYSTEMS),
+  )
+  .addHelpText('afterAll', EXIT_CODES_HELP);
 
-function openHub(): Hub {
+/**
+ * Opens the hub and waits until it is connected: a failure (unreachable, unauthorized…) ends the CLI at once. Values
+ * are shown in --units, else in the hub's unit system (said in its hello), else imperial (older hubs).
+ */
+async function openHub(): Promise<{ hub: Hub; units: UnitSystem }> {
   const options = program.opts<GlobalOptions>();
   // The token comes from the environment only: a flag would show in `ps`. `tune` needs the operator's token.
-  return connectHub(options.url, { parser: options.parser, token: process.env.JETDRIVE_HUB_TOKEN || undefined });
+  const hub = connectHub(options.url, { parser: options.parser, token: process.env.JETDRIVE_HUB_TOKEN || undefined });
+  openHubs.add(hub);
+  const hello = await hub.whenConnected();
+  return { hub, units: options.units ?? hello?.units ?? 'imperial' };
 }
 
-function fail(hub: Hub, error: unknown): never {
-  console.error(escapeControl(error instanceof Error ? error.message : String(error)));
-  hub.close();
-  process.exit(2);
+const openHubs = new Set<Hub>();
+
+/** Prints the error and exits with its code (see EXIT), closing the hub first. */
+function exitWith(error: unknown): never {
+  const failure = CliFailure.from(error);
+  console.error(escapeControl(failure.message));
+  for (const hub of openHubs) hub.close();
+  process.exit(failure.exitCode);
 }
 
 program
@@ -68,9 +88,16 @@ program
   .argument('<selectors...>', 'names, "Provider/Channel", globs (*RPM*), quantity:rpm, provider:<name|0xID>')
   .option('--hz <n>', 'at most n values per channel per second', positiveNumber)
   .option('--json', 'one JSON line per sample', false)
-  .action((selectors: string[], options: { hz?: number; json: boolean }) => {
-    const hub = openHub();
-    const watch = runWatch(hub, selectors, options, process.stdout, (error) => fail(hub, error));
+  .action(async (texts: string[], options: { hz?: number; json: boolean }) => {
+    const selectors = texts.map(parseSelector);
+    const { hub, units } = await openHub();
+    await requireMatches(hub, selectors, { all: false });
+    const watch = runWatch(hub, texts, { ...options, units }, process.stdout, exitWith);
+    hub.connection$.subscribe((state) => {
+      if (state.state === 'disconnected' && state.reason !== 'closed') {
+        console.error(escapeControl(`hub disconnected (${state.reason}); reconnecting`));
+      }
+    });
     process.once('SIGINT', () => {
       watch.stop();
       hub.close();
@@ -81,29 +108,36 @@ program
   .command('channels')
   .description('list the channel catalog')
   .option('--json', 'print the catalog as JSON', false)
-  .option('--timeout <duration>', 'give up connecting after this long', duration, 10_000)
+  .addOption(
+    new Option('--timeout <duration>', 'give up when the hub does not answer within this long (e.g. 10s, 500ms)')
+      .argParser(duration)
+      .default(DEFAULT_CHANNELS_TIMEOUT_MS, formatDuration(DEFAULT_CHANNELS_TIMEOUT_MS)),
+  )
   .action(async (options: { json: boolean; timeout: number }) => {
-    const hub = openHub();
     const timer = setTimeout(
-      () => fail(hub, new Error(`no answer from the hub within ${options.timeout} ms`)),
+      () =>
+        exitWith(new CliFailure(`no answer from the hub within ${formatDuration(options.timeout)}`, EXIT.UNREACHABLE)),
       options.timeout,
     );
-    await firstValueFrom(hub.connection$.pipe(filter((state) => state.state === 'connected')));
-    const catalog = await hub.catalog().catch((error: unknown) => fail(hub, error));
+    const { hub, units } = await openHub();
+    const catalog = await hub.catalog();
     clearTimeout(timer);
     if (options.json) {
       process.stdout.write(`${JSON.stringify(catalog, null, 2)}\n`);
     } else {
       const rows = [...catalog.channels]
         .sort((a, b) => a.displayName.localeCompare(b.displayName))
-        .map((c) => [
-          c.displayName,
-          c.providerName,
-          c.unit,
-          c.quantity ?? '',
-          Number(c.rateHz.toFixed(1)),
-          c.lastValue === null ? '' : formatValue(c.lastValue),
-        ]);
+        .map((c) => {
+          const last = c.lastValue === null ? null : show(c, c.lastValue, units);
+          return [
+            c.displayName,
+            c.providerName,
+            last?.unit ?? show(c, 0, units).unit,
+            c.quantity ?? '',
+            Number(c.rateHz.toFixed(1)),
+            last === null ? '' : formatValue(last.value),
+          ];
+        });
       process.stdout.write(`${formatTable(['channel', 'provider', 'unit', 'quantity', 'Hz', 'last'], rows)}\n`);
     }
     hub.close();
@@ -112,18 +146,16 @@ program
 program
   .command('wait')
   .description("exit 0 once '<selector> <op> <number>' holds (op: > >= < <= == !=), 1 on timeout")
-  .argument('<condition>', "e.g. 'Digital RPM 1 > 5000'")
-  .option('--timeout <duration>', 'e.g. 30s, 500ms, 2m', duration, 30_000)
-  .action(async (text: string, options: { timeout: number }) => {
-    let condition: ReturnType<typeof parseCondition>;
-    try {
-      condition = parseCondition(text);
-    } catch (error) {
-      console.error((error as Error).message);
-      process.exit(2);
-    }
-    const hub = openHub();
-    const outcome = await runWait(hub, condition, options.timeout);
+  .argument('<condition>', "e.g. 'Digital RPM 1 > 5000'", (text: string) => check(() => parseCondition(text)))
+  .addOption(
+    new Option('--timeout <duration>', 'e.g. 30s, 500ms, 2m')
+      .argParser(duration)
+      .default(DEFAULT_WAIT_TIMEOUT_MS, formatDuration(DEFAULT_WAIT_TIMEOUT_MS)),
+  )
+  .action(async (condition: ReturnType<typeof parseCondition>, options: { timeout: number }) => {
+    const { hub, units } = await openHub();
+    await requireMatches(hub, [parseSelector(condition.selector)], { all: true });
+    const outcome = await runWait(hub, condition, options.timeout, units);
     if (outcome.code === 0) {
       const { channel, value, unit } = outcome.sample;
       process.stdout.write(`${escapeControl(channel)} = ${value} ${escapeControl(unit)}\n`);
@@ -134,34 +166,42 @@ program
     process.exit(outcome.code);
   });
 
-/** A flag whose value must be one of the contract's names; anything else exits with the list. */
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  console.error(`${flag} "${value}": expected one of ${allowed.join(', ')}`);
-  process.exit(2);
-}
-
 program
   .command('tune')
   .description('run a virtual tuning session with a progress bar per iteration and a result table')
-  .option('--profile <id>', 'engine profile (m8_114, m8_131, twin_cam_103, sportbike_600)')
-  .option('--scenario <name>', 'starting VE table: perfect, lean, rich or custom')
-  .option('--max-iterations <n>', 'iteration limit', positiveNumber)
-  .option('--seed <n>', 'random seed', Number)
-  .action(async (options: { profile?: string; scenario?: string; maxIterations?: number; seed?: number }) => {
-    const input: SessionStartInput = {};
-    if (options.profile) input.engine_profile = oneOf('--profile', options.profile, ENGINE_PROFILE_IDS);
-    if (options.scenario) input.base_ve_scenario = oneOf('--scenario', options.scenario, VE_SCENARIOS);
-    if (options.maxIterations) input.max_iterations = options.maxIterations;
-    if (options.seed !== undefined) input.seed = options.seed;
-    const hub = openHub();
-    process.once('SIGINT', () => {
+  .addOption(new Option('--profile <id>', 'engine profile (hub default m8_114)').choices(ENGINE_PROFILE_IDS))
+  .addOption(new Option('--scenario <name>', 'starting VE table (hub default lean)').choices(VE_SCENARIOS))
+  .option('--max-iterations <n>', 'iteration limit, 1 to 50 (hub default 10)', integerIn(1, 50))
+  .option('--seed <n>', 'random seed, 0 to 4294967295 (hub default 42)', integerIn(0, 0xffff_ffff))
+  .action(
+    async (options: {
+      profile?: SessionStartInput['engine_profile'];
+      scenario?: SessionStartInput['base_ve_scenario'];
+      maxIterations?: number;
+      seed?: number;
+    }) => {
+      const input: SessionStartInput = {};
+      if (options.profile) input.engine_profile = options.profile;
+      if (options.scenario) input.base_ve_scenario = options.scenario;
+      if (options.maxIterations !== undefined) input.max_iterations = options.maxIterations;
+      if (options.seed !== undefined) input.seed = options.seed;
+      const { hub, units } = await openHub();
+      process.once('SIGINT', () => {
+        hub.close();
+        process.exit(130);
+      });
+      const results = await runTune(hub, input, process.stdout, units);
       hub.close();
-      process.exit(130);
-    });
-    const results = await runTune(hub, input, process.stdout).catch((error: unknown) => fail(hub, error));
-    hub.close();
-    process.exit(results.converged ? 0 : 1);
-  });
+      process.exit(results.converged ? EXIT.OK : EXIT.NOT_MET);
+    },
+  );
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version "fail" with exit code 0; every other commander error is a usage error.
+    process.exit(error.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
+  }
+  exitWith(error);
+}

@@ -1,12 +1,20 @@
-import { BehaviorSubject, distinctUntilChanged, filter, map, Observable } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, map, Observable } from 'rxjs';
 import { applyCatalogEvent } from './apply-catalog-event.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { type ChannelDebug, createChannelDebug } from './create-channel-debug.js';
 import { createSessionsApi } from './create-sessions-api.js';
-import type { AckError, CatalogView, ChannelSelector, Result, SubscribeOptions } from '@jetdrive-hub/client/contract';
+import type {
+  AckError,
+  CatalogView,
+  ChannelSelector,
+  Hello,
+  Result,
+  SubscribeOptions,
+} from '@jetdrive-hub/client/contract';
+import { checkHubUrl } from './describe-connect-error.js';
 import { HubError } from './hub-error.js';
 import { HubSubscriptions } from './hub-subscriptions.js';
-import type { Hub, HubBatch, HubLogger, HubOptions, HubSample } from './hub-types.js';
+import type { ConnectionState, Hub, HubBatch, HubLogger, HubOptions, HubSample } from './hub-types.js';
 import { type HubSocket, openHubSocket } from './open-hub-socket.js';
 
 export type { HubSocket };
@@ -61,6 +69,7 @@ function listen(parts: HubParts): void {
     connection.onConnect();
   });
   socket.on('hello', (hello) => connection.onHello(hello));
+  socket.on('connect_error', (error) => connection.onConnectError(error));
   socket.on('disconnect', (reason) => {
     subscriptions.forgetServerState();
     connection.onDisconnect(reason);
@@ -108,7 +117,31 @@ function close({ socket, connection, subscriptions, catalogState$, lagging$ }: H
   lagging$.complete();
 }
 
+/** The hub's hello once connected; a HubError at the first failure (or 'CLOSED'). */
+function whenConnected(state$: Observable<ConnectionState>): Promise<Hello | null> {
+  const settled = (state: ConnectionState) =>
+    state.state === 'connected' ||
+    (state.state === 'disconnected' && (state.failure !== undefined || !state.willReconnect));
+  const closed = () => new HubError({ code: 'CLOSED', message: 'the client was closed before it connected' });
+  return firstValueFrom(state$.pipe(filter(settled))).then(
+    (state) => {
+      if (state.state === 'connected') return state.hello;
+      if (state.state === 'disconnected' && state.failure) throw HubError.fromFailure(state.failure);
+      throw closed();
+    },
+    (error: unknown) => {
+      throw error instanceof HubError ? error : closed();
+    },
+  );
+}
+
+/**
+ * Connects to a hub and keeps reconnecting. Throws a HubError ('INVALID_URL') at once when `url` is not an http(s) or
+ * ws(s) URL; every other failure is told on `connection$` (with a typed `failure`) and by `whenConnected()`.
+ */
 export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = {}): Hub {
+  const invalid = checkHubUrl(url);
+  if (invalid) throw HubError.fromFailure(invalid);
   const reconnectDelayMs = options.reconnectDelayMs ?? DEFAULT_RECONNECT_DELAY_MS;
   const reconnectDelayMaxMs = options.reconnectDelayMaxMs ?? DEFAULT_RECONNECT_DELAY_MAX_MS;
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -117,7 +150,14 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
   const socket = openHubSocket(url, options, reconnectDelayMs, reconnectDelayMaxMs);
   const parts: HubParts = {
     socket,
-    connection: new ConnectionTracker({ socket, logger, reconnectDelayMs, reconnectDelayMaxMs }),
+    connection: new ConnectionTracker({
+      socket,
+      logger,
+      reconnectDelayMs,
+      reconnectDelayMaxMs,
+      url,
+      parser: options.parser ?? 'json',
+    }),
     subscriptions: new HubSubscriptions({ socket, requestTimeoutMs, debug }),
     catalogState$: new BehaviorSubject<CatalogView | null>(null),
     lagging$: new BehaviorSubject<boolean>(false),
@@ -141,6 +181,7 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
       distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
     ),
     connection$: parts.connection.state$.asObservable(),
+    whenConnected: () => whenConnected(parts.connection.state$),
     lagging$: parts.lagging$.pipe(distinctUntilChanged()),
     sessions: createSessionsApi({ socket, request, requestTimeoutMs }),
     catalog: () =>

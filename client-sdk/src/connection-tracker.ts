@@ -1,6 +1,8 @@
 import { BehaviorSubject } from 'rxjs';
 import { type Hello, PROTOCOL_VERSION } from '@jetdrive-hub/client/contract';
-import type { ConnectionState, HubLogger } from './hub-types.js';
+import { type ConnectErrorLike, describeConnectError, wrongParserFailure } from './describe-connect-error.js';
+import type { ConnectionFailure } from './hub-error.js';
+import type { ConnectionState, HubLogger, WireParser } from './hub-types.js';
 import type { HubSocket } from './open-hub-socket.js';
 
 /** A hub that never says hello (older or foreign server) counts as connected after this long. */
@@ -16,6 +18,8 @@ export interface ConnectionTrackerOptions {
   logger: HubLogger;
   reconnectDelayMs: number;
   reconnectDelayMaxMs: number;
+  url: string;
+  parser: WireParser;
 }
 
 /**
@@ -35,12 +39,18 @@ export class ConnectionTracker {
   #manualAttempt = 0;
   #manualTimer: ReturnType<typeof setTimeout> | null = null;
   #helloTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The socket joined the hub's namespace on this connection (a close before it means the hub refused the packets). */
+  #joined = false;
+  readonly #url: string;
+  readonly #parser: WireParser;
 
   constructor(options: ConnectionTrackerOptions) {
     this.#socket = options.socket;
     this.#logger = options.logger;
     this.#reconnectDelayMs = options.reconnectDelayMs;
     this.#reconnectDelayMaxMs = options.reconnectDelayMaxMs;
+    this.#url = options.url;
+    this.#parser = options.parser;
   }
 
   get closed(): boolean {
@@ -51,13 +61,16 @@ export class ConnectionTracker {
   onConnect(): void {
     this.#manualAttempt = 0;
     this.#evictedReason = null;
+    this.#joined = true;
     this.#helloTimer = setTimeout(() => this.onHello(null), HELLO_GRACE_MS);
   }
 
   onHello(received: Hello | null): void {
     this.#clearHelloTimer();
     if (received && received.protocol !== PROTOCOL_VERSION) {
-      this.#logger.warn(`[jetdrive-hub] hub speaks protocol ${received.protocol}, this SDK ${PROTOCOL_VERSION}: expect errors`);
+      this.#logger.warn(
+        `[jetdrive-hub] hub speaks protocol ${received.protocol}, this SDK ${PROTOCOL_VERSION}: expect errors`,
+      );
     }
     if (received) this.#hello = received;
     if (this.#socket.connected && this.state$.value.state !== 'connected') {
@@ -69,12 +82,38 @@ export class ConnectionTracker {
     this.#evictedReason = reason;
   }
 
+  /**
+   * The connection failed before it joined: the hub unreachable, a refusal (UNAUTHORIZED…) or a TLS error. Socket.IO
+   * retries transport failures by itself; a refusal by the hub stands until the client changes something.
+   */
+  onConnectError(error: ConnectErrorLike): void {
+    if (this.#closed) return;
+    const failure = describeConnectError(error, this.#url);
+    this.#fail(failure, failure.code !== 'UNAUTHORIZED' && failure.code !== 'REFUSED');
+  }
+
+  #fail(failure: ConnectionFailure, willReconnect: boolean): void {
+    this.state$.next({
+      state: 'disconnected',
+      reason: `${failure.code}: ${failure.message}`,
+      willReconnect,
+      failure,
+    });
+  }
+
   onReconnectAttempt(attempt: number): void {
     if (!this.#closed) this.state$.next({ state: 'connecting', attempt });
   }
 
   onDisconnect(reason: string): void {
     this.#clearHelloTimer();
+    const joined = this.#joined;
+    this.#joined = false;
+    if (!joined && !this.#closed && reason === 'transport close') {
+      // Socket.IO closes a connection whose packets it cannot decode: the CONNECT packet was in the other parser.
+      this.#fail(wrongParserFailure(this.#url, this.#parser), true);
+      return;
+    }
     const byServer = reason === 'io server disconnect';
     const willReconnect = !this.#closed && reason !== 'io client disconnect';
     const shown = this.#closed ? 'closed' : (this.#evictedReason ?? reason);

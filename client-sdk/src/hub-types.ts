@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { SessionsApi } from './create-sessions-api.js';
+import type { ConnectionFailure } from './hub-error.js';
 import type {
   CatalogChannel,
   CatalogProvider,
@@ -17,7 +18,10 @@ export interface HubSample {
   providerId: number;
   channelId: number;
   name: string;
+  /** The wire unit's label (SI, as JetDrive sends it); `displayConversion(unitCode, system, quantity)` converts. */
   unit: string;
+  /** The JetDrive unit byte. */
+  unitCode: number;
   quantity: string | null;
   value: number;
   /** Epoch ms (provider clock synced to the hub's clock when possible). */
@@ -40,7 +44,11 @@ export interface HubBatch {
 export type ConnectionState =
   | { state: 'connecting'; attempt: number }
   | { state: 'connected'; hello: Hello | null }
-  | { state: 'disconnected'; reason: string; willReconnect: boolean };
+  /**
+   * `failure` says why a connection failed before it joined (unreachable, host not found, TLS, wrong parser,
+   * unauthorized…), with a hint; a disconnect after joining has only the `reason`.
+   */
+  | { state: 'disconnected'; reason: string; willReconnect: boolean; failure?: ConnectionFailure };
 
 export interface HubLogger {
   debug(message: string, ...details: unknown[]): void;
@@ -77,6 +85,11 @@ export interface Hub {
   readonly channels$: Observable<CatalogChannel[]>;
   readonly providers$: Observable<CatalogProvider[]>;
   readonly connection$: Observable<ConnectionState>;
+  /**
+   * Resolves with the hub's hello once connected; rejects with a HubError whose code is a ConnectionFailureCode at the
+   * first failure (unreachable, unauthorized, …), or 'CLOSED' when the client is closed first.
+   */
+  whenConnected(): Promise<Hello | null>;
   /** True while the hub conflates this viewer's data because it reads too slowly. */
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;

@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION,
   type ServerToClientEvents,
   subscriptionIdSchema,
+  type UnitSystem,
 } from '@jetdrive-hub/client/contract';
 import type { Subscription } from 'rxjs';
 import { Server } from 'socket.io';
@@ -36,6 +37,8 @@ export interface RealtimeGatewayConfig {
   quantities?: QuantityResolver;
   source: 'simulated' | 'live';
   serverVersion: string;
+  /** The hub's display units, said in hello so SDK clients and the CLI show what the dashboard shows. */
+  unitSystem?: UnitSystem;
   options?: Partial<RealtimeOptions>;
   /** Checks each Engine.IO handshake before anything is allocated for it (the hub's socket guard). */
   allowRequest?: (
@@ -85,6 +88,7 @@ function helloOf(config: RealtimeGatewayConfig, options: RealtimeOptions): Hello
     protocol: PROTOCOL_VERSION,
     serverVersion: config.serverVersion,
     source: config.source,
+    ...(config.unitSystem ? { units: config.unitSystem } : {}),
     limits: {
       maxSubscriptions: options.maxSubscriptionsPerSocket,
       maxSelectors: options.maxSelectorsPerSubscription,

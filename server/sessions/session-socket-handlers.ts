@@ -122,14 +122,25 @@ function registerWatchCommands(
   );
 }
 
-function registerControlCommands(socket: HubSocket, state: SocketSessions, registry: SessionRegistry): void {
+function registerControlCommands(
+  socket: HubSocket,
+  state: SocketSessions,
+  registry: SessionRegistry,
+  forwarders: SessionForwarders,
+): void {
   onCommand(
     socket,
     'session:start',
     sessionStartSchema,
     (config) => {
       const snapshot = registry.start(config);
-      state.started.add(snapshot.session_id);
+      const id = snapshot.session_id;
+      state.started.add(id);
+      // The starter watches its session from the first event (synchronously, before the ack): a client that asks
+      // session:watch after the ack would otherwise miss what happened in between (the first progress events).
+      forwarders.ensure(id);
+      socket.join(roomOf(id));
+      state.watching.add(id);
       return snapshot;
     },
     START,
@@ -168,7 +179,7 @@ export function attachSessionSocketHandlers(
   const onConnection = (socket: HubSocket): void => {
     const state: SocketSessions = { watching: new Set(), started: new Set() };
     registerWatchCommands(socket, state, registry, forwarders, o.maxWatchesPerSocket);
-    registerControlCommands(socket, state, registry);
+    registerControlCommands(socket, state, registry, forwarders);
     registerReadCommands(socket, registry);
     fromEvent(socket, 'disconnect')
       .pipe(take(1))

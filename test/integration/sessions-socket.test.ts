@@ -61,10 +61,24 @@ async function client() {
 const LONG = { max_iterations: 6, convergence_threshold_afr: 0.001, oscillation_detection_enabled: false };
 
 describe('session socket handlers', () => {
+  it('the socket that starts a session gets every event from the first, without asking session:watch', async () => {
+    const starter = await client();
+    const started = await starter.socket.emitWithAck('session:start', LONG);
+    if (!started.ok) throw new Error(started.error.message);
+    const id = started.data.session_id;
+    await until(() => starter.events.some((e) => e.type === 'terminal'), 20_000, 'terminal event');
+    const mine = starter.events.filter((e) => e.sessionId === id);
+    expect(mine.map((e) => e.seq)).toEqual(mine.map((_, k) => started.data.seq + 1 + k));
+    expect(mine.find((e) => e.type === 'progress')).toMatchObject({ iteration: 1 });
+    expect(mine.filter((e) => e.type === 'iteration')).toHaveLength(6);
+  });
+
   it('a watcher gets the snapshot, then every iteration and the terminal status, in order', async () => {
+    // A third socket starts it (the starter watches from the first event by itself).
+    const starter = await client();
     const a = await client();
     const b = await client();
-    const started = await a.socket.emitWithAck('session:start', LONG);
+    const started = await starter.socket.emitWithAck('session:start', LONG);
     if (!started.ok) throw new Error(started.error.message);
     const id = started.data.session_id;
     // Arrival order on one connection: the watch ack (with the snapshot) must come before any of its events.

@@ -15,6 +15,13 @@ export function parseCondition(text: string): Condition {
   if (!match || match[1].trim() === '') {
     throw new Error(`condition "${text}": expected '<selector> <op> <number>' with op one of > >= < <= == !=`);
   }
+  const selector = match[1].trim();
+  // `RPM >> 5000` would read as the selector "RPM >": a selector never ends with an operator character.
+  if (/[<>=!]$/.test(selector)) {
+    throw new Error(
+      `condition "${text}": "${selector.slice(-1)}${match[2]}" is not an operator; expected '<selector> <op> <number>' with op one of > >= < <= == !=`,
+    );
+  }
   const operator = match[2] as ComparisonOperator;
   const threshold = Number(match[3]);
   const tests: Record<ComparisonOperator, (value: number) => boolean> = {
@@ -25,5 +32,5 @@ export function parseCondition(text: string): Condition {
     '==': (value) => value === threshold,
     '!=': (value) => value !== threshold,
   };
-  return { selector: match[1].trim(), operator, threshold, test: tests[operator] };
+  return { selector, operator, threshold, test: tests[operator] };
 }

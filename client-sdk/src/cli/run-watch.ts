@@ -1,11 +1,15 @@
+import type { UnitSystem } from '@jetdrive-hub/client/contract';
 import type { Subscription } from 'rxjs';
 import type { Hub, HubSample } from '../hub-types.js';
 import { parseSelector } from '../parse-selector.js';
+import { show } from './display-units.js';
 import { formatTable, formatValue } from './format-table.js';
 
 export interface WatchOptions {
   hz?: number;
   json: boolean;
+  /** Values are shown in this unit system (the hub's, or --units). */
+  units: UnitSystem;
   /** Table redraw period, ms. */
   refreshMs?: number;
 }
@@ -25,9 +29,8 @@ export function runWatch(
       next: (batch) => {
         for (const sample of batch.samples) {
           if (options.json) {
-            out.write(
-              `${JSON.stringify({ channel: sample.channel, value: sample.value, unit: sample.unit, time: sample.time })}\n`,
-            );
+            const { value, unit } = show(sample, sample.value, options.units);
+            out.write(`${JSON.stringify({ channel: sample.channel, value, unit, time: sample.time })}\n`);
           } else {
             latest.set(sample.key, sample);
           }
@@ -39,12 +42,10 @@ export function runWatch(
     const now = Date.now();
     const rows = [...latest.values()]
       .sort((a, b) => a.channel.localeCompare(b.channel))
-      .map((sample) => [
-        sample.channel,
-        formatValue(sample.value),
-        sample.unit,
-        `${Math.max(0, now - sample.time).toFixed(0)} ms`,
-      ]);
+      .map((sample) => {
+        const { value, unit } = show(sample, sample.value, options.units);
+        return [sample.channel, formatValue(value), unit, `${Math.max(0, now - sample.time).toFixed(0)} ms`];
+      });
     const table = formatTable(['channel', 'value', 'unit', 'age'], rows);
     out.write(out.isTTY ? `\x1b[H\x1b[2J${table}\n` : `${table}\n\n`);
   };

@@ -2,6 +2,7 @@
 // the SDK uses the same maps swapped (socket.io's `Socket<ServerToClient, ClientToServer>`); every ack is part of
 // the type. Payload types come from the command schemas (command-schemas.ts).
 import type { CleanupRequest, SessionStartInput, SubscribeRequest } from './command-schemas.js';
+import type { UnitSystem } from './unit-conversion.js';
 import type { DataFrame } from './data-frame.js';
 import type { ProtocolVersion } from './protocol-version.js';
 import type { CleanupResult, SessionEvent, SessionResults, SessionSnapshot, SessionSummary } from './session-types.js';
@@ -100,6 +101,8 @@ export interface Hello {
   protocol: ProtocolVersion;
   serverVersion: string;
   source: 'simulated' | 'live';
+  /** The hub's display units (UNIT_SYSTEM / --units); absent from hubs older than this field. */
+  units?: UnitSystem;
   limits: { maxSubscriptions: number; maxSelectors: number; maxBackfillSeconds: number; maxHz: number };
 }
 

@@ -75,3 +75,13 @@ export type {
   VeTables,
 } from './session-types.js';
 export type { Ack, AckError, HttpErrorBody, RealtimeErrorCode, Result, WireError } from './wire-error.js';
+export {
+  displayConversion,
+  fromDisplay,
+  POWER_UNIT,
+  TORQUE_UNIT,
+  toDisplay,
+  type UnitConversion,
+  UNIT_SYSTEMS,
+  type UnitSystem,
+} from './unit-conversion.js';

@@ -11,6 +11,7 @@ function sample(key: string, time: number): HubSample {
     channelId: 1,
     name: key,
     unit: '',
+    unitCode: 255,
     quantity: null,
     value: 0,
     time,
