@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
+import { createRegistryDriver, type RegistryDriver } from '../support/registry-driver.js';
 import { type GatewayFixture, startGateway } from '../support/realtime-fixture.js';
 import { freeTcpPort } from '../support/free-tcp-port.js';
 import { runTsScript, type ScriptResult } from '../support/run-ts-script.js';
@@ -89,11 +89,11 @@ describe('jetdrive CLI with bad input', () => {
 });
 
 describe('jetdrive CLI selectors', () => {
-  let registry: FakeRegistry;
+  let registry: RegistryDriver;
   let fixture: GatewayFixture;
 
   beforeAll(async () => {
-    registry = createFakeRegistry();
+    registry = createRegistryDriver();
     registry.addProvider(DYNO, 'Power Core');
     registry.addChannel({ providerId: DYNO, channelId: 42, name: 'Digital RPM 1', unit: 8 });
     registry.addChannel({ providerId: DYNO, channelId: 103, name: 'TPS', unit: 16 });
