@@ -1,6 +1,8 @@
 import './styles.css';
 import { connectHub, type Hub, type WireParser } from '@jetdrive-hub/client';
 import type { UnitSystem } from '../../mapping/unit-conversion.js';
+import { bannerFor, type BannerInput } from './banner-for.js';
+import { createBanner } from './create-banner.js';
 import { createChannelBrowser } from './create-channel-browser.js';
 import { createHeader } from './create-header.js';
 import { createLiveChart } from './create-live-chart.js';
@@ -57,9 +59,26 @@ function start(): void {
   }
   applySystem();
 
-  hub.connection$.subscribe((c) => showConnection(header, c));
+  const banner = createBanner(byId('banner'));
+  const why: BannerInput = {
+    connection: 'connecting',
+    statusHttp: null,
+    status: null,
+    hasToken: storedToken() !== null,
+    origin: location.origin,
+  };
+  hub.connection$.subscribe((c) => {
+    showConnection(header, c);
+    why.connection = c.state;
+    banner.show(bannerFor(why));
+  });
   feedPanels(hub, { readouts, chart, browser }, pullFeed);
-  pollDiscovery = pollHub({ header, browser, readouts }, () => system);
+  const onStatus = (httpStatus: number, status: BannerInput['status']): void => {
+    why.statusHttp = httpStatus;
+    if (status) why.status = status;
+    banner.show(bannerFor(why));
+  };
+  pollDiscovery = pollHub({ header, browser, readouts, onStatus }, () => system);
   createTuningPanel(byId('tuning'), hub.sessions);
   startFrameLoop({ readouts, chart, browser, pullChart }, createPullTracker(), pullFeed);
 
