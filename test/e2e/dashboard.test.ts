@@ -167,6 +167,10 @@ describe('dashboard', () => {
       timeout: 10_000,
     });
     expect(await page.locator('#live-chart canvas').count()).toBeGreaterThan(0);
+    // The legend says each thing once (the axis labels are drawn on the canvas: see the screenshots).
+    const legend = await page.locator('#live-legend span').allTextContents();
+    expect(legend).toContain('RPM');
+    expect(legend.some((text) => /\((\w+)\)$/.exec(text)?.[1] === text.split(' ')[0])).toBe(false);
   });
 
   it('plots power and torque against RPM for a pull, with the peaks', async () => {
