@@ -254,6 +254,9 @@ describe('dashboard', () => {
     await page.waitForSelector('[data-heatmap="afr-error"] td[data-value]', { timeout: 10_000 });
     expect(await page.locator('[data-heatmap="afr-error"] td').count()).toBe(99);
     expect(await page.locator('[data-heatmap="ve-correction"] td[data-value]').count()).toBeGreaterThan(0);
+    // The page followed the session from its first iteration: the VE map is the total correction, not the last one.
+    await page.waitForSelector('.heatmap-slot[data-cumulative="true"]', { state: 'attached', timeout: 10_000 });
+    expect(await page.textContent('.heatmap-slot[data-cumulative="true"]')).toMatch(/total over \d+ iteration/);
     expect(await page.locator('#iteration-table tbody tr').count()).toBeGreaterThanOrEqual(1);
     await page.waitForSelector('#sessions-table tbody tr[data-session]', { timeout: 5_000 });
   });

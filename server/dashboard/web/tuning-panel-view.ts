@@ -11,6 +11,7 @@ import { MAP_AXIS, RPM_AXIS } from '../../tuning/ve-grid.js';
 import { el, setAttr, setText } from './dom.js';
 import { formatDuration, formatValue } from './format-value.js';
 import { renderHeatmap } from './render-heatmap.js';
+import type { CorrectionGrid } from './cumulative-correction.js';
 import { sessionHeatmaps } from './session-heatmaps.js';
 
 const PROFILES: readonly [string, string][] = [
@@ -98,6 +99,7 @@ export class TuningPanelView {
   readonly #veMap = el('div', { class: 'heatmap-slot' });
   readonly #message = el('div', { class: 'progress-msg', role: 'status' });
   #status: SessionStatus | 'idle' = 'idle';
+  #cumulative: { grid: CorrectionGrid; iterations: number } | null = null;
 
   constructor(root: HTMLElement) {
     root.append(el('div', { class: 'panel-head' }, el('h2', {}, 'Virtual tuning'), this.#message), this.#layout());
@@ -160,6 +162,11 @@ export class TuningPanelView {
     this.showIterations(s.iterations);
   }
 
+  /** The correction summed over every iteration so far (null: not known from the first iteration on). */
+  showCumulative(grid: CorrectionGrid | null, iterations: number): void {
+    this.#cumulative = grid ? { grid, iterations } : null;
+  }
+
   /** The snapshot and, when the results allow, both heatmaps. */
   showResults(results: SessionResults): void {
     this.showSnapshot(results);
@@ -167,6 +174,17 @@ export class TuningPanelView {
     if (!maps) return;
     const note = maps.origin === 'measured' ? 'measured, last iteration' : 'from current VE tables vs engine';
     renderHeatmap(this.#afrMap, maps.afrError, { ...AFR_MAP, caption: `red = lean, blue = rich · ${note}` });
+    const cumulative = this.#cumulative;
+    setAttr(this.#veMap, 'data-cumulative', String(cumulative !== null));
+    if (cumulative) {
+      const n = cumulative.iterations;
+      renderHeatmap(
+        this.#veMap,
+        { rpmAxis: RPM_AXIS, mapAxis: MAP_AXIS, cells: cumulative.grid },
+        { ...VE_MAP, caption: `red = VE added, blue = removed · total over ${n} iteration${n === 1 ? '' : 's'}` },
+      );
+      return;
+    }
     renderHeatmap(this.#veMap, maps.veCorrectionPct, {
       ...VE_MAP,
       caption: `red = add VE, blue = remove VE · ${note}`,
