@@ -258,6 +258,12 @@ describe('dashboard', () => {
     await page.waitForSelector('.heatmap-slot[data-cumulative="true"]', { state: 'attached', timeout: 10_000 });
     expect(await page.textContent('.heatmap-slot[data-cumulative="true"]')).toMatch(/total over \d+ iteration/);
     expect(await page.locator('#iteration-table tbody tr').count()).toBeGreaterThanOrEqual(1);
+    // The iteration table follows the unit toggle.
+    expect(await page.locator('#iteration-table thead th').allTextContents()).toContain('hp');
+    await page.click('#unit-toggle button[data-system="metric"]');
+    const heads = await page.locator('#iteration-table thead th').allTextContents();
+    expect(heads).toContain('kW');
+    expect(heads).toContain('N·m');
     await page.waitForSelector('#sessions-table tbody tr[data-session]', { timeout: 5_000 });
   });
 

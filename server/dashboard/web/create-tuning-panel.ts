@@ -8,6 +8,7 @@ import type {
   SessionStartInput,
   SessionSummary,
 } from '@jetdrive-hub/client/contract';
+import type { UnitSystem } from '../../mapping/unit-conversion.js';
 import { errorText } from './error-text.js';
 import { SessionFollower } from './session-follower.js';
 import { TuningPanelView } from './tuning-panel-view.js';
@@ -42,11 +43,16 @@ async function attempt(view: TuningPanelView, label: string, action: () => Promi
   }
 }
 
+export interface TuningPanel {
+  setSystem(system: UnitSystem): void;
+  dispose(): void;
+}
+
 export function createTuningPanel(
   root: HTMLElement,
   api: TuningApi,
   options: Partial<TuningPanelOptions> = {},
-): () => void {
+): TuningPanel {
   const opts = { ...DEFAULT_TUNING_PANEL_OPTIONS, ...options };
   const view = new TuningPanelView(root);
   const follower = new SessionFollower(view, api, () => void refreshList());
@@ -87,9 +93,12 @@ export function createTuningPanel(
   const listSub = api.changed$.subscribe(showList);
   void refreshList();
   const timer = setInterval(() => void refreshList(), opts.listRefreshMs);
-  return () => {
-    clearInterval(timer);
-    listSub.unsubscribe();
-    follower.unsubscribe();
+  return {
+    setSystem: (system) => view.setSystem(system),
+    dispose: () => {
+      clearInterval(timer);
+      listSub.unsubscribe();
+      follower.unsubscribe();
+    },
   };
 }

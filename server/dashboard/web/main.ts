@@ -11,7 +11,7 @@ import { createPullFeed } from './create-pull-feed.js';
 import { createPullTracker } from './create-pull-tracker.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
 import { createTokenField, storedToken } from './create-token-field.js';
-import { createTuningPanel } from './create-tuning-panel.js';
+import { createTuningPanel, type TuningPanel } from './create-tuning-panel.js';
 import { byId } from './dom.js';
 import { CHART_HZ, feedPanels } from './feed-panels.js';
 import { pollHub } from './poll-hub.js';
@@ -47,6 +47,7 @@ function start(): void {
   const pullFeed = createPullFeed();
   hub.catalog$.subscribe((view) => pullFeed.setCatalog(view));
   let pollDiscovery: (() => Promise<void>) | null = null;
+  let tuning: TuningPanel | null = null;
 
   const header = createHeader((next) => {
     system = next;
@@ -56,6 +57,7 @@ function start(): void {
   });
   function applySystem(): void {
     for (const panel of [header, readouts, chart, pullChart, browser]) panel.setSystem(system);
+    tuning?.setSystem(system);
   }
   applySystem();
 
@@ -79,7 +81,8 @@ function start(): void {
     banner.show(bannerFor(why));
   };
   pollDiscovery = pollHub({ header, browser, readouts, onStatus }, () => system);
-  createTuningPanel(byId('tuning'), hub.sessions);
+  tuning = createTuningPanel(byId('tuning'), hub.sessions);
+  tuning.setSystem(system);
   startFrameLoop({ readouts, chart, browser, pullChart }, createPullTracker(), pullFeed);
 
   window.addEventListener('pagehide', () => hub.close());
