@@ -265,6 +265,12 @@ describe('dashboard', () => {
     expect(heads).toContain('kW');
     expect(heads).toContain('N·m');
     await page.waitForSelector('#sessions-table tbody tr[data-session]', { timeout: 5_000 });
+    // Sessions are told apart: engine and base VE columns for a session this page started.
+    await page.waitForFunction(
+      () => document.querySelector('#sessions-table tbody')?.textContent?.includes('Lean base VE') === true,
+      null,
+      { timeout: 5_000 },
+    );
   });
 
   it('cleans up ended sessions from the page', async () => {

@@ -14,6 +14,7 @@ import { formatDuration, formatValue } from './format-value.js';
 import { renderHeatmap } from './render-heatmap.js';
 import type { CorrectionGrid } from './cumulative-correction.js';
 import { peakColumns } from './iteration-peaks.js';
+import type { SessionConfig } from './session-configs.js';
 import { sessionHeatmaps } from './session-heatmaps.js';
 import { uniqueIds } from './unique-ids.js';
 
@@ -124,6 +125,15 @@ export class TuningPanelView {
     };
   }
 
+  /** The form follows the selected session: its profile and scenario when known, its iteration limit. */
+  showConfig(config: SessionConfig | null, maxIterations: number): void {
+    if (config) {
+      this.#profile.value = config.engine_profile;
+      this.#scenario.value = config.base_ve_scenario;
+    }
+    if (maxIterations > 0) this.#maxIterations.value = String(maxIterations);
+  }
+
   showMessage(text: string): void {
     setText(this.#message, text);
   }
@@ -210,7 +220,13 @@ export class TuningPanelView {
   }
 
   /** The session list; clicking a row calls `onPick` with its id. */
-  showList(list: readonly SessionSummary[], onPick: (id: string) => void): void {
+  showList(
+    list: readonly SessionSummary[],
+    configs: ReadonlyMap<string, SessionConfig>,
+    onPick: (s: SessionSummary) => void,
+  ): void {
+    const labelOf = (options: readonly [string, string][], value: string | undefined): string =>
+      value === undefined ? '—' : (options.find(([v]) => v === value)?.[1] ?? value);
     const ids = uniqueIds(list.map((s) => s.session_id));
     this.#sessionsBody.replaceChildren(
       ...list.map((s) => {
@@ -218,11 +234,13 @@ export class TuningPanelView {
           'tr',
           { 'data-session': s.session_id, style: 'cursor: pointer', title: `Show session ${s.session_id}` },
           el('td', { class: 'session-id' }, ids.get(s.session_id) ?? s.session_id),
+          el('td', {}, labelOf(PROFILES, configs.get(s.session_id)?.engine_profile)),
+          el('td', {}, labelOf(SCENARIOS, configs.get(s.session_id)?.base_ve_scenario)),
           el('td', {}, el('span', { class: 'status-pill', 'data-status': s.status }, statusText(s.status))),
           el('td', {}, `${s.current_iteration}/${s.max_iterations}`),
           el('td', {}, formatDuration(s.duration_sec)),
         );
-        tr.addEventListener('click', () => onPick(s.session_id));
+        tr.addEventListener('click', () => onPick(s));
         return tr;
       }),
     );
@@ -250,7 +268,9 @@ export class TuningPanelView {
       this.#powerHead,
       this.#torqueHead,
     ];
-    const sessionHeads = ['Session', 'Status', 'Iterations', 'Duration'].map((h) => el('th', {}, h));
+    const sessionHeads = ['Session', 'Engine', 'Base VE', 'Status', 'Iterations', 'Duration'].map((h) =>
+      el('th', {}, h),
+    );
     return el(
       'div',
       { class: 'tuning-grid' },
