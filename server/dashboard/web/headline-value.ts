@@ -23,3 +23,8 @@ export function headlineValue(quantity: string, shown: number | null, decimals: 
   }
   return { text: formatValue(0, decimals), note: `coast ${text.replace('-', '−')}`, gauge: 0, coasting: true };
 }
+
+/** The gauge of power and torque starts at 0 whatever range a suggestion gives (coast-down is not on the gauge). */
+export function headlineRange(quantity: string, lo: number, hi: number): [number, number] {
+  return COASTING_QUANTITIES.has(quantity) && lo < 0 && hi > 0 ? [0, hi] : [lo, hi];
+}

@@ -3,7 +3,7 @@ import { displayConversion, type UnitConversion, type UnitSystem } from '../../m
 import { applyReadoutSuggestion, type ReadoutSuggestion } from './apply-readout-suggestion.js';
 import { el, setAttr, setText } from './dom.js';
 import { formatValue, isStale } from './format-value.js';
-import { headlineValue } from './headline-value.js';
+import { headlineRange, headlineValue } from './headline-value.js';
 import { gaugeFraction, type ReadoutSpec, rangeDecimals } from './readout-specs.js';
 
 /** JetDrive's "no unit" byte, used until a value says which unit it comes in. */
@@ -92,8 +92,7 @@ export class ReadoutTile {
     setText(this.#unit, c.label);
     setText(this.#note, headline.note);
     setAttr(this.root, 'data-coasting', String(headline.coasting));
-    const lo = display(spec.min);
-    const hi = display(spec.max);
+    const [lo, hi] = headlineRange(spec.quantity, display(spec.min), display(spec.max));
     this.#bar.style.width = `${(gaugeFraction(headline.gauge, lo, hi) * 100).toFixed(1)}%`;
     const places = rangeDecimals(lo, hi);
     setText(this.#rangeMin, formatValue(lo, places));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headlineValue } from '../../../server/dashboard/web/headline-value.js';
+import { headlineRange, headlineValue } from '../../../server/dashboard/web/headline-value.js';
 
 describe('headlineValue', () => {
   it('shows coast-down drum power as 0 with the signed value small, and keeps the gauge at 0', () => {
@@ -17,5 +17,14 @@ describe('headlineValue', () => {
     expect(headlineValue('ambient_temp', -5, 1)).toMatchObject({ text: '-5.0', coasting: false });
     expect(headlineValue('power', -0.04, 1)).toMatchObject({ text: '0.0', note: '', coasting: false });
     expect(headlineValue('power', null, 1)).toMatchObject({ text: '—', coasting: false });
+  });
+});
+
+describe('headlineRange', () => {
+  it('starts the power and torque gauges at 0 when a suggested range reaches below it', () => {
+    expect(headlineRange('power', -300, 200)).toEqual([0, 200]);
+    expect(headlineRange('torque', -250, 200)).toEqual([0, 200]);
+    expect(headlineRange('ambient_temp', -10, 50)).toEqual([-10, 50]);
+    expect(headlineRange('power', -300, -100)).toEqual([-300, -100]);
   });
 });
