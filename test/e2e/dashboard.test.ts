@@ -418,10 +418,14 @@ describe('dashboard', () => {
       await page.waitForSelector('.tile[data-quantity="rpm"][data-stale="true"]', { timeout: 10_000 });
       await own.hub.stop();
       await page.waitForSelector('#connection:not([data-state="connected"])', { timeout: 10_000 });
+      // The banner says why nothing moves.
+      await page.waitForSelector('#banner[data-kind="unreachable"]', { timeout: 10_000 });
+      expect(await page.textContent('#banner')).toContain('is the hub running');
       // Back on the same address: the page reconnects by itself.
       own = await startHub(Number(new URL(own.url).port), false, ownJetdrive);
       await page.waitForSelector('#connection[data-state="connected"]', { timeout: 20_000 });
       await page.waitForSelector('.tile[data-quantity="rpm"][data-stale="false"]', { timeout: 15_000 });
+      await page.waitForSelector('#banner[data-kind="none"]', { state: 'attached', timeout: 10_000 });
       // Chromium logs each refused reconnect attempt while the hub is down: expected here, and only here.
       pageErrors = pageErrors.filter((e) => !e.includes('net::ERR_CONNECTION_REFUSED'));
     } finally {
