@@ -35,7 +35,12 @@ async function readNum(quantity: string): Promise<string> {
 }
 
 /** A hub with the embedded simulator on loopback, its own data directory, the known operator token. */
-async function startHub(port: number, autoPull: boolean, jetdrive = jetdrivePort): Promise<{ hub: Hub; url: string }> {
+async function startHub(
+  port: number,
+  autoPull: boolean,
+  jetdrive = jetdrivePort,
+  more: { sim?: boolean; viewerToken?: string } = {},
+): Promise<{ hub: Hub; url: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jd-e2e-data-'));
   dirs.push(dataDir);
   const config = configSchema.parse({
@@ -43,7 +48,8 @@ async function startHub(port: number, autoPull: boolean, jetdrive = jetdrivePort
     port,
     jetdrivePort: jetdrive,
     interfaces: ['127.0.0.1'],
-    sim: true,
+    sim: more.sim ?? true,
+    viewerToken: more.viewerToken ?? null,
     simAutoPull: autoPull,
     simAutoPullIntervalS: 4,
     dataDir,
@@ -55,9 +61,10 @@ async function startHub(port: number, autoPull: boolean, jetdrive = jetdrivePort
 }
 
 /** A page in a browser context of its own (its own storage: no token, no unit choice), with its errors collected. */
-async function openPage(at: string): Promise<Page> {
+async function openPage(at: string, viewport = { width: 1600, height: 1000 }): Promise<Page> {
   if (!browser) throw new Error('the browser did not start');
-  context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  await context?.close();
+  context = await browser.newContext({ viewport });
   const opened = await context.newPage();
   opened.on('pageerror', (err) => pageErrors.push(err.message));
   opened.on('console', (msg) => {
@@ -73,6 +80,9 @@ async function enterToken(): Promise<void> {
   await Promise.all([page.waitForEvent('load'), page.click('#token-field button[type="submit"]')]);
   await page.waitForSelector('#token-field[data-token="set"]', { timeout: 10_000 });
   await page.waitForSelector('#connection[data-state="connected"]', { timeout: 15_000 });
+  // Saving checks the token with a control request that does nothing (stopping no session): its 404 is the
+  // operator's answer, and Chromium logs it.
+  pageErrors = pageErrors.filter((e) => !e.includes('status of 404'));
 }
 
 beforeAll(async () => {
@@ -157,6 +167,10 @@ describe('dashboard', () => {
       timeout: 10_000,
     });
     expect(await page.locator('#live-chart canvas').count()).toBeGreaterThan(0);
+    // The legend says each thing once (the axis labels are drawn on the canvas: see the screenshots).
+    const legend = await page.locator('#live-legend span').allTextContents();
+    expect(legend).toContain('RPM');
+    expect(legend.some((text) => /\((\w+)\)$/.exec(text)?.[1] === text.split(' ')[0])).toBe(false);
   });
 
   it('plots power and torque against RPM for a pull, with the peaks', async () => {
@@ -240,8 +254,23 @@ describe('dashboard', () => {
     await page.waitForSelector('[data-heatmap="afr-error"] td[data-value]', { timeout: 10_000 });
     expect(await page.locator('[data-heatmap="afr-error"] td').count()).toBe(99);
     expect(await page.locator('[data-heatmap="ve-correction"] td[data-value]').count()).toBeGreaterThan(0);
+    // The page followed the session from its first iteration: the VE map is the total correction, not the last one.
+    await page.waitForSelector('.heatmap-slot[data-cumulative="true"]', { state: 'attached', timeout: 10_000 });
+    expect(await page.textContent('.heatmap-slot[data-cumulative="true"]')).toMatch(/total over \d+ iteration/);
     expect(await page.locator('#iteration-table tbody tr').count()).toBeGreaterThanOrEqual(1);
+    // The iteration table follows the unit toggle.
+    expect(await page.locator('#iteration-table thead th').allTextContents()).toContain('hp');
+    await page.click('#unit-toggle button[data-system="metric"]');
+    const heads = await page.locator('#iteration-table thead th').allTextContents();
+    expect(heads).toContain('kW');
+    expect(heads).toContain('N·m');
     await page.waitForSelector('#sessions-table tbody tr[data-session]', { timeout: 5_000 });
+    // Sessions are told apart: engine and base VE columns for a session this page started.
+    await page.waitForFunction(
+      () => document.querySelector('#sessions-table tbody')?.textContent?.includes('Lean base VE') === true,
+      null,
+      { timeout: 5_000 },
+    );
   });
 
   it('cleans up ended sessions from the page', async () => {
@@ -299,6 +328,85 @@ describe('dashboard', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   });
 
+  it('fits a 400 px phone: no horizontal overflow, the header wraps, charts within the viewport', async () => {
+    page = await openPage(url, { width: 400, height: 900 });
+    await page.waitForSelector('.tile[data-quantity="rpm"][data-stale="false"]', { timeout: 15_000 });
+    await page.waitForFunction(() => Number(document.getElementById('live-chart')?.dataset.points ?? 0) >= 20, null, {
+      timeout: 10_000,
+    });
+    const fit = await page.evaluate(() => {
+      const inner = window.innerWidth;
+      const outside = Array.from(
+        document.querySelectorAll<HTMLElement>('canvas, .chart, .tile, .topbar > *, table.heatmap, .panel'),
+      )
+        .filter((node) => node.getBoundingClientRect().right > inner + 0.5 || node.getBoundingClientRect().left < -0.5)
+        .map(
+          (node) => `${node.tagName.toLowerCase()}.${node.className} ${Math.round(node.getBoundingClientRect().right)}`,
+        );
+      return { scrollWidth: document.documentElement.scrollWidth, inner, outside };
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
+    expect(fit.outside).toEqual([]);
+    expect(fit.scrollWidth).toBeLessThanOrEqual(fit.inner);
+  });
+
+  it('fits the desktop width too (no horizontal overflow)', async () => {
+    await page.waitForSelector('.tile[data-quantity="rpm"][data-stale="false"]', { timeout: 15_000 });
+    const widths = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      inner: window.innerWidth,
+    }));
+    expect(widths.scrollWidth).toBeLessThanOrEqual(widths.inner);
+    expect(await page.isHidden('#banner')).toBe(true);
+  });
+
+  it('refuses a wrong token at once, without storing it', async () => {
+    await page.waitForSelector('#connection[data-state="connected"]', { timeout: 15_000 });
+    await page.fill('#token-field input[name="token"]', 'not-the-token-0123456789');
+    await page.click('#token-field button[type="submit"]');
+    await page.waitForSelector('#token-field[data-check="refused"]', { timeout: 5_000 });
+    expect(await page.textContent('#token-field .token-state')).toContain('wrong token');
+    expect(await page.evaluate(() => localStorage.getItem('jetdrive-hub.token'))).toBeNull();
+    // Chromium logs the refused check (HTTP 401) as a console error: expected here.
+    pageErrors = pageErrors.filter((e) => !e.includes('401'));
+  });
+
+  it('explains a hub that needs a token, and takes it from the banner', async () => {
+    const viewerToken = 'e2e-viewer-token-0123456789';
+    const own = await startHub(0, false, randomHighPort(), { viewerToken });
+    try {
+      page = await openPage(own.url);
+      await page.waitForSelector('#banner[data-kind="unauthorized"]', { timeout: 10_000 });
+      expect(await page.textContent('#banner')).toContain('needs a viewer or operator token');
+      await page.fill('#banner input[name="token"]', viewerToken);
+      await Promise.all([page.waitForEvent('load'), page.click('#banner button[type="submit"]')]);
+      await page.waitForSelector('#connection[data-state="connected"]', { timeout: 15_000 });
+      await page.waitForSelector('#banner[data-kind="none"]', { state: 'attached', timeout: 10_000 });
+      pageErrors = pageErrors.filter((e) => !/401|403|Unauthorized|UNAUTHORIZED|websocket/i.test(e));
+    } finally {
+      await own.hub.stop();
+    }
+  });
+
+  it('names group, port and interfaces when a live hub has seen no provider yet', async () => {
+    const ownJetdrive = randomHighPort();
+    const own = await startHub(0, false, ownJetdrive, { sim: false });
+    try {
+      page = await openPage(own.url);
+      await page.waitForSelector('#banner[data-kind="no-provider"]', { timeout: 10_000 });
+      const text = (await page.textContent('#banner')) ?? '';
+      expect(text).toContain('224.0.2.10');
+      expect(text).toContain(`port ${ownJetdrive}`);
+      expect(text).toContain('127.0.0.1');
+      expect(text).toContain('firewall');
+      // The older-compatible discovery route answers 404 while no channel has data: Chromium logs it.
+      pageErrors = pageErrors.filter((e) => !e.includes('404'));
+    } finally {
+      await own.hub.stop();
+    }
+  });
+
   it('greys values when data stops, shows the lost connection, and reconnects when the hub comes back', async () => {
     // A hub of its own, on a JetDrive port of its own (it must not hear the shared hub's simulator): it is stopped.
     const ownJetdrive = randomHighPort();
@@ -310,10 +418,14 @@ describe('dashboard', () => {
       await page.waitForSelector('.tile[data-quantity="rpm"][data-stale="true"]', { timeout: 10_000 });
       await own.hub.stop();
       await page.waitForSelector('#connection:not([data-state="connected"])', { timeout: 10_000 });
+      // The banner says why nothing moves.
+      await page.waitForSelector('#banner[data-kind="unreachable"]', { timeout: 10_000 });
+      expect(await page.textContent('#banner')).toContain('is the hub running');
       // Back on the same address: the page reconnects by itself.
       own = await startHub(Number(new URL(own.url).port), false, ownJetdrive);
       await page.waitForSelector('#connection[data-state="connected"]', { timeout: 20_000 });
       await page.waitForSelector('.tile[data-quantity="rpm"][data-stale="false"]', { timeout: 15_000 });
+      await page.waitForSelector('#banner[data-kind="none"]', { state: 'attached', timeout: 10_000 });
       // Chromium logs each refused reconnect attempt while the hub is down: expected here, and only here.
       pageErrors = pageErrors.filter((e) => !e.includes('net::ERR_CONNECTION_REFUSED'));
     } finally {

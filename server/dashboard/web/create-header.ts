@@ -2,6 +2,7 @@ import type { UnitSystem } from '../../mapping/unit-conversion.js';
 import { byId, el, setAttr, setText } from './dom.js';
 import { formatClock } from './format-value.js';
 import type { ProviderView } from './parse-status.js';
+import { shownProviders } from './shown-providers.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
@@ -24,6 +25,7 @@ export function createHeader(onSystem: (system: UnitSystem) => void): Header {
   const source = byId('source');
   const providers = byId('providers');
   const toggle = byId('unit-toggle');
+  const offlineSince = new Map<string, number>();
   const buttons = Array.from(toggle.querySelectorAll<HTMLButtonElement>('button[data-system]'));
   for (const button of buttons) {
     button.addEventListener('click', () => onSystem(button.dataset.system === 'metric' ? 'metric' : 'imperial'));
@@ -41,7 +43,8 @@ export function createHeader(onSystem: (system: UnitSystem) => void): Header {
       setAttr(source, 'data-source', value ?? 'unknown');
       setText(source, value === 'live' ? 'LIVE' : value === 'simulated' ? 'SIMULATED' : '—');
     },
-    setProviders(list) {
+    setProviders(all) {
+      const list = shownProviders(all, offlineSince, Date.now());
       providers.replaceChildren(
         ...list.map((p) =>
           el(
@@ -58,6 +61,7 @@ export function createHeader(onSystem: (system: UnitSystem) => void): Header {
             },
             el('span', { class: 'pdot' }),
             el('span', {}, p.name),
+            ...(p.online ? [] : [el('span', { class: 'offline' }, 'offline')]),
             el('span', { class: 'meta' }, p.hostHex),
             el('span', { class: 'meta' }, formatClock(p.offsetMs, p.latencyMs)),
             el('span', { class: 'meta' }, `drops ${p.drops}`),

@@ -4,6 +4,7 @@ import { displayConversion, type UnitConversion, type UnitSystem } from '../../m
 import { fitToContainer } from './chart-theme.js';
 import { createTimeWindow } from './create-time-window.js';
 import { el, setText } from './dom.js';
+import { legendText } from './legend-text.js';
 import { livePlotOptions } from './live-plot-options.js';
 import { SeriesEnvelopes } from './series-envelopes.js';
 
@@ -70,7 +71,7 @@ export function createLiveChart(
     conversions = LIVE_SERIES.map((s, i) => displayConversion(latest.unitCode(i), system, s.quantity));
     LIVE_SERIES.forEach((s, i) => {
       const unit = conversions[i].label;
-      setText(legendLabels[i], unit ? `${s.label} (${unit})` : s.label);
+      setText(legendLabels[i], legendText(s.label, unit));
     });
   }
   refreshConversions();

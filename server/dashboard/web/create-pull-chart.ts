@@ -107,7 +107,10 @@ export function createPullChart(
         },
         y: { range: (_u, _min, max) => [0, Math.max(50, Math.ceil(((max ?? 0) * 1.15) / 25) * 25)] },
       },
-      axes: [axis({ label: 'RPM', values: (_u, ticks) => ticks.map((t) => String(t)) }), axis({ size: 50 })],
+      axes: [
+        axis({ label: 'RPM', values: (_u, ticks) => ticks.map((t) => String(t)) }),
+        axis({ label: 'Power / Torque', size: 56 }),
+      ],
       series: [
         {},
         { label: 'Power', stroke: POWER_COLOR, width: 2.5, points: { show: false } },
@@ -124,11 +127,13 @@ export function createPullChart(
     if (!pull || pull.points.length === 0) {
       info.replaceChildren('Waiting for a pull…');
       container.dataset.points = '0';
+      container.dataset.partial = 'false';
       chart.setData([[], [], []]);
       return;
     }
     const binned = binByRpm(pull.points, opts.binRpm);
     container.dataset.points = String(binned.rpm.length);
+    container.dataset.partial = String(pull.partial);
     chart.setData([
       binned.rpm,
       binned.power.map((v) => convert(power, v)),
@@ -138,6 +143,9 @@ export function createPullChart(
     const peakTq = pull.peakTorque;
     info.replaceChildren(
       el('span', {}, pull.active ? `Pull ${number} · live` : `Pull ${number}`),
+      pull.partial
+        ? el('span', { class: 'partial', title: 'the page did not see the start of this pull' }, ' · partial')
+        : '',
       ' · peak ',
       el(
         'b',

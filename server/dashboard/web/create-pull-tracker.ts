@@ -19,6 +19,8 @@ export interface Pull {
   peakPower: PullPeak | null;
   peakTorque: PullPeak | null;
   active: boolean;
+  /** Caught half-way: the page did not see the climb start (it opened, or data was missing, mid-pull). */
+  partial: boolean;
   startedAt: number;
   endedAt: number | null;
 }
@@ -32,6 +34,8 @@ export interface PullTrackerOptions {
   wotTpsPct: number;
   /** Bound on points per pull; later points are counted as dropped. */
   maxPoints: number;
+  /** A climb that starts more than this long after the previous point (or with the first point seen) is partial. */
+  maxGapMs: number;
 }
 
 export const DEFAULT_PULL_TRACKER_OPTIONS: PullTrackerOptions = {
@@ -39,6 +43,7 @@ export const DEFAULT_PULL_TRACKER_OPTIONS: PullTrackerOptions = {
   minSpanRpm: 1000,
   wotTpsPct: 90,
   maxPoints: 4000,
+  maxGapMs: 1000,
 };
 
 export interface PullTracker {
@@ -64,6 +69,8 @@ export function createPullTracker(options: Partial<PullTrackerOptions> = {}): Pu
   const opts = { ...DEFAULT_PULL_TRACKER_OPTIONS, ...options };
   let candidate: PullPoint[] = [];
   let candidateStart = 0;
+  let candidatePartial = false;
+  let lastTime: number | null = null;
   let maxRpm = 0;
   let active: Pull | null = null;
   let last: Pull | null = null;
@@ -85,6 +92,7 @@ export function createPullTracker(options: Partial<PullTrackerOptions> = {}): Pu
         peakPower: peaks.power,
         peakTorque: peaks.torque,
         active: false,
+        partial: candidatePartial,
         startedAt: candidateStart,
         endedAt: time,
       };
@@ -96,6 +104,7 @@ export function createPullTracker(options: Partial<PullTrackerOptions> = {}): Pu
 
   function start(time: number, point: PullPoint): void {
     candidate = [point];
+    candidatePartial = lastTime === null || time - lastTime > opts.maxGapMs;
     candidateStart = time;
     maxRpm = point.rpm;
     peakPower = { rpm: point.rpm, value: point.power };
@@ -105,34 +114,9 @@ export function createPullTracker(options: Partial<PullTrackerOptions> = {}): Pu
   return {
     push(time, point, tpsPct) {
       if (!Number.isFinite(point.rpm) || !Number.isFinite(point.power) || !Number.isFinite(point.torque)) return false;
-      const throttleOpen = tpsPct === null || !Number.isFinite(tpsPct) || tpsPct >= opts.wotTpsPct;
-      const falling = candidate.length > 0 && point.rpm < maxRpm - opts.dropToleranceRpm;
-      if (!throttleOpen || falling) {
-        const wasActive = active !== null;
-        finish(time);
-        // A falling RPM may be the low point a new climb starts from.
-        if (throttleOpen) start(time, point);
-        return wasActive;
-      }
-      // Before a climb qualifies, a new low or a full buffer (a long steady idle) restarts it from here.
-      if (
-        active === null &&
-        (candidate.length === 0 || point.rpm <= candidate[0].rpm || candidate.length >= opts.maxPoints)
-      ) {
-        start(time, point);
-        return false;
-      }
-      if (candidate.length >= opts.maxPoints) {
-        droppedPoints++;
-        return false;
-      }
-      candidate.push(point);
-      if (point.rpm > maxRpm) maxRpm = point.rpm;
-      if (peakPower === null || point.power > peakPower.value) peakPower = { rpm: point.rpm, value: point.power };
-      if (peakTorque === null || point.torque > peakTorque.value) peakTorque = { rpm: point.rpm, value: point.torque };
-      if (active === null && maxRpm - candidate[0].rpm < opts.minSpanRpm) return false;
-      active = { points: candidate, peakPower, peakTorque, active: true, startedAt: candidateStart, endedAt: null };
-      return true;
+      const changed = step(time, point, tpsPct);
+      lastTime = time;
+      return changed;
     },
     current() {
       return active ?? last;
@@ -144,4 +128,43 @@ export function createPullTracker(options: Partial<PullTrackerOptions> = {}): Pu
       return droppedPoints;
     },
   };
+
+  function step(time: number, point: PullPoint, tpsPct: number | null): boolean {
+    const throttleOpen = tpsPct === null || !Number.isFinite(tpsPct) || tpsPct >= opts.wotTpsPct;
+    const falling = candidate.length > 0 && point.rpm < maxRpm - opts.dropToleranceRpm;
+    if (!throttleOpen || falling) {
+      const wasActive = active !== null;
+      finish(time);
+      // A falling RPM may be the low point a new climb starts from.
+      if (throttleOpen) start(time, point);
+      return wasActive;
+    }
+    // Before a climb qualifies, a new low or a full buffer (a long steady idle) restarts it from here.
+    if (
+      active === null &&
+      (candidate.length === 0 || point.rpm <= candidate[0].rpm || candidate.length >= opts.maxPoints)
+    ) {
+      start(time, point);
+      return false;
+    }
+    if (candidate.length >= opts.maxPoints) {
+      droppedPoints++;
+      return false;
+    }
+    candidate.push(point);
+    if (point.rpm > maxRpm) maxRpm = point.rpm;
+    if (peakPower === null || point.power > peakPower.value) peakPower = { rpm: point.rpm, value: point.power };
+    if (peakTorque === null || point.torque > peakTorque.value) peakTorque = { rpm: point.rpm, value: point.torque };
+    if (active === null && maxRpm - candidate[0].rpm < opts.minSpanRpm) return false;
+    active = {
+      points: candidate,
+      peakPower,
+      peakTorque,
+      active: true,
+      partial: candidatePartial,
+      startedAt: candidateStart,
+      endedAt: null,
+    };
+    return true;
+  }
 }

@@ -8,7 +8,9 @@ import type {
   SessionStartInput,
   SessionSummary,
 } from '@jetdrive-hub/client/contract';
+import type { UnitSystem } from '../../mapping/unit-conversion.js';
 import { errorText } from './error-text.js';
+import { loadConfigs, remember, saveConfigs } from './session-configs.js';
 import { SessionFollower } from './session-follower.js';
 import { TuningPanelView } from './tuning-panel-view.js';
 
@@ -42,18 +44,25 @@ async function attempt(view: TuningPanelView, label: string, action: () => Promi
   }
 }
 
+export interface TuningPanel {
+  setSystem(system: UnitSystem): void;
+  dispose(): void;
+}
+
 export function createTuningPanel(
   root: HTMLElement,
   api: TuningApi,
   options: Partial<TuningPanelOptions> = {},
-): () => void {
+): TuningPanel {
   const opts = { ...DEFAULT_TUNING_PANEL_OPTIONS, ...options };
   const view = new TuningPanelView(root);
   const follower = new SessionFollower(view, api, () => void refreshList());
+  const configs = loadConfigs();
   const showList = (list: readonly SessionSummary[]): void => {
-    view.showList(list, (id) => {
-      follower.follow(id);
-      void follower.refreshResults(id);
+    view.showList(list, configs, (s) => {
+      view.showConfig(configs.get(s.session_id) ?? null, s.max_iterations);
+      follower.follow(s.session_id);
+      void follower.refreshResults(s.session_id);
     });
     follower.catchUp(list);
   };
@@ -63,7 +72,14 @@ export function createTuningPanel(
     view.startButton.disabled = true;
     view.showMessage('');
     await attempt(view, 'Start failed', async () => {
-      const snapshot = await api.start(view.startInput());
+      const input = view.startInput();
+      const snapshot = await api.start(input);
+      remember(configs, snapshot.session_id, {
+        engine_profile: input.engine_profile ?? 'm8_114',
+        base_ve_scenario: input.base_ve_scenario ?? 'lean',
+        max_iterations: input.max_iterations ?? snapshot.max_iterations,
+      });
+      saveConfigs(configs);
       view.clearIterations();
       follower.follow(snapshot.session_id);
       view.showSnapshot(snapshot);
@@ -87,9 +103,12 @@ export function createTuningPanel(
   const listSub = api.changed$.subscribe(showList);
   void refreshList();
   const timer = setInterval(() => void refreshList(), opts.listRefreshMs);
-  return () => {
-    clearInterval(timer);
-    listSub.unsubscribe();
-    follower.unsubscribe();
+  return {
+    setSystem: (system) => view.setSystem(system),
+    dispose: () => {
+      clearInterval(timer);
+      listSub.unsubscribe();
+      follower.unsubscribe();
+    },
   };
 }

@@ -47,7 +47,7 @@ export function livePlotOptions(
       afr: { range: AFR_RANGE },
     },
     axes: [
-      axis({ values: (_u, ticks) => ticks.map((t) => `${t}s`) }),
+      axis({ label: 'Seconds ago', values: (_u, ticks) => ticks.map((t) => `${t}s`) }),
       axis({ scale: 'rpm', label: 'RPM', size: 56 }),
       axis({ scale: 'pt', side: 1, label: 'Power / Torque', grid: { show: false }, size: 50 }),
       axis({ scale: 'afr', side: 1, label: 'AFR', grid: { show: false }, size: 44 }),

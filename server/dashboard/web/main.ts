@@ -1,6 +1,8 @@
 import './styles.css';
 import { connectHub, type Hub, type WireParser } from '@jetdrive-hub/client';
 import type { UnitSystem } from '../../mapping/unit-conversion.js';
+import { bannerFor, type BannerInput } from './banner-for.js';
+import { createBanner } from './create-banner.js';
 import { createChannelBrowser } from './create-channel-browser.js';
 import { createHeader } from './create-header.js';
 import { createLiveChart } from './create-live-chart.js';
@@ -9,7 +11,7 @@ import { createPullFeed } from './create-pull-feed.js';
 import { createPullTracker } from './create-pull-tracker.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
 import { createTokenField, storedToken } from './create-token-field.js';
-import { createTuningPanel } from './create-tuning-panel.js';
+import { createTuningPanel, type TuningPanel } from './create-tuning-panel.js';
 import { byId } from './dom.js';
 import { CHART_HZ, feedPanels } from './feed-panels.js';
 import { pollHub } from './poll-hub.js';
@@ -45,6 +47,7 @@ function start(): void {
   const pullFeed = createPullFeed();
   hub.catalog$.subscribe((view) => pullFeed.setCatalog(view));
   let pollDiscovery: (() => Promise<void>) | null = null;
+  let tuning: TuningPanel | null = null;
 
   const header = createHeader((next) => {
     system = next;
@@ -54,13 +57,32 @@ function start(): void {
   });
   function applySystem(): void {
     for (const panel of [header, readouts, chart, pullChart, browser]) panel.setSystem(system);
+    tuning?.setSystem(system);
   }
   applySystem();
 
-  hub.connection$.subscribe((c) => showConnection(header, c));
+  const banner = createBanner(byId('banner'));
+  const why: BannerInput = {
+    connection: 'connecting',
+    statusHttp: null,
+    status: null,
+    hasToken: storedToken() !== null,
+    origin: location.origin,
+  };
+  hub.connection$.subscribe((c) => {
+    showConnection(header, c);
+    why.connection = c.state;
+    banner.show(bannerFor(why));
+  });
   feedPanels(hub, { readouts, chart, browser }, pullFeed);
-  pollDiscovery = pollHub({ header, browser, readouts }, () => system);
-  createTuningPanel(byId('tuning'), hub.sessions);
+  const onStatus = (httpStatus: number, status: BannerInput['status']): void => {
+    why.statusHttp = httpStatus;
+    if (status) why.status = status;
+    banner.show(bannerFor(why));
+  };
+  pollDiscovery = pollHub({ header, browser, readouts, onStatus }, () => system);
+  tuning = createTuningPanel(byId('tuning'), hub.sessions);
+  tuning.setSystem(system);
   startFrameLoop({ readouts, chart, browser, pullChart }, createPullTracker(), pullFeed);
 
   window.addEventListener('pagehide', () => hub.close());

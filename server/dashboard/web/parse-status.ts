@@ -13,9 +13,18 @@ export interface ProviderView {
   conflictFrom: string | null;
 }
 
+/** Where the hub listens for JetDrive: what the "no provider yet" banner names. */
+export interface IngestView {
+  groups: string[];
+  port: number | null;
+  /** Interface addresses joined (each once). */
+  joined: string[];
+}
+
 export interface StatusView {
   source: 'live' | 'simulated' | null;
   providers: ProviderView[];
+  ingest: IngestView | null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -53,9 +62,19 @@ function provider(raw: unknown): ProviderView | null {
   };
 }
 
+function ingest(raw: unknown): IngestView | null {
+  if (!isRecord(raw)) return null;
+  const groups = Array.isArray(raw.groups) ? raw.groups.filter((g): g is string => typeof g === 'string') : [];
+  const joined: string[] = [];
+  for (const join of Array.isArray(raw.joined) ? raw.joined : []) {
+    if (isRecord(join) && typeof join.iface === 'string') joined.push(join.iface);
+  }
+  return { groups, port: num(raw.port), joined: [...new Set(joined)] };
+}
+
 export function parseStatus(body: unknown): StatusView {
   const root = isRecord(body) && isRecord(body.data) ? body.data : body;
-  if (!isRecord(root)) return { source: null, providers: [] };
+  if (!isRecord(root)) return { source: null, providers: [], ingest: null };
   const source =
     root.source === 'live' || root.source === 'simulated' ? root.source : root.simulated === true ? 'simulated' : null;
   const list = Array.isArray(root.providers) ? root.providers : [];
@@ -64,5 +83,5 @@ export function parseStatus(body: unknown): StatusView {
     const p = provider(raw);
     if (p) providers.push(p);
   }
-  return { source, providers };
+  return { source, providers, ingest: ingest(root.ingest) };
 }

@@ -4,7 +4,7 @@ import type { Header } from './create-header.js';
 import type { ReadoutsPanel } from './create-readouts-panel.js';
 import { authHeaders } from './create-token-field.js';
 import { parseDiscovery } from './parse-discovery.js';
-import { parseStatus } from './parse-status.js';
+import { parseStatus, type StatusView } from './parse-status.js';
 import { suggestionForReadout } from './suggestion-for-readout.js';
 
 const STATUS_POLL_MS = 2000;
@@ -21,6 +21,8 @@ export interface PolledPanels {
   header: Header;
   browser: ChannelBrowser;
   readouts: ReadoutsPanel;
+  /** Each status poll's outcome: its HTTP status (0: no answer) and the status when it was read. */
+  onStatus?: (httpStatus: number, status: StatusView | null) => void;
 }
 
 /**
@@ -28,14 +30,29 @@ export interface PolledPanels {
  * suggested configs (in the unit system shown now), and the measured channel rates. Returns a discovery poll to
  * run at once when the unit system changes.
  */
-export function pollHub({ header, browser, readouts }: PolledPanels, system: () => UnitSystem): () => Promise<void> {
+export function pollHub(
+  { header, browser, readouts, onStatus }: PolledPanels,
+  system: () => UnitSystem,
+): () => Promise<void> {
   async function pollStatus(): Promise<void> {
+    let response: Response;
     try {
-      const status = parseStatus(await getJson('/api/jetdrive/status'));
+      response = await fetch('/api/jetdrive/status', { headers: { accept: 'application/json', ...authHeaders() } });
+    } catch {
+      onStatus?.(0, null);
+      return;
+    }
+    if (!response.ok) {
+      onStatus?.(response.status, null);
+      return;
+    }
+    try {
+      const status = parseStatus(await response.json());
       if (status.source) header.setSource(status.source);
       header.setProviders(status.providers);
+      onStatus?.(response.status, status);
     } catch {
-      // The socket's connection state already tells the user the hub is unreachable.
+      onStatus?.(response.status, null);
     }
   }
   async function pollDiscovery(): Promise<void> {

@@ -3,6 +3,7 @@ import { displayConversion, type UnitConversion, type UnitSystem } from '../../m
 import { applyReadoutSuggestion, type ReadoutSuggestion } from './apply-readout-suggestion.js';
 import { el, setAttr, setText } from './dom.js';
 import { formatValue, isStale } from './format-value.js';
+import { headlineRange, headlineValue } from './headline-value.js';
 import { gaugeFraction, type ReadoutSpec, rangeDecimals } from './readout-specs.js';
 
 /** JetDrive's "no unit" byte, used until a value says which unit it comes in. */
@@ -17,6 +18,7 @@ export class ReadoutTile {
   readonly #spec: ReadoutSpec;
   readonly #num = el('span', { class: 'num' }, '—');
   readonly #unit = el('span', { class: 'unit' });
+  readonly #note = el('span', { class: 'coast-note' });
   readonly #source = el('span', { class: 'tile-source' });
   readonly #label: HTMLElement;
   readonly #bar = el('div');
@@ -41,7 +43,7 @@ export class ReadoutTile {
         style: `--tile-color: ${spec.color}`,
       },
       el('div', { class: 'tile-label' }, this.#label, this.#source),
-      el('div', { class: 'tile-value' }, this.#num, this.#unit),
+      el('div', { class: 'tile-value' }, this.#num, this.#unit, this.#note),
       el('div', { class: 'tile-bar' }, this.#bar),
       el('div', { class: 'tile-range' }, this.#rangeMin, this.#rangeMax),
     );
@@ -85,11 +87,13 @@ export class ReadoutTile {
     const c = this.#conversionFor(system);
     const display = (si: number): number => si * c.factor + c.offset;
     const shown = this.#value === null ? null : display(this.#value);
-    setText(this.#num, formatValue(shown, spec.decimals));
+    const headline = headlineValue(spec.quantity, shown, spec.decimals);
+    setText(this.#num, headline.text);
     setText(this.#unit, c.label);
-    const lo = display(spec.min);
-    const hi = display(spec.max);
-    this.#bar.style.width = `${(gaugeFraction(shown, lo, hi) * 100).toFixed(1)}%`;
+    setText(this.#note, headline.note);
+    setAttr(this.root, 'data-coasting', String(headline.coasting));
+    const [lo, hi] = headlineRange(spec.quantity, display(spec.min), display(spec.max));
+    this.#bar.style.width = `${(gaugeFraction(headline.gauge, lo, hi) * 100).toFixed(1)}%`;
     const places = rangeDecimals(lo, hi);
     setText(this.#rangeMin, formatValue(lo, places));
     setText(this.#rangeMax, formatValue(hi, places));

@@ -7,11 +7,16 @@ import type {
   SessionStatus,
   SessionSummary,
 } from '@jetdrive-hub/client/contract';
+import type { UnitSystem } from '../../mapping/unit-conversion.js';
 import { MAP_AXIS, RPM_AXIS } from '../../tuning/ve-grid.js';
 import { el, setAttr, setText } from './dom.js';
 import { formatDuration, formatValue } from './format-value.js';
 import { renderHeatmap } from './render-heatmap.js';
+import type { CorrectionGrid } from './cumulative-correction.js';
+import { peakColumns } from './iteration-peaks.js';
+import type { SessionConfig } from './session-configs.js';
 import { sessionHeatmaps } from './session-heatmaps.js';
+import { uniqueIds } from './unique-ids.js';
 
 const PROFILES: readonly [string, string][] = [
   ['m8_114', 'M8-114 Stage 2'],
@@ -37,8 +42,6 @@ const ITERATION_COLUMNS: readonly [string, string, (r: IterationResult) => strin
   ['Corr.', 'Cells corrected', (r) => String(r.cells_corrected)],
   ['Conv.', 'Cells converged', (r) => String(r.cells_converged)],
   ['Cover %', 'Grid cells hit by the pulls, %', (r) => formatValue(r.coverage_pct, 0)],
-  ['hp', 'Peak power of the iteration', (r) => formatValue(r.peak_hp, 1)],
-  ['ft·lb', 'Peak torque of the iteration', (r) => formatValue(r.peak_tq, 1)],
 ];
 
 const AFR_MAP = { name: 'afr-error', title: 'AFR error (measured − target)', decimals: 2, scaleFloor: 0.3 };
@@ -56,10 +59,6 @@ function select(name: string, options: readonly [string, string][], value: strin
 
 const MAX_ITERATIONS = 50;
 const DEFAULT_ITERATIONS = 10;
-/** Characters of a session id shown (enough to tell sessions apart). */
-const SHORT_ID = 8;
-
-const shortId = (id: string): string => id.slice(0, SHORT_ID);
 const statusText = (status: string): string => status.replace('_', ' ');
 
 /**
@@ -98,6 +97,11 @@ export class TuningPanelView {
   readonly #veMap = el('div', { class: 'heatmap-slot' });
   readonly #message = el('div', { class: 'progress-msg', role: 'status' });
   #status: SessionStatus | 'idle' = 'idle';
+  #system: UnitSystem = 'imperial';
+  #iterations: readonly IterationResult[] = [];
+  readonly #powerHead = el('th', { title: 'Peak power of the iteration' }, 'hp');
+  readonly #torqueHead = el('th', { title: 'Peak torque of the iteration' }, 'ft·lb');
+  #cumulative: { grid: CorrectionGrid; iterations: number } | null = null;
 
   constructor(root: HTMLElement) {
     root.append(el('div', { class: 'panel-head' }, el('h2', {}, 'Virtual tuning'), this.#message), this.#layout());
@@ -121,6 +125,15 @@ export class TuningPanelView {
     };
   }
 
+  /** The form follows the selected session: its profile and scenario when known, its iteration limit. */
+  showConfig(config: SessionConfig | null, maxIterations: number): void {
+    if (config) {
+      this.#profile.value = config.engine_profile;
+      this.#scenario.value = config.base_ve_scenario;
+    }
+    if (maxIterations > 0) this.#maxIterations.value = String(maxIterations);
+  }
+
   showMessage(text: string): void {
     setText(this.#message, text);
   }
@@ -141,23 +154,45 @@ export class TuningPanelView {
     setText(this.#progressMessage, text);
   }
 
+  /** Peak power and torque columns follow the page's unit system. */
+  setSystem(system: UnitSystem): void {
+    this.#system = system;
+    const peaks = peakColumns(system);
+    setText(this.#powerHead, peaks.powerUnit);
+    setText(this.#torqueHead, peaks.torqueUnit);
+    this.showIterations(this.#iterations);
+  }
+
   showIterations(list: readonly IterationResult[]): void {
+    this.#iterations = list;
+    const peaks = peakColumns(this.#system);
     this.#iterationBody.replaceChildren(
       ...[...list]
         .sort((a, b) => b.iteration - a.iteration)
         .map((r) =>
-          el('tr', { class: r.converged ? 'ok' : '' }, ...ITERATION_COLUMNS.map(([, , f]) => el('td', {}, f(r)))),
+          el(
+            'tr',
+            { class: r.converged ? 'ok' : '' },
+            ...ITERATION_COLUMNS.map(([, , f]) => el('td', {}, f(r))),
+            el('td', {}, formatValue(peaks.power(r.peak_hp), 1)),
+            el('td', {}, formatValue(peaks.torque(r.peak_tq), 1)),
+          ),
         ),
     );
   }
 
   showSnapshot(s: SessionSnapshot): void {
     this.showStatus(s.status);
-    setText(this.#sessionLabel, `Session ${shortId(s.session_id)}`);
+    setText(this.#sessionLabel, `Session ${s.session_id}`);
     const duration = formatDuration(s.duration_sec);
     setText(this.#iterationLabel, `iteration ${s.current_iteration}/${s.max_iterations} · ${duration}`);
     this.showProgress(TERMINAL.has(s.status) ? 100 : s.progress_pct, s.error_message ?? s.progress_message);
     this.showIterations(s.iterations);
+  }
+
+  /** The correction summed over every iteration so far (null: not known from the first iteration on). */
+  showCumulative(grid: CorrectionGrid | null, iterations: number): void {
+    this.#cumulative = grid ? { grid, iterations } : null;
   }
 
   /** The snapshot and, when the results allow, both heatmaps. */
@@ -167,6 +202,17 @@ export class TuningPanelView {
     if (!maps) return;
     const note = maps.origin === 'measured' ? 'measured, last iteration' : 'from current VE tables vs engine';
     renderHeatmap(this.#afrMap, maps.afrError, { ...AFR_MAP, caption: `red = lean, blue = rich · ${note}` });
+    const cumulative = this.#cumulative;
+    setAttr(this.#veMap, 'data-cumulative', String(cumulative !== null));
+    if (cumulative) {
+      const n = cumulative.iterations;
+      renderHeatmap(
+        this.#veMap,
+        { rpmAxis: RPM_AXIS, mapAxis: MAP_AXIS, cells: cumulative.grid },
+        { ...VE_MAP, caption: `red = VE added, blue = removed · total over ${n} iteration${n === 1 ? '' : 's'}` },
+      );
+      return;
+    }
     renderHeatmap(this.#veMap, maps.veCorrectionPct, {
       ...VE_MAP,
       caption: `red = add VE, blue = remove VE · ${note}`,
@@ -174,18 +220,27 @@ export class TuningPanelView {
   }
 
   /** The session list; clicking a row calls `onPick` with its id. */
-  showList(list: readonly SessionSummary[], onPick: (id: string) => void): void {
+  showList(
+    list: readonly SessionSummary[],
+    configs: ReadonlyMap<string, SessionConfig>,
+    onPick: (s: SessionSummary) => void,
+  ): void {
+    const labelOf = (options: readonly [string, string][], value: string | undefined): string =>
+      value === undefined ? '—' : (options.find(([v]) => v === value)?.[1] ?? value);
+    const ids = uniqueIds(list.map((s) => s.session_id));
     this.#sessionsBody.replaceChildren(
       ...list.map((s) => {
         const tr = el(
           'tr',
-          { 'data-session': s.session_id, style: 'cursor: pointer', title: 'Show this session' },
-          el('td', {}, shortId(s.session_id)),
+          { 'data-session': s.session_id, style: 'cursor: pointer', title: `Show session ${s.session_id}` },
+          el('td', { class: 'session-id' }, ids.get(s.session_id) ?? s.session_id),
+          el('td', {}, labelOf(PROFILES, configs.get(s.session_id)?.engine_profile)),
+          el('td', {}, labelOf(SCENARIOS, configs.get(s.session_id)?.base_ve_scenario)),
           el('td', {}, el('span', { class: 'status-pill', 'data-status': s.status }, statusText(s.status))),
           el('td', {}, `${s.current_iteration}/${s.max_iterations}`),
           el('td', {}, formatDuration(s.duration_sec)),
         );
-        tr.addEventListener('click', () => onPick(s.session_id));
+        tr.addEventListener('click', () => onPick(s));
         return tr;
       }),
     );
@@ -208,8 +263,14 @@ export class TuningPanelView {
       this.stopButton,
       this.cleanupButton,
     );
-    const iterationHeads = ITERATION_COLUMNS.map(([h, title]) => el('th', { title }, h));
-    const sessionHeads = ['Session', 'Status', 'Iterations', 'Duration'].map((h) => el('th', {}, h));
+    const iterationHeads = [
+      ...ITERATION_COLUMNS.map(([h, title]) => el('th', { title }, h)),
+      this.#powerHead,
+      this.#torqueHead,
+    ];
+    const sessionHeads = ['Session', 'Engine', 'Base VE', 'Status', 'Iterations', 'Duration'].map((h) =>
+      el('th', {}, h),
+    );
     return el(
       'div',
       { class: 'tuning-grid' },

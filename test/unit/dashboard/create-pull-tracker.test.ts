@@ -19,6 +19,27 @@ function feedPull(
 }
 
 describe('createPullTracker', () => {
+  it('marks a pull partial when the page did not see its start, full when it did', () => {
+    const caught = createPullTracker();
+    feedPull(caught, 0, 4000, 6000, 100);
+    expect(caught.current()?.partial).toBe(true);
+
+    const seen = createPullTracker();
+    seen.push(0, { rpm: 1200, power: 2, torque: 20 }, 5);
+    seen.push(50, { rpm: 1200, power: 2, torque: 20 }, 5);
+    feedPull(seen, 100, 2000, 6000, 100);
+    expect(seen.current()?.partial).toBe(false);
+    seen.push(5000, { rpm: 1500, power: 2, torque: 20 }, 5);
+    expect(seen.current()).toMatchObject({ active: false, partial: false });
+  });
+
+  it('marks a pull partial when data was missing for more than maxGapMs before it', () => {
+    const tracker = createPullTracker({ maxGapMs: 1000 });
+    tracker.push(0, { rpm: 1200, power: 2, torque: 20 }, 5);
+    feedPull(tracker, 3000, 4000, 6000, 100);
+    expect(tracker.current()?.partial).toBe(true);
+  });
+
   it('recognises a climbing pull and its peaks', () => {
     const tracker = createPullTracker({ minSpanRpm: 1000 });
     feedPull(tracker, 0, 2000, 6000, 100);

@@ -87,10 +87,29 @@ describe('parseStatus', () => {
           conflictFrom: '10.0.0.66:22344',
         },
       ],
+      ingest: null,
     });
   });
 
+  it('reads the groups, port and interfaces joined (each once)', () => {
+    const out = parseStatus({
+      source: 'live',
+      providers: [],
+      ingest: {
+        port: 22344,
+        groups: ['224.0.2.10', 7],
+        joined: [
+          { group: '224.0.2.10', iface: '10.0.0.2' },
+          { group: '239.255.60.60', iface: '10.0.0.2' },
+          { group: '224.0.2.10', iface: '127.0.0.1' },
+          'junk',
+        ],
+      },
+    });
+    expect(out.ingest).toEqual({ groups: ['224.0.2.10'], port: 22344, joined: ['10.0.0.2', '127.0.0.1'] });
+  });
+
   it('tolerates a missing body', () => {
-    expect(parseStatus(undefined)).toEqual({ source: null, providers: [] });
+    expect(parseStatus(undefined)).toEqual({ source: null, providers: [], ingest: null });
   });
 });
