@@ -78,7 +78,7 @@ export const configSchema = z.object({
   maxProviders: int(1, 65_534).default(64),
   /** Channels of all providers together; beyond it new channels are dropped and counted. */
   maxChannels: int(1, 1_000_000).default(4096),
-  maxChannelsPerProvider: int(1, 65_536).default(512),
+  maxChannelsPerProvider: int(1, 65_536).default(256),
   realtimeFlushMs: int(0, 10_000).default(0),
   realtimeBacklogLimitBytes: int(1024, 1024 * 1024 * 1024).default(512 * 1024),
   realtimeMaxBacklogBytes: int(1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),

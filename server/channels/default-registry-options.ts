@@ -25,7 +25,7 @@ export const DEFAULT_REGISTRY_OPTIONS: Readonly<RegistryOptions> = Object.freeze
   historyMs: 10_000,
   historyMax: 2000,
   maxProviders: 64,
-  maxChannelsPerProvider: 512,
+  maxChannelsPerProvider: 256,
   staleWindowMs: 1000,
   staleResetMs: 3000,
   maxChannels: 4096,

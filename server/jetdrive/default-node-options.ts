@@ -54,6 +54,6 @@ export const DEFAULT_NODE_OPTIONS: Readonly<JetDriveNodeOptions> = Object.freeze
   sourcePolicy: 'drop',
   conflictReportIntervalMs: 10_000,
   hostIdChangeMinIntervalMs: 30_000,
-  channelInfoBudgetMs: 4,
+  channelInfoBudgetMs: 2,
   maxQueuedChannelInfoRecords: 4096,
 });
