@@ -48,9 +48,15 @@ export function syncedClock(offsetMs: number, latencyMs: number): ClockSync {
 
 export function createRegistryDriver(options: { ringSize?: number; resolver?: QuantityResolver } = {}): RegistryDriver {
   const ringSize = options.ringSize ?? 3_000;
-  // Tests push with times of their choosing (1970 included): no age limit on rings, no stale window.
+  // Tests push with times of their choosing (1970 included): no age limit on rings, no stale window; and channel sets
+  // of their choosing (a heavy logger of hundreds of channels): the per-provider cap is the caps tests' own business.
   const registry = createChannelRegistry(
-    { historyMax: ringSize, historyMs: Number.MAX_SAFE_INTEGER, staleWindowMs: Number.POSITIVE_INFINITY },
+    {
+      historyMax: ringSize,
+      historyMs: Number.MAX_SAFE_INTEGER,
+      staleWindowMs: Number.POSITIVE_INFINITY,
+      maxChannelsPerProvider: 4096,
+    },
     options.resolver ? { resolver: options.resolver } : {},
   );
   const providers = new Map<number, ProviderState>();
