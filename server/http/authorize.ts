@@ -3,8 +3,8 @@ import { bearerToken } from '../auth/bearer-token.js';
 import { clientAddress } from '../auth/client-address.js';
 import { budgetKey, identityOf } from '../auth/control-budget.js';
 import type { AuthPolicy } from '../auth/create-auth-policy.js';
-import type { RateLimiter } from '../shared/create-rate-limiter.js';
 import type { AuthDecision, Role } from '../auth/roles.js';
+import type { RateLimiter } from '../shared/create-rate-limiter.js';
 import { HttpError } from './http-error.js';
 
 // HTTP's side of the one authorization check, applied once to the whole app (before routing) rather than route by
@@ -56,16 +56,22 @@ export function authorizeRequests(options: AuthorizeOptions): Middleware {
   return async (ctx, next) => {
     const role = roleOfRequest(ctx.method, ctx.path, isPublic);
     if (role === null) return next();
-    const address = clientAddress(ctx.ip);
     const decision = policy.check(role, bearerToken(ctx.get('authorization') || undefined));
-    // Every control request spends its identity's budget (the operator's own, or the address's anonymous one), and so
-    // does a failed read: guessing a token is no faster than the control rate, and costs the guesser only.
-    if (role === 'operator' || !decision.ok) {
-      const rate = limiter.take(budgetKey(identityOf(decision), address));
-      const what = role === 'operator' ? 'control requests' : 'failed authentications';
-      if (!rate.ok) throw rateLimited(address, rate.retryAfterS, what);
-    }
-    if (!decision.ok) throw refused(decision);
+    enforce(decision, role === 'operator', clientAddress(ctx.ip), limiter);
     await next();
   };
+}
+
+/**
+ * Every control request spends its identity's budget (the operator's own, or the address's anonymous one), and so
+ * does every failed authentication: guessing a token is no faster than the control rate, and costs the guesser only.
+ * Throws 429 when the budget is spent, else the refusal (401/403) of a refused decision.
+ */
+export function enforce(decision: AuthDecision, control: boolean, address: string, limiter: RateLimiter): void {
+  if (control || !decision.ok) {
+    const rate = limiter.take(budgetKey(identityOf(decision), address));
+    const what = control ? 'control requests' : 'failed authentications';
+    if (!rate.ok) throw rateLimited(address, rate.retryAfterS, what);
+  }
+  if (!decision.ok) throw refused(decision);
 }

@@ -7,6 +7,7 @@ import { createMetrics, type HubMetrics } from './create-metrics.js';
 import { type ErrorCounts, errorMiddleware, unansweredRequests } from './error-middleware.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http-options.js';
 import { requireJsonBody } from './require-json-body.js';
+import { createAuthRouter } from './routes/auth-router.js';
 import { createChannelsRouter } from './routes/channels-router.js';
 import { createHealthRouter } from './routes/health-router.js';
 import { createMappingRouter } from './routes/mapping-router.js';
@@ -77,6 +78,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     createChannelsRouter({ registry: deps.registry, mapping: deps.mapping, options, now }),
     createMappingRouter({ registry: deps.registry, mapping: deps.mapping, now }),
     createSimulatorRouter(deps.simulator ?? null),
+    createAuthRouter(deps.auth),
     ...(deps.extraRouters ?? []),
   ];
   for (const router of routers) {

@@ -230,7 +230,7 @@ function registerRealtimeMetrics(registry: Registry, gateway: Sources['gateway']
   mirroredCounter(
     registry,
     'jetdrive_realtime_refused_packets_total',
-    'Socket.IO packets refused before any handler, by code',
+    'Socket.IO packets refused before reaching a handler, by code',
     ['code'],
     () => gateway?.().refusedPackets ?? {},
   );

@@ -130,7 +130,7 @@ function pickPressure(input: SuggestionInput, values: ValueSummary | null): Pick
       return {
         quantity: 'map',
         decided: true,
-        reason: `reads down to ${fmt(values.min)} kPa, below any barometric pressure: MAP`,
+        reason: `reads down to ${fmt(values.min)} kPa, below every barometric pressure: MAP`,
       };
     }
     if (values.max - values.min > 5) {

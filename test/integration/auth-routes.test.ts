@@ -128,6 +128,19 @@ describe('with open reading (no HUB_VIEWER_TOKEN)', () => {
     },
   );
 
+  it('GET /api/auth/whoami names the token (operator, or none without one); a wrong one is 401', async () => {
+    const whoami = { method: 'GET', path: '/api/auth/whoami' } as const;
+    expect((await call(t.url, whoami, HUB_OPERATOR)).body).toEqual({
+      success: true,
+      role: 'operator',
+      viewer_token_required: false,
+    });
+    expect((await call(t.url, whoami)).body).toMatchObject({ success: true, role: 'none' });
+    const wrong = await call(t.url, whoami, 'a-wrong-token-0000');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ success: false, error: { code: 'UNAUTHORIZED' } });
+  });
+
   it('refused control requests changed nothing', async () => {
     const mapping = await call(t.url, { method: 'GET', path: `/api/jetdrive/mapping/${DYNO}` });
     expect(mapping.body).toMatchObject({ overrides: {} });
@@ -220,6 +233,17 @@ describe('with HUB_VIEWER_TOKEN', () => {
     expect((await call(t.url, { method: 'GET', path }, 'a-wrong-token-0000')).status).toBe(401);
     expect((await call(t.url, { method: 'GET', path }, HUB_VIEWER)).status).toBe(200);
     expect((await call(t.url, { method: 'GET', path }, HUB_OPERATOR)).status).toBe(200);
+  });
+
+  it('GET /api/auth/whoami tells the viewer token from the operator token', async () => {
+    const whoami = { method: 'GET', path: '/api/auth/whoami' } as const;
+    expect((await call(t.url, whoami, HUB_VIEWER)).body).toEqual({
+      success: true,
+      role: 'viewer',
+      viewer_token_required: true,
+    });
+    expect((await call(t.url, whoami, HUB_OPERATOR)).body).toMatchObject({ role: 'operator' });
+    expect((await call(t.url, whoami)).status).toBe(401);
   });
 
   it('the probes, the page and its assets stay open', async () => {

@@ -203,6 +203,22 @@ describe('Socket.IO input limits', () => {
 });
 
 describe('token guessing', () => {
+  it('whoami is no cheaper oracle: with reading open, wrong tokens spend the budget and then get RATE_LIMITED', async () => {
+    const open = await startTestHub({ controlBurst: 3, controlRatePerMin: 6 });
+    try {
+      const ask = (token: string) =>
+        fetch(`${open.url}/api/auth/whoami`, { headers: { authorization: `Bearer ${token}` } });
+      for (let i = 0; i < 3; i++) expect((await ask(`guess-number-${i}-0000000`)).status).toBe(401);
+      expect((await ask('guess-number-3-0000000')).status).toBe(429);
+      // The operator on the same address keeps its own budget and is still told who it is.
+      const operator = await ask(HUB_OPERATOR);
+      expect(operator.status).toBe(200);
+      expect(await operator.json()).toMatchObject({ role: 'operator' });
+    } finally {
+      await open.close();
+    }
+  });
+
   it('failed authentications spend the per-client budget: reads and handshakes then get RATE_LIMITED', async () => {
     const guarded = await startTestHub({ viewerToken: HUB_VIEWER, controlBurst: 3, controlRatePerMin: 6 });
     try {

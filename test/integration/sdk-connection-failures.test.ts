@@ -1,4 +1,5 @@
-import { firstValueFrom, filter } from 'rxjs';
+import { PROTOCOL_VERSION } from '@jetdrive-hub/client/contract';
+import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectionState, connectHub, type Hub, HubError } from '../../client-sdk/src/index.js';
 import { freeTcpPort } from '../support/free-tcp-port.js';
@@ -63,7 +64,7 @@ describe('SDK connection failures', () => {
   it('with the viewer token: connected, whenConnected() resolves with the hello', async () => {
     const hub = open(testHub.url, { token: HUB_VIEWER });
     const hello = await hub.whenConnected();
-    expect(hello?.protocol).toBeDefined();
+    expect(hello?.protocol).toBe(PROTOCOL_VERSION);
     // The hub says its display units, so SDK clients and the CLI can show what its dashboard shows.
     expect(hello?.units).toBe('metric');
   });

@@ -6,10 +6,12 @@ describe('tokenVerdict', () => {
     expect(tokenVerdict(401)).toEqual({ ok: false, text: 'wrong token: the hub does not accept it' });
   });
 
-  it('takes a viewer token (403 on a control route) and the operator token (past authorization)', () => {
-    expect(tokenVerdict(403)).toMatchObject({ ok: true, role: 'viewer' });
-    expect(tokenVerdict(404)).toMatchObject({ ok: true, role: 'operator' });
-    expect(tokenVerdict(400)).toMatchObject({ ok: true, role: 'operator' });
+  it('takes a viewer token and the operator token by the role whoami names, and guesses nothing else', () => {
+    expect(tokenVerdict(200, 'viewer')).toMatchObject({ ok: true, role: 'viewer' });
+    expect(tokenVerdict(200, 'operator')).toMatchObject({ ok: true, role: 'operator' });
+    expect(tokenVerdict(200, 'none').ok).toBe(false);
+    expect(tokenVerdict(404).ok).toBe(false);
+    expect(tokenVerdict(403).ok).toBe(false);
   });
 
   it('does not store a token it could not check', () => {
