@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import { type Observable, tap } from 'rxjs';
 import { type ChannelRegistryHandle, createChannelRegistry } from '../channels/create-channel-registry.js';
 import type { RegistryOptions } from '../channels/default-registry-options.js';
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
@@ -46,6 +46,11 @@ export interface Ingest {
   /** Closes the sockets; the registry stays readable. */
   stop(): Promise<void>;
   status(): IngestStatus;
+  /**
+   * Calls `listener` with every datagram the node receives (bytes as received, source, receive time), before the
+   * node decodes it; synchronous, on the hot path: copy what you keep. Returns the removal.
+   */
+  onDatagram(listener: (d: Datagram) => void): () => void;
 }
 
 /** The live ingest the app wires: multicast socket → JetDrive node → channel registry. */
@@ -83,9 +88,17 @@ export function createIngest(options: IngestOptions = {}): Ingest {
     send = passive ? null : (bytes) => sender?.send(bytes);
   }
 
+  // The tap (run capture's black box): one array walk per datagram, nothing when no one listens.
+  let listeners: ReadonlyArray<(d: Datagram) => void> = [];
+  const tapped$ = datagrams$.pipe(
+    tap((d) => {
+      for (const listener of listeners) listener(d);
+    }),
+  );
+
   const node = createJetDriveNode(
     {
-      datagrams$,
+      datagrams$: tapped$,
       get ready() {
         return ready;
       },
@@ -117,6 +130,12 @@ export function createIngest(options: IngestOptions = {}): Ingest {
       const s = sender;
       sender = null;
       await s?.close();
+    },
+    onDatagram(listener) {
+      listeners = [...listeners, listener];
+      return () => {
+        listeners = listeners.filter((l) => l !== listener);
+      };
     },
     status: () => ({
       node: node.status(),
