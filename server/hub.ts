@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
 import {
@@ -15,6 +16,7 @@ import {
   closeServer,
   createHttpApp,
   createHttpServer,
+  createRunsRouter,
   createVirtualTuneRouter,
   type HttpApp,
   listen,
@@ -25,6 +27,7 @@ import {
   ingestOptionsOf,
   LOOPBACK,
   realtimeOptionsOf,
+  runOptionsOf,
   sessionOptionsOf,
   simulatorOptionsOf,
   socketGuardLimitsOf,
@@ -33,6 +36,13 @@ import { createIngest, type Ingest } from './ingest/index.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
+import {
+  attachRunEvents,
+  NODE_RUN_FILE_SYSTEM,
+  RunCapture,
+  type RunFileSystem,
+  RunLibrary,
+} from './runs/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
@@ -57,6 +67,8 @@ export interface Hub {
   readonly ingest: Ingest;
   readonly simulator: SimulatedDynoController | null;
   gateway(): RealtimeGateway | null;
+  /** Run capture and the run library (issue 16). */
+  readonly runs: { capture: RunCapture; library: RunLibrary };
 }
 
 export interface HubOverrides {
@@ -64,6 +76,8 @@ export interface HubOverrides {
   dashboard?: boolean;
   /** Extra simulator options (tests: faster info interval, a seed). */
   simulator?: Partial<Parameters<typeof createSimulatedDyno>[0]>;
+  /** The run files' file system (tests inject write errors). */
+  runFileSystem?: RunFileSystem;
 }
 
 /** The token is printed once, when it is generated; later starts only say where it is. */
@@ -123,12 +137,20 @@ function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: numbe
 type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extraRouters' | 'options'> & {
   ingest: Ingest;
   sessions: SessionRegistry;
+  runs: { capture: RunCapture; library: RunLibrary; fs: RunFileSystem };
 };
 
 /** The Koa app: the API, the virtual-tune routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, ...rest } = deps;
-  const routers: Router[] = [createVirtualTuneRouter(sessions)];
+  const { ingest, sessions, runs, ...rest } = deps;
+  const routers: Router[] = [
+    createVirtualTuneRouter(sessions),
+    createRunsRouter({
+      ...runs,
+      compression: config.runCompression,
+      uploadMaxBytes: config.runUploadMaxBytes,
+    }),
+  ];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
     ...rest,
@@ -136,6 +158,24 @@ function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps
     extraRouters: routers,
     options: { unitSystem: config.unitSystem, corsOrigins: config.corsOrigins, bodyLimitBytes: config.httpBodyLimit },
   });
+}
+
+function runsStatsOf(capture: RunCapture, library: RunLibrary) {
+  const c = capture.stats();
+  const l = library.stats();
+  return {
+    recording: c.state === 'recording' || c.state === 'post_roll',
+    suspended: c.state === 'suspended',
+    runsRecorded: c.runsRecorded,
+    recovered: c.recovered,
+    libraryRuns: l.runs,
+    libraryBytes: l.bytes,
+    removedByRetention: l.removedByRetention,
+    dropped: { ring: c.ring.dropped + c.ring.refused, ...c.dropped },
+    writeErrors: c.writeErrors,
+    ringBytes: c.ring.bytes,
+    ringMemoryBytes: c.ring.memoryBytes,
+  };
 }
 
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
@@ -158,6 +198,27 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
 
   const sessions = createSessionRegistry(sessionOptionsOf(config));
 
+  const runFs = overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM;
+  const runOptions = runOptionsOf(config);
+  const library = new RunLibrary({
+    dir: join(config.dataDir, 'runs'),
+    fs: runFs,
+    maxTotalBytes: runOptions.maxTotalBytes,
+    maxRuns: runOptions.maxRuns,
+  });
+  const capture = new RunCapture(runOptions, {
+    registry: ingest.registry,
+    resolver,
+    library,
+    fs: runFs,
+    tap: (listener) => ingest.onDatagram(listener),
+    simulator: () => {
+      const profile = simulator?.status().profile?.id;
+      return profile ? { profile, scenario: null } : null;
+    },
+  });
+  let detachRuns: (() => void) | null = null;
+
   let gateway: RealtimeGateway | null = null;
   let socketGuard: SocketGuard | null = null;
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
@@ -176,6 +237,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     ingest,
     simulator,
     gateway: () => gateway,
+    runs: { capture, library },
     async start() {
       const operatorToken = await loadOperatorToken({ dataDir: config.dataDir, envToken: config.operatorToken });
       announceOperatorToken(operatorToken);
@@ -191,6 +253,8 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       resolverChanges$.next();
 
       await ingest.start();
+      // Before the simulator: the black box hears its first datagrams, and crashed runs are recovered first.
+      await capture.start();
       if (simulator) {
         await simulator.start();
         log.info({ profile: config.simProfile }, 'simulated dyno running on loopback (%s)', config.simProfile);
@@ -200,6 +264,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         ingest,
         mapping,
         sessions,
+        runs: { capture, library, fs: runFs },
         simulator,
         auth: { policy, limiter },
         ingestStatus,
@@ -208,6 +273,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
           ingest: () => ingest.registry.stats(),
           gateway: () => gatewayMetricsOf(gateway),
           sessions: () => ({ byStatus: sessions.stats().byStatus }),
+          runs: () => runsStatsOf(capture, library),
         },
       });
       server = createHttpServer(http.app);
@@ -226,6 +292,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       // Before any handler: every connection and command passes the guard first.
       guard.attach(gateway.io);
       detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
+      detachRuns = attachRunEvents(gateway.io, capture, library);
       const address: AddressInfo = await listen(server, { host: config.host, port: config.port });
       const host = address.address === '0.0.0.0' || address.address === '::' ? LOOPBACK : address.address;
       const url = `http://${host}:${address.port}`;
@@ -236,6 +303,9 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       stopping ??= (async () => {
         await simulator?.stop().catch((err: unknown) => log.warn({ err }, 'simulator stop failed'));
         sessions.dispose();
+        // After the simulator stopped: a run in progress ends (reason shutdown) and is saved whole.
+        await capture.stop().catch((err: unknown) => log.warn({ err }, 'run capture stop failed'));
+        detachRuns?.();
         detachSessions?.();
         if (gateway) await gateway.close();
         else if (server) await closeServer(server);

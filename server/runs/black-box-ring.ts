@@ -84,7 +84,11 @@ export class BlackBoxRing {
       const slot = (this.#first + i) % this.#offsets.length;
       if (this.#times[slot] < sinceMs) continue;
       const at = this.#offsets[slot];
-      visit(this.#buffer.subarray(at, at + this.#lengths[slot]), this.#sourceList[this.#sources[slot]], this.#times[slot]);
+      visit(
+        this.#buffer.subarray(at, at + this.#lengths[slot]),
+        this.#sourceList[this.#sources[slot]],
+        this.#times[slot],
+      );
       visited++;
     }
     return visited;

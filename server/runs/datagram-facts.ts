@@ -22,6 +22,7 @@ export function hostOf(bytes: Uint8Array): number | null {
 /** publish_time: the first sample's provider clock on the hub's epoch when the provider's clock offset is known. */
 export function publishTimeNs(bytes: Uint8Array, logTimeNs: bigint, clock: ClockOffset | undefined): bigint {
   if (!clock || bytes.byteLength < HEADER + 10 || bytes[0] !== KEY_CHANNEL_VALUES) return logTimeNs;
-  const ts = (bytes[HEADER + 2] | (bytes[HEADER + 3] << 8) | (bytes[HEADER + 4] << 16) | (bytes[HEADER + 5] << 24)) >>> 0;
+  const ts =
+    (bytes[HEADER + 2] | (bytes[HEADER + 3] << 8) | (bytes[HEADER + 4] << 16) | (bytes[HEADER + 5] << 24)) >>> 0;
   return msToNs(ts + clock.offsetMs - clock.latencyMs);
 }

@@ -3,6 +3,8 @@
 export { BlackBoxRing, type BlackBoxRingStats } from './black-box-ring.js';
 export { type ChunkCompression } from './chunk-compression.js';
 export { decompressHandlers } from './decompress-handlers.js';
+export { attachRunEvents } from './attach-run-events.js';
+export { importRunFile } from './import-run-file.js';
 export { RunCapture } from './run-capture.js';
 export type { CaptureEvent, RunCaptureDeps, RunCaptureStats } from './run-capture-types.js';
 export {
@@ -16,7 +18,12 @@ export {
 export { NODE_RUN_FILE_SYSTEM, type RunFileSystem } from './run-file-system.js';
 export { createRunId, isRunId } from './run-id.js';
 export { RunLibrary, type RunLibraryOptions } from './run-library.js';
-export { DEFAULT_DETECTION_OPTIONS, DEFAULT_RUN_OPTIONS, type RunDetectionOptions, type RunOptions } from './run-options.js';
+export {
+  DEFAULT_DETECTION_OPTIONS,
+  DEFAULT_RUN_OPTIONS,
+  type RunDetectionOptions,
+  type RunOptions,
+} from './run-options.js';
 export { readRunMetadata } from './read-run-metadata.js';
 export { rewriteRunFile } from './rewrite-run-file.js';
 export { RUNS_ERROR_STATUS, RunsError, type RunsErrorCode } from './runs-error.js';

@@ -53,7 +53,14 @@ export class PullWatch {
       const thresholds = p.rpm
         ? { startLevel: o.startRpm, minRisePerS: o.minRiseRpmPerS, decelPerS: o.decelRpmPerS }
         : { startLevel: o.startSpeedKmh, minRisePerS: o.minRiseKmhPerS, decelPerS: o.decelKmhPerS };
-      next.set(providerId, { providerId, providerName: p.name, levelKey, tpsKey, detector: new RunDetector(o, thresholds), level: null });
+      next.set(providerId, {
+        providerId,
+        providerName: p.name,
+        levelKey,
+        tpsKey,
+        detector: new RunDetector(o, thresholds),
+        level: null,
+      });
     }
     this.#watches = next;
     this.#keys = new Set([...next.values()].flatMap((w) => (w.tpsKey ? [w.levelKey, w.tpsKey] : [w.levelKey])));

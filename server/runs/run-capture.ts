@@ -63,8 +63,12 @@ export class RunCapture {
 
   /** Loads the library, finalises journals a crash left behind, then starts tapping and detecting. */
   async start(): Promise<void> {
-    const journals = await this.#d.library.load();
-    await this.#recoverJournals(journals);
+    try {
+      await this.#recoverJournals(await this.#d.library.load());
+    } catch (error) {
+      // An unusable run folder suspends recording; the hub and its live data start all the same.
+      await this.#fail(error, null);
+    }
     this.#untap = this.#d.tap((d) => this.#onDatagram(d));
     const { registry, resolver } = this.#d;
     this.#subs.push(
@@ -124,7 +128,8 @@ export class RunCapture {
       throw new RunsError('RECORDING_SUSPENDED', `recording is suspended: ${this.#alert?.message ?? 'write error'}`);
     }
     if (this.#state === 'post_roll') this.#finish(this.#run?.endReason ?? 'manual');
-    else if (this.#run) throw new RunsError('ALREADY_RECORDING', `run ${this.#run.id} is being recorded; stop it first`);
+    else if (this.#run)
+      throw new RunsError('ALREADY_RECORDING', `run ${this.#run.id} is being recorded; stop it first`);
     this.#begin('manual', null, name);
     return this.status();
   }
@@ -205,7 +210,10 @@ export class RunCapture {
       this.#enqueue(run, bytes, source.address, source.port, at),
     );
     // Bounded: a run (manual ones too) lasts at most maxDurationS plus its post-roll.
-    run.timer = setTimeout(() => this.#finish('max_duration'), this.#o.detection.maxDurationS * 1000 + this.#o.postRollMs);
+    run.timer = setTimeout(
+      () => this.#finish('max_duration'),
+      this.#o.detection.maxDurationS * 1000 + this.#o.postRollMs,
+    );
     this.#chain(run, async () => {
       run.journal = await RunJournal.create(this.#d.fs, this.#d.library.journalOf(id), meta);
     });
@@ -299,7 +307,8 @@ export class RunCapture {
   #refreshClocks(): void {
     this.#clocks = new Map();
     for (const p of this.#d.registry.providers()) {
-      if (p.clock.offsetMs !== null) this.#clocks.set(p.hostId, { offsetMs: p.clock.offsetMs, latencyMs: p.clock.latencyMs ?? 0 });
+      if (p.clock.offsetMs !== null)
+        this.#clocks.set(p.hostId, { offsetMs: p.clock.offsetMs, latencyMs: p.clock.latencyMs ?? 0 });
     }
   }
 
@@ -365,7 +374,12 @@ export class RunCapture {
     if (this.#resumeTimer) clearInterval(this.#resumeTimer);
     this.#resumeTimer = null;
     this.#state = 'idle';
-    this.#alert = { active: false, code: 'RECORDING_RESUMED', message: 'the run folder is writable again: recording resumed', at: this.#now() };
+    this.#alert = {
+      active: false,
+      code: 'RECORDING_RESUMED',
+      message: 'the run folder is writable again: recording resumed',
+      at: this.#now(),
+    };
     log.info('recording resumed');
     this.#events.next({ type: 'recording:alert', alert: this.#alert });
     const pending = await this.#d.fs.readdir(this.#d.library.dir).catch(() => [] as string[]);
@@ -376,7 +390,9 @@ export class RunCapture {
   async #recoverJournals(ids: readonly string[]): Promise<void> {
     for (const id of ids) {
       if (this.#run?.id === id) continue;
-      await this.#recover(id).catch((error: unknown) => log.error({ err: error, id }, 'run %s cannot be recovered', id));
+      await this.#recover(id).catch((error: unknown) =>
+        log.error({ err: error, id }, 'run %s cannot be recovered', id),
+      );
     }
   }
 

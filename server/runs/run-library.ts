@@ -34,7 +34,9 @@ function timeOf(text: string | undefined, field: string): number | null {
   if (text === undefined) return null;
   const t = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
   if (!Number.isFinite(t)) {
-    throw new RunsError('INVALID_RUN_FILE', `${field}: "${text}" is neither epoch ms nor an ISO date`, { field });
+    throw new RunsError('INVALID_FILTER', `query.${field}: "${text}" is neither epoch ms nor an ISO date`, {
+      field: `query.${field}`,
+    });
   }
   return t;
 }
@@ -167,7 +169,11 @@ export class RunLibrary {
   /** The run file to stream and the file name a human reads. */
   download(id: string): { file: string; fileName: string; sizeBytes: number } {
     const e = this.#entry(id);
-    const safe = e.meta.name.replace(/[^A-Za-z0-9 ._-]+/g, '_').trim().slice(0, 80) || 'run';
+    const safe =
+      e.meta.name
+        .replace(/[^A-Za-z0-9 ._-]+/g, '_')
+        .trim()
+        .slice(0, 80) || 'run';
     return { file: this.fileOf(id), fileName: `${safe} ${id}.mcap`, sizeBytes: e.sizeBytes };
   }
 
@@ -215,7 +221,13 @@ export class RunLibrary {
       await this.#remove(e.meta.id);
       this.#removedByRetention++;
       log.info(
-        { id: e.meta.id, name: e.meta.name, sizeBytes: e.sizeBytes, runs: this.#entries.size, bytes: this.totalBytes() },
+        {
+          id: e.meta.id,
+          name: e.meta.name,
+          sizeBytes: e.sizeBytes,
+          runs: this.#entries.size,
+          bytes: this.totalBytes(),
+        },
         'retention removed run %s (%s): over %d runs or %d bytes',
         e.meta.id,
         e.meta.name,
@@ -223,6 +235,10 @@ export class RunLibrary {
         this.#o.maxTotalBytes,
       );
     }
-    if (over()) log.warn({ runs: this.#entries.size, bytes: this.totalBytes() }, 'run library over its caps: only pinned runs left');
+    if (over())
+      log.warn(
+        { runs: this.#entries.size, bytes: this.totalBytes() },
+        'run library over its caps: only pinned runs left',
+      );
   }
 }

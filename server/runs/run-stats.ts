@@ -1,10 +1,4 @@
-import type {
-  RunAtmosphere,
-  RunChannel,
-  RunChannelStats,
-  RunPeak,
-  RunProvider,
-} from '@jetdrive-hub/client/contract';
+import type { RunAtmosphere, RunChannel, RunChannelStats, RunPeak, RunProvider } from '@jetdrive-hub/client/contract';
 import { decodeFrame, unitLabel } from '../protocol/index.js';
 
 // What a run's summary says, computed from the recorded datagrams themselves (so recovered and uploaded files get
@@ -88,7 +82,12 @@ export class RunStatsAccumulator {
     };
   }
 
-  #learn(hostId: number, providerName: string, records: readonly { channelId: number; name: string; unit: number }[], address: string): void {
+  #learn(
+    hostId: number,
+    providerName: string,
+    records: readonly { channelId: number; name: string; unit: number }[],
+    address: string,
+  ): void {
     if (!this.#providers.has(hostId)) {
       const hostHex = `0x${hostId.toString(16).toUpperCase().padStart(4, '0')}`;
       this.#providers.set(hostId, { hostId, hostHex, name: providerName, address });
@@ -96,7 +95,13 @@ export class RunStatsAccumulator {
     for (const r of records) {
       const key = keyOf(hostId, r.channelId);
       if (this.#channels.has(key) || this.#channels.size >= MAX_STAT_CHANNELS) continue;
-      this.#channels.set(key, { hostId, channelId: r.channelId, name: r.name, unit: unitLabel(r.unit), quantity: null });
+      this.#channels.set(key, {
+        hostId,
+        channelId: r.channelId,
+        name: r.name,
+        unit: unitLabel(r.unit),
+        quantity: null,
+      });
     }
   }
 
@@ -136,7 +141,11 @@ export class RunStatsAccumulator {
   }
 
   #atmosphere(): RunAtmosphere | null {
-    const a = { baroKpa: this.#mean('baro'), ambientC: this.#mean('ambient_temp'), humidityPct: this.#mean('humidity') };
+    const a = {
+      baroKpa: this.#mean('baro'),
+      ambientC: this.#mean('ambient_temp'),
+      humidityPct: this.#mean('humidity'),
+    };
     return a.baroKpa === null && a.ambientC === null && a.humidityPct === null ? null : a;
   }
 }

@@ -8,7 +8,8 @@ export type RunsErrorCode =
   | 'ALREADY_RECORDING'
   | 'NOT_RECORDING'
   | 'RECORDING_SUSPENDED'
-  | 'RUNS_UNAVAILABLE';
+  | 'RUNS_UNAVAILABLE'
+  | 'INVALID_FILTER';
 
 export const RUNS_ERROR_STATUS: StatusTable<RunsErrorCode> = Object.freeze({
   RUN_NOT_FOUND: 404,
@@ -19,6 +20,7 @@ export const RUNS_ERROR_STATUS: StatusTable<RunsErrorCode> = Object.freeze({
   NOT_RECORDING: 409,
   RECORDING_SUSPENDED: 503,
   RUNS_UNAVAILABLE: 503,
+  INVALID_FILTER: 400,
 });
 
 export class RunsError extends CodedError<RunsErrorCode> {

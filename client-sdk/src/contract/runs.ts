@@ -2,6 +2,7 @@
 // RunMetadata is also what the run file carries (MCAP metadata record `jetdrive-hub.run`, key `json`; readers take
 // the last one in the file). HTTP bodies and Socket.IO events of the run library use these types.
 import { z } from 'zod';
+import { strictFieldsError } from './describe-zod-error.js';
 
 /** `YYYYMMDDTHHMMSSZ-xxxxxx`: UTC start time + 6 random hex digits; safe in a path and a URL. */
 export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/;
@@ -119,37 +120,32 @@ export interface RunPage {
 }
 
 /** GET /api/runs query. */
-export const runListQuerySchema = z
-  .object({
-    offset: z.coerce.number().int().min(0).default(0),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    /** Epoch ms or ISO date: runs started at or after. */
-    from: z.string().max(40).optional(),
-    to: z.string().max(40).optional(),
-    provider: z.string().max(100).optional(),
-    profile: z.string().max(40).optional(),
-    /** Case-insensitive text in the name or notes. */
-    q: z.string().max(200).optional(),
-  })
-  .strict();
+const runListQueryShape = {
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Epoch ms or ISO date: runs started at or after. */
+  from: z.string().max(40).optional(),
+  to: z.string().max(40).optional(),
+  provider: z.string().max(100).optional(),
+  profile: z.string().max(40).optional(),
+  /** Case-insensitive text in the name or notes. */
+  q: z.string().max(200).optional(),
+};
+export const runListQuerySchema = z.strictObject(runListQueryShape, strictFieldsError(runListQueryShape));
 export type RunListQuery = z.input<typeof runListQuerySchema>;
 
 /** PATCH /api/runs/:id body. */
-export const runUpdateSchema = z
-  .object({
-    name: z.string().trim().min(1).max(120).optional(),
-    notes: z.string().max(4000).optional(),
-    pinned: z.boolean().optional(),
-  })
-  .strict();
+const runUpdateShape = {
+  name: z.string().trim().min(1).max(120).optional(),
+  notes: z.string().max(4000).optional(),
+  pinned: z.boolean().optional(),
+};
+export const runUpdateSchema = z.strictObject(runUpdateShape, strictFieldsError(runUpdateShape));
 export type RunUpdate = z.infer<typeof runUpdateSchema>;
 
 /** POST /api/runs/record/start body (optional). */
-export const recordStartSchema = z
-  .object({
-    name: z.string().trim().min(1).max(120).optional(),
-  })
-  .strict();
+const recordStartShape = { name: z.string().trim().min(1).max(120).optional() };
+export const recordStartSchema = z.strictObject(recordStartShape, strictFieldsError(recordStartShape));
 export type RecordStartRequest = z.infer<typeof recordStartSchema>;
 
 export type RecordingState = 'idle' | 'recording' | 'post_roll' | 'suspended';
