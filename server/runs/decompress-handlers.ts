@@ -1,15 +1,15 @@
-import { decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
+import { decompress as zstdDecompress } from 'fzstd';
 import lz4Decompress from '@foxglove/wasm-lz4';
 import type { DecompressHandlers } from '@mcap/core';
 
 let ready: Promise<unknown> | null = null;
 
-/** Chunk decompression for reading run files (lz4 and zstd; both wasm, loaded once per process). */
+/** Chunk decompression for reading run files: lz4 (wasm, loaded once per process) and zstd (fzstd, pure JS). */
 export async function decompressHandlers(): Promise<DecompressHandlers> {
-  ready ??= Promise.all([lz4Decompress.isLoaded, zstdInit()]);
+  ready ??= lz4Decompress.isLoaded;
   await ready;
   return {
     lz4: (data, size) => lz4Decompress(data, Number(size)),
-    zstd: (data) => zstdDecompress(data),
+    zstd: (data, size) => zstdDecompress(data, new Uint8Array(Number(size))),
   };
 }

@@ -1,9 +1,4 @@
-import {
-  recordStartSchema,
-  runIdSchema,
-  runListQuerySchema,
-  runUpdateSchema,
-} from '@jetdrive-hub/client/contract';
+import { recordStartSchema, runIdSchema, runListQuerySchema, runUpdateSchema } from '@jetdrive-hub/client/contract';
 import Router from '@koa/router';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -45,7 +40,14 @@ async function receiveUpload(ctx: Context, file: string, max: number): Promise<v
   const limit = new Transform({
     transform(chunk: Buffer, _enc, done) {
       size += chunk.byteLength;
-      if (size > max) done(new RunsError('RUN_FILE_TOO_LARGE', `body: the file exceeds the upload limit of ${max} bytes (RUN_UPLOAD_MAX_BYTES)`, { field: 'body' }));
+      if (size > max)
+        done(
+          new RunsError(
+            'RUN_FILE_TOO_LARGE',
+            `body: the file exceeds the upload limit of ${max} bytes (RUN_UPLOAD_MAX_BYTES)`,
+            { field: 'body' },
+          ),
+        );
       else done(null, chunk);
     },
   });
