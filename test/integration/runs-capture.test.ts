@@ -1,9 +1,13 @@
 import type { RecordingAlert, RunEndedEvent, RunStartedEvent, RunSummary } from '@jetdrive-hub/client/contract';
+import { McapWriter } from '@mcap/core';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../server/protocol/index.js';
 import type { Datagram } from '../../server/transport/types.js';
 import { readRunFileIndependently } from '../support/runs-file-reader.js';
-import { connectViewer, HUB_OPERATOR, startTestHub, type TestHub, type TestSocket } from '../support/start-test-hub.js';
+import { createSwitchableFullDisk } from '../support/runs-file-system.js';
+import { command, connectViewer, HUB_OPERATOR, startTestHub, type TestHub, type TestSocket } from '../support/start-test-hub.js';
 import { until } from '../support/until.js';
 
 // A whole hub with the simulated dyno: a pull is detected, recorded with its pre-roll and post-roll, saved as an
@@ -177,5 +181,110 @@ describe('run capture on the simulated dyno', () => {
     const del = await fetch(`${hub.url}/api/runs/${runId}`, { method: 'DELETE', headers: auth });
     expect(del.status).toBe(200);
     expect((await fetch(`${hub.url}/api/runs/${runId}`)).status).toBe(404);
+  }, 60_000);
+});
+
+describe('run library uploads', () => {
+  it('takes a run file from another hub under a new id; refuses truncated, non-MCAP and foreign files cleanly', async () => {
+    hub = await startTestHub({ runAutoRecord: false }, { dashboard: false, simulator: { infoIntervalMs: 500 } });
+    const auth = { authorization: `Bearer ${HUB_OPERATOR}` };
+    const binary = { ...auth, 'content-type': 'application/octet-stream' };
+    await until(() => hub?.hub.ingest.registry.channelCount() ?? 0 > 10, 5000, 'simulator channels');
+    hub.hub.runs.capture.startManual('Source');
+    await new Promise((r) => setTimeout(r, 800));
+    const sourceId = hub.hub.runs.capture.status().runId;
+    hub.hub.runs.capture.stopManual();
+    await until(() => hub?.hub.runs.library.count === 1, 10_000, 'the run saved');
+    const bytes = new Uint8Array(await (await fetch(`${hub.url}/api/runs/${sourceId}/file`)).arrayBuffer());
+
+    const listing = async () => readdir(join(hub?.dataDir ?? '', 'runs'));
+    const before = (await listing()).sort();
+    const refusals: [string, Uint8Array | string, string][] = [
+      ['truncated', bytes.subarray(0, Math.floor(bytes.byteLength / 2)), 'application/octet-stream'],
+      ['not MCAP', 'hello, this is not a run file', 'application/octet-stream'],
+      ['foreign MCAP', await foreignMcap(), 'application/octet-stream'],
+    ];
+    for (const [what, body, type] of refusals) {
+      const res = await fetch(`${hub.url}/api/runs`, { method: 'POST', headers: { ...auth, 'content-type': type }, body });
+      expect(res.status, what).toBe(422);
+      const error = ((await res.json()) as { error: { code: string; field: string; message: string } }).error;
+      expect(error).toMatchObject({ code: 'INVALID_RUN_FILE', field: 'file' });
+      expect(error.message).toMatch(/^file: /);
+    }
+    const wrongType = await fetch(`${hub.url}/api/runs`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'x' });
+    expect(wrongType.status).toBe(415);
+    expect(hub.hub.runs.library.count).toBe(1);
+    expect((await listing()).sort()).toEqual(before);
+
+    const ok = await fetch(`${hub.url}/api/runs`, { method: 'POST', headers: binary, body: bytes });
+    expect(ok.status).toBe(201);
+    const imported = (await ok.json()) as { id: string; name: string; datagrams: number };
+    expect(imported.id).not.toBe(sourceId);
+    expect(imported.name).toBe('Source');
+    const original = hub.hub.runs.library.get(sourceId ?? '');
+    expect(imported.datagrams).toBe(original.datagrams);
+    const copy = await readRunFileIndependently(hub.hub.runs.library.fileOf(imported.id));
+    const src = await readRunFileIndependently(hub.hub.runs.library.fileOf(sourceId ?? ''));
+    expect(copy.messages.map((m) => Buffer.from(m.data).toString('hex'))).toEqual(
+      src.messages.map((m) => Buffer.from(m.data).toString('hex')),
+    );
+  }, 60_000);
+});
+
+/** A valid MCAP file that is not a jetdrive run (another profile, a JSON topic). */
+async function foreignMcap(): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0n;
+  const writer = new McapWriter({
+    writable: {
+      write: async (b: Uint8Array) => {
+        parts.push(b.slice());
+        size += BigInt(b.byteLength);
+      },
+      position: () => size,
+    },
+  });
+  await writer.start({ profile: 'ros2', library: 'test' });
+  const channelId = await writer.registerChannel({ schemaId: 0, topic: '/odom', messageEncoding: 'json', metadata: new Map() });
+  await writer.addMessage({ channelId, sequence: 0, logTime: 1n, publishTime: 1n, data: new TextEncoder().encode('{}') });
+  await writer.end();
+  return Buffer.concat(parts);
+}
+
+describe('recording on a full disk', () => {
+  it('raises the alert, a metric and keeps viewers streaming; resumes and recovers the run when space returns', async () => {
+    const disk = createSwitchableFullDisk();
+    hub = await startTestHub(
+      { runAutoRecord: false },
+      { dashboard: false, simulator: { infoIntervalMs: 500 }, runFileSystem: disk.fs },
+    );
+    socket = await connectViewer(hub.url);
+    const alerts: RecordingAlert[] = [];
+    let frames = 0;
+    socket.on('recording:alert', (a) => alerts.push(a));
+    socket.on('stream:data', () => frames++);
+    expect(await command(socket, 'channel:subscribe', { selectors: ['*'] })).toMatchObject({ ok: true });
+    await until(() => frames > 5, 5000, 'live frames');
+
+    const runId = hub.hub.runs.capture.startManual('Doomed').runId;
+    await new Promise((r) => setTimeout(r, 500));
+    disk.setFull(true);
+    await until(() => alerts.length === 1, 5000, 'recording:alert');
+    expect(alerts[0]).toMatchObject({ active: true, code: 'ENOSPC' });
+    expect(alerts[0].message).toMatch(/disk is full/);
+    expect(hub.hub.runs.capture.status().state).toBe('suspended');
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toMatch(/jetdrive_recording_errors_total\{code="ENOSPC"\} 1/);
+    expect(metrics).toMatch(/jetdrive_recording_suspended 1/);
+    const suspended = await fetch(`${hub.url}/api/runs/record/start`, { method: 'POST', headers: { authorization: `Bearer ${HUB_OPERATOR}` } });
+    expect(suspended.status).toBe(503);
+    const atAlert = frames;
+    await until(() => frames > atAlert + 20, 5000, 'viewers still receiving');
+
+    disk.setFull(false);
+    await until(() => alerts.length === 2, 15_000, 'recording resumed');
+    expect(alerts[1]).toMatchObject({ active: false });
+    await until(() => hub?.hub.runs.library.has(runId ?? ''), 10_000, 'the interrupted run recovered');
+    expect(hub.hub.runs.library.get(runId ?? '')).toMatchObject({ recovered: true, name: 'Doomed' });
   }, 60_000);
 });
