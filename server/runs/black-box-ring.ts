@@ -58,8 +58,8 @@ export class BlackBoxRing {
 
   push(bytes: Uint8Array, from: DatagramSource, receivedAt: number): void {
     const len = bytes.byteLength;
-    const source = this.#sourceOf(from);
-    if (source < 0 || len > this.#buffer.byteLength) {
+    const source = len > this.#buffer.byteLength ? -1 : this.#sourceOf(from);
+    if (source < 0) {
       this.#refused++;
       return;
     }
