@@ -36,13 +36,7 @@ import { createIngest, type Ingest } from './ingest/index.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
-import {
-  attachRunEvents,
-  NODE_RUN_FILE_SYSTEM,
-  RunCapture,
-  type RunFileSystem,
-  RunLibrary,
-} from './runs/index.js';
+import { attachRunEvents, NODE_RUN_FILE_SYSTEM, RunCapture, type RunFileSystem, RunLibrary } from './runs/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';

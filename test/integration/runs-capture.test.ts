@@ -7,7 +7,14 @@ import { decodeFrame } from '../../server/protocol/index.js';
 import type { Datagram } from '../../server/transport/types.js';
 import { readRunFileIndependently } from '../support/runs-file-reader.js';
 import { createSwitchableFullDisk } from '../support/runs-file-system.js';
-import { command, connectViewer, HUB_OPERATOR, startTestHub, type TestHub, type TestSocket } from '../support/start-test-hub.js';
+import {
+  command,
+  connectViewer,
+  HUB_OPERATOR,
+  startTestHub,
+  type TestHub,
+  type TestSocket,
+} from '../support/start-test-hub.js';
 import { until } from '../support/until.js';
 
 // A whole hub with the simulated dyno: a pull is detected, recorded with its pre-roll and post-roll, saved as an
@@ -205,13 +212,21 @@ describe('run library uploads', () => {
       ['foreign MCAP', await foreignMcap(), 'application/octet-stream'],
     ];
     for (const [what, body, type] of refusals) {
-      const res = await fetch(`${hub.url}/api/runs`, { method: 'POST', headers: { ...auth, 'content-type': type }, body });
+      const res = await fetch(`${hub.url}/api/runs`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': type },
+        body,
+      });
       expect(res.status, what).toBe(422);
       const error = ((await res.json()) as { error: { code: string; field: string; message: string } }).error;
       expect(error).toMatchObject({ code: 'INVALID_RUN_FILE', field: 'file' });
       expect(error.message).toMatch(/^file: /);
     }
-    const wrongType = await fetch(`${hub.url}/api/runs`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'x' });
+    const wrongType = await fetch(`${hub.url}/api/runs`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/plain' },
+      body: 'x',
+    });
     expect(wrongType.status).toBe(415);
     expect(hub.hub.runs.library.count).toBe(1);
     expect((await listing()).sort()).toEqual(before);
@@ -245,8 +260,19 @@ async function foreignMcap(): Promise<Uint8Array> {
     },
   });
   await writer.start({ profile: 'ros2', library: 'test' });
-  const channelId = await writer.registerChannel({ schemaId: 0, topic: '/odom', messageEncoding: 'json', metadata: new Map() });
-  await writer.addMessage({ channelId, sequence: 0, logTime: 1n, publishTime: 1n, data: new TextEncoder().encode('{}') });
+  const channelId = await writer.registerChannel({
+    schemaId: 0,
+    topic: '/odom',
+    messageEncoding: 'json',
+    metadata: new Map(),
+  });
+  await writer.addMessage({
+    channelId,
+    sequence: 0,
+    logTime: 1n,
+    publishTime: 1n,
+    data: new TextEncoder().encode('{}'),
+  });
   await writer.end();
   return Buffer.concat(parts);
 }
@@ -276,7 +302,10 @@ describe('recording on a full disk', () => {
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();
     expect(metrics).toMatch(/jetdrive_recording_errors_total\{code="ENOSPC"\} 1/);
     expect(metrics).toMatch(/jetdrive_recording_suspended 1/);
-    const suspended = await fetch(`${hub.url}/api/runs/record/start`, { method: 'POST', headers: { authorization: `Bearer ${HUB_OPERATOR}` } });
+    const suspended = await fetch(`${hub.url}/api/runs/record/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${HUB_OPERATOR}` },
+    });
     expect(suspended.status).toBe(503);
     const atAlert = frames;
     await until(() => frames > atAlert + 20, 5000, 'viewers still receiving');

@@ -34,7 +34,11 @@ describe('a hub killed while recording', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'jd-runs-crash-'));
     const jetdrivePort = await freeUdpPort();
     const first = await startHub(dataDir, jetdrivePort);
-    await until(() => /provider:online.*Simulated Dyno|provider:online.*Dyno/.test(first.hub.output()), 15_000, 'the dyno');
+    await until(
+      () => /provider:online.*Simulated Dyno|provider:online.*Dyno/.test(first.hub.output()),
+      15_000,
+      'the dyno',
+    );
     const start = await fetch(`${first.url}/api/runs/record/start`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },

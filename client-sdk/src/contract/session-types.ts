@@ -117,4 +117,3 @@ export interface CellMaps {
   /** Samples per cell. */
   hits: number[][];
 }
-
