@@ -55,11 +55,7 @@ async function main(): Promise<void> {
     const { url } = await hub.start();
     log.info(`dashboard: ${url}/   API: ${url}/api/jetdrive/status`);
   } catch (err) {
-    log.fatal(
-      { err: err instanceof Error ? err.message : String(err) },
-      'could not start: %s',
-      err instanceof Error ? err.message : String(err),
-    );
+    log.fatal({ err: err instanceof Error ? err.message : String(err) }, 'could not start: %s', err instanceof Error ? err.message : String(err));
     await hub.stop().catch(() => undefined);
     process.exit(1);
   }

@@ -12,7 +12,7 @@ import type {
   RunUpdate,
   ServerToClientEvents,
 } from '@jetdrive-hub/client/contract';
-import { merge, Observable, map, distinctUntilChanged } from 'rxjs';
+import { distinctUntilChanged, map, merge, Observable } from 'rxjs';
 import type { Socket } from 'socket.io-client';
 import { HubError } from './hub-error.js';
 

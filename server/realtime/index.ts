@@ -7,12 +7,4 @@ export {
   type RealtimeSocket,
 } from './create-realtime-gateway.js';
 export { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions, type WireParser } from './options.js';
-export {
-  type AckData,
-  type CommandContext,
-  CommandError,
-  type CommandName,
-  type CommandOptions,
-  dataOf,
-  onCommand,
-} from './on-command.js';
+export { type AckData, type CommandContext, CommandError, type CommandName, type CommandOptions, dataOf, onCommand } from './on-command.js';

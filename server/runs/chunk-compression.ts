@@ -1,3 +1,4 @@
+/// <reference path="./lz4js.d.ts" />
 import { compress as zstdCompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 import { compress as lz4Compress } from 'lz4js';
 

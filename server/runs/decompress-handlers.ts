@@ -1,6 +1,6 @@
-import { decompress as zstdDecompress } from 'fzstd';
 import lz4Decompress from '@foxglove/wasm-lz4';
 import type { DecompressHandlers } from '@mcap/core';
+import { decompress as zstdDecompress } from 'fzstd';
 
 let ready: Promise<unknown> | null = null;
 

@@ -1,10 +1,13 @@
 // Runs: the black-box ring of raw datagrams, automatic pull detection, the MCAP recorder (journal, crash recovery,
 // retention) and the run library. The replay engine reads the same files (format: server/protocol/README.md).
-export { BlackBoxRing, type BlackBoxRingStats } from './black-box-ring.js';
-export { type ChunkCompression } from './chunk-compression.js';
-export { decompressHandlers } from './decompress-handlers.js';
+
 export { attachRunEvents } from './attach-run-events.js';
+export { BlackBoxRing, type BlackBoxRingStats } from './black-box-ring.js';
+export type { ChunkCompression } from './chunk-compression.js';
+export { decompressHandlers } from './decompress-handlers.js';
 export { importRunFile } from './import-run-file.js';
+export { readRunMetadata } from './read-run-metadata.js';
+export { rewriteRunFile } from './rewrite-run-file.js';
 export { RunCapture } from './run-capture.js';
 export type { CaptureEvent, RunCaptureDeps, RunCaptureStats } from './run-capture-types.js';
 export {
@@ -24,6 +27,4 @@ export {
   type RunDetectionOptions,
   type RunOptions,
 } from './run-options.js';
-export { readRunMetadata } from './read-run-metadata.js';
-export { rewriteRunFile } from './rewrite-run-file.js';
 export { RUNS_ERROR_STATUS, RunsError, type RunsErrorCode } from './runs-error.js';

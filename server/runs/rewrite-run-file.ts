@@ -1,7 +1,7 @@
-import type { RunMetadata } from '@jetdrive-hub/client/contract';
-import { McapStreamReader, McapWriter, type TypedMcapRecord } from '@mcap/core';
 import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import type { RunMetadata } from '@jetdrive-hub/client/contract';
+import { McapStreamReader, McapWriter, type TypedMcapRecord } from '@mcap/core';
 import { SERVER_VERSION } from '../server-version.js';
 import { BufferedWritable } from './buffered-writable.js';
 import { type ChunkCompression, chunkCompressor } from './chunk-compression.js';

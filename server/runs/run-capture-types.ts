@@ -10,8 +10,8 @@ import type {
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import type { Datagram } from '../transport/types.js';
 import type { BlackBoxRingStats } from './black-box-ring.js';
-import type { RunJournal } from './run-journal.js';
 import type { RunFileSystem } from './run-file-system.js';
+import type { RunJournal } from './run-journal.js';
 import type { RunLibrary } from './run-library.js';
 import type { RunOptions } from './run-options.js';
 

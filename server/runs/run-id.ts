@@ -1,5 +1,5 @@
-import { RUN_ID_PATTERN } from '@jetdrive-hub/client/contract';
 import { randomBytes } from 'node:crypto';
+import { RUN_ID_PATTERN } from '@jetdrive-hub/client/contract';
 
 /** `YYYYMMDDTHHMMSSZ-xxxxxx` from the start time (UTC) and 6 random hex digits. */
 export function createRunId(startedAt: number): string {

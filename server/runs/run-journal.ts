@@ -1,6 +1,6 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { RunMetadata } from '@jetdrive-hub/client/contract';
 import { McapWriter } from '@mcap/core';
-import type { FileHandle } from 'node:fs/promises';
 import { SERVER_VERSION } from '../server-version.js';
 import { BufferedWritable } from './buffered-writable.js';
 import {

@@ -1,15 +1,14 @@
-import type { RunMetadata, RunPage, RunUpdate } from '@jetdrive-hub/client/contract';
-import { runListQuerySchema } from '@jetdrive-hub/client/contract';
 import { join } from 'node:path';
+import type { RunMetadata, RunPage, RunUpdate, runListQuerySchema } from '@jetdrive-hub/client/contract';
 import { Subject } from 'rxjs';
 import type { z } from 'zod';
 import { errorCode } from '../files/describe-fs-error.js';
 import { writeFileAtomic } from '../files/write-file-atomic.js';
 import { createLogger } from '../log.js';
+import { readRunMetadata } from './read-run-metadata.js';
 import { JOURNAL_EXTENSION, RUN_FILE_EXTENSION } from './run-file-format.js';
 import type { RunFileSystem } from './run-file-system.js';
 import { isRunId } from './run-id.js';
-import { readRunMetadata } from './read-run-metadata.js';
 import { type LibraryEntry, runDetailOf, runSummaryOf } from './run-summary-of.js';
 import { RunsError } from './runs-error.js';
 

@@ -13,11 +13,7 @@ function grid(value: (cell: number) => number | null): CellGrid {
  * The iteration's per-cell picture: mean AFR error where a cell has at least `minHits` samples (the same cells the
  * corrections and the convergence rule judge), and the correction applied there (`corrections` null: none applied).
  */
-export function toCellMaps(
-  bins: CellBins,
-  corrections: Pick<Corrections, 'front' | 'rear'> | null,
-  minHits: number,
-): CellMaps {
+export function toCellMaps(bins: CellBins, corrections: Pick<Corrections, 'front' | 'rear'> | null, minHits: number): CellMaps {
   const judged = (cell: number) => bins.hits[cell] >= minHits;
   const afr = (cyl: CylinderBins) => grid((c) => (judged(c) ? r3(cyl.errSum[c] / bins.hits[c]) : null));
   const ve = (table: GridTable | null) => grid((c) => (judged(c) ? (table ? r3((table[c] - 1) * 100) : 0) : null));

@@ -1,7 +1,7 @@
-import type { RecordingAlert, RunEndedEvent, RunStartedEvent, RunSummary } from '@jetdrive-hub/client/contract';
-import { McapWriter } from '@mcap/core';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RecordingAlert, RunEndedEvent, RunStartedEvent, RunSummary } from '@jetdrive-hub/client/contract';
+import { McapWriter } from '@mcap/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../server/protocol/index.js';
 import type { Datagram } from '../../server/transport/types.js';

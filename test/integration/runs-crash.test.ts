@@ -1,8 +1,8 @@
-import type { RunSummary } from '@jetdrive-hub/client/contract';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunSummary } from '@jetdrive-hub/client/contract';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRunFileIndependently } from '../support/runs-file-reader.js';
 import { spawnHub } from '../support/spawn-hub.js';

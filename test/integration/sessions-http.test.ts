@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CleanupResult, SessionResults, SessionSnapshot, SessionSummary } from '@jetdrive-hub/client/contract';
+import type {
+  CleanupResult,
+  SessionResults,
+  SessionSnapshot,
+  SessionSummary,
+} from '@jetdrive-hub/client/contract';
 import { errorMiddleware } from '../../server/http/error-middleware.js';
 import { createSessionRegistry, type SessionRegistry } from '../../server/sessions/session-registry.js';
 import { createVirtualTuneRouter } from '../../server/http/routes/virtual-tune-router.js';

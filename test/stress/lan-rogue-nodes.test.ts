@@ -94,18 +94,15 @@ describe('rogue JetDrive nodes at the measured load', () => {
     const fixed: PullTracker = createPullTracker();
     viewer.catalog$.subscribe((view) => feed.setCatalog(view));
     // The dashboard's subscription: readout quantities at 20 Hz.
-    viewer
-      .samples$(
-        ['rpm', 'power', 'torque', 'tps'].map((quantity) => ({ quantity })),
-        { maxHz: 20 },
-      )
-      .subscribe((batch) => {
+    viewer.samples$(['rpm', 'power', 'torque', 'tps'].map((quantity) => ({ quantity })), { maxHz: 20 }).subscribe(
+      (batch) => {
         const at = Date.now();
         for (const s of batch.samples) {
           if (s.quantity) byQuantity.set(s.quantity, s.value);
           feed.offer(s.key, s.quantity, s.value, at);
         }
-      });
+      },
+    );
     const timer = setInterval(() => {
       const now = Date.now();
       void rogue.sendValues([{ channelId: 1, value: ROGUE_KW }]);

@@ -1,8 +1,8 @@
-import { decompress as zstdDecompress } from 'fzstd';
+import { open } from 'node:fs/promises';
 import lz4Decompress from '@foxglove/wasm-lz4';
 import { McapIndexedReader } from '@mcap/core';
 import { FileHandleReadable } from '@mcap/nodejs';
-import { open } from 'node:fs/promises';
+import { decompress as zstdDecompress } from 'fzstd';
 
 // An independent reader of run files for the tests: @mcap/core's indexed reader straight on the file, with its own
 // decompressors; it shares no code with the hub's recorder (server/runs/).

@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Command } from 'commander';
 import {
   displayConversion,
   POWER_UNIT,
@@ -10,6 +9,7 @@ import {
   toDisplay,
   type UnitSystem,
 } from '@jetdrive-hub/client/contract';
+import type { Command } from 'commander';
 import type { Hub } from '../hub-types.js';
 import { formatTable } from './format-table.js';
 import { integerIn } from './option-parsers.js';

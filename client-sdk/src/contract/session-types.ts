@@ -117,3 +117,4 @@ export interface CellMaps {
   /** Samples per cell. */
   hits: number[][];
 }
+

@@ -1,15 +1,22 @@
-import { recordStartSchema, runIdSchema, runListQuerySchema, runUpdateSchema } from '@jetdrive-hub/client/contract';
-import Router from '@koa/router';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { recordStartSchema, runIdSchema, runListQuerySchema, runUpdateSchema } from '@jetdrive-hub/client/contract';
+import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { type ChunkCompression, importRunFile, type RunCapture, type RunLibrary, RunsError } from '../../runs/index.js';
-import { NODE_RUN_FILE_SYSTEM, type RunFileSystem } from '../../runs/index.js';
+import {
+  type ChunkCompression,
+  importRunFile,
+  NODE_RUN_FILE_SYSTEM,
+  type RunCapture,
+  type RunFileSystem,
+  type RunLibrary,
+  RunsError,
+} from '../../runs/index.js';
 import { HttpError } from '../http-error.js';
 import { validateBody, validateParams, validateQuery } from '../validate.js';
 

@@ -51,7 +51,9 @@ describe('describeZodError (the one zod formatter)', () => {
 
   it('prefixes paths, names the whole value by its root, counts the rest', () => {
     const schema = z.strictObject({ rate: z.number().max(100), name: z.string() });
-    expect(described(schema, { rate: 500 }, { prefix: 'body' }).message).toBe('body.rate: must be <= 100 (and 1 more)');
+    expect(described(schema, { rate: 500 }, { prefix: 'body' }).message).toBe(
+      'body.rate: must be <= 100 (and 1 more)',
+    );
     expect(described(schema, 'x', { prefix: 'body' }).field).toBe('body');
     expect(described(schema, 'x').field).toBe('payload');
     expect(described(schema, 'x', { root: '(body)' }).field).toBe('(body)');
