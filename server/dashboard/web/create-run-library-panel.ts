@@ -29,7 +29,7 @@ function rowOf(r: RunSummary, system: UnitSystem, onError: (e: unknown) => void)
   const date = new Date(r.startedAt).toLocaleString();
   const actions = el(
     'td',
-    { class: 'run-actions' },
+    { class: 'run-cell run-actions' },
     actionButton(
       'Rename',
       async () => {
@@ -53,11 +53,11 @@ function rowOf(r: RunSummary, system: UnitSystem, onError: (e: unknown) => void)
   return el(
     'tr',
     { 'data-run-id': r.id, 'data-pinned': String(r.pinned), 'data-recovered': String(r.recovered) },
-    el('td', { class: 'run-name', title: r.id }, r.pinned ? `📌 ${r.name}` : r.name),
-    el('td', {}, date),
-    el('td', { class: 'num' }, peakText(r.peakPower, POWER_UNIT, system)),
-    el('td', { class: 'num' }, peakText(r.peakTorque, TORQUE_UNIT, system)),
-    el('td', { class: 'num' }, formatDuration(r.durationS)),
+    el('td', { class: 'run-cell run-name', title: r.id }, r.pinned ? `📌 ${r.name}` : r.name),
+    el('td', { class: 'run-cell' }, date),
+    el('td', { class: 'run-cell num' }, peakText(r.peakPower, POWER_UNIT, system)),
+    el('td', { class: 'run-cell num' }, peakText(r.peakTorque, TORQUE_UNIT, system)),
+    el('td', { class: 'run-cell num' }, formatDuration(r.durationS)),
     actions,
   );
 }
@@ -91,7 +91,7 @@ export function createRunLibraryPanel(root: HTMLElement, indicator: HTMLElement,
     el(
       'thead',
       {},
-      el('tr', {}, ...['Run', 'Date', 'Peak power', 'Peak torque', 'Duration', ''].map((h) => el('th', {}, h))),
+      el('tr', {}, ...['Run', 'Date', 'Peak power', 'Peak torque', 'Duration', ''].map((h) => el('th', { class: 'run-cell' }, h))),
     ),
     body,
   );
