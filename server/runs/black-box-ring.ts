@@ -45,6 +45,8 @@ export class BlackBoxRing {
   #bytes = 0;
   #dropped = 0;
   #refused = 0;
+  /** Datagrams kept since creation: the sequence number the next one gets. */
+  #total = 0;
 
   constructor(options: BlackBoxRingOptions) {
     const entries = options.maxEntries ?? Math.max(16, Math.floor(options.capacityBytes / 64));
@@ -75,6 +77,42 @@ export class BlackBoxRing {
     this.#sources[slot] = source;
     this.#count++;
     this.#bytes += len;
+    this.#total++;
+  }
+
+  /** The sequence number the next datagram gets (each kept datagram has one, counting from 0). */
+  get nextSeq(): number {
+    return this.#total;
+  }
+
+  /** The sequence number of the oldest datagram received at or after `sinceMs` (nextSeq when there is none). */
+  seqSince(sinceMs: number): number {
+    for (let i = 0; i < this.#count; i++) {
+      if (this.#times[(this.#first + i) % this.#offsets.length] >= sinceMs) return this.#total - this.#count + i;
+    }
+    return this.#total;
+  }
+
+  /**
+   * Visits datagrams `fromSeq` … `toSeq - 1` still held, oldest first, until `visit` returns false. Returns the
+   * sequence number to continue from and how many of them had already left the ring (lost to whoever reads).
+   */
+  forEachFrom(
+    fromSeq: number,
+    toSeq: number,
+    visit: (bytes: Uint8Array, source: DatagramSource, receivedAt: number) => boolean,
+  ): { next: number; missed: number } {
+    const oldest = this.#total - this.#count;
+    const start = Math.max(fromSeq, oldest);
+    const end = Math.min(toSeq, this.#total);
+    const missed = Math.max(0, Math.min(oldest, end) - fromSeq);
+    for (let seq = start; seq < end; seq++) {
+      const slot = (this.#first + (seq - oldest)) % this.#offsets.length;
+      const at = this.#offsets[slot];
+      const bytes = this.#buffer.subarray(at, at + this.#lengths[slot]);
+      if (!visit(bytes, this.#sourceList[this.#sources[slot]], this.#times[slot])) return { next: seq, missed };
+    }
+    return { next: Math.max(end, fromSeq), missed };
   }
 
   /** Visits the datagrams received at or after `sinceMs`, oldest first; `bytes` is a view: copy what you keep. */

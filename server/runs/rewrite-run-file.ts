@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { RunMetadata } from '@jetdrive-hub/client/contract';
 import { McapStreamReader, McapWriter, type TypedMcapRecord } from '@mcap/core';
 import { SERVER_VERSION } from '../server-version.js';
-import { BufferedWritable } from './buffered-writable.js';
+import { FileWritable } from './file-writable.js';
 import { type ChunkCompression, chunkCompressor } from './chunk-compression.js';
 import { decompressHandlers } from './decompress-handlers.js';
 import {
@@ -178,7 +178,7 @@ export async function rewriteRunFile(o: RewriteOptions): Promise<RewriteResult> 
   let output: FileHandle | null = null;
   try {
     output = await o.fs.open(temp, 'wx', 0o644);
-    const writable = new BufferedWritable(output, 1024 * 1024);
+    const writable = new FileWritable(output);
     const writer = new McapWriter({
       writable,
       chunkSize: o.chunkSize ?? 1024 * 1024,
@@ -193,7 +193,6 @@ export async function rewriteRunFile(o: RewriteOptions): Promise<RewriteResult> 
     const meta = { ...o.metadata(rw.facts, true), ...statsOf(rw) };
     await writer.addMetadata(runMetadataRecord(meta));
     await writer.end();
-    await writable.flush();
     await output.sync();
     await output.close();
     output = null;

@@ -36,7 +36,7 @@ export interface RunCaptureStats {
   state: RecordingStatus['state'];
   ring: BlackBoxRingStats;
   runsRecorded: number;
-  /** Datagrams not recorded, by reason: queue (recorder behind), sources (65th source of a file). */
+  /** Datagrams not recorded, by reason: behind (left the black box before the recorder read them), sources (65th source of a file). */
   dropped: Record<string, number>;
   writeErrors: Record<string, number>;
   recovered: number;
@@ -52,19 +52,13 @@ export interface ActiveRun {
   datagrams: number;
   dropped: number;
   timer: NodeJS.Timeout | null;
-  /** Datagrams waiting for the journal (bounded by queueBytes). */
-  queue: QueuedDatagram[];
-  queueBytes: number;
+  /** The next black-box datagram (its sequence number) to write into the journal. */
+  nextSeq: number;
+  /** Set when the run ends: datagrams from this one on belong to no run. */
+  endSeq: number | null;
   journal: RunJournal | null;
   /** A write failed: its remaining steps are skipped, its journal is left for recovery. */
   failed: boolean;
-}
-
-export interface QueuedDatagram {
-  bytes: Uint8Array;
-  address: string;
-  port: number;
-  receivedAt: number;
 }
 
 export type { RunOptions };

@@ -8,7 +8,7 @@ import type {
 import { auditTime, merge, Subject, type Subscription } from 'rxjs';
 import { describeFsError, errorCode } from '../files/describe-fs-error.js';
 import { createLogger } from '../log.js';
-import type { Datagram } from '../transport/types.js';
+import type { Datagram, DatagramSource } from '../transport/types.js';
 import { BlackBoxRing } from './black-box-ring.js';
 import { type ClockOffset, hostOf, publishTimeNs, sequenceOf } from './datagram-facts.js';
 import { PullWatch } from './pull-watch.js';
@@ -50,7 +50,7 @@ export class RunCapture {
   #stopped = false;
   #runsRecorded = 0;
   #recovered = 0;
-  readonly #dropped = { queue: 0, sources: 0 };
+  readonly #dropped = { behind: 0, sources: 0 };
   readonly #writeErrors: Record<string, number> = {};
 
   constructor(options: RunOptions, deps: RunCaptureDeps) {
@@ -143,18 +143,8 @@ export class RunCapture {
   }
 
   #onDatagram(d: Datagram): void {
+    // The only work on the hot path: the recorder reads what it writes from the ring, every flushMs.
     this.#ring.push(d.bytes, d.from, d.receivedAt);
-    if (this.#run) this.#enqueue(this.#run, d.bytes, d.from.address, d.from.port, d.receivedAt);
-  }
-
-  #enqueue(run: ActiveRun, bytes: Uint8Array, address: string, port: number, receivedAt: number): void {
-    if (run.queueBytes + bytes.byteLength > this.#o.queueBytes) {
-      this.#dropped.queue++;
-      run.dropped++;
-      return;
-    }
-    run.queue.push({ bytes: bytes.slice(), address, port, receivedAt });
-    run.queueBytes += bytes.byteLength;
   }
 
   #onPullStart(providerId: number): void {
@@ -198,17 +188,14 @@ export class RunCapture {
       datagrams: 0,
       dropped: 0,
       timer: null,
-      queue: [],
-      queueBytes: 0,
+      nextSeq: this.#ring.seqSince(startedAt - this.#o.preRollMs),
+      endSeq: null,
       journal: null,
       failed: false,
     };
     this.#run = run;
     this.#state = 'recording';
     this.#refreshClocks();
-    this.#ring.forEachSince(startedAt - this.#o.preRollMs, (bytes, source, at) =>
-      this.#enqueue(run, bytes, source.address, source.port, at),
-    );
     // Bounded: a run (manual ones too) lasts at most maxDurationS plus its post-roll.
     run.timer = setTimeout(
       () => this.#finish('max_duration'),
@@ -228,6 +215,7 @@ export class RunCapture {
     const run = this.#run;
     if (!run) return;
     if (run.timer) clearTimeout(run.timer);
+    run.endSeq = this.#ring.nextSeq;
     this.#run = null;
     this.#state = 'idle';
     const endedAt = this.#now();
@@ -267,41 +255,51 @@ export class RunCapture {
     this.#events.next({ type: 'run:ended', ended: { run: runSummaryOf(result) } });
   }
 
-  /** Writes what the queue holds into the journal (inside the op chain). */
+  /** Writes the run's datagrams that arrived since the last pump from the ring into the journal, then flushes. */
   async #pump(run: ActiveRun): Promise<void> {
     const journal = run.journal;
-    while (run.queue.length > 0) {
-      const batch = run.queue;
-      run.queue = [];
-      run.queueBytes = 0;
-      if (!journal) continue;
-      for (const q of batch) {
-        const logTimeNs = msToNs(q.receivedAt);
-        const host = hostOf(q.bytes);
-        const ok = await journal.add({
-          bytes: q.bytes,
-          address: q.address,
-          port: q.port,
-          logTimeNs,
-          publishTimeNs: publishTimeNs(q.bytes, logTimeNs, host === null ? undefined : this.#clocks.get(host)),
-          sequence: sequenceOf(q.bytes),
-        });
-        if (!ok) {
+    if (!journal) return;
+    for (;;) {
+      const unknown: { source: DatagramSource | null } = { source: null };
+      const r = this.#ring.forEachFrom(run.nextSeq, run.endSeq ?? this.#ring.nextSeq, (bytes, source, at) => {
+        const channelId = journal.channelOf(source.address, source.port);
+        if (channelId === undefined) {
+          unknown.source = source;
+          return false;
+        }
+        if (channelId === null) {
           this.#dropped.sources++;
           run.dropped++;
-        } else run.datagrams++;
-      }
+          return true;
+        }
+        const logTimeNs = msToNs(at);
+        const host = hostOf(bytes);
+        const clock = host === null ? undefined : this.#clocks.get(host);
+        journal.add({
+          channelId,
+          bytes,
+          logTimeNs,
+          publishTimeNs: publishTimeNs(bytes, logTimeNs, clock),
+          sequence: sequenceOf(bytes),
+        });
+        run.datagrams++;
+        return true;
+      });
+      run.nextSeq = r.next;
+      this.#dropped.behind += r.missed;
+      run.dropped += r.missed;
+      const source = unknown.source;
+      if (source === null) break;
+      await journal.register(source.address, source.port);
     }
+    await journal.flush();
   }
 
   #flushTick(): void {
     const run = this.#run;
     if (!run) return;
     this.#refreshClocks();
-    this.#chain(run, async () => {
-      await this.#pump(run);
-      await run.journal?.flush();
-    });
+    this.#chain(run, () => this.#pump(run));
   }
 
   #refreshClocks(): void {
@@ -334,7 +332,6 @@ export class RunCapture {
     if (run) {
       if (run.timer) clearTimeout(run.timer);
       run.failed = true;
-      run.queue = [];
       await run.journal?.close(false).catch(() => undefined);
       run.journal = null;
     }

@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { RunMetadata } from '@jetdrive-hub/client/contract';
 import { McapWriter } from '@mcap/core';
 import { SERVER_VERSION } from '../server-version.js';
-import { BufferedWritable } from './buffered-writable.js';
+import { FileWritable } from './file-writable.js';
 import {
   DATAGRAM_ENCODING,
   DATAGRAM_TOPIC,
@@ -16,14 +16,15 @@ import type { RunFileSystem } from './run-file-system.js';
 
 // The file a run is recorded into while it lasts: an unchunked MCAP written by McapWriter, so every record is whole
 // on its own and a file cut anywhere (kill -9, power loss) reads back up to its last flush. Unchunked McapWriter
-// keeps messages in memory until the next metadata record, so flush() adds a flush marker and writes everything out:
-// the recorder calls it every flushMs, which bounds what a crash loses. At the end the journal is rewritten into
-// the compressed, indexed run file (finalize-run-file.ts).
+// keeps messages in its own buffer until the next metadata record, so flush() adds a flush marker, which writes
+// everything out: the recorder flushes every flushMs, which bounds what a crash loses. Messages are added
+// synchronously (the unchunked addMessage does its work before its first await), straight from the black-box ring,
+// so recording copies no datagram on the hot path. At the end the journal is rewritten into the compressed, indexed
+// run file (rewrite-run-file.ts).
 
-export interface JournalDatagram {
+export interface JournalMessage {
+  channelId: number;
   bytes: Uint8Array;
-  address: string;
-  port: number;
   logTimeNs: bigint;
   publishTimeNs: bigint;
   sequence: number;
@@ -31,15 +32,16 @@ export interface JournalDatagram {
 
 export class RunJournal {
   readonly #writer: McapWriter;
-  readonly #writable: BufferedWritable;
+  readonly #writable: FileWritable;
   readonly #handle: FileHandle;
   readonly #channels = new Map<string, number>();
+  #pending: Promise<void>[] = [];
   #unflushed = 0;
   #closed = false;
 
   private constructor(handle: FileHandle) {
     this.#handle = handle;
-    this.#writable = new BufferedWritable(handle);
+    this.#writable = new FileWritable(handle);
     this.#writer = new McapWriter({
       writable: this.#writable,
       useChunks: false,
@@ -59,7 +61,6 @@ export class RunJournal {
     try {
       await journal.#writer.start({ profile: RUN_PROFILE, library: `jetdrive-hub ${SERVER_VERSION}` });
       await journal.#writer.addMetadata(runMetadataRecord(meta));
-      await journal.#writable.flush();
     } catch (error) {
       await handle.close().catch(() => undefined);
       throw error;
@@ -72,42 +73,55 @@ export class RunJournal {
     return this.#writable.written;
   }
 
-  /** False when the datagram's source would be the 65th of the file (the caller counts the drop). */
-  async add(d: JournalDatagram): Promise<boolean> {
-    const key = `${d.address}:${d.port}`;
-    let channelId = this.#channels.get(key);
-    if (channelId === undefined) {
-      if (this.#channels.size >= MAX_SOURCES_PER_FILE) return false;
-      channelId = await this.#writer.registerChannel({
-        schemaId: 0,
-        topic: DATAGRAM_TOPIC,
-        messageEncoding: DATAGRAM_ENCODING,
-        metadata: sourceChannelMetadata(d.address, d.port),
-      });
-      this.#channels.set(key, channelId);
-    }
-    await this.#writer.addMessage({
-      channelId,
-      sequence: d.sequence,
-      logTime: d.logTimeNs,
-      publishTime: d.publishTimeNs,
-      data: d.bytes,
+  /** The MCAP channel of a datagram source: undefined until registered, null beyond MAX_SOURCES_PER_FILE. */
+  channelOf(address: string, port: number): number | null | undefined {
+    const id = this.#channels.get(`${address}:${port}`);
+    if (id !== undefined) return id;
+    return this.#channels.size >= MAX_SOURCES_PER_FILE ? null : undefined;
+  }
+
+  async register(address: string, port: number): Promise<void> {
+    const key = `${address}:${port}`;
+    if (this.#channels.has(key) || this.#channels.size >= MAX_SOURCES_PER_FILE) return;
+    const id = await this.#writer.registerChannel({
+      schemaId: 0,
+      topic: DATAGRAM_TOPIC,
+      messageEncoding: DATAGRAM_ENCODING,
+      metadata: sourceChannelMetadata(address, port),
     });
+    this.#channels.set(key, id);
+  }
+
+  /** Adds a message now (its bytes are copied into the writer before this returns); flush() settles it. */
+  add(m: JournalMessage): void {
+    this.#pending.push(
+      this.#writer.addMessage({
+        channelId: m.channelId,
+        sequence: m.sequence,
+        logTime: m.logTimeNs,
+        publishTime: m.publishTimeNs,
+        data: m.bytes,
+      }),
+    );
     this.#unflushed++;
-    return true;
   }
 
   async addMetadata(meta: RunMetadata): Promise<void> {
+    await this.#settle();
     await this.#writer.addMetadata(runMetadataRecord(meta));
-    this.#unflushed++;
   }
 
   async flush(): Promise<void> {
-    if (this.#unflushed > 0) {
-      await this.#writer.addMetadata({ name: FLUSH_MARKER_NAME, metadata: new Map() });
-      this.#unflushed = 0;
-    }
-    await this.#writable.flush();
+    await this.#settle();
+    if (this.#unflushed === 0) return;
+    this.#unflushed = 0;
+    await this.#writer.addMetadata({ name: FLUSH_MARKER_NAME, metadata: new Map() });
+  }
+
+  async #settle(): Promise<void> {
+    const pending = this.#pending;
+    this.#pending = [];
+    await Promise.all(pending);
   }
 
   /** Flushes (unless abandoning after a write error) and closes the file; the journal stays for finalisation. */

@@ -31,8 +31,6 @@ export interface RunOptions {
   postRollMs: number;
   /** Journal flush interval: a kill -9 loses at most this much. */
   flushMs: number;
-  /** Datagrams waiting for the recorder, in bytes (beyond: dropped and counted). */
-  queueBytes: number;
   /** Retention: total bytes of run files and their count; oldest unpinned removed first. */
   maxTotalBytes: number;
   maxRuns: number;
@@ -62,7 +60,6 @@ export const DEFAULT_RUN_OPTIONS: Readonly<RunOptions> = Object.freeze({
   preRollMs: 3000,
   postRollMs: 3000,
   flushMs: 250,
-  queueBytes: 4 * 1024 * 1024,
   maxTotalBytes: 2 * 1024 * 1024 * 1024,
   maxRuns: 500,
   resumeCheckMs: 5000,
