@@ -45,6 +45,9 @@ export class BlackBoxRing {
   #bytes = 0;
   #dropped = 0;
   #refused = 0;
+  #lastAddress = '';
+  #lastPort = -1;
+  #lastSource = -1;
   /** Datagrams kept since creation: the sequence number the next one gets. */
   #total = 0;
 
@@ -145,6 +148,18 @@ export class BlackBoxRing {
   }
 
   #sourceOf(from: DatagramSource): number {
+    // Nearly every datagram comes from the same source as the one before: no key string on the hot path.
+    if (from.port === this.#lastPort && from.address === this.#lastAddress) return this.#lastSource;
+    const index = this.#lookupSource(from);
+    if (index >= 0) {
+      this.#lastAddress = from.address;
+      this.#lastPort = from.port;
+      this.#lastSource = index;
+    }
+    return index;
+  }
+
+  #lookupSource(from: DatagramSource): number {
     const key = `${from.address}:${from.port}`;
     const known = this.#sourceIndex.get(key);
     if (known !== undefined) return known;

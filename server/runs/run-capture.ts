@@ -29,6 +29,7 @@ import { startMetadata } from './start-metadata.js';
 // disk, so live streaming is unaffected; a probe write every resumeCheckMs resumes recording once it succeeds.
 
 const log = createLogger('runs');
+const PUMP_MS = 50;
 
 export class RunCapture {
   readonly #o: RunOptions;
@@ -48,6 +49,7 @@ export class RunCapture {
   #flushTimer: NodeJS.Timeout | null = null;
   #resumeTimer: NodeJS.Timeout | null = null;
   #stopped = false;
+  #lastFlushAt = 0;
   #runsRecorded = 0;
   #recovered = 0;
   readonly #dropped = { behind: 0, sources: 0 };
@@ -85,7 +87,9 @@ export class RunCapture {
         }),
       );
     }
-    this.#flushTimer = setInterval(() => this.#flushTick(), this.#o.flushMs);
+    // The journal is fed from the ring in small steps (short event-loop turns, and the ring never laps the recorder
+    // at high rates) and flushed to disk every flushMs.
+    this.#flushTimer = setInterval(() => this.#flushTick(), Math.min(PUMP_MS, this.#o.flushMs));
     this.#flushTimer.unref();
   }
 
@@ -256,7 +260,7 @@ export class RunCapture {
   }
 
   /** Writes the run's datagrams that arrived since the last pump from the ring into the journal, then flushes. */
-  async #pump(run: ActiveRun): Promise<void> {
+  async #pump(run: ActiveRun, flush = true): Promise<void> {
     const journal = run.journal;
     if (!journal) return;
     for (;;) {
@@ -292,14 +296,19 @@ export class RunCapture {
       if (source === null) break;
       await journal.register(source.address, source.port);
     }
-    await journal.flush();
+    if (flush) await journal.flush();
   }
 
   #flushTick(): void {
     const run = this.#run;
     if (!run) return;
-    this.#refreshClocks();
-    this.#chain(run, () => this.#pump(run));
+    const now = this.#now();
+    const flush = now - this.#lastFlushAt >= this.#o.flushMs;
+    if (flush) {
+      this.#lastFlushAt = now;
+      this.#refreshClocks();
+    }
+    this.#chain(run, () => this.#pump(run, flush));
   }
 
   #refreshClocks(): void {

@@ -38,7 +38,7 @@ const DYNO_HZ = 50;
 const PROBE_HZ = 10;
 
 async function ingestReceiver(
-  recording: { dir: string } | null,
+  recording: { dir: string; record: boolean } | null,
 ): Promise<Receiver & { capture: RunCapture | null; ingest: Ingest }> {
   const ingest = createIngest({
     multicast: {
@@ -73,7 +73,7 @@ async function ingestReceiver(
       },
     );
     await capture.start();
-    capture.startManual('bench');
+    if (recording.record) capture.startManual('bench');
   }
   return {
     port,
@@ -90,15 +90,25 @@ async function ingestReceiver(
 async function ingestFigures(dir: string): Promise<BenchResult[]> {
   const child = await startSender();
   const off = await ingestReceiver(null);
-  const on = await ingestReceiver({ dir });
+  const on = await ingestReceiver({ dir, record: true });
+  const ringOnly = await ingestReceiver({ dir: `${dir}-ring`, record: false });
   try {
-    for (const r of [off, on])
+    for (const r of [off, on, ringOnly])
       await blast(child, { type: 'blast', port: r.port, group: GROUP, rate: 5000, durationMs: 200 });
-    const [offSearch, onSearch] = await climb(child, [off, on]);
+    const [offSearch, onSearch, ringSearch] = await climb(child, [off, on, ringOnly]);
     const rate = (s: Search) => (s.passing?.achieved ?? 0) * SAMPLES_PER_DATAGRAM;
     const dropped = on.capture?.stats().dropped ?? {};
     const limited = (s: Search) => (s.senderLimited ? '; sender-limited: no loss found up to there' : '');
     return [
+      {
+        section: 'runs',
+        name: 'ingest zero-loss rate, black box only (not recording)',
+        value: rate(ringSearch),
+        unit: 'samples/s',
+        baseline: { name: 'recording off', value: rate(offSearch) },
+        ratio: rate(offSearch) > 0 ? rate(ringSearch) / rate(offSearch) : undefined,
+        notes: `the hot path's own cost${limited(ringSearch)}`,
+      },
       {
         section: 'runs',
         name: 'ingest zero-loss rate, recording off',
@@ -121,6 +131,7 @@ async function ingestFigures(dir: string): Promise<BenchResult[]> {
     child.send({ type: 'exit' });
     await off.close();
     await on.close();
+    await ringOnly.close();
   }
 }
 
