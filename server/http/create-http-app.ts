@@ -19,6 +19,23 @@ export interface HttpApp {
   app: Koa;
   metrics: HubMetrics;
   options: HttpOptions;
+  /** Every route the app serves (from the routers' stacks), for the API-shape test and the docs. */
+  routes(): readonly HttpRoute[];
+}
+
+export interface HttpRoute {
+  /** Upper case; GET routes also answer HEAD. */
+  methods: readonly string[];
+  /** The pattern with its prefix, e.g. `/api/jetdrive/mapping/:provider`. */
+  path: string;
+}
+
+function routesOf(routers: readonly Router[]): HttpRoute[] {
+  return routers.flatMap((router) =>
+    router.stack
+      .filter((layer) => layer.methods.length > 0)
+      .map((layer) => ({ methods: [...layer.methods], path: String(layer.path) })),
+  );
 }
 
 function corsMiddleware(origins: readonly string[]): Koa.Middleware | null {
@@ -49,21 +66,6 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     mapping: deps.mapping,
   });
 
-  app.use(errorMiddleware(options.bodyLimitBytes, errorCounts));
-  app.use(unansweredRequests());
-  const corsHandler = corsMiddleware(options.corsOrigins);
-  if (corsHandler) app.use(corsHandler);
-  // Before the body parser: a refused request's body is never read.
-  app.use(authorizeRequests(deps.auth));
-  app.use(requireJsonBody());
-  app.use(
-    bodyParser({
-      enableTypes: ['json'],
-      jsonLimit: options.bodyLimitBytes,
-      encoding: 'utf-8',
-    }),
-  );
-
   const routers: Router[] = [
     createHealthRouter({ registry: deps.registry, ingestStatus: deps.ingestStatus, metrics, options, now, startedAt }),
     createStatusRouter({
@@ -75,16 +77,39 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       startedAt,
       now,
     }),
-    createChannelsRouter({ registry: deps.registry, mapping: deps.mapping, options, now }),
+    createChannelsRouter({
+      registry: deps.registry,
+      mapping: deps.mapping,
+      options,
+      now,
+      ingestStatus: deps.ingestStatus,
+    }),
     createMappingRouter({ registry: deps.registry, mapping: deps.mapping, now }),
     createSimulatorRouter(deps.simulator ?? null),
     createAuthRouter(deps.auth),
     ...(deps.extraRouters ?? []),
   ];
+  const servesPath = (path: string): boolean =>
+    routers.some((router) => router.match(path, 'GET').path.some((layer) => layer.methods.length > 0));
+
+  app.use(errorMiddleware(options.bodyLimitBytes, errorCounts));
+  app.use(unansweredRequests());
+  const corsHandler = corsMiddleware(options.corsOrigins);
+  if (corsHandler) app.use(corsHandler);
+  // Before the body parser: a refused request's body is never read.
+  app.use(authorizeRequests({ servesPath, ...deps.auth }));
+  app.use(requireJsonBody());
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: options.bodyLimitBytes,
+      encoding: 'utf-8',
+    }),
+  );
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
 
-  return { app, metrics, options };
+  return { app, metrics, options, routes: () => routesOf(routers) };
 }

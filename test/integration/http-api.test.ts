@@ -187,23 +187,35 @@ describe('health, ready and status', () => {
     expect(body).toMatchObject({ success: true, status: 'ok' });
   });
 
-  it('GET /ready is 503 before the ingest is bound, 200 after, and says whether data is flowing', async () => {
+  it('GET /ready: 503 in the one error shape until the ingest is bound, then 200 saying whether data flows', async () => {
     const hub = await startHub();
     hub.ingest.bound = false;
     let response = await call(hub, '/ready');
     expect(response.status).toBe(503);
-    expect(response.body).toMatchObject({ ready: false, ingest_bound: false });
+    expect(expectError(response.body, 'NOT_READY')).toMatchObject({
+      message: expect.stringMatching(/not bound/),
+      details: { ingest_bound: false, source: 'simulated' },
+    });
 
     hub.ingest.bound = true;
     response = await call(hub, '/ready');
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ ready: true, data_flowing: true, source: 'simulated' });
+    expect(response.body).toMatchObject({ success: true, ready: true, data_flowing: true, source: 'simulated' });
 
+    // Bound but silent: still ready (the dashboard must stay reachable to say why), unless data is required.
     hub.ingest.lastDatagramAt = Date.now() - 6_000;
     response = await call(hub, '/ready');
     expect(response.status).toBe(200);
     expect(response.body.data_flowing).toBe(false);
     expect(response.body.last_data_age_ms).toBeGreaterThanOrEqual(6_000);
+    response = await call(hub, '/ready?require_data=true');
+    expect(response.status).toBe(503);
+    expect(expectError(response.body, 'NOT_READY')).toMatchObject({
+      message: expect.stringMatching(/no JetDrive data in the last 5000 ms/),
+      details: { ingest_bound: true, data_flowing: false, data_window_ms: 5000 },
+    });
+    hub.ingest.lastDatagramAt = Date.now();
+    expect((await call(hub, '/ready?require_data=true')).status).toBe(200);
   });
 
   it('GET /api/jetdrive/status reports source, joins and failures, providers, viewers and counters', async () => {
@@ -294,16 +306,16 @@ describe('channels and discovery', () => {
     expect(expectError(unknown.body, 'VALIDATION_FAILED').message).toMatch(/sample/);
   });
 
-  it('discover answers the older 404 shape before any data', async () => {
+  it("discover answers 404 before any data, in the one error shape, saying why in this hub's terms", async () => {
     const hub = await startHub({ populate: false });
     const { status, body } = await call(hub, '/api/jetdrive/hardware/channels/discover');
     expect(status).toBe(404);
-    expect(body).toEqual({
-      success: false,
-      error: 'No channel data available. Start live capture first.',
-      channel_count: 0,
-      channels: [],
-    });
+    const error = expectError(body, 'NO_CHANNEL_DATA');
+    expect(error.message).toMatch(
+      /^no channel data yet: no JetDrive provider has been heard on 224\.0\.2\.10 port 40123 \(joined on 127\.0\.0\.1\); the simulated dyno may be stopped/,
+    );
+    expect(error.message).not.toMatch(/live capture/i);
+    expect(error.details).toEqual({ source: 'simulated', providers_seen: 0, channel_count: 0 });
   });
 
   it('discover returns the older shape plus provider, unit, quantity, confidence and reasons, with real samples and range', async () => {
@@ -715,6 +727,7 @@ describe('simulator routes', () => {
   it('without a simulator: status says unavailable and control actions are 409', async () => {
     const hub = await startHub({ simulator: null });
     expect((await call(hub, '/api/jetdrive/simulator/status')).body).toEqual({
+      success: true,
       available: false,
       active: false,
       state: 'stopped',
