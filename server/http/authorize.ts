@@ -22,10 +22,10 @@ export interface AuthorizeOptions {
   /** Paths anyone may GET even when reading needs a token (liveness probes, the page shell and its assets). */
   isPublic?: (path: string) => boolean;
   /**
-   * Whether any route serves this path (with any method). A path nothing serves is answered 404 (or 405) whatever
+   * Whether a route answers this method on this path. A request no route answers is 404 (or 405 with Allow) whatever
    * the token: there is nothing to protect, and a 401 there sent people hunting for a token problem they did not have.
    */
-  servesPath?: (path: string) => boolean;
+  serves?: (method: string, path: string) => boolean;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -70,10 +70,10 @@ export function decideHeader(policy: AuthPolicy, role: Role, header: Authorizati
 
 export function authorizeRequests(options: AuthorizeOptions): Middleware {
   const isPublic = options.isPublic ?? defaultPublicPaths;
-  const { policy, limiter, servesPath } = options;
+  const { policy, limiter, serves } = options;
   return async (ctx, next) => {
     const role = roleOfRequest(ctx.method, ctx.path, isPublic);
-    if (role === null || (servesPath && !servesPath(ctx.path))) return next();
+    if (role === null || (serves && !serves(ctx.method, ctx.path))) return next();
     const decision = decideHeader(policy, role, readAuthorization(ctx.get('authorization') || undefined));
     enforce(decision, role === 'operator', clientAddress(ctx.ip), limiter);
     await next();

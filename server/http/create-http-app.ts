@@ -89,15 +89,14 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     createAuthRouter(deps.auth),
     ...(deps.extraRouters ?? []),
   ];
-  const servesPath = (path: string): boolean =>
-    routers.some((router) => router.match(path, 'GET').path.some((layer) => layer.methods.length > 0));
+  const serves = (method: string, path: string): boolean => routers.some((router) => router.match(path, method).route);
 
   app.use(errorMiddleware(options.bodyLimitBytes, errorCounts));
   app.use(unansweredRequests());
   const corsHandler = corsMiddleware(options.corsOrigins);
   if (corsHandler) app.use(corsHandler);
   // Before the body parser: a refused request's body is never read.
-  app.use(authorizeRequests({ servesPath, ...deps.auth }));
+  app.use(authorizeRequests({ serves, ...deps.auth }));
   app.use(requireJsonBody());
   app.use(
     bodyParser({

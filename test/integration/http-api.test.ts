@@ -586,6 +586,159 @@ describe('mapping overrides', () => {
   });
 });
 
+describe('mapping: every form the API prints', () => {
+  const spec = (name: string) => SIMULATOR_CHANNELS.find((c) => c.provider === DYNO_PROVIDER && c.name === name)!;
+
+  it('takes the provider by host id (hex or decimal) and each channel by name, display name, id, hex id or key', async () => {
+    const hub = await startHub();
+    const map = spec('MAP');
+    const tps = spec('TPS');
+    const rpm = spec('Digital RPM 1');
+    const power = spec('Power');
+    const key = hub.registry.keyOf(DYNO_PROVIDER, 'Torque');
+    // The forms as the API prints them: provider_id_hex, and a channel's id, key and "Provider/Channel".
+    const listed = (await call(hub, '/api/jetdrive/channels')).body.channels as {
+      name: string;
+      key: string;
+      provider_id_hex: string;
+    }[];
+    expect(listed.find((c) => c.name === 'Torque')).toMatchObject({ key, provider_id_hex: '0x43FD' });
+    const put = await call(
+      hub,
+      '/api/jetdrive/mapping/0x43fd',
+      json('PUT', {
+        channels: {
+          [String(map.id)]: { hidden: true },
+          [`0x${tps.id.toString(16)}`]: { display_name: 'Throttle' },
+          [key]: { unit: 'N·m' },
+          [`${DYNO_PROVIDER}/${rpm.name}`]: { quantity: 'rpm' },
+          [power.name]: { unit: 'kw' },
+        },
+      }),
+    );
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body).toMatchObject({
+      provider: DYNO_PROVIDER,
+      resolved_channels: {
+        [String(map.id)]: 'MAP',
+        [`0x${tps.id.toString(16)}`]: 'TPS',
+        [key]: 'Torque',
+        [`${DYNO_PROVIDER}/${rpm.name}`]: 'Digital RPM 1',
+        Power: 'Power',
+      },
+      unverified_channels: [],
+      overrides: {
+        MAP: { hidden: true },
+        TPS: { display_name: 'Throttle' },
+        Torque: { unit: 5 },
+        'Digital RPM 1': { quantity: 'rpm' },
+        Power: { unit: 4 },
+      },
+    });
+    // The display name it now prints is a form too, and so is the decimal provider id.
+    const byDisplay = await call(hub, `/api/jetdrive/mapping/${0x43fd}?channel=Throttle`, { method: 'DELETE' });
+    expect(byDisplay.status, JSON.stringify(byDisplay.body)).toBe(200);
+    expect(byDisplay.body).toMatchObject({ provider: DYNO_PROVIDER, channel: 'TPS' });
+    const view = await call(hub, '/api/jetdrive/mapping/0x43FD');
+    expect(view.body).toMatchObject({ provider: DYNO_PROVIDER, provider_ids: ['0x43FD'] });
+    expect(Object.keys(view.body.overrides as object).sort()).toEqual(['Digital RPM 1', 'MAP', 'Power', 'Torque']);
+  });
+
+  it('refuses a channel the provider does not have, naming it; flags names for a provider not on the network', async () => {
+    const hub = await startHub();
+    const path = `/api/jetdrive/mapping/${encodeURIComponent(DYNO_PROVIDER)}`;
+    for (const ref of ['Boost', '0x7777', '999', '17405:999']) {
+      const bad = await call(hub, path, json('PUT', { channels: { [ref]: { hidden: true } } }));
+      expect(bad.status, ref).toBe(404);
+      const error = expectError(bad.body, 'CHANNEL_NOT_FOUND');
+      expect(error.message, ref).toContain(`no channel "${ref}"`);
+      expect(error.message).toMatch(/its channels: Digital RPM 1, /);
+    }
+    const deleteMissing = await call(hub, `${path}?channel=0x7777`, { method: 'DELETE' });
+    expect(deleteMissing.status).toBe(404);
+    expectError(deleteMissing.body, 'CHANNEL_NOT_FOUND');
+    // Nothing was stored by the refused requests.
+    expect((await call(hub, path)).body.overrides).toEqual({});
+
+    // A provider nobody has seen yet: names are kept (and flagged), ids cannot be resolved, unknown host ids refused.
+    const offline = await call(
+      hub,
+      '/api/jetdrive/mapping/Probe%20B',
+      json('PUT', { channels: { Pressure: { quantity: 'baro' } } }),
+    );
+    expect(offline.status).toBe(200);
+    expect(offline.body).toMatchObject({ provider: 'Probe B', online: false, unverified_channels: ['Pressure'] });
+    const offlineId = await call(
+      hub,
+      '/api/jetdrive/mapping/Probe%20B',
+      json('PUT', { channels: { '0x23': { hidden: true } } }),
+    );
+    expect(offlineId.status).toBe(404);
+    expect(expectError(offlineId.body, 'CHANNEL_NOT_FOUND').message).toMatch(/use the channel name/);
+    const noHost = await call(
+      hub,
+      '/api/jetdrive/mapping/0x1234',
+      json('PUT', { channels: { MAP: { hidden: true } } }),
+    );
+    expect(noHost.status).toBe(404);
+    expect(expectError(noHost.body, 'PROVIDER_NOT_FOUND').message).toMatch(
+      /no provider has host id 0x1234.*Simulated Dyno \(0x43FD\)/,
+    );
+  });
+
+  it('unit: the byte, or the label or name the API prints; a display unit or an unknown name says what to use', async () => {
+    const hub = await startHub();
+    const path = `/api/jetdrive/mapping/${encodeURIComponent(DYNO_PROVIDER)}`;
+    const printed = (await call(hub, '/api/jetdrive/channels')).body.channels as {
+      name: string;
+      unit: { byte: number; label: string; name: string };
+    }[];
+    const mapUnit = printed.find((c) => c.name === 'MAP')!.unit;
+    for (const unit of [mapUnit.byte, mapUnit.label, mapUnit.name, mapUnit.name.toUpperCase()]) {
+      const put = await call(hub, path, json('PUT', { channels: { MAP: { unit } } }));
+      expect(put.status, String(unit)).toBe(200);
+      expect(put.body.overrides, String(unit)).toEqual({ MAP: { unit: mapUnit.byte } });
+    }
+    const hp = await call(hub, path, json('PUT', { channels: { Power: { unit: 'hp' } } }));
+    expect(hp.status).toBe(400);
+    expect(expectError(hp.body, 'VALIDATION_FAILED').message).toMatch(
+      /^body\.channels\.Power\.unit: "hp" is a display unit; .*use "kW"/,
+    );
+    const unknown = await call(hub, path, json('PUT', { channels: { Power: { unit: 'furlongs' } } }));
+    expect(expectError(unknown.body, 'VALIDATION_FAILED').message).toMatch(
+      /^body\.channels\.Power\.unit: unknown unit "furlongs"; use a JetDrive unit byte/,
+    );
+    const big = await call(hub, path, json('PUT', { channels: { Power: { unit: 256 } } }));
+    expect(expectError(big.body, 'VALIDATION_FAILED').message).toBe('body.channels.Power.unit: must be <= 255');
+  });
+});
+
+describe('numbers: the first message names the real limit', () => {
+  it.each([
+    [
+      'a unit byte far beyond the safe integers',
+      { channels: { MAP: { unit: 1e20 } } },
+      'body.channels.MAP.unit: must be <= 255',
+    ],
+    ['a negative one', { channels: { MAP: { unit: -1e20 } } }, 'body.channels.MAP.unit: must be >= 0'],
+  ])('mapping PUT: %s', async (_what, body, message) => {
+    const hub = await startHub();
+    const response = await call(hub, `/api/jetdrive/mapping/${encodeURIComponent(DYNO_PROVIDER)}`, json('PUT', body));
+    expect(response.status).toBe(400);
+    expect(expectError(response.body, 'VALIDATION_FAILED').message).toBe(message);
+  });
+
+  it('query numbers too: discover ?samples', async () => {
+    const hub = await startHub();
+    for (const samples of ['501', '1e20', '99999999999999999999']) {
+      const response = await call(hub, `/api/jetdrive/hardware/channels/discover?samples=${samples}`);
+      expect(expectError(response.body, 'VALIDATION_FAILED').message, samples).toBe('query.samples: must be <= 500');
+    }
+    const fraction = await call(hub, '/api/jetdrive/hardware/channels/discover?samples=2.5');
+    expect(expectError(fraction.body, 'VALIDATION_FAILED').message).toBe('query.samples: must be a whole number');
+  });
+});
+
 describe('errors', () => {
   it('unknown routes are 404 JSON, wrong methods 405 JSON with Allow', async () => {
     const hub = await startHub();
