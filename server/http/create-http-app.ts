@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import type Router from '@koa/router';
 import Koa from 'koa';
+import { ERROR_COUNTS_OF_APP } from './answer-client-error.js';
 import { authorizeRequests } from './authorize.js';
 import { createMetrics, type HubMetrics } from './create-metrics.js';
 import { type ErrorCounts, errorMiddleware, unansweredRequests } from './error-middleware.js';
@@ -55,6 +56,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   app.silent = true;
 
   const errorCounts: ErrorCounts = {};
+  ERROR_COUNTS_OF_APP.set(app, errorCounts);
   const metrics = createMetrics({
     sources: {
       auth: () => deps.auth.policy.stats(),

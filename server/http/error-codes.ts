@@ -21,6 +21,9 @@ export type HttpErrorCode =
   | 'RATE_LIMITED'
   | 'NOT_READY'
   | 'UNHEALTHY'
+  | 'BAD_REQUEST'
+  | 'REQUEST_TIMEOUT'
+  | 'HEADERS_TOO_LARGE'
   | 'CHANNEL_NOT_FOUND';
 
 /** The HTTP layer's own codes and their statuses. */
@@ -45,6 +48,9 @@ export const HTTP_ERROR_STATUS: StatusTable<HttpErrorCode> = Object.freeze({
   RATE_LIMITED: 429,
   NOT_READY: 503,
   UNHEALTHY: 503,
+  BAD_REQUEST: 400,
+  REQUEST_TIMEOUT: 408,
+  HEADERS_TOO_LARGE: 431,
   CHANNEL_NOT_FOUND: 404,
 });
 

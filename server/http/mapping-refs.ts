@@ -29,7 +29,12 @@ export function isIdForm(text: string): boolean {
  * for a provider literally named "0x43FD"); an unknown plain name is returned as is (a shop may configure a probe
  * before plugging it in) and the route decides.
  */
-export function resolveProviderRef(ref: string, catalog: CatalogSnapshot, mapping: ChannelMapping): string {
+export function resolveProviderRef(
+  ref: string,
+  catalog: CatalogSnapshot,
+  mapping: ChannelMapping,
+  field = 'params.provider',
+): string {
   if (catalog.providers.some((provider) => provider.name === ref)) return ref;
   if (mapping.providersWithOverrides().includes(ref)) return ref;
   const id = idOf(ref);
@@ -39,8 +44,8 @@ export function resolveProviderRef(ref: string, catalog: CatalogSnapshot, mappin
   const known = catalog.providers.map((provider) => `${provider.name} (${provider.hostHex})`).join(', ') || 'none';
   throw new HttpError(
     'PROVIDER_NOT_FOUND',
-    `no provider has host id ${ref}; overrides are kept by provider name, and the providers seen are: ${known}`,
-    { field: 'params.provider' },
+    `${field}: no provider has host id ${ref}; the providers seen are: ${known}`,
+    { field },
   );
 }
 

@@ -1,5 +1,6 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -603,6 +604,9 @@ describe('mapping: every form the API prints', () => {
       provider_id_hex: string;
     }[];
     expect(listed.find((c) => c.name === 'Torque')).toMatchObject({ key, provider_id_hex: '0x43FD' });
+    const byHex = (await call(hub, '/api/jetdrive/channels?provider=0x43FD')).body.channels as { provider: string }[];
+    expect(byHex.length).toBe(SIMULATOR_CHANNELS.filter((c) => c.provider === DYNO_PROVIDER).length);
+    expect(new Set(byHex.map((c) => c.provider))).toEqual(new Set([DYNO_PROVIDER]));
     const put = await call(
       hub,
       '/api/jetdrive/mapping/0x43fd',
@@ -682,7 +686,7 @@ describe('mapping: every form the API prints', () => {
     );
     expect(noHost.status).toBe(404);
     expect(expectError(noHost.body, 'PROVIDER_NOT_FOUND').message).toMatch(
-      /no provider has host id 0x1234.*Simulated Dyno \(0x43FD\)/,
+      /^params\.provider: no provider has host id 0x1234.*Simulated Dyno \(0x43FD\)/,
     );
   });
 
@@ -771,6 +775,36 @@ describe('errors', () => {
     const text = await call(hub, path, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     expect(text.status).toBe(415);
     expectError(text.body, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it("requests Node's parser refuses (a bad request line, oversized headers) are answered in the one shape too", async () => {
+    const hub = await startHub();
+    const { port } = hub.server.address() as { port: number };
+    const send = (raw: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(raw));
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+    const garbage = await send('GARBAGE / HTTP/1.1\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      success: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/^malformed HTTP request/) },
+    });
+    const huge = await send(`GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: ${'y'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      success: false,
+      error: { code: 'HEADERS_TOO_LARGE' },
+    });
+    const metrics = await (await fetch(`${hub.base}/metrics`)).text();
+    expect(metrics).toMatch(/jetdrive_http_errors_total\{code="BAD_REQUEST"\} 1/);
   });
 
   it('an exception inside a route is 500 JSON without a stack trace', async () => {

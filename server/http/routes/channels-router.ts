@@ -7,6 +7,7 @@ import type { UnitSystem } from '../../mapping/unit-conversion.js';
 import { channelJson, discoverChannelJson, resolveAll } from '../channel-json.js';
 import type { HttpOptions } from '../http-options.js';
 import { HttpError } from '../http-error.js';
+import { resolveProviderRef } from '../mapping-refs.js';
 import { booleanQuery, samplesQuery, unitsQuery } from '../query-schemas.js';
 import { route } from '../route.js';
 import type { IngestStatusSource } from '../types.js';
@@ -64,10 +65,15 @@ export function createChannelsRouter(deps: ChannelsRouterDeps): Router {
     '/channels',
     route({ query: listQuery }, (ctx, { query }) => {
       const system: UnitSystem = query.units ?? options.unitSystem;
+      // The provider by name or by the host id the API prints (0x43FD, 17405).
+      const provider =
+        query.provider === undefined
+          ? undefined
+          : resolveProviderRef(query.provider, registry.catalog(), mapping, 'query.provider');
       const channels = resolveAll(registry, mapping)
         // The catalog lists hidden channels (flagged) unless asked not to; a mapping UI needs them to unhide them.
         .filter(({ resolved }) => (query.include_hidden ?? true) || !resolved.hidden)
-        .filter(({ channel }) => query.provider === undefined || channel.providerName === query.provider)
+        .filter(({ channel }) => provider === undefined || channel.providerName === provider)
         .map(({ channel, resolved }) => channelJson(channel, resolved, system));
       ctx.body = {
         success: true,

@@ -40,12 +40,18 @@ export function createVirtualTuneRouter(registry: SessionRegistry, now: () => nu
     }),
   );
 
-  router.get(
-    '/status/:id',
-    route({ params: idParams }, (ctx, { params }) => {
-      ctx.body = { success: true, ...registry.snapshot(params.id) };
-    }),
-  );
+  // A session's status and its results: the registry's view of it, with `success` like every answer.
+  for (const [path, view] of [
+    ['/status/:id', (id: string) => registry.snapshot(id)],
+    ['/results/:id', (id: string) => registry.results(id)],
+  ] as const) {
+    router.get(
+      path,
+      route({ params: idParams }, (ctx, { params }) => {
+        ctx.body = { success: true, ...view(params.id) };
+      }),
+    );
+  }
 
   router.post(
     '/stop/:id',
@@ -59,13 +65,6 @@ export function createVirtualTuneRouter(registry: SessionRegistry, now: () => nu
     '/sessions',
     route({}, (ctx) => {
       ctx.body = { success: true, sessions: registry.list() };
-    }),
-  );
-
-  router.get(
-    '/results/:id',
-    route({ params: idParams }, (ctx, { params }) => {
-      ctx.body = { success: true, ...registry.results(params.id) };
     }),
   );
 
