@@ -57,6 +57,8 @@ export interface Hub {
   readonly ingest: Ingest;
   readonly simulator: SimulatedDynoController | null;
   gateway(): RealtimeGateway | null;
+  /** The HTTP app once started (its routes() lists every route: the API-shape test walks them). */
+  http(): HttpApp | null;
 }
 
 export interface HubOverrides {
@@ -164,6 +166,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   let detachSessions: (() => void) | null = null;
   let server: ReturnType<typeof createHttpServer> | null = null;
+  let httpApp: HttpApp | null = null;
   let stopping: Promise<void> | null = null;
   const datagramWatch = ingest.registry.samples$.subscribe((batch) => {
     lastDatagramAt = batch.receivedAt;
@@ -176,6 +179,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     ingest,
     simulator,
     gateway: () => gateway,
+    http: () => httpApp,
     async start() {
       const operatorToken = await loadOperatorToken({ dataDir: config.dataDir, envToken: config.operatorToken });
       announceOperatorToken(operatorToken);
@@ -210,6 +214,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
           sessions: () => ({ byStatus: sessions.stats().byStatus }),
         },
       });
+      httpApp = http;
       server = createHttpServer(http.app);
       const guard = createSocketGuard({ policy, limiter, ...socketGuardLimitsOf(config) });
       socketGuard = guard;
