@@ -28,9 +28,13 @@ export interface DescribeOptions {
 const UNKNOWN_FIELD = 'unknown field';
 
 /** For `z.strictObject(shape, strictFieldsError(shape))`: an unknown key's message lists the known fields. */
-export function strictFieldsError(shape: Record<string, unknown>): { error: (issue: { code: string }) => string | undefined } {
+export function strictFieldsError(shape: Record<string, unknown>): {
+  error: (issue: { code: string }) => string | undefined;
+} {
   const known = Object.keys(shape).join(', ');
-  return { error: (issue) => (issue.code === 'unrecognized_keys' ? `${UNKNOWN_FIELD}; the fields are ${known}` : undefined) };
+  return {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `${UNKNOWN_FIELD}; the fields are ${known}` : undefined),
+  };
 }
 
 type Issue = z.core.$ZodIssue;
