@@ -29,6 +29,22 @@ function convert(c: UnitConversion, v: number): number {
   return v * c.factor + c.offset;
 }
 
+/** The line under the chart: which pull, live or partial, and its peaks in the page's units. */
+function pullInfo(pull: Pull, number: number, power: UnitConversion, torque: UnitConversion): (Node | string)[] {
+  const peak = (p: PullPeak | null, c: UnitConversion, color: string) =>
+    el('b', { style: `color: ${color}` }, p ? `${formatValue(convert(c, p.value), 1)} ${c.label}` : '—');
+  return [
+    el('span', {}, pull.active ? `Pull ${number} · live` : `Pull ${number}`),
+    pull.partial
+      ? el('span', { class: 'partial', title: 'the page did not see the start of this pull' }, ' · partial')
+      : '',
+    ' · peak ',
+    peak(pull.peakPower, power, POWER_COLOR),
+    ' · ',
+    peak(pull.peakTorque, torque, TORQUE_COLOR),
+  ];
+}
+
 export function createPullChart(
   container: HTMLElement,
   info: HTMLElement,
@@ -73,26 +89,7 @@ export function createPullChart(
       binned.power.map((v) => convert(power, v)),
       binned.torque.map((v) => convert(torque, v)),
     ]);
-    const peakHp = pull.peakPower;
-    const peakTq = pull.peakTorque;
-    info.replaceChildren(
-      el('span', {}, pull.active ? `Pull ${number} · live` : `Pull ${number}`),
-      pull.partial
-        ? el('span', { class: 'partial', title: 'the page did not see the start of this pull' }, ' · partial')
-        : '',
-      ' · peak ',
-      el(
-        'b',
-        { style: `color: ${POWER_COLOR}` },
-        peakHp ? `${formatValue(convert(power, peakHp.value), 1)} ${power.label}` : '—',
-      ),
-      ' · ',
-      el(
-        'b',
-        { style: `color: ${TORQUE_COLOR}` },
-        peakTq ? `${formatValue(convert(torque, peakTq.value), 1)} ${torque.label}` : '—',
-      ),
-    );
+    info.replaceChildren(...pullInfo(pull, number, power, torque));
   }
 
   return {
