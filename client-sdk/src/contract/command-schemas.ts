@@ -54,6 +54,7 @@ export const ENGINE_PROFILE_IDS = ['m8_114', 'm8_131', 'twin_cam_103', 'sportbik
 export type EngineProfileId = (typeof ENGINE_PROFILE_IDS)[number];
 
 export const VE_SCENARIOS = ['perfect', 'lean', 'rich', 'custom'] as const;
+export type VeScenario = (typeof VE_SCENARIOS)[number];
 
 const sessionStartShape = {
   engine_profile: z.enum(ENGINE_PROFILE_IDS).default('m8_114'),

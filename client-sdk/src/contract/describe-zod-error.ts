@@ -28,7 +28,9 @@ export interface DescribeOptions {
 const UNKNOWN_FIELD = 'unknown field';
 
 /** For `z.strictObject(shape, strictFieldsError(shape))`: an unknown key's message lists the known fields. */
-export function strictFieldsError(shape: Record<string, unknown>): { error: (issue: { code: string }) => string | undefined } {
+export function strictFieldsError(shape: Record<string, unknown>): {
+  error: (issue: { code: string }) => string | undefined;
+} {
   const names = Object.keys(shape);
   const known = names.length > 0 ? `the fields are ${names.join(', ')}` : 'none are accepted here';
   return { error: (issue) => (issue.code === 'unrecognized_keys' ? `${UNKNOWN_FIELD}; ${known}` : undefined) };

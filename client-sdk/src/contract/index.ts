@@ -21,6 +21,7 @@ export {
   type SubscribeRequest,
   subscriptionIdSchema,
   VE_SCENARIOS,
+  type VeScenario,
 } from './command-schemas.js';
 export {
   type DataFrame,
