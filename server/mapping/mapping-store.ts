@@ -7,6 +7,7 @@ import { describeFsError } from '../files/describe-fs-error.js';
 import { removeOrphanTemps, writeFileAtomic } from '../files/write-file-atomic.js';
 import { createLogger } from '../log.js';
 import { type MappingFile, mappingFileSchema, type ProviderOverrides } from './channel-override.js';
+import { describeOverrideChange } from './describe-override-change.js';
 import { nullProtoCopy } from './null-proto-record.js';
 import { CodedError, type StatusTable } from '../errors/coded-error.js';
 
@@ -134,6 +135,12 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
 
   let writeChain: Promise<void> = Promise.resolve();
 
+  // The operator sees what a write changed, once (the registry then logs only the summaries that changed).
+  const logChange = (provider: string, before?: ProviderOverrides, after?: ProviderOverrides): void => {
+    const change = describeOverrideChange(provider, before, after);
+    if (change) log.info({ file, provider }, change);
+  };
+
   async function save(): Promise<void> {
     if (state.readError) throw new MappingStoreError('MAPPING_STORE_UNAVAILABLE', state.readError);
     const body: MappingFile = {
@@ -198,6 +205,7 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
         else providers.delete(provider);
         throw error;
       }
+      logChange(provider, previous, providers.get(provider));
     },
     async delete(provider, channel) {
       const previous = providers.get(provider);
@@ -217,6 +225,7 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
         providers.set(provider, previous);
         throw error;
       }
+      logChange(provider, previous, providers.get(provider));
       return true;
     },
     status: () => ({ file, providers: providers.size, ...state, corrupt: state.corrupt ? { ...state.corrupt } : null }),
