@@ -12,12 +12,14 @@ export interface NoProviderHintInput {
   joins: readonly JoinResult[];
 }
 
+const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+
 /** The reasons a live hub may see no provider, with what it listens on: one line for the operator. */
 export function noProviderHint(input: NoProviderHintInput): string {
   const joined = input.joins.filter((j) => j.ok).map((j) => `${j.group} on ${j.iface}`);
   const failed = input.joins.filter((j) => !j.ok).map((j) => `${j.group} on ${j.iface} (${j.error ?? 'failed'})`);
   return (
-    `no JetDrive provider seen in ${Math.round(input.afterMs / 1000)} s: listening on group ` +
+    `no JetDrive provider seen in ${duration(input.afterMs)}: listening on group ` +
     `${input.groups.join(', ')} port ${input.port}, joined ${joined.length > 0 ? joined.join(', ') : 'nowhere'}` +
     `${failed.length > 0 ? `; failed ${failed.join(', ')}` : ''}. Is the dyno (Power Core) on and on this network? ` +
     `On a PC with several network cards set JETDRIVE_IFACE (--iface) to the one on the dyno's subnet, and allow ` +
