@@ -17,6 +17,19 @@ interface StatusBody {
   providers: { name: string; online: boolean; channel_count: number }[];
 }
 
+/** A real-looking provider on the JetDrive port: announced, with one value sent. */
+async function announcePowerCore(port: number) {
+  const provider = await createTestProvider({
+    port,
+    hostId: 0x43fd,
+    name: 'Power Core',
+    channels: [{ channelId: 42, vendor: 0, name: 'Digital RPM 1', unit: 8 }],
+  });
+  await provider.sendInfo();
+  await provider.sendValues([{ channelId: 42, value: 3100 }]);
+  return provider;
+}
+
 function runCli(args: string[], env: Record<string, string>): Promise<ScriptResult> {
   return runTsScript(CLI, args, { LOG_LEVEL: 'silent', ...env }).finished;
 }
@@ -63,15 +76,8 @@ describe('live mode (--no-sim) on loopback only', () => {
     const before = (await (await fetch(`${t.url}/api/jetdrive/status`)).json()) as StatusBody;
     expect(before.source).toBe('live');
     expect(before.providers).toEqual([]);
-    const provider = await createTestProvider({
-      port: t.jetdrivePort,
-      hostId: 0x43fd,
-      name: 'Power Core',
-      channels: [{ channelId: 42, vendor: 0, name: 'Digital RPM 1', unit: 8 }],
-    });
+    const provider = await announcePowerCore(t.jetdrivePort);
     try {
-      await provider.sendInfo();
-      await provider.sendValues([{ channelId: 42, value: 3100 }]);
       const deadline = Date.now() + 5000;
       let seen: StatusBody['providers'] = [];
       while (Date.now() < deadline) {
@@ -136,15 +142,8 @@ describe('two hubs on one JetDrive port (loopback, interfaces pinned to 127.0.0.
   });
 
   it("a hub without a simulator flags both hubs' simulators, and a real provider is neither", async () => {
-    const provider = await createTestProvider({
-      port: a.jetdrivePort,
-      hostId: 0x43fd,
-      name: 'Power Core',
-      channels: [{ channelId: 42, vendor: 0, name: 'Digital RPM 1', unit: 8 }],
-    });
+    const provider = await announcePowerCore(a.jetdrivePort);
     try {
-      await provider.sendInfo();
-      await provider.sendValues([{ channelId: 42, value: 3100 }]);
       const providers = await until(
         async () => {
           const seen = await providersOf(live.url);

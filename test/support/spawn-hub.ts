@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { LOOPBACK_ONLY_ENV } from './network-safety.js';
-import { type RunningScript, runTsScript } from './run-ts-script.js';
+import { type RunningScript, runProcess, runTsScript } from './run-ts-script.js';
 import { until } from './until.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -65,21 +64,8 @@ export function spawnHub(options: SpawnHubOptions): SpawnedHub {
 }
 
 /** `npm start -- …` itself, as a process manager runs it: `proc` is the npm process, the hub its descendant. */
-export function spawnNpmStart(options: SpawnHubOptions): SpawnedHub & { stderr(): string } {
-  const proc = spawn('npm', ['start', '--silent', '--', ...hubArgs(options)], {
-    cwd: REPO,
-    env: { ...process.env, ...LOOPBACK_ONLY_ENV, ...hubEnv(options) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  proc.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return { ...spawned({ proc, stdout: () => stdout }), stderr: () => stderr };
+export function spawnNpmStart(options: SpawnHubOptions): SpawnedHub {
+  return spawned(runProcess(['npm', 'start', '--silent', '--', ...hubArgs(options)], hubEnv(options), REPO));
 }
 
 /** Pids of the processes on this machine whose command line contains `marker` (e.g. a test's own data directory). */
