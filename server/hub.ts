@@ -242,6 +242,22 @@ async function startJetDrive(d: ServeDeps, running: Running): Promise<void> {
   }
 }
 
+/** The mapping, once its stored overrides are loaded. */
+async function openMapping(config: HubConfig, ingest: Ingest): Promise<ChannelMapping> {
+  const store = await createMappingStore({ dataDir: config.dataDir });
+  // One cached suggestion per channel the registry may hold, so the cache never evicts a live channel's guess.
+  return createChannelMapping({ store, registry: ingest.registry, options: { maxCachedChannels: config.maxChannels } });
+}
+
+/** One line saying where the hub answers (loopback when it listens on every address); returns the base URL. */
+function announceListening(address: AddressInfo, source: string): string {
+  const host = address.address === '0.0.0.0' || address.address === '::' ? LOOPBACK : address.address;
+  const url = `http://${host}:${address.port}`;
+  const where = `dashboard ${url}/, API ${url}/api/jetdrive/status`;
+  log.info({ url, source }, 'jetdrive-hub listening on %s (%s): %s', url, source, where);
+  return url;
+}
+
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
@@ -275,13 +291,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       const operatorToken = await loadOperatorToken({ dataDir: config.dataDir, envToken: config.operatorToken });
       announceOperatorToken(operatorToken);
       const policy = createAuthPolicy({ operatorToken: operatorToken.token, viewerToken: config.viewerToken });
-      const store = await createMappingStore({ dataDir: config.dataDir });
-      // One cached suggestion per channel the registry may hold, so the cache never evicts a live channel's guess.
-      const mapping = createChannelMapping({
-        store,
-        registry: ingest.registry,
-        options: { maxCachedChannels: config.maxChannels },
-      });
+      const mapping = await openMapping(config, ingest);
       late.attach(mapping);
       const simulatorOrigin = createSimulatorOrigin(simulator);
       const deps = {
@@ -298,17 +308,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       };
       await startJetDrive(deps, running);
       const address = await serve(deps, running);
-      const host = address.address === '0.0.0.0' || address.address === '::' ? LOOPBACK : address.address;
-      const url = `http://${host}:${address.port}`;
-      const source = ingestStatus().source;
-      log.info(
-        { url, source },
-        'jetdrive-hub listening on %s (%s): dashboard %s/, API %s/api/jetdrive/status',
-        url,
-        source,
-        url,
-        url,
-      );
+      const url = announceListening(address, ingestStatus().source);
       return { url, port: address.port, jetdrivePort: ingest.port() ?? config.jetdrivePort, operatorToken };
     },
     stop() {
