@@ -75,6 +75,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       mapping: deps.mapping,
       ingestStatus: deps.ingestStatus,
       simulator: deps.simulator,
+      simulatorOrigin: deps.simulatorOrigin,
       metrics: deps.metrics,
       startedAt,
       now,

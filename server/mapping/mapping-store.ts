@@ -5,6 +5,7 @@ import { describeFsError } from '../files/describe-fs-error.js';
 import { writeFileAtomic } from '../files/write-file-atomic.js';
 import { createLogger } from '../log.js';
 import type { MappingFile, ProviderOverrides } from './channel-override.js';
+import { describeOverrideChange } from './describe-override-change.js';
 import { loadMappingFile } from './load-mapping-file.js';
 import { MappingStoreError } from './mapping-store-error.js';
 import { nullProtoCopy } from './null-proto-record.js';
@@ -110,6 +111,12 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
 
   let writeChain: Promise<void> = Promise.resolve();
 
+  // The operator sees what a write changed, once (the registry then logs only the summaries that changed).
+  const logChange = (provider: string, before?: ProviderOverrides, after?: ProviderOverrides): void => {
+    const change = describeOverrideChange(provider, before, after);
+    if (change) log.info({ file, provider }, change);
+  };
+
   async function save(): Promise<void> {
     if (state.readError) throw new MappingStoreError('MAPPING_STORE_UNAVAILABLE', state.readError);
     const body = mappingFileOf(providers);
@@ -148,6 +155,7 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
       put(previous);
       throw error;
     }
+    logChange(provider, previous, providers.get(provider));
   }
 
   return {

@@ -2,17 +2,18 @@ import Router from '@koa/router';
 import type { CatalogSnapshot, ChannelRegistry, IngestStats } from '../../channels/types.js';
 import type { ChannelMapping } from '../../mapping/channel-mapping.js';
 import { chooseDynoChannels } from '../../mapping/choose-dyno-channels.js';
-import { providerJson } from '../provider-json.js';
+import { providersJson } from '../provider-json.js';
 import { route } from '../route.js';
 import type { SimulatorControl } from '../simulator-control.js';
 import { storeStatusJson } from '../store-status-json.js';
-import type { IngestStatusSource, MetricsSources } from '../types.js';
+import type { IngestStatusSource, MetricsSources, SimulatorOriginOf } from '../types.js';
 
 export interface StatusRouterDeps {
   registry: ChannelRegistry;
   mapping: ChannelMapping;
   ingestStatus?: IngestStatusSource;
   simulator?: SimulatorControl | null;
+  simulatorOrigin?: SimulatorOriginOf;
   metrics?: MetricsSources;
   startedAt: number;
   now: () => number;
@@ -112,7 +113,7 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
             }
           : null,
         dyno: dyno(),
-        providers: providers.map(providerJson),
+        providers: providersJson(providers, deps.simulatorOrigin),
         provider_count: providers.length,
         channel_count: deps.registry.channelCount(),
         mapping: {
@@ -131,7 +132,7 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
   router.get(
     '/providers',
     route({}, (ctx) => {
-      const providers = deps.registry.providers().map(providerJson);
+      const providers = providersJson(deps.registry.providers(), deps.simulatorOrigin);
       ctx.body = { success: true, providers, count: providers.length, timestamp: new Date(deps.now()).toISOString() };
     }),
   );
