@@ -84,6 +84,12 @@ function checkLimits(
   }
 }
 
+/** The operator sees what a write changed, once (the registry then logs only the summaries that changed). */
+function logChange(file: string, provider: string, before?: ProviderOverrides, after?: ProviderOverrides): void {
+  const change = describeOverrideChange(provider, before, after);
+  if (change) log.info({ file, provider }, change);
+}
+
 /** Providers sorted by name, so the file diffs well. */
 function mappingFileOf(providers: ReadonlyMap<string, ProviderOverrides>): MappingFile {
   return {
@@ -110,12 +116,6 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
   const state: Omit<MappingStoreStatus, 'file' | 'providers'> = { ...loaded, lastSaveError: null, saves: 0 };
 
   let writeChain: Promise<void> = Promise.resolve();
-
-  // The operator sees what a write changed, once (the registry then logs only the summaries that changed).
-  const logChange = (provider: string, before?: ProviderOverrides, after?: ProviderOverrides): void => {
-    const change = describeOverrideChange(provider, before, after);
-    if (change) log.info({ file, provider }, change);
-  };
 
   async function save(): Promise<void> {
     if (state.readError) throw new MappingStoreError('MAPPING_STORE_UNAVAILABLE', state.readError);
@@ -155,7 +155,7 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
       put(previous);
       throw error;
     }
-    logChange(provider, previous, providers.get(provider));
+    logChange(file, provider, previous, providers.get(provider));
   }
 
   return {
