@@ -1,4 +1,4 @@
-import { type Observable, tap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { type ChannelRegistryHandle, createChannelRegistry } from '../channels/create-channel-registry.js';
 import type { RegistryOptions } from '../channels/default-registry-options.js';
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
@@ -9,6 +9,7 @@ import { createMulticastSender, type MulticastSender } from '../transport/create
 import { DEFAULT_MULTICAST_OPTIONS } from '../transport/default-multicast-options.js';
 import type { Datagram, JoinResult, MulticastOptions } from '../transport/types.js';
 import { udpDatagrams$ } from '../transport/udp-datagrams.js';
+import { createDatagramTap } from './create-datagram-tap.js';
 
 export interface IngestOptions {
   /** Defaults: DEFAULT_MULTICAST_OPTIONS (loopback only, TTL 0). */
@@ -88,17 +89,11 @@ export function createIngest(options: IngestOptions = {}): Ingest {
     send = passive ? null : (bytes) => sender?.send(bytes);
   }
 
-  // The tap (run capture's black box): one array walk per datagram, nothing when no one listens.
-  let listeners: ReadonlyArray<(d: Datagram) => void> = [];
-  const tapped$ = datagrams$.pipe(
-    tap((d) => {
-      for (const listener of listeners) listener(d);
-    }),
-  );
+  const datagramTap = createDatagramTap(datagrams$);
 
   const node = createJetDriveNode(
     {
-      datagrams$: tapped$,
+      datagrams$: datagramTap.tapped$,
       get ready() {
         return ready;
       },
@@ -131,12 +126,7 @@ export function createIngest(options: IngestOptions = {}): Ingest {
       sender = null;
       await s?.close();
     },
-    onDatagram(listener) {
-      listeners = [...listeners, listener];
-      return () => {
-        listeners = listeners.filter((l) => l !== listener);
-      };
-    },
+    onDatagram: datagramTap.onDatagram,
     status: () => ({
       node: node.status(),
       port,
