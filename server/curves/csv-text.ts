@@ -1,0 +1,103 @@
+import { csvError } from './curves-error.js';
+
+// RFC 4180 CSV, both ways: fields with a comma, a quote or a line break are quoted, quotes doubled. The reader is
+// bounded: it stops with CSV_TOO_LARGE at the first record or field past its limits, before holding more.
+
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function csvLine(fields: readonly string[]): string {
+  return fields.map(csvField).join(',');
+}
+
+/** A number as CSV writes it: 7 significant digits (the sensors' resolution and more), no trailing zeros; NaN blank. */
+export function csvNumber(value: number): string {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(7))) : '';
+}
+
+export interface CsvRecord {
+  /** 1-based line number where the record starts. */
+  row: number;
+  fields: string[];
+}
+
+export interface CsvReadLimits {
+  maxRecords: number;
+  maxFields: number;
+}
+
+/** Bytes of the text as UTF-8, without encoding it. */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+class CsvReader {
+  readonly records: CsvRecord[] = [];
+  #fields: string[] = [];
+  #field = '';
+  #line = 1;
+  #recordLine = 1;
+  constructor(readonly limits: CsvReadLimits) {}
+
+  endField(): void {
+    this.#fields.push(this.#field);
+    this.#field = '';
+    if (this.#fields.length > this.limits.maxFields) {
+      const at = { row: this.#recordLine, column: this.#fields.length };
+      throw csvError('CSV_TOO_LARGE', at, `more than ${this.limits.maxFields} columns`);
+    }
+  }
+
+  endRecord(): void {
+    this.endField();
+    const blank = this.#fields.length === 1 && this.#fields[0] === '';
+    if (!blank) this.records.push({ row: this.#recordLine, fields: this.#fields });
+    if (this.records.length > this.limits.maxRecords) {
+      throw csvError('CSV_TOO_LARGE', { row: this.#recordLine, column: 1 }, `more than ${this.limits.maxRecords} rows`);
+    }
+    this.#fields = [];
+    this.#line++;
+    this.#recordLine = this.#line;
+  }
+
+  read(text: string): CsvRecord[] {
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') {
+          this.#field += '"';
+          i++;
+        } else if (c === '"') quoted = false;
+        else {
+          if (c === '\n') this.#line++;
+          this.#field += c;
+        }
+      } else if (c === '"' && this.#field === '') quoted = true;
+      else if (c === ',') this.endField();
+      else if (c === '\n') this.endRecord();
+      else if (c !== '\r') this.#field += c;
+    }
+    if (quoted) {
+      throw csvError('CSV_INVALID', { row: this.#recordLine, column: this.#fields.length + 1 }, 'unclosed quote');
+    }
+    if (this.#field !== '' || this.#fields.length > 0) this.endRecord();
+    return this.records;
+  }
+}
+
+/** The records of a CSV text (blank lines skipped), each with the line it starts on. */
+export function readCsv(text: string, limits: CsvReadLimits): CsvRecord[] {
+  return new CsvReader(limits).read(text);
+}
