@@ -23,7 +23,10 @@ export interface CsvRecord {
 }
 
 export interface CsvReadLimits {
+  /** Data rows: the records after the header (the first record not starting with '#'). */
   maxRecords: number;
+  /** Preamble records ('#' lines before the header). */
+  maxPreamble: number;
   maxFields: number;
 }
 
@@ -48,6 +51,10 @@ class CsvReader {
   #field = '';
   #line = 1;
   #recordLine = 1;
+  #preamble = 0;
+  /** Records before the data: the preamble and the header. */
+  #heading = 0;
+  #inData = false;
   constructor(readonly limits: CsvReadLimits) {}
 
   endField(): void {
@@ -62,13 +69,24 @@ class CsvReader {
   endRecord(): void {
     this.endField();
     const blank = this.#fields.length === 1 && this.#fields[0] === '';
-    if (!blank) this.records.push({ row: this.#recordLine, fields: this.#fields });
-    if (this.records.length > this.limits.maxRecords) {
-      throw csvError('CSV_TOO_LARGE', { row: this.#recordLine, column: 1 }, `more than ${this.limits.maxRecords} rows`);
-    }
+    if (!blank) this.#push();
     this.#fields = [];
     this.#line++;
     this.#recordLine = this.#line;
+  }
+
+  #push(): void {
+    const at = { row: this.#recordLine, column: 1 };
+    const { maxRecords, maxPreamble } = this.limits;
+    if (!this.#inData) {
+      if (!this.#fields[0].startsWith('#')) this.#inData = true;
+      else if (++this.#preamble > maxPreamble)
+        throw csvError('CSV_TOO_LARGE', at, `more than ${maxPreamble} '#' lines`);
+      this.#heading++;
+    } else if (this.records.length - this.#heading >= maxRecords) {
+      throw csvError('CSV_TOO_LARGE', at, `more than ${maxRecords} data rows`);
+    }
+    this.records.push({ row: this.#recordLine, fields: this.#fields });
   }
 
   read(text: string): CsvRecord[] {

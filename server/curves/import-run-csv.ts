@@ -105,12 +105,9 @@ export function importRunCsv(text: string, options: CsvImportOptions = {}): CsvI
       field: 'file',
     });
   }
-  // A preamble of a few lines and the header come on top of the data rows.
-  const records = readCsv(text, { maxRecords: limits.maxRows + 8, maxFields: limits.maxColumns + 1 });
+  // The time column comes on top of the channel columns.
+  const records = readCsv(text, { maxRecords: limits.maxRows, maxPreamble: 8, maxFields: limits.maxColumns + 1 });
   const { format, quantities, header, data } = layout(records);
-  if (data.length > limits.maxRows) {
-    throw csvError('CSV_TOO_LARGE', { row: data[limits.maxRows].row, column: 1 }, `more than ${limits.maxRows} rows`);
-  }
   if (data.length === 0) throw csvError('CSV_INVALID', { row: header.row + 1, column: 1 }, 'no data rows');
   const time = timeColumn(header, format);
   const names = header.fields;

@@ -13,8 +13,19 @@ export function columnHeader(name: string, unit: string): string {
   return `${name} (${unit})`;
 }
 
-/** The name and unit of a header cell: the last "(…)" at its end is the unit; none, an empty unit. */
+/**
+ * The name and unit of a header cell: the balanced "(…)" at its end is the unit, so "Acceleration ((km/h)/s)" has the
+ * unit "(km/h)/s"; none, an empty unit.
+ */
 export function parseColumnHeader(header: string): { name: string; unit: string } {
-  const m = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(header);
-  return m ? { name: m[1].trim(), unit: m[2].trim() } : { name: header.trim(), unit: '' };
+  const text = header.trim();
+  if (!text.endsWith(')')) return { name: text, unit: '' };
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    if (text[i] === ')') depth++;
+    else if (text[i] === '(' && --depth === 0) {
+      return { name: text.slice(0, i).trim(), unit: text.slice(i + 1, -1).trim() };
+    }
+  }
+  return { name: text, unit: '' };
 }

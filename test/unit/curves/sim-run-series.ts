@@ -1,5 +1,5 @@
 import type { RunSeries, SeriesChannel } from '../../../server/curves/index.js';
-import { createDynoSim, type EngineProfileId, runPull } from '../../../server/engine/index.js';
+import { createDynoSim, type EngineProfileId, runPull, type VirtualEcu } from '../../../server/engine/index.js';
 import type { SimFrame } from '../../../server/engine/sim-frame.js';
 import { UNIT_LABELS } from '../../../server/protocol/types.js';
 import { DYNO_CHANNELS, PROBE_CHANNELS } from '../../../server/sim/sim-channels.js';
@@ -17,6 +17,8 @@ export interface SimRunOptions {
   dtS?: number;
   tps?: number;
   noiseScale?: number;
+  /** Default: perfectly tuned. */
+  ecu?: VirtualEcu;
   /** Leave the atmospheric probe's channels out (a run without a probe). */
   withoutProbe?: boolean;
 }
@@ -36,6 +38,7 @@ export function simRun(o: SimRunOptions = {}): SimRun {
     seed: o.seed ?? 1,
     atmosphere: o.atmosphere,
     noiseScale: o.noiseScale,
+    ecu: o.ecu,
   });
   const { frames } = runPull(sim, { tps: o.tps, dtS: o.dtS ?? 0.02 });
   const channels = [...DYNO_CHANNELS, ...(o.withoutProbe ? [] : PROBE_CHANNELS)];
