@@ -11,14 +11,16 @@ import {
 } from '../../../server/curves/index.js';
 import { simRun } from './sim-run-series.js';
 
+/** The error a call throws, asserted to be the module's CurvesError. */
 function refusal(run: () => unknown): CurvesError {
+  let caught: unknown = null;
   try {
     run();
   } catch (error) {
-    if (error instanceof CurvesError) return error;
-    throw error;
+    caught = error;
   }
-  throw new Error('expected a CurvesError');
+  expect(caught).toBeInstanceOf(CurvesError);
+  return caught as CurvesError;
 }
 
 describe('CSV time export', () => {
