@@ -31,6 +31,7 @@ export { MIXTURE_QUANTITIES, type MixtureQuantity } from './extract-pull.js';
 export { findCrossings, findPeak } from './find-peak.js';
 export { guessQuantity, type QuantityResolver } from './guess-quantity.js';
 export { type CsvImport, DEFAULT_CSV_IMPORT_LIMITS, importRunCsv } from './import-run-csv.js';
+export { type RunSheetInput, type RunSheetRun, renderRunSheet } from './render-run-sheet.js';
 export { DEFAULT_RUN_ATMOSPHERE, type RunAtmosphere, runAtmosphere } from './run-atmosphere.js';
 export { TIME_EXPORT_STEP_MS } from './run-csv-format.js';
 export { MAX_SMOOTHING, smoothCurve } from './smooth-curve.js';
