@@ -1,3 +1,4 @@
+import { MAX_COMPARE_RUNS } from '@jetdrive-hub/client/contract';
 import { type CurveOptions, resolveCurveOptions } from './curve-options.js';
 import { computeRunCurves, type PeakAt, type RunCurves } from './compute-run-curves.js';
 import { CurvesError } from './curves-error.js';
@@ -6,7 +7,7 @@ import type { RunSeries } from './types.js';
 // Overlays: every run computed with the same options (correction, smoothing, x, bin width, units), aligned on one grid
 // (the union of their bins), and each run's difference to the first, per bin and at the peaks.
 
-export const MAX_COMPARE_RUNS = 8;
+export { MAX_COMPARE_RUNS };
 
 export interface CompareInput {
   id: string;

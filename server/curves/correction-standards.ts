@@ -1,3 +1,4 @@
+import { CORRECTION_STANDARDS, type CorrectionStandard } from '@jetdrive-hub/client/contract';
 import type { Atmosphere } from './types.js';
 
 // Atmospheric correction standards: corrected power = observed power × CF. Each standard is written once here as data
@@ -24,8 +25,7 @@ import type { Atmosphere } from './types.js';
 // Temperatures go in as T + 273, as the published formulas write them, so each standard is exactly 1 at its own
 // reference air.
 
-export const CORRECTION_STANDARDS = ['sae', 'std', 'din', 'eec', 'none'] as const;
-export type CorrectionStandard = (typeof CORRECTION_STANDARDS)[number];
+export { CORRECTION_STANDARDS, type CorrectionStandard };
 
 export function isCorrectionStandard(value: unknown): value is CorrectionStandard {
   return typeof value === 'string' && (CORRECTION_STANDARDS as readonly string[]).includes(value);

@@ -1,11 +1,10 @@
-import type { UnitSystem } from '@jetdrive-hub/client/contract';
+import { CURVE_X_AXES, type CurveXAxis, type UnitSystem } from '@jetdrive-hub/client/contract';
 import { type CorrectionStandard, isCorrectionStandard } from './correction-standards.js';
 import { CurvesError } from './curves-error.js';
 import { assertSmoothing } from './smooth-curve.js';
 import type { Atmosphere } from './types.js';
 
-export const CURVE_X_AXES = ['rpm', 'speed'] as const;
-export type CurveXAxis = (typeof CURVE_X_AXES)[number];
+export { CURVE_X_AXES, type CurveXAxis };
 
 export interface CurveOptions {
   /** Default 'sae'. */

@@ -1,3 +1,4 @@
+import { MAX_SMOOTHING } from '@jetdrive-hub/client/contract';
 import { CurvesError } from './curves-error.js';
 
 // Smoothing levels 0–5, applied to binned curves (never to time), so one level means the same on every run.
@@ -10,7 +11,7 @@ import { CurvesError } from './curves-error.js';
 // fit over 13 bins or more, drags the asymmetric torque peak by two bins. Near the ends the window shrinks
 // symmetrically (fewer than 7 bins: the value stays); a bin with a NaN in its window keeps its value.
 
-export const MAX_SMOOTHING = 5;
+export { MAX_SMOOTHING };
 const SPIKE_MADS = 6;
 const SPIKE_WINDOW = 5;
 
