@@ -1,7 +1,7 @@
 import { csvError } from './curves-error.js';
 
-// RFC 4180 CSV, both ways: fields with a comma, a quote or a line break are quoted, quotes doubled. The reader is
-// bounded: it stops with CSV_TOO_LARGE at the first record or field past its limits, before holding more.
+// RFC 4180 CSV, both ways: fields with a comma, a quote or a line break are quoted, quotes doubled. The reader hands
+// each record over as it ends and keeps none; it stops with CSV_TOO_LARGE at the first field past its column limit.
 
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -22,14 +22,6 @@ export interface CsvRecord {
   fields: string[];
 }
 
-export interface CsvReadLimits {
-  /** Data rows: the records after the header (the first record not starting with '#'). */
-  maxRecords: number;
-  /** Preamble records ('#' lines before the header). */
-  maxPreamble: number;
-  maxFields: number;
-}
-
 /** Bytes of the text as UTF-8, without encoding it. */
 export function utf8Length(text: string): number {
   let n = 0;
@@ -45,51 +37,38 @@ export function utf8Length(text: string): number {
   return n;
 }
 
+/** Called with each record as it is read: the reader keeps none, so memory is the caller's to bound. */
+export type CsvRecordSink = (record: CsvRecord) => void;
+
 class CsvReader {
-  readonly records: CsvRecord[] = [];
   #fields: string[] = [];
   #field = '';
   #line = 1;
   #recordLine = 1;
-  #preamble = 0;
-  /** Records before the data: the preamble and the header. */
-  #heading = 0;
-  #inData = false;
-  constructor(readonly limits: CsvReadLimits) {}
+  constructor(
+    readonly maxFields: number,
+    readonly sink: CsvRecordSink,
+  ) {}
 
   endField(): void {
     this.#fields.push(this.#field);
     this.#field = '';
-    if (this.#fields.length > this.limits.maxFields) {
+    if (this.#fields.length > this.maxFields) {
       const at = { row: this.#recordLine, column: this.#fields.length };
-      throw csvError('CSV_TOO_LARGE', at, `more than ${this.limits.maxFields} columns`);
+      throw csvError('CSV_TOO_LARGE', at, `more than ${this.maxFields} columns`);
     }
   }
 
   endRecord(): void {
     this.endField();
     const blank = this.#fields.length === 1 && this.#fields[0] === '';
-    if (!blank) this.#push();
+    if (!blank) this.sink({ row: this.#recordLine, fields: this.#fields });
     this.#fields = [];
     this.#line++;
     this.#recordLine = this.#line;
   }
 
-  #push(): void {
-    const at = { row: this.#recordLine, column: 1 };
-    const { maxRecords, maxPreamble } = this.limits;
-    if (!this.#inData) {
-      if (!this.#fields[0].startsWith('#')) this.#inData = true;
-      else if (++this.#preamble > maxPreamble)
-        throw csvError('CSV_TOO_LARGE', at, `more than ${maxPreamble} '#' lines`);
-      this.#heading++;
-    } else if (this.records.length - this.#heading >= maxRecords) {
-      throw csvError('CSV_TOO_LARGE', at, `more than ${maxRecords} data rows`);
-    }
-    this.records.push({ row: this.#recordLine, fields: this.#fields });
-  }
-
-  read(text: string): CsvRecord[] {
+  read(text: string): void {
     let quoted = false;
     for (let i = 0; i < text.length; i++) {
       const c = text[i];
@@ -111,11 +90,10 @@ class CsvReader {
       throw csvError('CSV_INVALID', { row: this.#recordLine, column: this.#fields.length + 1 }, 'unclosed quote');
     }
     if (this.#field !== '' || this.#fields.length > 0) this.endRecord();
-    return this.records;
   }
 }
 
-/** The records of a CSV text (blank lines skipped), each with the line it starts on. */
-export function readCsv(text: string, limits: CsvReadLimits): CsvRecord[] {
-  return new CsvReader(limits).read(text);
+/** Reads a CSV text record by record (blank lines skipped), each with the line it starts on; at most maxFields each. */
+export function readCsv(text: string, maxFields: number, sink: CsvRecordSink): void {
+  new CsvReader(maxFields, sink).read(text);
 }

@@ -198,7 +198,7 @@ describe('CSV import refusals name the row and the column', () => {
     });
   }
 
-  it('is bounded in bytes, rows and columns (CSV_TOO_LARGE, 413), stopping at the first row past the limit', () => {
+  it('is bounded in bytes, rows, columns and values held (CSV_TOO_LARGE, 413), stopping where the limit is passed', () => {
     const rows = ['Time (s),A (V),B (V)', ...Array.from({ length: 50 }, (_, i) => `${i},1,2`)].join('\n');
     const tooManyRows = refusal(() => importRunCsv(rows, { limits: { maxRows: 10 } }));
     expect([tooManyRows.code, tooManyRows.status]).toEqual(['CSV_TOO_LARGE', 413]);
@@ -208,6 +208,9 @@ describe('CSV import refusals name the row and the column', () => {
     const tooBig = refusal(() => importRunCsv(rows, { limits: { maxBytes: 100 } }));
     expect(tooBig.message).toBe(`the file is ${rows.length} bytes; the limit is 100`);
     expect(importRunCsv(rows, { limits: { maxRows: 50, maxColumns: 2, maxBytes: rows.length } }).counts.rows).toBe(50);
+    // Rows of two values each: the 21st value held is on row 12 (10 full rows after the header on line 1), column 2.
+    const tooManyValues = refusal(() => importRunCsv(rows, { limits: { maxValues: 20 } }));
+    expect(tooManyValues.message).toBe('row 12, column 2 (A (V)): more than 20 values in the file');
     const preamble = refusal(() => importRunCsv(`${'# note\n'.repeat(9)}${rows}`));
     expect(preamble.message).toBe("row 9, column 1: more than 8 '#' lines");
   });
