@@ -6,7 +6,7 @@ import {
   findCrossings,
   type RunCurves,
 } from '../../../server/curves/index.js';
-import { getEngineProfile, PROFILE_IDS } from '../../../server/engine/index.js';
+import { createPrng, getEngineProfile, PROFILE_IDS } from '../../../server/engine/index.js';
 import { wotTorqueFtLb } from '../../../server/engine/torque-curve.js';
 import { simRun } from './sim-run-series.js';
 
@@ -56,6 +56,28 @@ describe('computeRunCurves on simulated pulls (engine model, faster than real ti
         const raw = computeRunCurves(series, { correction: 'none', smoothing: 2 });
         expect(raw.peaks.smoothed.power!.value * modelCf, label).toBeCloseTo(c.peaks.smoothed.power!.value, 0);
       });
+    }
+  });
+
+  it('gives back the profile’s peaks under SAE for any plausible air (seeded random airs, each standard consistent)', () => {
+    const rng = createPrng(2026);
+    for (let i = 0; i < 8; i++) {
+      const atmosphere = {
+        tempC: -10 + 50 * rng.next(),
+        pressureKpa: 75 + 30 * rng.next(),
+        humidityPct: 100 * rng.next(),
+      };
+      const profileId = PROFILE_IDS[i % PROFILE_IDS.length];
+      const label = `${profileId} at ${JSON.stringify(atmosphere)}`;
+      const { series } = simRun({ profile: profileId, seed: 100 + i, atmosphere });
+      const sae = computeRunCurves(series, { correction: 'sae', smoothing: 2 });
+      expectModelFigures(sae, getEngineProfile(profileId), label);
+      // Every other standard scales the same bins by its own factor: curves differ by the ratio of the factors.
+      for (const standard of ['std', 'din', 'eec', 'none'] as const) {
+        const other = computeRunCurves(series, { correction: standard, smoothing: 2 });
+        const ratio = other.correction.factor / sae.correction.factor;
+        expect(other.curves.power[40] / sae.curves.power[40], `${label} ${standard}`).toBeCloseTo(ratio, 9);
+      }
     }
   });
 
