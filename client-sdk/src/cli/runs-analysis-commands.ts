@@ -1,13 +1,11 @@
+import type { CorrectionStandard, CurveXAxis, UnitSystem } from '@jetdrive-hub/client/contract';
 import {
   CORRECTION_STANDARDS,
-  type CorrectionStandard,
   CURVE_X_AXES,
-  type CurveXAxis,
   MAX_COMPARE_RUNS,
   MAX_SMOOTHING,
   runsCompareQuerySchema,
   UNIT_SYSTEMS,
-  type UnitSystem,
 } from '@jetdrive-hub/client/contract';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { check } from './cli-failure.js';
