@@ -7,7 +7,7 @@ const LAYERS = [
   ['transport'],
   ['jetdrive'],
   ['channels'],
-  ['mapping', 'tuning', 'engine', 'auth'],
+  ['mapping', 'tuning', 'engine', 'auth', 'curves'],
   ['realtime', 'sessions', 'ingest', 'runs', 'analysis', 'cluster'],
   ['http'],
 ];
@@ -73,6 +73,16 @@ module.exports = {
       severity: 'error',
       from: { path: folder(BOTTOM) },
       to: { path: '^server/', pathNot: [folder(BOTTOM), '^server/log\\.ts$'] },
+    },
+    {
+      name: 'curves-is-pure',
+      comment: 'curves (run analysis) is pure like tuning: no Node built-ins (I/O, timers) and no packages but the contract',
+      severity: 'error',
+      from: { path: folder(['curves']) },
+      to: {
+        dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+        pathNot: '^client-sdk/src/contract/',
+      },
     },
     {
       name: 'pure-layers',

@@ -102,6 +102,16 @@ export type {
   TerminalStatus,
   VeTables,
 } from './session-types.js';
+export {
+  CORRECTION_STANDARDS,
+  type CorrectionStandard,
+  CURVE_X_AXES,
+  type CurveXAxis,
+  MAX_COMPARE_RUNS,
+  MAX_SMOOTHING,
+  type RunsCompareQuery,
+  runsCompareQuerySchema,
+} from './run-analysis.js';
 export type { Ack, AckError, HttpErrorBody, RealtimeErrorCode, Result, WireError } from './wire-error.js';
 export {
   displayConversion,
