@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { basename } from 'node:path';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
 import {
@@ -15,6 +16,7 @@ import {
   closeServer,
   createHttpApp,
   createHttpServer,
+  createReplayRouter,
   createVirtualTuneRouter,
   type HttpApp,
   listen,
@@ -25,14 +27,17 @@ import {
   ingestOptionsOf,
   LOOPBACK,
   realtimeOptionsOf,
+  replayOptionsOf,
   sessionOptionsOf,
   simulatorOptionsOf,
   socketGuardLimitsOf,
+  sourceOf,
 } from './hub-options.js';
 import { createIngest, type Ingest } from './ingest/index.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
+import { attachReplaySocketHandlers, createReplayManager, type ReplayManager } from './replay/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
@@ -56,6 +61,7 @@ export interface Hub {
   stop(): Promise<void>;
   readonly ingest: Ingest;
   readonly simulator: SimulatedDynoController | null;
+  readonly replays: ReplayManager;
   gateway(): RealtimeGateway | null;
 }
 
@@ -106,8 +112,9 @@ function logProviderEvents(ingest: Ingest): Subscription {
 function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: number | null): IngestStatus {
   const s = ingest.status();
   return {
-    source: config.sim ? 'simulated' : 'live',
-    bound: s.port !== null,
+    source: sourceOf(config),
+    // A recording (--replay) opens no socket: it is ready once started.
+    bound: s.port !== null || config.replayFile !== null,
     hostId: s.node.hostId,
     passive: s.node.passive,
     port: s.port,
@@ -120,15 +127,27 @@ function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: numbe
   };
 }
 
+/** `--replay <file>`: the recording plays at 1x, looping, in place of the simulator (no UDP socket is open). */
+async function startReplayMode(replays: ReplayManager, file: string): Promise<void> {
+  const status = await replays.startFile(file, { rate: 1, loop: true }, basename(file, '.mcap'));
+  log.info(
+    { file, replay: status.id, durationMs: status.durationMs },
+    'replaying %s (%d ms, looping) instead of the simulator: no JetDrive socket is open',
+    file,
+    Math.round(status.durationMs),
+  );
+}
+
 type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extraRouters' | 'options'> & {
   ingest: Ingest;
   sessions: SessionRegistry;
+  replays: ReplayManager;
 };
 
 /** The Koa app: the API, the virtual-tune routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, ...rest } = deps;
-  const routers: Router[] = [createVirtualTuneRouter(sessions)];
+  const { ingest, sessions, replays, ...rest } = deps;
+  const routers: Router[] = [createVirtualTuneRouter(sessions), createReplayRouter(replays)];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
     ...rest,
@@ -140,7 +159,7 @@ function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps
 
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
-  const source = config.sim ? 'simulated' : 'live';
+  const source = sourceOf(config);
   let mapping: Awaited<ReturnType<typeof createChannelMapping>> | null = null;
   let lastDatagramAt: number | null = null;
   let mappingChanges: Subscription | null = null;
@@ -154,9 +173,11 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   };
   const ingest = createIngest(ingestOptionsOf(config, resolver));
 
-  const simulator = config.sim ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  const simulator = source === 'simulated' ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
 
   const sessions = createSessionRegistry(sessionOptionsOf(config));
+  const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
+  let detachReplays: (() => void) | null = null;
 
   let gateway: RealtimeGateway | null = null;
   let socketGuard: SocketGuard | null = null;
@@ -175,6 +196,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   return {
     ingest,
     simulator,
+    replays,
     gateway: () => gateway,
     async start() {
       const operatorToken = await loadOperatorToken({ dataDir: config.dataDir, envToken: config.operatorToken });
@@ -195,11 +217,13 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         await simulator.start();
         log.info({ profile: config.simProfile }, 'simulated dyno running on loopback (%s)', config.simProfile);
       }
+      if (config.replayFile) await startReplayMode(replays, config.replayFile);
 
       const http = httpAppOf(config, overrides, {
         ingest,
         mapping,
         sessions,
+        replays,
         simulator,
         auth: { policy, limiter },
         ingestStatus,
@@ -226,6 +250,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       // Before any handler: every connection and command passes the guard first.
       guard.attach(gateway.io);
       detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
+      detachReplays = attachReplaySocketHandlers(gateway.io, replays).detach;
       const address: AddressInfo = await listen(server, { host: config.host, port: config.port });
       const host = address.address === '0.0.0.0' || address.address === '::' ? LOOPBACK : address.address;
       const url = `http://${host}:${address.port}`;
@@ -237,6 +262,8 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         await simulator?.stop().catch((err: unknown) => log.warn({ err }, 'simulator stop failed'));
         sessions.dispose();
         detachSessions?.();
+        detachReplays?.();
+        replays.dispose();
         if (gateway) await gateway.close();
         else if (server) await closeServer(server);
         datagramWatch.unsubscribe();

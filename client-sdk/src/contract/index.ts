@@ -60,6 +60,23 @@ export type {
   SubscribeResult,
 } from './events.js';
 export { PROTOCOL_VERSION, type ProtocolVersion } from './protocol-version.js';
+export {
+  REPLAY_MAX_RATE,
+  REPLAY_MIN_RATE,
+  type ReplayOptions,
+  replayIdSchema,
+  replayOptionsSchema,
+  type ReplayProvider,
+  type ReplaySeekRequest,
+  replaySeekBodySchema,
+  replaySeekSchema,
+  type ReplayStartRequest,
+  replayStartSchema,
+  type ReplayState,
+  type ReplayStatus,
+  RUN_ID_PATTERN,
+  runIdSchema,
+} from './replay.js';
 export type {
   CellGrid,
   CellMaps,
