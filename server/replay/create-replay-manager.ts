@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { type ReplayOptions, type ReplayStatus, runIdSchema } from '@jetdrive-hub/client/contract';
+import { type ReplayOptions, type ReplayStatus, replayRunIdSchema } from '@jetdrive-hub/client/contract';
 import { type Observable, Subject } from 'rxjs';
 import type { JetDriveSink } from '../jetdrive/types.js';
 import { createLogger } from '../log.js';
@@ -171,7 +171,7 @@ export function createReplayManager(
 
   return {
     startRun(runId, options) {
-      const parsed = runIdSchema.safeParse(runId);
+      const parsed = replayRunIdSchema.safeParse(runId);
       if (!parsed.success) {
         return Promise.reject(
           new ReplayError('RUN_NOT_FOUND', `id: "${runId}" ${parsed.error.issues[0]?.message ?? 'is not a run id'}`, {

@@ -1,17 +1,19 @@
-import type { McapTypes } from '@mcap/core';
+import { decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 import lz4 from '@foxglove/wasm-lz4';
-import { decompress as zstdDecompress } from 'fzstd';
+import type { McapTypes } from '@mcap/core';
 
 /**
- * Chunk decompressors for both compressions a run file may use (the recorder picks one by measurement): lz4 through
- * its WebAssembly build, zstd in plain JavaScript. Await `decompressorsReady` once before reading.
+ * Chunk decompressors for both compressions a run file may use (the recorder picks one by measurement; zstd by
+ * default), both WebAssembly builds loaded once per process. Await `decompressorsReady()` before reading.
  */
 export const DECOMPRESS_HANDLERS: McapTypes.DecompressHandlers = {
   lz4: (buffer, size) => lz4(buffer, Number(size)),
-  zstd: (buffer, size) => {
-    const out = zstdDecompress(buffer, new Uint8Array(Number(size)));
-    return out.byteLength === Number(size) ? out : out.subarray(0, Number(size));
-  },
+  zstd: (buffer) => zstdDecompress(buffer),
 };
 
-export const decompressorsReady: Promise<unknown> = lz4.isLoaded;
+let ready: Promise<unknown> | null = null;
+
+export function decompressorsReady(): Promise<unknown> {
+  ready ??= Promise.all([lz4.isLoaded, zstdInit()]);
+  return ready;
+}

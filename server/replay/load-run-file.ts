@@ -167,7 +167,7 @@ export async function loadRunFile(path: string, maxBytes: number): Promise<Loade
       `${path} is ${info.size} bytes; replay reads at most ${maxBytes} (REPLAY_MAX_FILE_BYTES)`,
     );
   }
-  await decompressorsReady;
+  await decompressorsReady();
   let collected: Collected | null;
   try {
     collected = await readIndexed(path);

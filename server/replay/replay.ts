@@ -5,10 +5,14 @@ import { createNodeCounters } from '../jetdrive/create-node-counters.js';
 import { hostHex } from '../jetdrive/pick-host-id.js';
 import type { JetDriveSink, NodeCounters } from '../jetdrive/types.js';
 import type { Datagram } from '../transport/types.js';
+import { catalogPrimer } from './catalog-primer.js';
 import type { LoadedRun } from './load-run-file.js';
 import { createNamespacedSink, type NamespacedSink } from './namespaced-sink.js';
 import { ProviderClockRebase } from './provider-clock-rebase.js';
 import { ReplayPlayer } from './replay-player.js';
+
+/** Positions on the wire in ms to 0.1 ms. */
+const tenths = (ms: number): number => Math.round(ms * 10) / 10;
 
 export interface ReplayDeps {
   id: string;
@@ -75,8 +79,12 @@ export class Replay {
     return this.#player.state;
   }
 
+  /** The node first, then the run's channel catalog from its metadata (if its own ChannelInfo is missing), then play. */
   async start(): Promise<void> {
     await this.#node.start();
+    for (const d of catalogPrimer(this.#d.run)) {
+      this.#datagrams$.next({ bytes: d.bytes, from: d.from, receivedAt: Date.now() });
+    }
     this.#player.start();
   }
 
@@ -120,10 +128,10 @@ export class Replay {
       state: this.#player.state,
       rate: o.rate === 'max' ? Number.POSITIVE_INFINITY : o.rate,
       loop: o.loop ?? false,
-      positionMs: Math.round(this.#player.position() * 10) / 10,
-      fromMs: Math.min(o.from ?? 0, toMs),
-      toMs,
-      durationMs: run.durationMs,
+      positionMs: tenths(this.#player.position()),
+      fromMs: tenths(Math.min(o.from ?? 0, toMs)),
+      toMs: tenths(toMs),
+      durationMs: tenths(run.durationMs),
       loops: this.#player.loops,
       datagrams: this.#player.emitted,
       providers: this.providers(),

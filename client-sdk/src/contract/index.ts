@@ -67,6 +67,7 @@ export {
   replayIdSchema,
   replayOptionsSchema,
   type ReplayProvider,
+  replayRunIdSchema,
   type ReplaySeekRequest,
   replaySeekBodySchema,
   replaySeekSchema,
@@ -74,8 +75,6 @@ export {
   replayStartSchema,
   type ReplayState,
   type ReplayStatus,
-  RUN_ID_PATTERN,
-  runIdSchema,
 } from './replay.js';
 export type {
   CellGrid,

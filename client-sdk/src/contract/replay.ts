@@ -8,11 +8,16 @@ import { strictFieldsError } from './describe-zod-error.js';
 export const REPLAY_MIN_RATE = 0.1;
 export const REPLAY_MAX_RATE = 20;
 
-/** A run id: UTC start time plus 6 random hex digits (`20261129T234500Z-1a2b3c`), safe in a path. */
-export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/;
-export const runIdSchema = z
+/**
+ * A run id: UTC start time plus 6 random hex digits (`20261129T234500Z-1a2b3c`), safe in a path. The same pattern as
+ * the run library's `runIdSchema` (runs.ts), under its own name so the two files merge without a clash.
+ */
+export const replayRunIdSchema = z
   .string()
-  .regex(RUN_ID_PATTERN, 'must be a run id like 20261129T234500Z-1a2b3c (UTC start time and 6 hex digits)');
+  .regex(
+    /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/,
+    'must be a run id like 20261129T234500Z-1a2b3c (UTC start time and 6 hex digits)',
+  );
 
 /** Milliseconds from the run's start (at most a week: runs are minutes long). */
 const offsetMs = z.number().min(0).max(604_800_000);
@@ -38,7 +43,7 @@ export const replayOptionsSchema = z
   .refine(fromBeforeTo, FROM_BEFORE_TO);
 export type ReplayOptions = z.output<typeof replayOptionsSchema>;
 
-const replayStartShape = { runId: runIdSchema, ...replayOptionsShape };
+const replayStartShape = { runId: replayRunIdSchema, ...replayOptionsShape };
 /** Payload of the `replay:start` command: the run and the same options. */
 export const replayStartSchema = z
   .strictObject(replayStartShape, strictFieldsError(replayStartShape))

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { replayIdSchema, replayOptionsSchema, replaySeekBodySchema, runIdSchema } from '@jetdrive-hub/client/contract';
+import { replayIdSchema, replayOptionsSchema, replaySeekBodySchema, replayRunIdSchema } from '@jetdrive-hub/client/contract';
 import { z } from 'zod';
 import type { ReplayManager } from '../../replay/index.js';
 import { validateBody, validateParams } from '../validate.js';
@@ -7,7 +7,7 @@ import { validateBody, validateParams } from '../validate.js';
 // Replay of recorded runs (README, "Replay"): POST /api/runs/:id/replay starts one, /api/replays lists and controls
 // them. Every POST is a control action (operator token), like every other write.
 
-const runParams = z.strictObject({ id: runIdSchema });
+const runParams = z.strictObject({ id: replayRunIdSchema });
 const replayParams = z.strictObject({ id: replayIdSchema });
 
 export function createReplayRouter(replays: ReplayManager): Router {
