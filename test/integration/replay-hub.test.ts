@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import type { RemoteInfo, Socket } from 'node:dgram';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectHub, type Hub, type HubSample, HubError } from '@jetdrive-hub/client';
 import type { ReplayStatus } from '@jetdrive-hub/client/contract';
 import { type FixtureDatagram, writeRunFile } from '../support/replay-fixtures.js';
+import { runTsScript } from '../support/run-ts-script.js';
 import { DYNO_PROVIDER } from '../support/simulator-channels.js';
 import { HUB_OPERATOR, startTestHub, type TestHub } from '../support/start-test-hub.js';
 import { closeSocket, openLoopbackMulticast } from '../support/udp.js';
@@ -14,6 +16,7 @@ import { until } from '../support/until.js';
 // group (as a recorder would), written as a run file with @mcap/core, then replayed through the hub at 1x and 10x.
 // The replay's samples must be the live run's, as a viewer saw them live: same values, same provider timestamps.
 
+const CLI = fileURLToPath(new URL('../../client-sdk/src/cli.ts', import.meta.url));
 const RUN_ID = '20261129T230000Z-00ff00';
 const RUN_NAME = 'Live pull';
 const REPLAY_DYNO = `replay:${RUN_NAME}/${DYNO_PROVIDER}`;
@@ -242,4 +245,19 @@ describe('replay of a recorded simulator pull through the hub', () => {
     expect((await handle.stop()).state).toBe('stopped');
     operator.close();
   });
+
+  it('CLI: replay <id> --rate 10 shows the position and exits when the run ends', async () => {
+    const env = { JETDRIVE_HUB_URL: t.url, JETDRIVE_HUB_TOKEN: HUB_OPERATOR, LOG_LEVEL: 'silent' };
+    const run = await runTsScript(CLI, ['replay', RUN_ID, '--rate', '10'], env).finished;
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^replaying run 20261129T230000Z-00ff00 as rp-[0-9a-f]{8}$/m);
+    expect(run.stdout).toContain(`providers: ${REPLAY_DYNO}`);
+    expect(run.stdout).toMatch(/rp-[0-9a-f]{8} "Live pull" ended 2\.\d s \/ 2\.\d s at 10x$/m);
+    const refused = await runTsScript(CLI, ['replay', RUN_ID], { ...env, JETDRIVE_HUB_TOKEN: '' }).finished;
+    expect(refused.code).toBe(4);
+    const badRate = await runTsScript(CLI, ['replay', RUN_ID, '--rate', '50'], env).finished;
+    expect(badRate.code).toBe(2);
+    expect(badRate.stderr).toMatch(/expected a rate from 0\.1 to 20/);
+  }, 60_000);
 });
