@@ -31,6 +31,8 @@ export interface RunsApi {
   replays(): Promise<ReplayStatus[]>;
   /** Every replay's status as the hub pushes it. */
   readonly replayStatus$: Observable<ReplayStatus>;
+  /** A handle on a replay someone else started (from `replays()` or `replayStatus$`). */
+  replayOf(status: ReplayStatus): ReplayHandle;
 }
 
 type Request = <T>(send: (ack: (error: Error | null, result: Result<T>) => void) => void) => Promise<T>;
@@ -74,5 +76,6 @@ export function createRunsApi(deps: {
     },
     replays: () => request<ReplayStatus[]>((ack) => timed().emit('replay:list', ack)),
     replayStatus$,
+    replayOf: handle,
   };
 }
