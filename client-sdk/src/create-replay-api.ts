@@ -1,12 +1,6 @@
 import { filter, Observable, share, takeWhile } from 'rxjs';
-import type { Socket } from 'socket.io-client';
-import type {
-  ClientToServerEvents,
-  ReplayOptions,
-  ReplayStatus,
-  Result,
-  ServerToClientEvents,
-} from '@jetdrive-hub/client/contract';
+import type { SocketApiDeps } from './create-sessions-api.js';
+import type { ReplayOptions, ReplayStatus, Result } from '@jetdrive-hub/client/contract';
 
 /** One replay, as `hub.runs.replay()` hands it back. */
 export interface ReplayHandle {
@@ -35,13 +29,7 @@ export interface RunsApi {
   replayOf(status: ReplayStatus): ReplayHandle;
 }
 
-type Request = <T>(send: (ack: (error: Error | null, result: Result<T>) => void) => void) => Promise<T>;
-
-export function createRunsApi(deps: {
-  socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  request: Request;
-  requestTimeoutMs: number;
-}): RunsApi {
+export function createRunsApi(deps: SocketApiDeps): RunsApi {
   const { socket, request, requestTimeoutMs } = deps;
   const timed = () => socket.timeout(requestTimeoutMs);
   const replayStatus$ = new Observable<ReplayStatus>((subscriber) => {

@@ -10,6 +10,7 @@ import {
   DYNO_PROVIDER_NAME,
   PROBE_CHANNELS,
   PROBE_PROVIDER_NAME,
+  type SimChannel,
 } from '../../server/sim/sim-channels.js';
 import type { Datagram } from '../../server/transport/types.js';
 import { mergeRuns, syntheticRun, writeRunFile } from '../support/replay-fixtures.js';
@@ -33,27 +34,28 @@ export interface ReplayThroughput {
   runSeconds: number;
 }
 
+/** One simulated provider's part of the run: its channels every `periodMs`. */
+function providerRun(
+  host: number,
+  name: string,
+  channels: readonly SimChannel[],
+  port: number,
+  seconds: number,
+  periodMs: number,
+) {
+  const spec = {
+    host,
+    name,
+    address: '127.0.0.1',
+    port,
+    channels: channels.map((c) => ({ channelId: c.id, name: c.name, unit: c.unit })),
+  };
+  return syntheticRun(spec, { startNs: START_NS, durationMs: seconds * 1000, periodMs });
+}
+
 async function writeSimulatorRun(path: string, seconds: number): Promise<void> {
-  const dyno = syntheticRun(
-    {
-      host: 0x43fd,
-      name: DYNO_PROVIDER_NAME,
-      address: '127.0.0.1',
-      port: 40001,
-      channels: DYNO_CHANNELS.map((c) => ({ channelId: c.id, name: c.name, unit: c.unit })),
-    },
-    { startNs: START_NS, durationMs: seconds * 1000, periodMs: 20 },
-  );
-  const probe = syntheticRun(
-    {
-      host: 0x1234,
-      name: PROBE_PROVIDER_NAME,
-      address: '127.0.0.1',
-      port: 40002,
-      channels: PROBE_CHANNELS.map((c) => ({ channelId: c.id, name: c.name, unit: c.unit })),
-    },
-    { startNs: START_NS, durationMs: seconds * 1000, periodMs: 100 },
-  );
+  const dyno = providerRun(0x43fd, DYNO_PROVIDER_NAME, DYNO_CHANNELS, 40001, seconds, 20);
+  const probe = providerRun(0x1234, PROBE_PROVIDER_NAME, PROBE_CHANNELS, 40002, seconds, 100);
   await writeRunFile(path, mergeRuns(dyno, probe), { name: 'Bench run', chunkSize: 256 * 1024 });
 }
 

@@ -6,6 +6,7 @@ import { type ChannelRegistryHandle, createChannelRegistry } from '../../server/
 import type { SampleBatch } from '../../server/channels/types.js';
 import { createReplayManager, type ReplayManager } from '../../server/replay/index.js';
 import {
+  FIXTURE_DYNO,
   type FixtureDatagram,
   mergeRuns,
   type SyntheticProvider,
@@ -20,16 +21,7 @@ import { until } from '../support/until.js';
 
 const RUN_ID = '20261129T120000Z-0a1b2c';
 const START_NS = 1_764_417_600_000_000_000n;
-const DYNO: SyntheticProvider = {
-  host: 0x43fd,
-  name: 'Simulated Dyno',
-  address: '127.0.0.1',
-  port: 40001,
-  channels: [
-    { channelId: 1, name: 'Digital RPM 1', unit: 8 },
-    { channelId: 2, name: 'Power', unit: 4 },
-  ],
-};
+const DYNO = FIXTURE_DYNO;
 const PROBE: SyntheticProvider = {
   host: 0x1234,
   name: 'Atmospheric Probe',

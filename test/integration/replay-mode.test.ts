@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHub, type Hub, type HubSample } from '@jetdrive-hub/client';
 import type { ReplayStatus } from '@jetdrive-hub/client/contract';
 import { runTsScript } from '../support/run-ts-script.js';
-import { type SyntheticProvider, syntheticRun, syntheticValue, writeRunFile } from '../support/replay-fixtures.js';
+import { FIXTURE_DYNO, syntheticRun, syntheticValue, writeRunFile } from '../support/replay-fixtures.js';
 import { type SpawnedHub, spawnHub } from '../support/spawn-hub.js';
 import { closeSocket, freeUdpPort, openLoopbackMulticast } from '../support/udp.js';
 import { until } from '../support/until.js';
@@ -14,16 +14,7 @@ import { until } from '../support/until.js';
 // `npm start -- --replay <file.mcap>` as a real process: the hub plays the recording, looping, instead of the
 // simulator, and opens no JetDrive socket — a listener on the JetDrive group and port hears nothing from it.
 
-const DYNO: SyntheticProvider = {
-  host: 0x43fd,
-  name: 'Simulated Dyno',
-  address: '127.0.0.1',
-  port: 40001,
-  channels: [
-    { channelId: 1, name: 'Digital RPM 1', unit: 8 },
-    { channelId: 2, name: 'Power', unit: 4 },
-  ],
-};
+const DYNO = FIXTURE_DYNO;
 
 let dir: string;
 let file: string;

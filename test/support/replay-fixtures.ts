@@ -85,6 +85,18 @@ export interface SyntheticProvider {
   channels: readonly { channelId: number; name: string; unit: number }[];
 }
 
+/** A dyno provider with two channels, as the replay tests record it. */
+export const FIXTURE_DYNO: SyntheticProvider = {
+  host: 0x43fd,
+  name: 'Simulated Dyno',
+  address: '127.0.0.1',
+  port: 40001,
+  channels: [
+    { channelId: 1, name: 'Digital RPM 1', unit: 8 },
+    { channelId: 2, name: 'Power', unit: 4 },
+  ],
+};
+
 /** A value that differs per channel and moment, so a replayed sample can be matched to its recording. */
 export function syntheticValue(channelId: number, tMs: number): number {
   return Math.fround(channelId * 1000 + tMs / 10);
