@@ -19,6 +19,7 @@ export interface WriteRunOptions {
   /** Leave the file unfinished (no summary, no footer, the open chunk lost): what a crash leaves. */
   unfinished?: boolean;
   chunkSize?: number;
+  compressChunk?: (data: Uint8Array) => { compression: string; compressedData: Uint8Array };
   /** Extra metadata fields. */
   metadata?: Record<string, unknown>;
 }
@@ -37,7 +38,7 @@ class BufferWritable implements IWritable {
 
 export async function writeRunFile(path: string, datagrams: readonly FixtureDatagram[], o: WriteRunOptions = {}) {
   const out = new BufferWritable();
-  const writer = new McapWriter({ writable: out, chunkSize: o.chunkSize ?? 16 * 1024 });
+  const writer = new McapWriter({ writable: out, chunkSize: o.chunkSize ?? 16 * 1024, compressChunk: o.compressChunk });
   await writer.start({ profile: 'jetdrive', library: 'jetdrive-hub test fixture' });
   const meta = (extra: Record<string, unknown>) => ({
     name: 'jetdrive-hub.run',
