@@ -17,8 +17,8 @@ export interface ReplayHandle {
   stop(): Promise<ReplayStatus>;
 }
 
-/** Runs recorded by the hub: replay control (operator token). */
-export interface RunsApi {
+/** Replay control of runs recorded by the hub (operator token); part of `hub.runs`. */
+export interface ReplayApi {
   /** Replays the run through the hub's live pipeline: its providers appear as `replay:<run name>/<provider>`. */
   replay(runId: string, options: ReplayOptions): Promise<ReplayHandle>;
   /** Every replay the hub has (playing, paused or ended). */
@@ -29,7 +29,7 @@ export interface RunsApi {
   replayOf(status: ReplayStatus): ReplayHandle;
 }
 
-export function createRunsApi(deps: SocketApiDeps): RunsApi {
+export function createReplayApi(deps: SocketApiDeps): ReplayApi {
   const { socket, request, requestTimeoutMs } = deps;
   const timed = () => socket.timeout(requestTimeoutMs);
   const replayStatus$ = new Observable<ReplayStatus>((subscriber) => {

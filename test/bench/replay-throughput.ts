@@ -23,7 +23,7 @@ import type { BenchResult } from './types.js';
 
 const START_NS = 1_764_417_600_000_000_000n;
 
-export interface ReplayThroughput {
+export interface ReplayRates {
   /** Samples per second of the recorded run (real time). */
   realTimeSamplesPerS: number;
   /** Samples per second through the replay at its highest rate. */
@@ -97,7 +97,7 @@ async function bareOnce(path: string): Promise<{ samples: number; ms: number }> 
 }
 
 /** Best of `rounds` (the machine is shared: the best round is the least disturbed one). */
-export async function measureReplayThroughput(seconds = 120, rounds = 5): Promise<ReplayThroughput> {
+export async function measureReplayRates(seconds = 120, rounds = 5): Promise<ReplayRates> {
   const dir = await mkdtemp(join(tmpdir(), 'jd-replay-bench-'));
   const runId = '20261130T000000Z-bebe00';
   const path = join(dir, `${runId}.mcap`);
@@ -125,8 +125,12 @@ export async function measureReplayThroughput(seconds = 120, rounds = 5): Promis
   }
 }
 
-export async function replayBenchResults(section: string): Promise<BenchResult[]> {
-  const m = await measureReplayThroughput();
+/**
+ * The replay rows of a bench section: `npm run bench -- replay` on its own, and the run library's `runs` section
+ * (which calls this when the file is present) once both are merged.
+ */
+export async function measureReplayThroughput(section = 'runs'): Promise<BenchResult[]> {
+  const m = await measureReplayRates();
   return [
     {
       section,

@@ -1,7 +1,7 @@
-import { replayBenchResults } from './replay-throughput.js';
+import { measureReplayThroughput } from './replay-throughput.js';
 import type { BenchResult } from './types.js';
 
 // `npm run bench -- replay`: replay throughput (test/bench/replay-throughput.ts).
 export async function run(): Promise<BenchResult[]> {
-  return replayBenchResults('replay');
+  return measureReplayThroughput('replay');
 }

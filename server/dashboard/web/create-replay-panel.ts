@@ -1,11 +1,11 @@
 import type { ReplayStatus } from '@jetdrive-hub/client/contract';
-import type { RunsApi } from '@jetdrive-hub/client';
+import type { ReplayApi } from '@jetdrive-hub/client';
 import { el, setText } from './dom.js';
 import { errorText } from './error-text.js';
 
 // Replay of a recorded run through the hub (operator token): a run id, a rate and loop start it; each replay shows
-// its position as the hub pushes it, with pause / resume / stop. The run library panel calls `replay(runId)` from
-// its Replay button.
+// its position as the hub pushes it, with pause / resume / stop. The run library panel leaves a slot per run
+// (`.replay-slot[data-run-id]`): a Replay button is mounted in each, starting that run at the panel's rate and loop.
 
 export interface ReplayPanel {
   /** Starts a replay of this run at the panel's rate and loop setting. */
@@ -22,7 +22,7 @@ export function replayLine(s: ReplayStatus): string {
   return `${s.state} ${seconds(s.positionMs)} / ${seconds(s.toMs)} at ${s.rate}x${loop}${providers ? ` · ${providers}` : ''}`;
 }
 
-export function createReplayPanel(root: HTMLElement, runs: RunsApi): ReplayPanel {
+export function createReplayPanel(root: HTMLElement, runs: ReplayApi): ReplayPanel {
   const runId = el('input', { type: 'text', placeholder: 'run id, e.g. 20261129T120000Z-0a1b2c', size: 30 });
   const rate = el('select', {}, ...['0.5', '1', '2', '5', '10', '20'].map((r) => el('option', { value: r }, `${r}x`)));
   rate.value = '1';
@@ -70,6 +70,7 @@ export function createReplayPanel(root: HTMLElement, runs: RunsApi): ReplayPanel
     show(handle.started);
   };
   start.addEventListener('click', () => act('replay', () => replay(runId.value.trim())));
+  const slots = mountReplayButtons(document.body, (id) => act('replay', () => replay(id)));
   const sub = runs.replayStatus$.subscribe(show);
   runs.replays().then(
     (all) => all.forEach(show),
@@ -78,6 +79,26 @@ export function createReplayPanel(root: HTMLElement, runs: RunsApi): ReplayPanel
 
   return {
     replay: (id) => replay(id).catch((err: unknown) => setText(message, `replay: ${errorText(err)}`)),
-    dispose: () => sub.unsubscribe(),
+    dispose: () => {
+      sub.unsubscribe();
+      slots.disconnect();
+    },
   };
+}
+
+/** A Replay button in every `.replay-slot[data-run-id]` below `root`, now and whenever rows are (re)drawn. */
+export function mountReplayButtons(root: HTMLElement, replay: (runId: string) => void): MutationObserver {
+  const mount = (): void => {
+    for (const slot of root.querySelectorAll<HTMLElement>('.replay-slot[data-run-id]:not([data-mounted])')) {
+      const id = slot.dataset.runId ?? '';
+      slot.dataset.mounted = 'true';
+      const button = el('button', { type: 'button', title: `replay run ${id}` }, 'Replay');
+      button.addEventListener('click', () => replay(id));
+      slot.append(button);
+    }
+  };
+  const observer = new MutationObserver(mount);
+  observer.observe(root, { childList: true, subtree: true });
+  mount();
+  return observer;
 }
