@@ -149,7 +149,8 @@ describe('replay of a recorded simulator pull through the hub', () => {
       const ptsSpan = replayed[replayed.length - 1].providerTs - replayed[0].providerTs;
       const timeSpan = replayed[replayed.length - 1].time - replayed[0].time;
       expect(timeSpan).toBeGreaterThanOrEqual((ptsSpan / rate) * 0.8);
-      expect(timeSpan).toBeLessThanOrEqual((ptsSpan / rate) * 1.3 + 150);
+      // Timers are never early; late only by what else runs on the machine.
+    expect(timeSpan).toBeLessThanOrEqual((ptsSpan / rate) * 1.3 + 300);
       // The position was pushed while playing, and ended at the run's end.
       // At a bounded rate (every 250 ms while playing, and on each state change).
       const playing = statuses.filter((s) => s.state === 'playing').length;

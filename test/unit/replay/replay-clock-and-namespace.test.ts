@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { channelSelectorSchema } from '@jetdrive-hub/client/contract';
+import { normalizeSelector } from '../../../server/realtime/normalize-selectors.js';
 import { createNodeCounters } from '../../../server/jetdrive/create-node-counters.js';
 import type { JetDriveSink, ProviderChange, ProviderState } from '../../../server/jetdrive/types.js';
 import { buildChannelInfoFrames, buildChannelValuesFrames, decodeFrame } from '../../../server/protocol/index.js';
@@ -170,5 +172,15 @@ describe('catalogPrimer', () => {
     expect(catalogPrimer(runOf(withInfo, metadata))).toEqual([]);
     expect(catalogPrimer(runOf([{ t: 0, bytes: values(0x43fd, 0), from }], null))).toEqual([]);
     expect(catalogPrimer(runOf([{ t: 0, bytes: values(0x43fd, 0), from }], { channels: 'nonsense' }))).toEqual([]);
+  });
+});
+
+describe('selecting a replayed provider by id', () => {
+  it('takes host ids above 16 bits, as numbers and as hex', () => {
+    const id = namespacedHostId(1, 0x43fd);
+    expect(normalizeSelector({ provider: hostHex(id) })).toBe(`p#${id}`);
+    expect(normalizeSelector({ provider: '0x43fd' })).toBe(`p#${0x43fd}`);
+    expect(channelSelectorSchema.safeParse({ provider: id }).success).toBe(true);
+    expect(channelSelectorSchema.safeParse({ provider: hostHex(id) }).success).toBe(true);
   });
 });
