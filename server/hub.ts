@@ -294,9 +294,8 @@ function announceListening(address: AddressInfo, source: string): string {
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
   const ingest = createIngest(ingestOptionsOf(config, late.resolver));
-  const source = sourceOf(config);
-  const simulator =
-    source === 'simulated' ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  const simulated = sourceOf(config) === 'simulated';
+  const simulator = simulated ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
   const sessions = createSessionRegistry(sessionOptionsOf(config));
   // Replays feed the same registry through passive nodes of their own (never the network).
   const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
