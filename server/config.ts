@@ -118,6 +118,17 @@ export const configSchema = z.object({
   realtimeMaxStreams: int(1, 1_000_000).default(2000),
   realtimeMaxStreamsPerSocket: int(1, 10_000).default(16),
   realtimeMaxStreamsPerAddress: int(1, 1_000_000).default(64),
+  /** Play this run file (looping) instead of the simulator or the network: no UDP socket is opened. */
+  replayFile: z
+    .string()
+    .min(1)
+    .regex(/\.mcap$/i, 'must be the path of an .mcap run file')
+    .nullable()
+    .default(null),
+  /** Replays at once (each one a provider namespace). */
+  replayMaxConcurrent: int(1, 255).default(4),
+  /** Largest run file a replay loads into memory. */
+  replayMaxFileBytes: int(1024, 4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   logLevel: oneOf(LOG_LEVELS).default('info'),
 });
 
@@ -166,6 +177,9 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   REALTIME_MAX_BACKLOG_BYTES: ['realtimeMaxBacklogBytes', (s) => s],
   REALTIME_STUCK_AFTER_MS: ['realtimeStuckAfterMs', (s) => s],
   LOG_LEVEL: ['logLevel', (s) => s],
+  REPLAY_FILE: ['replayFile', (s) => s],
+  REPLAY_MAX_CONCURRENT: ['replayMaxConcurrent', (s) => s],
+  REPLAY_MAX_FILE_BYTES: ['replayMaxFileBytes', (s) => s],
   // Tokens are env-only: a command-line flag would show in `ps` to every user of the machine.
   HUB_OPERATOR_TOKEN: ['operatorToken', (s) => s.trim()],
   HUB_VIEWER_TOKEN: ['viewerToken', (s) => s.trim()],
@@ -242,6 +256,7 @@ function buildCommand(): Command {
     .addOption(new Option('--data-dir <dir>', 'where mappings and tokens are stored (DATA_DIR)'))
     .addOption(new Option('--units <system>', 'imperial or metric (UNIT_SYSTEM)'))
     .addOption(new Option('--max-viewers <n>', 'Socket.IO viewers connected at once (HUB_MAX_VIEWERS)'))
+    .addOption(new Option('--replay <file>', 'play this .mcap run file, looping, instead of the simulator (REPLAY_FILE)'))
     .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'));
 }
 
@@ -258,6 +273,7 @@ const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]
   units: ['unitSystem', (v) => v],
   maxViewers: ['maxViewers', (v) => v],
   logLevel: ['logLevel', (v) => v],
+  replay: ['replayFile', (v) => v],
 };
 
 /** Where a setting can come from: its config field, environment variable and (when it has one) flag. */

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { basename } from 'node:path';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
 import {
@@ -16,6 +17,7 @@ import {
   closeServer,
   createHttpApp,
   createHttpServer,
+  createReplayRouter,
   createVirtualTuneRouter,
   type HttpApp,
   listen,
@@ -26,15 +28,18 @@ import {
   ingestOptionsOf,
   LOOPBACK,
   realtimeOptionsOf,
+  replayOptionsOf,
   sessionOptionsOf,
   simulatorOptionsOf,
   socketGuardLimitsOf,
+  sourceOf,
 } from './hub-options.js';
 import { createIngest, type Ingest, warnWhenNoProvider } from './ingest/index.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { preflight } from './preflight.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
+import { attachReplaySocketHandlers, createReplayManager, type ReplayManager } from './replay/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
@@ -63,6 +68,7 @@ export interface Hub {
   stop(): Promise<void>;
   readonly ingest: Ingest;
   readonly simulator: SimulatedDynoController | null;
+  readonly replays: ReplayManager;
   gateway(): RealtimeGateway | null;
   /** The HTTP app once started (its routes() lists every route: the API-shape test walks them). */
   http(): HttpApp | null;
@@ -115,8 +121,9 @@ function logProviderEvents(ingest: Ingest): Subscription {
 function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: number | null): IngestStatus {
   const s = ingest.status();
   return {
-    source: config.sim ? 'simulated' : 'live',
-    bound: s.port !== null,
+    source: sourceOf(config),
+    // A recording (--replay) opens no socket: it is ready once started.
+    bound: s.port !== null || config.replayFile !== null,
     hostId: s.node.hostId,
     passive: s.node.passive,
     port: s.port,
@@ -132,12 +139,13 @@ function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: numbe
 type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extraRouters' | 'options'> & {
   ingest: Ingest;
   sessions: SessionRegistry;
+  replays: ReplayManager;
 };
 
-/** The Koa app: the API, the virtual-tune routes and (unless turned off) the dashboard page. */
+/** The Koa app: the API, the virtual-tune and replay routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, ...rest } = deps;
-  const routers: Router[] = [createVirtualTuneRouter(sessions)];
+  const { ingest, sessions, replays, ...rest } = deps;
+  const routers: Router[] = [createVirtualTuneRouter(sessions), createReplayRouter(replays)];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
     ...rest,
@@ -176,6 +184,7 @@ interface Running {
   socketGuard: SocketGuard | null;
   server: ReturnType<typeof createHttpServer> | null;
   detachSessions: (() => void) | null;
+  detachReplays: (() => void) | null;
   cancelNoProviderWarning: (() => void) | null;
 }
 
@@ -184,6 +193,7 @@ interface ServeDeps {
   overrides: HubOverrides;
   ingest: Ingest;
   sessions: SessionRegistry;
+  replays: ReplayManager;
   simulator: SimulatedDynoController | null;
   mapping: ChannelMapping;
   policy: AuthPolicy;
@@ -199,6 +209,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     ingest,
     mapping: d.mapping,
     sessions,
+    replays: d.replays,
     simulator: d.simulator,
     simulatorOrigin: d.simulatorOrigin.originOf,
     auth: { policy: d.policy, limiter: d.limiter },
@@ -219,7 +230,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     httpServer: server,
     registry: ingest.registry,
     quantities: d.mapping,
-    source: config.sim ? 'simulated' : 'live',
+    source: sourceOf(config),
     serverVersion: SERVER_VERSION,
     unitSystem: config.unitSystem,
     allowRequest: guard.allowRequest,
@@ -229,13 +240,30 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
   // Before any handler: every connection and command passes the guard first.
   guard.attach(gateway.io);
   running.detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
+  running.detachReplays = attachReplaySocketHandlers(gateway.io, d.replays).detach;
   return listen(server, { host: config.host, port: config.port });
 }
 
-/** Starts the JetDrive side: the ingest, then the simulator; in live mode, a hint if no provider shows up. */
+/** `--replay <file>`: the recording plays at 1x, looping, in place of the simulator (no UDP socket is open). */
+async function startReplayMode(replays: ReplayManager, file: string): Promise<void> {
+  const status = await replays.startFile(file, { rate: 1, loop: true }, basename(file, '.mcap'));
+  log.info(
+    { file, replay: status.id, durationMs: status.durationMs },
+    'replaying %s (%d ms, looping) instead of the simulator: no JetDrive socket is open',
+    file,
+    Math.round(status.durationMs),
+  );
+}
+
+/**
+ * Starts the JetDrive side: the ingest, then the simulator or the recording (--replay); in live mode, a hint if no
+ * provider shows up.
+ */
 async function startJetDrive(d: ServeDeps, running: Running): Promise<void> {
   await d.ingest.start();
-  if (d.simulator) {
+  if (d.config.replayFile) {
+    await startReplayMode(d.replays, d.config.replayFile);
+  } else if (d.simulator) {
     await d.simulator.start();
     d.simulatorOrigin.remember();
   } else {
@@ -266,8 +294,11 @@ function announceListening(address: AddressInfo, source: string): string {
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
   const ingest = createIngest(ingestOptionsOf(config, late.resolver));
-  const simulator = config.sim ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  const simulated = sourceOf(config) === 'simulated';
+  const simulator = simulated ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
   const sessions = createSessionRegistry(sessionOptionsOf(config));
+  // Replays feed the same registry through passive nodes of their own (never the network).
+  const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   const running: Running = {
@@ -276,6 +307,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     socketGuard: null,
     server: null,
     detachSessions: null,
+    detachReplays: null,
     cancelNoProviderWarning: null,
   };
   let lastDatagramAt: number | null = null;
@@ -289,6 +321,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   return {
     ingest,
     simulator,
+    replays,
     gateway: () => running.gateway,
     http: () => running.http,
     async start() {
@@ -305,6 +338,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         overrides,
         ingest,
         sessions,
+        replays,
         simulator,
         mapping,
         policy,
@@ -323,6 +357,8 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         await simulator?.stop().catch((err: unknown) => log.warn({ err }, 'simulator stop failed'));
         sessions.dispose();
         running.detachSessions?.();
+        running.detachReplays?.();
+        replays.dispose();
         if (running.gateway) await running.gateway.close();
         else if (running.server) await closeServer(running.server);
         datagramWatch.unsubscribe();

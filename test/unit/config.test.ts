@@ -103,6 +103,7 @@ describe('loadConfig', () => {
     unitSystem: 'furlongs',
     maxViewers: '0',
     logLevel: 'verbose',
+    replayFile: 'pull.csv',
   };
   const ANY_TEXT: readonly (keyof HubConfig)[] = ['host', 'dataDir'];
   const messageOf = (run: () => unknown): string => {

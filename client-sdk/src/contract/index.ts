@@ -62,6 +62,22 @@ export type {
   SubscribeResult,
 } from './events.js';
 export { PROTOCOL_VERSION, type ProtocolVersion } from './protocol-version.js';
+export {
+  REPLAY_MAX_RATE,
+  REPLAY_MIN_RATE,
+  type ReplayOptions,
+  replayIdSchema,
+  replayOptionsSchema,
+  type ReplayProvider,
+  replayRunIdSchema,
+  type ReplaySeekRequest,
+  replaySeekBodySchema,
+  replaySeekSchema,
+  type ReplayStartRequest,
+  replayStartSchema,
+  type ReplayState,
+  type ReplayStatus,
+} from './replay.js';
 export type {
   CellGrid,
   CellMaps,

@@ -10,6 +10,7 @@ import { createPullChart } from './create-pull-chart.js';
 import { createPullFeed } from './create-pull-feed.js';
 import { createPullTracker } from './create-pull-tracker.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
+import { createReplayPanel } from './create-replay-panel.js';
 import { createTokenField, storedToken } from './create-token-field.js';
 import { createTuningPanel, type TuningPanel } from './create-tuning-panel.js';
 import { byId } from './dom.js';
@@ -83,6 +84,7 @@ function start(): void {
   pollDiscovery = pollHub({ header, browser, readouts, onStatus }, () => system);
   tuning = createTuningPanel(byId('tuning'), hub.sessions);
   tuning.setSystem(system);
+  createReplayPanel(byId('replay'), hub.runs);
   startFrameLoop({ readouts, chart, browser, pullChart }, createPullTracker(), pullFeed);
 
   window.addEventListener('pagehide', () => hub.close());
