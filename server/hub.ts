@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
 import {
@@ -18,6 +18,7 @@ import {
   createHttpApp,
   createHttpServer,
   createRunsRouter,
+  createReplayRouter,
   createVirtualTuneRouter,
   type HttpApp,
   listen,
@@ -29,9 +30,11 @@ import {
   LOOPBACK,
   realtimeOptionsOf,
   runOptionsOf,
+  replayOptionsOf,
   sessionOptionsOf,
   simulatorOptionsOf,
   socketGuardLimitsOf,
+  sourceOf,
 } from './hub-options.js';
 import { createIngest, type Ingest, warnWhenNoProvider } from './ingest/index.js';
 import { createLogger } from './log.js';
@@ -45,6 +48,7 @@ import {
   type RunFileSystem,
   RunLibrary,
 } from './runs/index.js';
+import { attachReplaySocketHandlers, createReplayManager, type ReplayManager } from './replay/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
@@ -73,6 +77,7 @@ export interface Hub {
   stop(): Promise<void>;
   readonly ingest: Ingest;
   readonly simulator: SimulatedDynoController | null;
+  readonly replays: ReplayManager;
   gateway(): RealtimeGateway | null;
   /** The HTTP app once started (its routes() lists every route: the API-shape test walks them). */
   http(): HttpApp | null;
@@ -135,8 +140,9 @@ function logProviderEvents(ingest: Ingest): Subscription {
 function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: number | null): IngestStatus {
   const s = ingest.status();
   return {
-    source: config.sim ? 'simulated' : 'live',
-    bound: s.port !== null,
+    source: sourceOf(config),
+    // A recording (--replay) opens no socket: it is ready once started.
+    bound: s.port !== null || config.replayFile !== null,
     hostId: s.node.hostId,
     passive: s.node.passive,
     port: s.port,
@@ -153,14 +159,16 @@ type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extra
   ingest: Ingest;
   sessions: SessionRegistry;
   runs: HubRuns;
+  replays: ReplayManager;
 };
 
-/** The Koa app: the API, the virtual-tune routes and (unless turned off) the dashboard page. */
+/** The Koa app: the API, the virtual-tune and replay routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, runs, ...rest } = deps;
+  const { ingest, sessions, runs, replays, ...rest } = deps;
   const routers: Router[] = [
     createVirtualTuneRouter(sessions),
     createRunsRouter({ ...runs, compression: config.runCompression, uploadMaxBytes: config.runUploadMaxBytes }),
+    createReplayRouter(replays),
   ];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
@@ -201,6 +209,7 @@ interface Running {
   server: ReturnType<typeof createHttpServer> | null;
   detachSessions: (() => void) | null;
   detachRuns: (() => void) | null;
+  detachReplays: (() => void) | null;
   cancelNoProviderWarning: (() => void) | null;
 }
 
@@ -209,6 +218,7 @@ interface ServeDeps {
   overrides: HubOverrides;
   ingest: Ingest;
   sessions: SessionRegistry;
+  replays: ReplayManager;
   simulator: SimulatedDynoController | null;
   mapping: ChannelMapping;
   policy: AuthPolicy;
@@ -226,6 +236,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     mapping: d.mapping,
     sessions,
     runs: d.runs,
+    replays: d.replays,
     simulator: d.simulator,
     simulatorOrigin: d.simulatorOrigin.originOf,
     auth: { policy: d.policy, limiter: d.limiter },
@@ -247,7 +258,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     httpServer: server,
     registry: ingest.registry,
     quantities: d.mapping,
-    source: config.sim ? 'simulated' : 'live',
+    source: sourceOf(config),
     serverVersion: SERVER_VERSION,
     unitSystem: config.unitSystem,
     allowRequest: guard.allowRequest,
@@ -258,15 +269,32 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
   guard.attach(gateway.io);
   running.detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
   running.detachRuns = attachRunEvents(gateway.io, d.runs.capture, d.runs.library);
+  running.detachReplays = attachReplaySocketHandlers(gateway.io, d.replays).detach;
   return listen(server, { host: config.host, port: config.port });
 }
 
-/** Starts the JetDrive side: the ingest, then the simulator; in live mode, a hint if no provider shows up. */
+/** `--replay <file>`: the recording plays at 1x, looping, in place of the simulator (no UDP socket is open). */
+async function startReplayMode(replays: ReplayManager, file: string): Promise<void> {
+  const status = await replays.startFile(file, { rate: 1, loop: true }, basename(file, '.mcap'));
+  log.info(
+    { file, replay: status.id, durationMs: status.durationMs },
+    'replaying %s (%d ms, looping) instead of the simulator: no JetDrive socket is open',
+    file,
+    Math.round(status.durationMs),
+  );
+}
+
+/**
+ * Starts the JetDrive side: the ingest, then the simulator or the recording (--replay); in live mode, a hint if no
+ * provider shows up.
+ */
 async function startJetDrive(d: ServeDeps, running: Running): Promise<void> {
   await d.ingest.start();
   // Before the simulator: the black box hears its first datagrams, and runs a crash left are recovered first.
   await d.runs.capture.start();
-  if (d.simulator) {
+  if (d.config.replayFile) {
+    await startReplayMode(d.replays, d.config.replayFile);
+  } else if (d.simulator) {
     await d.simulator.start();
     d.simulatorOrigin.remember();
   } else {
@@ -336,24 +364,33 @@ function runsStatsOf({ capture, library }: HubRuns) {
   };
 }
 
-/** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
-export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
-  const late = createLateResolver();
-  const ingest = createIngest(ingestOptionsOf(config, late.resolver));
-  const simulator = config.sim ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
-  const sessions = createSessionRegistry(sessionOptionsOf(config));
-  const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
-  // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
-  const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
-  const running: Running = {
+/** Nothing started yet. */
+function notRunning(): Running {
+  return {
     gateway: null,
     http: null,
     socketGuard: null,
     server: null,
     detachSessions: null,
     detachRuns: null,
+    detachReplays: null,
     cancelNoProviderWarning: null,
   };
+}
+
+/** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
+export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
+  const late = createLateResolver();
+  const ingest = createIngest(ingestOptionsOf(config, late.resolver));
+  const simulated = sourceOf(config) === 'simulated';
+  const simulator = simulated ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  const sessions = createSessionRegistry(sessionOptionsOf(config));
+  const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
+  // Replays feed the same registry through passive nodes of their own (never the network).
+  const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
+  // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
+  const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
+  const running = notRunning();
   let lastDatagramAt: number | null = null;
   let stopping: Promise<void> | null = null;
   const datagramWatch = ingest.registry.samples$.subscribe((batch) => {
@@ -365,6 +402,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   return {
     ingest,
     simulator,
+    replays,
     gateway: () => running.gateway,
     http: () => running.http,
     runs,
@@ -382,6 +420,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         overrides,
         ingest,
         sessions,
+        replays,
         simulator,
         mapping,
         policy,
@@ -404,6 +443,8 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         await runs.capture.stop().catch((err: unknown) => log.warn({ err }, 'run capture stop failed'));
         running.detachRuns?.();
         running.detachSessions?.();
+        running.detachReplays?.();
+        replays.dispose();
         if (running.gateway) await running.gateway.close();
         else if (running.server) await closeServer(running.server);
         datagramWatch.unsubscribe();

@@ -107,6 +107,7 @@ describe('loadConfig', () => {
     runStartTps: '150',
     runPreRollS: '-1',
     runPostRollS: 'soon',
+    replayFile: 'pull.csv',
   };
   const ANY_TEXT: readonly (keyof HubConfig)[] = ['host', 'dataDir'];
   const messageOf = (run: () => unknown): string => {

@@ -11,6 +11,7 @@ import { createPullFeed } from './create-pull-feed.js';
 import { createPullTracker } from './create-pull-tracker.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
 import { createRunLibraryPanel, type RunLibraryPanel } from './create-run-library-panel.js';
+import { createReplayPanel } from './create-replay-panel.js';
 import { createTokenField, storedToken } from './create-token-field.js';
 import { createTuningPanel, type TuningPanel } from './create-tuning-panel.js';
 import { byId } from './dom.js';
@@ -88,6 +89,7 @@ function start(): void {
   tuning.setSystem(system);
   runLibrary = createRunLibraryPanel(byId('run-library'), byId('recording'), hub);
   runLibrary.setSystem(system);
+  createReplayPanel(byId('replay'), hub.runs);
   startFrameLoop({ readouts, chart, browser, pullChart }, createPullTracker(), pullFeed);
 
   window.addEventListener('pagehide', () => hub.close());
