@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
+import { type AnalysisRegistry, attachAnalysisSocketHandlers, createAnalysisRegistry } from './analysis/index.js';
 import {
   createAuthPolicy,
   createSocketGuard,
@@ -13,6 +14,7 @@ import type { HubConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import {
   closeServer,
+  createAnalysisRouter,
   createHttpApp,
   createHttpServer,
   createVirtualTuneRouter,
@@ -123,12 +125,13 @@ function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: numbe
 type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extraRouters' | 'options'> & {
   ingest: Ingest;
   sessions: SessionRegistry;
+  analyses: AnalysisRegistry;
 };
 
 /** The Koa app: the API, the virtual-tune routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, ...rest } = deps;
-  const routers: Router[] = [createVirtualTuneRouter(sessions)];
+  const { ingest, sessions, analyses, ...rest } = deps;
+  const routers: Router[] = [createVirtualTuneRouter(sessions), createAnalysisRouter(analyses)];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
     ...rest,
@@ -157,12 +160,18 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   const simulator = config.sim ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
 
   const sessions = createSessionRegistry(sessionOptionsOf(config));
+  const analyses = createAnalysisRegistry({
+    registry: ingest.registry,
+    quantityOf: (channel) => resolver.quantityOf(channel),
+    options: { maxAnalyses: config.analysisMax },
+  });
 
   let gateway: RealtimeGateway | null = null;
   let socketGuard: SocketGuard | null = null;
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   let detachSessions: (() => void) | null = null;
+  let detachAnalyses: (() => void) | null = null;
   let server: ReturnType<typeof createHttpServer> | null = null;
   let stopping: Promise<void> | null = null;
   const datagramWatch = ingest.registry.samples$.subscribe((batch) => {
@@ -200,6 +209,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         ingest,
         mapping,
         sessions,
+        analyses,
         simulator,
         auth: { policy, limiter },
         ingestStatus,
@@ -226,6 +236,9 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       // Before any handler: every connection and command passes the guard first.
       guard.attach(gateway.io);
       detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
+      detachAnalyses = attachAnalysisSocketHandlers(gateway.io, analyses, {
+        pushIntervalMs: config.analysisPushIntervalMs,
+      }).detach;
       const address: AddressInfo = await listen(server, { host: config.host, port: config.port });
       const host = address.address === '0.0.0.0' || address.address === '::' ? LOOPBACK : address.address;
       const url = `http://${host}:${address.port}`;
@@ -237,6 +250,8 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         await simulator?.stop().catch((err: unknown) => log.warn({ err }, 'simulator stop failed'));
         sessions.dispose();
         detachSessions?.();
+        detachAnalyses?.();
+        analyses.dispose();
         if (gateway) await gateway.close();
         else if (server) await closeServer(server);
         datagramWatch.unsubscribe();

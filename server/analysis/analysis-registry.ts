@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  AnalysisExportKind,
+  AnalysisGrid,
+  AnalysisStartRequest,
+  AnalysisSummary,
+} from '@jetdrive-hub/client/contract';
+import { Subject } from 'rxjs';
+import type { ChannelMeta, ChannelRegistry } from '../channels/index.js';
+import { createLogger } from '../log.js';
+import { AnalysisError } from './analysis-error.js';
+import { type AnalysisExport, exportAnalysis } from './analysis-exports.js';
+import { analysisSettingsOf, analysisTablesOf } from './analysis-tables.js';
+import { analysisGridOf } from './grid-publisher.js';
+import { LiveAnalysis } from './live-analysis.js';
+import { resolveAnalysisChannels } from './resolve-analysis-channels.js';
+
+const log = createLogger('analysis');
+
+export interface AnalysisRegistryOptions {
+  /** Analyses kept at once, running or stopped; a start beyond it is refused until one is deleted. */
+  maxAnalyses: number;
+}
+
+export const DEFAULT_ANALYSIS_REGISTRY_OPTIONS: Readonly<AnalysisRegistryOptions> = Object.freeze({ maxAnalyses: 4 });
+
+export interface AnalysisRegistryDeps {
+  registry: Pick<ChannelRegistry, 'samples$' | 'providers' | 'catalog'>;
+  /** The mapping's quantity of a channel (overrides applied). */
+  quantityOf: (channel: ChannelMeta) => string | null;
+  options?: Partial<AnalysisRegistryOptions>;
+  now?: () => number;
+}
+
+export type AnalysisChange = { type: 'started' | 'stopped' | 'reset' | 'deleted'; id: string };
+
+export interface AnalysisRegistry {
+  start(request: AnalysisStartRequest): AnalysisSummary;
+  stop(id: string): AnalysisSummary;
+  reset(id: string): AnalysisSummary;
+  remove(id: string): void;
+  list(): AnalysisSummary[];
+  get(id: string): LiveAnalysis;
+  grid(id: string): AnalysisGrid;
+  exportTable(id: string, kind: AnalysisExportKind, bank?: string | number): AnalysisExport;
+  readonly changes$: Subject<AnalysisChange>;
+  stats(): { kept: number; running: number; refused: number };
+  /** Stops every analysis (hub shutdown). */
+  dispose(): void;
+}
+
+/** The live analyses of the hub: a bounded table of LiveAnalysis, each fed from the registry's sample batches. */
+export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegistry {
+  const options = { ...DEFAULT_ANALYSIS_REGISTRY_OPTIONS, ...deps.options };
+  const now = deps.now ?? Date.now;
+  const analyses = new Map<string, LiveAnalysis>();
+  const changes$ = new Subject<AnalysisChange>();
+  let refused = 0;
+
+  const get = (id: string): LiveAnalysis => {
+    const a = analyses.get(id);
+    if (!a) throw new AnalysisError('ANALYSIS_NOT_FOUND', `id: no analysis "${id}"`, 'id');
+    return a;
+  };
+
+  const start = (request: AnalysisStartRequest): AnalysisSummary => {
+    if (analyses.size >= options.maxAnalyses) {
+      refused++;
+      throw new AnalysisError(
+        'TOO_MANY_ANALYSES',
+        `${analyses.size} analyses are kept (limit ${options.maxAnalyses}); delete one first`,
+      );
+    }
+    const settings = analysisSettingsOf(request);
+    const tables = analysisTablesOf(request);
+    const catalog = deps.registry.catalog();
+    const channels = catalog.channels.map((c) => ({
+      key: c.key,
+      providerId: c.providerId,
+      quantity: deps.quantityOf(c),
+    }));
+    const resolved = resolveAnalysisChannels(deps.registry.providers(), channels, request.provider, request.load);
+    const id = `an_${randomBytes(6).toString('hex')}`;
+    const analysis = new LiveAnalysis({
+      id,
+      name: request.name ?? `${resolved.provider.name} ${request.load}`,
+      provider: resolved.provider,
+      load: request.load,
+      channels: resolved.channels,
+      settings,
+      tables,
+      samples$: deps.registry.samples$,
+      now,
+    });
+    analyses.set(id, analysis);
+    log.info({ analysis: id, provider: resolved.provider.name, load: request.load }, 'analysis %s started', id);
+    changes$.next({ type: 'started', id });
+    return analysis.summary();
+  };
+
+  return {
+    start,
+    stop(id) {
+      const a = get(id);
+      if (a.status !== 'running')
+        throw new AnalysisError('ANALYSIS_NOT_RUNNING', `id: analysis "${id}" is already stopped`, 'id');
+      a.stop();
+      changes$.next({ type: 'stopped', id });
+      return a.summary();
+    },
+    reset(id) {
+      const a = get(id);
+      a.reset();
+      changes$.next({ type: 'reset', id });
+      return a.summary();
+    },
+    remove(id) {
+      get(id).stop();
+      analyses.delete(id);
+      changes$.next({ type: 'deleted', id });
+    },
+    list: () => [...analyses.values()].map((a) => a.summary()),
+    get,
+    grid: (id) => analysisGridOf(get(id), 0),
+    exportTable: (id, kind, bank) => exportAnalysis(get(id), kind, bank),
+    changes$,
+    stats() {
+      let running = 0;
+      for (const a of analyses.values()) if (a.status === 'running') running++;
+      return { kept: analyses.size, running, refused };
+    },
+    dispose() {
+      for (const a of analyses.values()) a.stop();
+      analyses.clear();
+      changes$.complete();
+    },
+  };
+}
