@@ -139,7 +139,9 @@ export class VeAnalysis {
   readonly #r: AxisPosition = { i: 0, f: 0 };
   readonly #l: AxisPosition = { i: 0, f: 0 };
   readonly #w: CellWeights = { base: 0, w00: 0, w01: 0, w10: 0, w11: 0 };
-  #operatingPoint: { rpm: number; load: number } | null = null;
+  /** The latest valid sample's rpm and load (NaN before one): kept as numbers, no object per sample. */
+  #opRpm = Number.NaN;
+  #opLoad = Number.NaN;
 
   constructor(input: VeAnalysisInput) {
     checkAxis('rpm axis', input.axes.rpm);
@@ -173,7 +175,7 @@ export class VeAnalysis {
 
   /** Where the engine is now (the latest valid sample, not lag-shifted), or null before one. */
   get operatingPoint(): { rpm: number; load: number } | null {
-    return this.#operatingPoint;
+    return Number.isNaN(this.#opRpm) ? null : { rpm: this.#opRpm, load: this.#opLoad };
   }
 
   reset(): void {
@@ -182,7 +184,8 @@ export class VeAnalysis {
     this.#ring.clear();
     this.#counts = zeroCounts();
     this.#lastT = Number.NEGATIVE_INFINITY;
-    this.#operatingPoint = null;
+    this.#opRpm = Number.NaN;
+    this.#opLoad = Number.NaN;
     this.#version++;
   }
 
@@ -196,7 +199,8 @@ export class VeAnalysis {
     }
     this.#lastT = s.t;
     this.#ring.push(s.t, s.rpm, s.load, s.tps);
-    this.#operatingPoint = { rpm: s.rpm, load: s.load };
+    this.#opRpm = s.rpm;
+    this.#opLoad = s.load;
     const st = this.settings;
     if (st.warmupTempC !== null && !(s.engineTempC >= st.warmupTempC)) {
       c.cold++;
