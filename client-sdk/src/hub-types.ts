@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { AnalysisApi } from './create-analysis-api.js';
 import type { SessionsApi } from './create-sessions-api.js';
 import type { ConnectionFailure } from './hub-error.js';
 import type {
@@ -93,6 +94,8 @@ export interface Hub {
   /** True while the hub conflates this viewer's data because it reads too slowly. */
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;
+  /** Live VE analyses: start/stop/reset, the grid and its updates (grid$), exports. */
+  readonly analysis: AnalysisApi;
   /** Resolves with the catalog (asks the hub once). */
   catalog(): Promise<CatalogView>;
   close(): void;
