@@ -6,6 +6,7 @@ import {
   runPull,
   type SimFrame,
 } from '../../server/engine/index.js';
+import { WidebandDelay } from '../../server/sim/wideband-delay.js';
 import {
   type CellWeighting,
   createAfrTargetTable,
@@ -102,13 +103,11 @@ export function runAccuracy(run: AccuracyRun): AccuracyResult {
     settings: { ...DEFAULT_VE_ANALYSIS_SETTINGS, maxCorrectionPct: 30, weighting: run.weighting, ...run.settings },
   });
   const truth = trueCorrection(baseline, table);
-  const delay: SimFrame[] = [];
-  const lagFrames = Math.round(WIDEBAND_DELAY_MS / 1000 / DT_S);
+  // The wideband as the simulated dyno's provider has it: its readings sent WIDEBAND_DELAY_MS late.
+  const wideband = new WidebandDelay(WIDEBAND_DELAY_MS, 1 / DT_S);
   const sample = { t: 0, rpm: 0, load: 0, tps: 0, engineTempC: 0, afr: [0, 0] };
   const feed = (f: SimFrame): void => {
-    delay.push(f);
-    if (delay.length <= lagFrames) return;
-    const late = delay.shift() as SimFrame;
+    const late = wideband.delay(f);
     sample.t = f.t * 1000;
     sample.rpm = f.rpm;
     sample.load = f.mapKpa;
