@@ -38,7 +38,7 @@ export function solveVeFit(
     rr += r[k] * r[k];
     bb += b * b;
   }
-  const tol = 1e-20 * Math.max(bb, 1e-300);
+  const tol = 1e-16 * Math.max(bb, 1e-300);
   let it = 0;
   for (; it < MAX_FIT_ITERATIONS && rr > tol; it++) {
     bank.multiply(p, lambda, ap);

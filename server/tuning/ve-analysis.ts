@@ -134,6 +134,7 @@ export class VeAnalysis {
   readonly #results: BankResult[];
   readonly #fit: Float64Array[];
   readonly #scratch: FitScratch;
+  #fitIterations = 0;
   readonly #now: OpPoint = { t: 0, rpm: 0, load: 0, tps: 0 };
   readonly #before: OpPoint = { t: 0, rpm: 0, load: 0, tps: 0 };
   readonly #r: AxisPosition = { i: 0, f: 0 };
@@ -167,6 +168,11 @@ export class VeAnalysis {
 
   get version(): number {
     return this.#version;
+  }
+
+  /** Conjugate-gradient iterations of the last bank's last solve (bilinear; a cost figure for benches and tests). */
+  get fitIterations(): number {
+    return this.#fitIterations;
   }
 
   counts(): VeAnalysisCounts {
@@ -301,7 +307,7 @@ export class VeAnalysis {
     const bank = this.#bank[b];
     const out = this.#results[b];
     const bilinear = st.weighting === 'bilinear';
-    if (bilinear) solveVeFit(bank, this.veTable, st.priorWeight, this.#fit[b], this.#scratch);
+    if (bilinear) this.#fitIterations = solveVeFit(bank, this.veTable, st.priorWeight, this.#fit[b], this.#scratch);
     const lim = st.maxCorrectionPct / 100;
     for (let k = 0; k < this.cells; k++) {
       const W = bank.weight[k];
