@@ -49,6 +49,33 @@ export interface AnalysisRegistry {
   dispose(): void;
 }
 
+/** A new analysis on the provider the request names, its channels resolved through the mapping now. */
+function createLiveAnalysis(
+  deps: AnalysisRegistryDeps,
+  request: AnalysisStartRequest,
+  now: () => number,
+): LiveAnalysis {
+  const settings = analysisSettingsOf(request);
+  const tables = analysisTablesOf(request);
+  const channels = deps.registry
+    .catalog()
+    .channels.map((c) => ({ key: c.key, providerId: c.providerId, quantity: deps.quantityOf(c) }));
+  const resolved = resolveAnalysisChannels(deps.registry.providers(), channels, request.provider, request.load);
+  const id = `an_${randomBytes(6).toString('hex')}`;
+  log.info({ analysis: id, provider: resolved.provider.name, load: request.load }, 'analysis %s started', id);
+  return new LiveAnalysis({
+    id,
+    name: request.name ?? `${resolved.provider.name} ${request.load}`,
+    provider: resolved.provider,
+    load: request.load,
+    channels: resolved.channels,
+    settings,
+    tables,
+    samples$: deps.registry.samples$,
+    now,
+  });
+}
+
 /** The live analyses of the hub: a bounded table of LiveAnalysis, each fed from the registry's sample batches. */
 export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegistry {
   const options = { ...DEFAULT_ANALYSIS_REGISTRY_OPTIONS, ...deps.options };
@@ -71,30 +98,9 @@ export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegi
         `${analyses.size} analyses are kept (limit ${options.maxAnalyses}); delete one first`,
       );
     }
-    const settings = analysisSettingsOf(request);
-    const tables = analysisTablesOf(request);
-    const catalog = deps.registry.catalog();
-    const channels = catalog.channels.map((c) => ({
-      key: c.key,
-      providerId: c.providerId,
-      quantity: deps.quantityOf(c),
-    }));
-    const resolved = resolveAnalysisChannels(deps.registry.providers(), channels, request.provider, request.load);
-    const id = `an_${randomBytes(6).toString('hex')}`;
-    const analysis = new LiveAnalysis({
-      id,
-      name: request.name ?? `${resolved.provider.name} ${request.load}`,
-      provider: resolved.provider,
-      load: request.load,
-      channels: resolved.channels,
-      settings,
-      tables,
-      samples$: deps.registry.samples$,
-      now,
-    });
-    analyses.set(id, analysis);
-    log.info({ analysis: id, provider: resolved.provider.name, load: request.load }, 'analysis %s started', id);
-    changes$.next({ type: 'started', id });
+    const analysis = createLiveAnalysis(deps, request, now);
+    analyses.set(analysis.id, analysis);
+    changes$.next({ type: 'started', id: analysis.id });
     return analysis.summary();
   };
 
