@@ -1,35 +1,13 @@
+import type { AnalysisSettings } from '@jetdrive-hub/client/contract';
 import { DEFAULT_TUNING_OPTIONS } from './tuning-options.js';
 
-// What a tuner may set per live analysis. Every filter can be turned off (null, or 0 for the lag) and every sample it
-// rejects is counted in the result, so a grid that stays empty says why.
+// The live analysis' settings and their defaults. Every sample a filter rejects is counted in the result, so a grid
+// that stays empty says why.
 
-export type CellWeighting = 'bilinear' | 'nearest';
+export type CellWeighting = AnalysisSettings['weighting'];
 
-export interface VeAnalysisSettings {
-  /**
-   * bilinear: a sample counts toward its four neighbouring cells with the ECU's own weights, and the suggested table
-   * is the one whose bilinear reading best explains every sample (least squares); nearest: a sample counts toward
-   * its nearest cell only and a cell's suggestion is the mean measured / target ratio of its samples.
-   */
-  weighting: CellWeighting;
-  /** A cell is suggested only with at least this many samples (bilinear: the sum of its weights). */
-  minHits: number;
-  /** The suggested change of a cell is clamped to ± this, percent (one iteration). */
-  maxCorrectionPct: number;
-  /** Samples with the engine below this temperature (°C) are not tuning data; null turns the filter off. */
-  warmupTempC: number | null;
-  /** Steady state: rpm and load must change slower than these over the window; null turns a limit off. */
-  steadyWindowMs: number;
-  maxRpmRatePerS: number | null;
-  maxLoadRatePerS: number | null;
-  /** A reading is paired with the operating point this long before it (wideband transport and sensor lag). */
-  lagMs: number;
-  /** Decel fuel cut: throttle below closedThrottlePct with AFR above fuelCutAfr is free air; null turns it off. */
-  fuelCutAfr: number | null;
-  closedThrottlePct: number;
-  /** The sensor's valid range: a reading outside it is dropped (per bank). */
-  afrMin: number;
-  afrMax: number;
+/** The wire settings (meanings in the contract) without the lambda conversion, which the live layer does. */
+export interface VeAnalysisSettings extends Omit<AnalysisSettings, 'stoichAfr'> {
   /** The fastest sample rate the lag ring is sized for; faster input leaves the ring short and is counted. */
   maxSampleRateHz: number;
   /** Two operating points further apart than this are a hole in the data: nothing is interpolated across it. */

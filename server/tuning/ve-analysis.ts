@@ -1,3 +1,4 @@
+import type { AnalysisCounts } from '@jetdrive-hub/client/contract';
 import {
   type AnalysisAxes,
   type AxisPosition,
@@ -28,27 +29,8 @@ export interface AnalysisSample {
   afr: ArrayLike<number>;
 }
 
-/** What the filters did: every sample is either accepted or counted under the first filter that refused it. */
-export interface VeAnalysisCounts {
-  samples: number;
-  accepted: number;
-  /** Non-finite rpm, load or time, or a time earlier than the previous sample's. */
-  invalid: number;
-  /** Engine below the warm-up temperature. */
-  cold: number;
-  /** Not enough recent history to look back by the lag and the steady-state window (start, a hole, a rate too high). */
-  history: number;
-  /** rpm or load changing faster than the steady-state limits. */
-  transient: number;
-  /** Closed throttle with a lean reading: decel fuel cut. */
-  fuelCut: number;
-  /** Operating point more than half a step off the table. */
-  outsideGrid: number;
-  /** No bank had a reading in the sensor's valid range. */
-  afrRange: number;
-  /** Bank readings outside the valid range (a sample with one bad bank still feeds the others). */
-  bankReadingsOutOfRange: number;
-}
+/** What the filters did (the wire's AnalysisCounts). */
+export type VeAnalysisCounts = AnalysisCounts;
 
 export interface VeAnalysisInput {
   axes: AnalysisAxes;

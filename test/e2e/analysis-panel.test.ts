@@ -1,18 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../server/config.js';
 import { createHub, type Hub } from '../../server/hub.js';
+import { launchChromium } from '../support/launch-chromium.js';
 import { freeUdpPort } from '../support/udp.js';
 
 // The live VE analysis panel in a real headless Chromium against a real hub with its simulated dyno pulling by itself
 // (standalone: its own hub, browser and page). The operator starts an analysis from the panel, the heatmaps fill and
 // trace the operating point, stop, export and reset work from their buttons.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OPERATOR_TOKEN = 'e2e-operator-token-0123456789';
+const ARTIFACTS = join(process.cwd(), 'artifacts');
 let hub: Hub;
 let url = '';
 let browser: Browser;
@@ -35,19 +36,7 @@ beforeAll(async () => {
   });
   hub = createHub(config);
   url = (await hub.start()).url;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1200 } });
   page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -91,6 +80,9 @@ describe('live VE analysis panel', () => {
     );
     // The operating point is traced while the engine runs on the table.
     await page.waitForSelector('[data-heatmap="analysis-hits-front"] td.op-now', { timeout: 30_000 });
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('#analysis').screenshot({ path: join(ARTIFACTS, 'analysis-panel.png') });
 
     await page.click('[data-action="analysis-stop"]');
     await page.waitForSelector('#analysis-status[data-status="stopped"]', { timeout: 10_000 });

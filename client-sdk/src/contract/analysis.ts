@@ -66,33 +66,55 @@ export const analysisExportSchema = z.strictObject({
 });
 export type AnalysisExportRequest = z.input<typeof analysisExportSchema>;
 
-/** What every filter refused, and how many samples were used. */
+/** What the filters did: every sample is either accepted or counted under the first filter that refused it. */
 export interface AnalysisCounts {
   samples: number;
   accepted: number;
+  /** Non-finite rpm, load or time, or a time earlier than the previous sample's. */
   invalid: number;
+  /** Engine below the warm-up temperature. */
   cold: number;
+  /** Not enough recent history to look back by the lag and the steady-state window (start, a hole, a rate too high). */
   history: number;
+  /** rpm or load changing faster than the steady-state limits. */
   transient: number;
+  /** Closed throttle with a lean reading: decel fuel cut. */
   fuelCut: number;
+  /** Operating point more than half a step off the table. */
   outsideGrid: number;
+  /** No bank had a reading in the sensor's valid range. */
   afrRange: number;
+  /** Bank readings outside the valid range (a sample with one bad bank still feeds the others). */
   bankReadingsOutOfRange: number;
 }
 
+/** An analysis' settings. Every filter can be turned off (null, or 0 for the lag and the window). */
 export interface AnalysisSettings {
+  /**
+   * bilinear: a sample counts toward its four neighbouring cells with the ECU's own weights, and the suggested table
+   * is the one whose bilinear reading best explains every sample (least squares); nearest: a sample counts toward
+   * its nearest cell only and a cell's suggestion is the mean measured / target ratio of its samples.
+   */
   weighting: AnalysisWeighting;
+  /** A cell is suggested only with at least this many samples (bilinear: the sum of its weights). */
   minHits: number;
+  /** The suggested change of a cell is clamped to ± this, percent (one iteration). */
   maxCorrectionPct: number;
+  /** Samples with the engine below this temperature (°C) are not tuning data. */
   warmupTempC: number | null;
+  /** Steady state: rpm and load must change slower than these over the window. */
   steadyWindowMs: number;
   maxRpmRatePerS: number | null;
   maxLoadRatePerS: number | null;
+  /** A reading is paired with the operating point this long before it (wideband transport and sensor lag). */
   lagMs: number;
+  /** Decel fuel cut: throttle below closedThrottlePct with AFR above fuelCutAfr is free air. */
   fuelCutAfr: number | null;
   closedThrottlePct: number;
+  /** The sensor's valid range: a reading outside it is dropped (per bank). */
   afrMin: number;
   afrMax: number;
+  /** AFR of lambda 1, for banks read from lambda channels. */
   stoichAfr: number;
 }
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   type AnalysisSample,
-  createPrngForTest,
   DEFAULT_VE_ANALYSIS_SETTINGS,
   type VeAnalysisSettings,
   VeAnalysis,
-} from './ve-analysis-fixture.js';
+} from '../../../server/tuning/index.js';
+import { mulberry32 } from '../protocol/mulberry32.js';
 
 // A 3 × 3 grid: rpm 2000/3000/4000, MAP 40/60/80 kPa; cell k = rpmIndex × 3 + loadIndex.
 const AXES = { rpm: [2000, 3000, 4000], load: [40, 60, 80] };
@@ -153,7 +153,7 @@ describe('VeAnalysis weighting', () => {
       const k = r0 * 3 + l0;
       return t[k] * (1 - x) * (1 - y) + t[k + 1] * (1 - x) * y + t[k + 3] * x * (1 - y) + t[k + 4] * x * y;
     };
-    const rng = createPrngForTest(7);
+    const rng = mulberry32(7);
     for (let i = 0; i < 400; i++) {
       const rpm = 2000 + rng() * 2000;
       const load = 40 + rng() * 40;
