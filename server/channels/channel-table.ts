@@ -2,11 +2,12 @@ import { hostHex } from '../jetdrive/pick-host-id.js';
 import { createLogger } from '../log.js';
 import type { ChannelValuesBatch } from '../protocol/channel-values-batch.js';
 import type { ChannelInfoRecord } from '../protocol/types.js';
-import { ChannelEntry, type ChannelFields, LIVE, NO_UNIT } from './channel-entry.js';
+import { ChannelEntry, type ChannelFields, NO_UNIT } from './channel-entry.js';
 import { type ChannelViews, createChannelViews } from './create-channel-views.js';
 import { createNameIndex, type NameIndex } from './create-name-index.js';
 import type { RegistryOptions } from './default-registry-options.js';
 import { msBehind } from './ms-behind.js';
+import { LIVE } from './provider-columns.js';
 import type { ProviderEntry } from './provider-table.js';
 import { createSampleBatch } from './sample-batch.js';
 import type { CatalogEvent, ChannelKey, SampleBatch } from './types.js';
@@ -81,8 +82,12 @@ export class ChannelTable {
       this.#hooks.drop('channelsTotal');
       return null;
     }
-    const history = { max: this.#opts.historyMax, ms: this.#opts.historyMs };
-    const e = new ChannelEntry(pe.state.hostId, pe.state.name, channelId, fields, t, history);
+    const slot = pe.cols.allocate();
+    if (slot < 0) {
+      this.#hooks.drop('channels');
+      return null;
+    }
+    const e = new ChannelEntry(pe.state.hostId, pe.state.name, channelId, fields, t, pe.cols, slot);
     pe.channels.set(channelId, e);
     this.#entries.set(e.meta.key, e);
     this.names.add(e);
@@ -105,6 +110,7 @@ export class ChannelTable {
     if (pe.channels.size > 0) this.#hooks.changed(true);
     pe.channels.clear();
     pe.byPosition.length = 0;
+    pe.cols.reset();
   }
 
   /** ChannelInfo records: new channels are added, known ones renamed or re-labelled in place. */
@@ -162,7 +168,11 @@ export class ChannelTable {
     // Until the first Pong every sample is stamped with the receive time: skip the per-sample call.
     const synced = clock.synced;
     const byPosition = pe.byPosition;
+    const live = pe.cols.live;
+    const history = pe.cols.history;
     let provisional = false;
+    // A fresh sample earlier in this datagram means the provider's clock did not go back (see #clockWentBack).
+    let fresh = false;
     let n = 0;
     for (let i = 0; i < input.count; i++) {
       const channelId = inIds[i];
@@ -173,20 +183,28 @@ export class ChannelTable {
         if (e === null) continue;
         byPosition[i] = e;
       }
-      const live = e.live;
-      const newest = live[LIVE.newestTs];
+      const b = e.base;
+      const newest = live[b + LIVE.newestTs];
       const behind = newest < 0 ? 0 : msBehind(newest, ts);
-      if (behind > window && !this.#clockWentBack(pe, receivedAt)) {
+      if (behind > window && (fresh || !this.#clockWentBack(pe, receivedAt))) {
         this.staleSamples++;
         continue;
       }
       // Past the check with behind > window means the provider's clock went back: this sample re-anchors.
-      if (behind === 0 || behind > window) live[LIVE.newestTs] = ts;
-      pe.lastFreshAt = receivedAt;
-      if (e.meta.provisional) provisional = true;
+      if (behind === 0 || behind > window) live[b + LIVE.newestTs] = ts;
+      fresh = true;
+      if (e.provisional) provisional = true;
       const value = inValues[i];
       const time = synced ? clock.toTime(ts, receivedAt) : receivedAt;
-      e.accept(time, value, ts, receivedAt);
+      live[b + LIVE.lastSeen] = receivedAt;
+      live[b + LIVE.lastValue] = value;
+      live[b + LIVE.lastTime] = time;
+      live[b + LIVE.lastPts] = ts;
+      live[b + LIVE.count]++;
+      // NaN never becomes a min or max (comparisons with it are false).
+      if (value < live[b + LIVE.min]) live[b + LIVE.min] = value;
+      if (value > live[b + LIVE.max]) live[b + LIVE.max] = value;
+      history.push(e.slot, time, value, ts);
       if (e.views.length > 0) this.#deliver(e);
       keys[n] = e.meta.key;
       channelIds[n] = channelId;
@@ -195,6 +213,7 @@ export class ChannelTable {
       providerTs[n] = ts;
       n++;
     }
+    if (fresh) pe.lastFreshAt = receivedAt;
     out.providerId = p.hostId;
     out.receivedAt = receivedAt;
     out.count = n;
@@ -226,7 +245,7 @@ export class ChannelTable {
       { provider: hostHex(pe.state.hostId), staleSamples: this.staleSamples },
       `${pe.state.name}: only old timestamps for ${this.#opts.staleResetMs} ms, its clock went back: starting its channels over`,
     );
-    for (const e of pe.channels.values()) e.live[LIVE.newestTs] = -1;
+    for (const e of pe.channels.values()) pe.cols.live[e.base + LIVE.newestTs] = -1;
     return true;
   }
 }

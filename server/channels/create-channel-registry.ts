@@ -63,7 +63,11 @@ export function createChannelRegistry(
   const samples$ = new Subject<SampleBatch>();
   const events$ = new Subject<CatalogEvent>();
 
-  const providers = new ProviderTable(opts.maxProviders, resolver, () => drop('providers'));
+  const shape = {
+    maxChannels: opts.maxChannelsPerProvider,
+    history: { maxPerChannel: opts.historyMax, maxAgeMs: opts.historyMs },
+  };
+  const providers = new ProviderTable(opts.maxProviders, shape, resolver, () => drop('providers'));
   const buildCatalog = (): CatalogSnapshot => {
     const t = now();
     const channels: ChannelMeta[] = [];
@@ -97,12 +101,7 @@ export function createChannelRegistry(
     providers: () => providers.snapshots(),
     channelCount: () => channels.size,
     getChannel: (key) => channels.get(key)?.rateSnapshot(now(), opts.historyMs),
-    history(key, sinceMs) {
-      const e = channels.get(key);
-      if (!e) return [];
-      e.ring.trimBefore(now() - opts.historyMs);
-      return e.ring.toArray(sinceMs);
-    },
+    history: (key, sinceMs) => channels.get(key)?.history(now(), opts.historyMs, sinceMs) ?? [],
     stats: (): IngestStats =>
       buildIngestStats(
         counters,

@@ -6,7 +6,6 @@ export {
   type MappingSummary,
 } from './create-channel-registry.js';
 export { createDefaultQuantityResolver, defaultQuantityOf } from './create-default-quantity-resolver.js';
-export { createSampleRing, type SampleRing } from './create-sample-ring.js';
 export { DEFAULT_REGISTRY_OPTIONS, type RegistryOptions } from './default-registry-options.js';
 export type {
   CatalogEvent,

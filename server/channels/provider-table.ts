@@ -2,6 +2,8 @@ import { hostHex } from '../jetdrive/pick-host-id.js';
 import type { ProviderState } from '../jetdrive/types.js';
 import type { ChannelEntry } from './channel-entry.js';
 import { createMappingTally, type MappingTally } from './create-mapping-tally.js';
+import { ProviderColumns } from './provider-columns.js';
+import type { HistoryLimits } from './provider-history.js';
 import type { ProviderSnapshot, QuantityResolver } from './types.js';
 
 /** One provider as the registry keeps it: the node's state plus its channels by channel id. */
@@ -17,12 +19,16 @@ export class ProviderEntry {
   readonly tally: MappingTally<ChannelEntry>;
   /** Unmapped channels warned about so far (see MappingLog). */
   warned = 0;
+  /** Its channels' live numbers and recent samples, by slot. */
+  readonly cols: ProviderColumns;
 
   constructor(
     readonly state: ProviderState,
     resolver: QuantityResolver,
+    shape: ProviderShape,
   ) {
     this.tally = createMappingTally(resolver);
+    this.cols = new ProviderColumns(shape.maxChannels, shape.history);
   }
 
   snapshot(): ProviderSnapshot {
@@ -46,15 +52,23 @@ export class ProviderEntry {
   }
 }
 
+/** How big each provider's columns are. */
+export interface ProviderShape {
+  maxChannels: number;
+  history: HistoryLimits;
+}
+
 /** The registry's providers by host id, at most `max` of them (beyond it, `onRefused` counts the refusal). */
 export class ProviderTable {
   readonly #providers = new Map<number, ProviderEntry>();
   readonly #max: number;
   readonly #resolver: QuantityResolver;
   readonly #onRefused: () => void;
+  readonly #shape: ProviderShape;
 
-  constructor(max: number, resolver: QuantityResolver, onRefused: () => void) {
+  constructor(max: number, shape: ProviderShape, resolver: QuantityResolver, onRefused: () => void) {
     this.#max = max;
+    this.#shape = shape;
     this.#resolver = resolver;
     this.#onRefused = onRefused;
   }
@@ -75,7 +89,7 @@ export class ProviderTable {
       this.#onRefused();
       return null;
     }
-    const pe = new ProviderEntry(p, this.#resolver);
+    const pe = new ProviderEntry(p, this.#resolver, this.#shape);
     this.#providers.set(p.hostId, pe);
     onAdded();
     return pe;

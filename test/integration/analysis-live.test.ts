@@ -112,6 +112,9 @@ describe('live analysis on the simulated dyno', () => {
       expect(lines[0]).toBe('rpm\\map,20,30,40,50,60,70,80,90,100');
       expect(lines).toHaveLength(12);
     }
+    const bogus = await fetch(`${t.url}/api/analysis/${id}/export/bogus`);
+    expect(bogus.status).toBe(400);
+    expect(((await bogus.json()) as { error: { field: string } }).error.field).toBe('params.kind');
     const del = await fetch(`${t.url}/api/analysis/${id}`, { method: 'DELETE', headers: operator });
     expect(del.status).toBe(200);
     expect((await fetch(`${t.url}/api/analysis/${id}`)).status).toBe(404);

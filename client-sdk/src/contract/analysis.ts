@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { strictFieldsError } from './describe-zod-error.js';
+import { closedObject } from './closed-object.js';
 
 // The live VE analysis on the wire: the start body (HTTP POST /api/analysis and the `analysis:start` command), the
 // grid a viewer gets when it starts watching `analysis:<id>`, and the deltas of changed cells that follow (at most one
@@ -47,18 +47,19 @@ const analysisStartShape = {
 };
 
 /** Strict: a misspelt setting is refused (naming it and listing the fields), never dropped for the default. */
-export const analysisStartSchema = z
-  .strictObject(analysisStartShape, strictFieldsError(analysisStartShape))
-  .refine((b) => b.afrMin === undefined || b.afrMax === undefined || b.afrMin < b.afrMax, {
+export const analysisStartSchema = closedObject(analysisStartShape).refine(
+  (b) => b.afrMin === undefined || b.afrMax === undefined || b.afrMin < b.afrMax,
+  {
     message: 'must be above afrMin',
     path: ['afrMax'],
-  });
+  },
+);
 export type AnalysisStartInput = z.input<typeof analysisStartSchema>;
 export type AnalysisStartRequest = z.output<typeof analysisStartSchema>;
 
 export const analysisIdSchema = z.string().min(1).max(64);
 
-export const analysisExportSchema = z.strictObject({
+export const analysisExportSchema = closedObject({
   id: analysisIdSchema,
   kind: z.enum(ANALYSIS_EXPORT_KINDS),
   /** Bank name (front, rear, …) or index; default the first bank. */

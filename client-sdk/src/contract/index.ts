@@ -25,6 +25,7 @@ export {
   applyAnalysisDelta,
   MAX_ANALYSIS_CSV_CHARS,
 } from './analysis.js';
+export { closedObject } from './closed-object.js';
 export { type CommandArgs, splitCommandArgs } from './command-args.js';
 export {
   type ChannelSelector,
@@ -44,6 +45,7 @@ export {
   type SubscribeRequest,
   subscriptionIdSchema,
   VE_SCENARIOS,
+  type VeScenario,
 } from './command-schemas.js';
 export {
   type DataFrame,
@@ -98,6 +100,16 @@ export type {
   TerminalStatus,
   VeTables,
 } from './session-types.js';
+export {
+  CORRECTION_STANDARDS,
+  type CorrectionStandard,
+  CURVE_X_AXES,
+  type CurveXAxis,
+  MAX_COMPARE_RUNS,
+  MAX_SMOOTHING,
+  type RunsCompareQuery,
+  runsCompareQuerySchema,
+} from './run-analysis.js';
 export type { Ack, AckError, HttpErrorBody, RealtimeErrorCode, Result, WireError } from './wire-error.js';
 export {
   displayConversion,

@@ -1,14 +1,15 @@
-import { ANALYSIS_EXPORT_KINDS, analysisIdSchema } from '@jetdrive-hub/client/contract';
+import { ANALYSIS_EXPORT_KINDS, analysisIdSchema, closedObject } from '@jetdrive-hub/client/contract';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { type AnalysisRegistry, parseAnalysisStart } from '../../analysis/index.js';
-import { validateParams, validateQuery } from '../validate.js';
+import { route } from '../route.js';
+import { validateParams } from '../validate.js';
 
 const idParams = z.object({ id: analysisIdSchema });
-const exportParams = z.object({ id: analysisIdSchema, kind: z.enum(ANALYSIS_EXPORT_KINDS) });
-const exportQuery = z.strictObject({ bank: z.string().min(1).max(32).optional() });
-
-const bodyOf = (ctx: { request: unknown }): unknown => (ctx.request as { body?: unknown }).body;
+// The kind is checked in the handler, after the query: a wrong query parameter is named first, like on every route.
+const exportParams = z.object({ id: analysisIdSchema, kind: z.string() });
+const exportKind = z.object({ kind: z.enum(ANALYSIS_EXPORT_KINDS) });
+const exportQuery = closedObject({ bank: z.string().min(1).max(32).optional() });
 
 /**
  * /api/analysis: live VE analyses. POST (start, stop, reset) and DELETE are control actions: the app's one
@@ -18,43 +19,60 @@ const bodyOf = (ctx: { request: unknown }): unknown => (ctx.request as { body?: 
 export function createAnalysisRouter(registry: AnalysisRegistry): Router {
   const router = new Router({ prefix: '/api/analysis' });
 
-  router.post('/', (ctx) => {
-    const analysis = registry.start(parseAnalysisStart(bodyOf(ctx)));
-    ctx.status = 201;
-    ctx.body = { success: true, analysis };
-  });
+  // The start body is checked by the analysis module (the same check as the socket's analysis:start).
+  router.post(
+    '/',
+    route({ body: z.unknown() }, (ctx, { body }) => {
+      const analysis = registry.start(parseAnalysisStart(body));
+      ctx.status = 201;
+      ctx.body = { success: true, analysis };
+    }),
+  );
 
-  router.get('/', (ctx) => {
-    ctx.body = { success: true, analyses: registry.list() };
-  });
+  router.get(
+    '/',
+    route({}, (ctx) => {
+      ctx.body = { success: true, analyses: registry.list() };
+    }),
+  );
 
-  router.get('/:id', (ctx) => {
-    ctx.body = { success: true, grid: registry.grid(validateParams(idParams, ctx.params).id) };
-  });
+  router.get(
+    '/:id',
+    route({ params: idParams }, (ctx, { params }) => {
+      ctx.body = { success: true, grid: registry.grid(params.id) };
+    }),
+  );
 
-  router.post('/:id/stop', (ctx) => {
-    ctx.body = { success: true, analysis: registry.stop(validateParams(idParams, ctx.params).id) };
-  });
+  for (const [path, action] of [
+    ['/:id/stop', (id: string) => registry.stop(id)],
+    ['/:id/reset', (id: string) => registry.reset(id)],
+  ] as const) {
+    router.post(
+      path,
+      route({ params: idParams }, (ctx, { params }) => {
+        ctx.body = { success: true, analysis: action(params.id) };
+      }),
+    );
+  }
 
-  router.post('/:id/reset', (ctx) => {
-    ctx.body = { success: true, analysis: registry.reset(validateParams(idParams, ctx.params).id) };
-  });
-
-  router.delete('/:id', (ctx) => {
-    const { id } = validateParams(idParams, ctx.params);
-    registry.remove(id);
-    ctx.body = { success: true, id };
-  });
+  router.delete(
+    '/:id',
+    route({ params: idParams }, (ctx, { params }) => {
+      registry.remove(params.id);
+      ctx.body = { success: true, id: params.id };
+    }),
+  );
 
   /** suggested | diff | hits, as CSV in the input table's layout; ?bank=front|rear (default the first). */
-  router.get('/:id/export/:kind', (ctx) => {
-    const { id, kind } = validateParams(exportParams, ctx.params);
-    const { bank } = validateQuery(exportQuery, ctx);
-    const out = registry.exportTable(id, kind, bank);
-    ctx.type = 'text/csv; charset=utf-8';
-    ctx.set('Content-Disposition', `attachment; filename="${out.filename}"`);
-    ctx.body = out.csv;
-  });
+  router.get(
+    '/:id/export/:kind',
+    route({ params: exportParams, query: exportQuery }, (ctx, { params, query }) => {
+      const out = registry.exportTable(params.id, validateParams(exportKind, { kind: params.kind }).kind, query.bank);
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.set('Content-Disposition', `attachment; filename="${out.filename}"`);
+      ctx.body = out.csv;
+    }),
+  );
 
   return router;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ANALYSIS_ERROR_STATUS } from '../../../server/analysis/analysis-error.js';
 import { SELECTOR_ERROR_STATUS } from '../../../server/channels/selector-error.js';
 import { CONFIG_ERROR_STATUS } from '../../../server/config.js';
 import { DASHBOARD_ERROR_STATUS } from '../../../server/dashboard/dashboard-error.js';
@@ -8,6 +9,7 @@ import { HTTP_ERROR_STATUS } from '../../../server/http/error-codes.js';
 import { errorBody, toCodedError } from '../../../server/http/error-middleware.js';
 import { HttpError } from '../../../server/http/http-error.js';
 import { MAPPING_STORE_STATUS, MappingStoreError } from '../../../server/mapping/mapping-store.js';
+import { STARTUP_ERROR_STATUS } from '../../../server/preflight.js';
 import { FRAME_DECODE_STATUS, FrameDecodeError } from '../../../server/protocol/frame-decode-error.js';
 import { FRAME_ENCODE_STATUS } from '../../../server/protocol/frame-encode-error.js';
 import { SESSION_ERROR_STATUS, SessionError } from '../../../server/sessions/session-error.js';
@@ -15,10 +17,12 @@ import { SESSION_ERROR_STATUS, SessionError } from '../../../server/sessions/ses
 const TABLES = {
   http: HTTP_ERROR_STATUS,
   sessions: SESSION_ERROR_STATUS,
+  analysis: ANALYSIS_ERROR_STATUS,
   mapping: MAPPING_STORE_STATUS,
   dashboard: DASHBOARD_ERROR_STATUS,
   selector: SELECTOR_ERROR_STATUS,
   config: CONFIG_ERROR_STATUS,
+  startup: STARTUP_ERROR_STATUS,
   frameDecode: FRAME_DECODE_STATUS,
   frameEncode: FRAME_ENCODE_STATUS,
 };

@@ -1,0 +1,199 @@
+import type { Sample } from './types.js';
+
+/** Identity of one channel's samples, as a history query returns them. */
+export interface HistoryChannel {
+  key: string;
+  providerId: number;
+  channelId: number;
+  /** The channel's slot in its provider's columns. */
+  slot: number;
+}
+
+/** What a history keeps: per channel at most `maxPerChannel` samples, none older than `maxAgeMs` behind the newest. */
+export interface HistoryLimits {
+  maxPerChannel: number;
+  maxAgeMs: number;
+}
+
+const INITIAL_CAPACITY = 1024;
+/** Record numbers are renumbered from the oldest held before they reach this, so they stay small integers. */
+const RENUMBER_AT = 2 ** 30;
+/** Samples walked back to estimate a channel's rate: enough for a steady rate, cheap for a catalog of thousands. */
+const RATE_WALK = 128;
+/** lastAbs of a slot that has not written since the last clear; GONE: it has, but no record of it is held. */
+const NEVER = -1;
+const GONE = -2;
+/** prev[] value of a channel's first record in the history. */
+const NO_PREVIOUS = 0;
+
+/**
+ * The recent samples of all channels of one provider, in arrival order, in one ring of columns (slot, time, value,
+ * provider timestamp) — not one ring per channel. A datagram's samples are written to consecutive positions, so the
+ * hot path streams through memory; per-channel rings put each sample on a different cache line and most of the
+ * ingest's time went to those misses. Each record links to its channel's previous record (a distance back), so one
+ * channel's history is walked without scanning the others.
+ *
+ * Capacity grows by doubling up to maxPerChannel × channels in use, so the provider's total matches per-channel
+ * rings of maxPerChannel when channels send at the same rate; a faster channel may use a slower one's share.
+ */
+export class ProviderHistory {
+  #capacity = 0;
+  /** Records held; the oldest is at #head. */
+  size = 0;
+  #head = 0;
+  /** The absolute number of the next record (records ever written, renumbered at RENUMBER_AT). */
+  #written = 0;
+  /** maxPerChannel × slots that have written since the last clear: the capacity it may grow to. */
+  #limit = 0;
+  #slots = new Uint16Array(0);
+  #times = new Float64Array(0);
+  #values = new Float64Array(0);
+  #pts = new Uint32Array(0);
+  /** Distance back, in records, to the same channel's previous record (NO_PREVIOUS for none). */
+  #prev = new Uint32Array(0);
+  /** Absolute number of each slot's newest record (NEVER, GONE: none); older than the oldest held: none either. */
+  readonly #lastAbs: Int32Array;
+  /** The newest time that needs no trim (the oldest record's time + maxAgeMs, when last looked at). */
+  #trimAfter = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    maxSlots: number,
+    private readonly limits: HistoryLimits,
+  ) {
+    this.#lastAbs = new Int32Array(maxSlots).fill(NEVER);
+  }
+
+  /** Appends one sample of `slot` (the hot path). */
+  push(slot: number, time: number, value: number, providerTs: number): void {
+    const last = this.#lastAbs[slot];
+    if (last === NEVER) this.#limit += this.limits.maxPerChannel;
+    if (this.size === this.#capacity && !this.#makeRoom(time)) return;
+    let pos = this.#head + this.size;
+    if (pos >= this.#capacity) pos -= this.#capacity;
+    const abs = this.#written++;
+    this.#slots[pos] = slot;
+    this.#times[pos] = time;
+    this.#values[pos] = value;
+    this.#pts[pos] = providerTs;
+    this.#prev[pos] = last < 0 ? NO_PREVIOUS : abs - last;
+    this.#lastAbs[slot] = abs;
+    this.size++;
+    if (time > this.#trimAfter) this.#trimOld(time);
+    if (this.#written === RENUMBER_AT) this.#renumber();
+  }
+
+  /** Drops records with time < cutoff (oldest first). */
+  trimBefore(cutoff: number): void {
+    while (this.size > 0 && this.#times[this.#head] < cutoff) this.#dropOldest();
+  }
+
+  /** Forgets everything (the provider's channels were removed); slots may be reused from 0. */
+  clear(): void {
+    this.size = 0;
+    this.#head = 0;
+    this.#lastAbs.fill(NEVER);
+    this.#limit = 0;
+    this.#trimAfter = Number.NEGATIVE_INFINITY;
+  }
+
+  /** The channel's samples, oldest first, at most maxPerChannel, optionally only time >= sinceMs. */
+  toArray(ch: HistoryChannel, sinceMs = Number.NEGATIVE_INFINITY): Sample[] {
+    const out: Sample[] = [];
+    this.#walk(ch.slot, this.limits.maxPerChannel, (pos) => {
+      if (this.#times[pos] < sinceMs) return false;
+      out.push({
+        key: ch.key,
+        providerId: ch.providerId,
+        channelId: ch.channelId,
+        value: this.#values[pos],
+        time: this.#times[pos],
+        providerTs: this.#pts[pos],
+      });
+      return true;
+    });
+    return out.reverse();
+  }
+
+  /** Samples per second over the channel's recent records (up to RATE_WALK of them), 0 with fewer than two. */
+  rateHz(slot: number): number {
+    let newest = Number.NaN;
+    let oldest = Number.NaN;
+    let n = 0;
+    this.#walk(slot, Math.min(RATE_WALK, this.limits.maxPerChannel), (pos) => {
+      if (n === 0) newest = this.#times[pos];
+      oldest = this.#times[pos];
+      n++;
+      return true;
+    });
+    const span = newest - oldest;
+    return n > 1 && span > 0 ? ((n - 1) * 1000) / span : 0;
+  }
+
+  /** Visits the slot's records newest first, at most `max`, while `visit` returns true. */
+  #walk(slot: number, max: number, visit: (pos: number) => boolean): void {
+    let abs = this.#lastAbs[slot];
+    const oldestAbs = this.#written - this.size;
+    for (let n = 0; n < max && abs >= oldestAbs && abs >= 0; n++) {
+      const pos = this.#positionOf(abs);
+      if (!visit(pos)) return;
+      const back = this.#prev[pos];
+      if (back === NO_PREVIOUS) return;
+      abs -= back;
+    }
+  }
+
+  #positionOf(abs: number): number {
+    const fromHead = abs - (this.#written - this.size);
+    const pos = this.#head + fromHead;
+    return pos >= this.#capacity ? pos - this.#capacity : pos;
+  }
+
+  /** Full: grows while under the limit and the oldest record is still wanted, else drops the oldest. */
+  #makeRoom(time: number): boolean {
+    const limit = this.#limit;
+    if (this.#capacity < limit && (this.size === 0 || this.#times[this.#head] >= time - this.limits.maxAgeMs)) {
+      this.#grow(Math.min(limit, Math.max(INITIAL_CAPACITY, this.#capacity * 2)));
+      return true;
+    }
+    if (this.#capacity === 0) return false;
+    this.#dropOldest();
+    return true;
+  }
+
+  #grow(capacity: number): void {
+    const copy = <T extends Uint16Array | Uint32Array | Float64Array>(from: T, to: T): T => {
+      for (let i = 0; i < this.size; i++) {
+        const j = this.#head + i;
+        to[i] = from[j >= this.#capacity ? j - this.#capacity : j];
+      }
+      return to;
+    };
+    this.#slots = copy(this.#slots, new Uint16Array(capacity));
+    this.#times = copy(this.#times, new Float64Array(capacity));
+    this.#values = copy(this.#values, new Float64Array(capacity));
+    this.#pts = copy(this.#pts, new Uint32Array(capacity));
+    this.#prev = copy(this.#prev, new Uint32Array(capacity));
+    this.#head = 0;
+    this.#capacity = capacity;
+  }
+
+  #dropOldest(): void {
+    this.#head = this.#head + 1 === this.#capacity ? 0 : this.#head + 1;
+    this.size--;
+  }
+
+  /** Record numbers restart from the oldest held; slots whose newest record is gone have none. */
+  #renumber(): void {
+    const shift = this.#written - this.size;
+    this.#written -= shift;
+    const last = this.#lastAbs;
+    for (let i = 0; i < last.length; i++)
+      last[i] = last[i] >= shift ? last[i] - shift : last[i] === NEVER ? NEVER : GONE;
+  }
+
+  #trimOld(time: number): void {
+    const cutoff = time - this.limits.maxAgeMs;
+    if (this.#times[this.#head] < cutoff) this.trimBefore(cutoff);
+    this.#trimAfter = this.size > 0 ? this.#times[this.#head] + this.limits.maxAgeMs : Number.NEGATIVE_INFINITY;
+  }
+}
