@@ -5,13 +5,14 @@ import type {
   AnalysisStartRequest,
   AnalysisSummary,
 } from '@jetdrive-hub/client/contract';
-import { Subject } from 'rxjs';
+import { filter, Subject } from 'rxjs';
 import type { ChannelMeta, ChannelRegistry } from '../channels/index.js';
 import { createLogger } from '../log.js';
 import { AnalysisError } from './analysis-error.js';
 import { type AnalysisExport, exportAnalysis } from './analysis-exports.js';
 import { analysisSettingsOf, analysisTablesOf } from './analysis-tables.js';
 import { analysisGridOf } from './grid-publisher.js';
+import { followRestartedProviders } from './follow-restarted-provider.js';
 import { LiveAnalysis } from './live-analysis.js';
 import { resolveAnalysisChannels } from './resolve-analysis-channels.js';
 
@@ -25,7 +26,7 @@ export interface AnalysisRegistryOptions {
 export const DEFAULT_ANALYSIS_REGISTRY_OPTIONS: Readonly<AnalysisRegistryOptions> = Object.freeze({ maxAnalyses: 4 });
 
 export interface AnalysisRegistryDeps {
-  registry: Pick<ChannelRegistry, 'samples$' | 'providers' | 'catalog'>;
+  registry: Pick<ChannelRegistry, 'samples$' | 'providers' | 'catalog' | 'events$'>;
   /** The mapping's quantity of a channel (overrides applied). */
   quantityOf: (channel: ChannelMeta) => string | null;
   options?: Partial<AnalysisRegistryOptions>;
@@ -83,6 +84,13 @@ export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegi
   const analyses = new Map<string, LiveAnalysis>();
   const changes$ = new Subject<AnalysisChange>();
   let refused = 0;
+  /** Analyses started by the provider's name: they follow it to a new host id. */
+  const byName = new Set<string>();
+  const follow = deps.registry.events$
+    .pipe(filter((e) => e.type === 'channel:added' || e.type === 'provider:online'))
+    .subscribe(() => {
+      if (byName.size > 0) followRestartedProviders(deps, analyses.values(), byName);
+    });
 
   const get = (id: string): LiveAnalysis => {
     const a = analyses.get(id);
@@ -100,6 +108,9 @@ export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegi
     }
     const analysis = createLiveAnalysis(deps, request, now);
     analyses.set(analysis.id, analysis);
+    if (typeof request.provider === 'string' && !/^0x[0-9a-f]{1,4}$/i.test(request.provider.trim())) {
+      byName.add(analysis.id);
+    }
     changes$.next({ type: 'started', id: analysis.id });
     return analysis.summary();
   };
@@ -123,6 +134,7 @@ export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegi
     remove(id) {
       get(id).stop();
       analyses.delete(id);
+      byName.delete(id);
       changes$.next({ type: 'deleted', id });
     },
     list: () => [...analyses.values()].map((a) => a.summary()),
@@ -136,6 +148,7 @@ export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegi
       return { kept: analyses.size, running, refused };
     },
     dispose() {
+      follow.unsubscribe();
       for (const a of analyses.values()) a.stop();
       analyses.clear();
       changes$.complete();

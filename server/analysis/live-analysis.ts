@@ -32,14 +32,16 @@ export interface LiveAnalysisOptions {
 export class LiveAnalysis {
   readonly id: string;
   readonly name: string;
-  readonly provider: { hostId: number; name: string };
   readonly load: AnalysisLoad;
-  readonly channels: AnalysisChannels;
   readonly settings: AnalysisSettings;
   readonly tables: AnalysisTables;
   readonly core: VeAnalysis;
   readonly createdAt: number;
   #status: AnalysisStatus = 'running';
+  #provider: { hostId: number; name: string };
+  #channels: AnalysisChannels;
+  /** Times the analysis followed its provider to a new host id (a restarted dyno). */
+  #rebinds = 0;
   #stoppedAt: number | null = null;
   #sub: Subscription | null;
   readonly #now: () => number;
@@ -53,9 +55,9 @@ export class LiveAnalysis {
   constructor(o: LiveAnalysisOptions) {
     this.id = o.id;
     this.name = o.name;
-    this.provider = o.provider;
+    this.#provider = o.provider;
     this.load = o.load;
-    this.channels = o.channels;
+    this.#channels = o.channels;
     this.settings = o.settings;
     this.tables = o.tables;
     this.#now = o.now;
@@ -87,6 +89,30 @@ export class LiveAnalysis {
 
   get status(): AnalysisStatus {
     return this.#status;
+  }
+
+  get provider(): { hostId: number; name: string } {
+    return this.#provider;
+  }
+
+  get channels(): AnalysisChannels {
+    return this.#channels;
+  }
+
+  get rebinds(): number {
+    return this.#rebinds;
+  }
+
+  /**
+   * Follows the provider to a new host id (it restarted): the same banks, read from its new channels. The grid is
+   * kept; the new provider's first readings count as missing history until the lag ring has refilled.
+   */
+  rebind(provider: { hostId: number; name: string }, channels: AnalysisChannels): void {
+    const banks = (c: AnalysisChannels) => c.banks.map((b) => `${b.name}:${b.quantity}`).join(',');
+    if (banks(channels) !== banks(this.#channels)) return;
+    this.#provider = provider;
+    this.#channels = channels;
+    this.#rebinds++;
   }
 
   stop(): void {

@@ -2,29 +2,40 @@ import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { createAnalysisRegistry } from '../../../server/analysis/analysis-registry.js';
 import { parseAnalysisStart } from '../../../server/analysis/parse-analysis-start.js';
-import type { CatalogSnapshot, ChannelMeta, ProviderSnapshot, SampleBatch } from '../../../server/channels/index.js';
+import type {
+  CatalogEvent,
+  CatalogSnapshot,
+  ChannelMeta,
+  ProviderSnapshot,
+  SampleBatch,
+} from '../../../server/channels/index.js';
 
 // The registry over a hand-made catalog: the bound, the state rules, the start body's checks and the exports in the
 // layout of the uploaded table.
 
 const HOST = 0x43fd;
 const QUANTITIES: Record<string, string> = { 1: 'rpm', 8: 'afr_front', 9: 'afr_rear', 11: 'map', 12: 'tps' };
-const channels = Object.keys(QUANTITIES).map(
-  (id) => ({ key: `${HOST}:${id}`, providerId: HOST, channelId: Number(id) }) as ChannelMeta,
-);
-const provider = { hostId: HOST, name: 'Power Core', online: true } as ProviderSnapshot;
+const channelsOf = (host: number) =>
+  Object.keys(QUANTITIES).map(
+    (id) => ({ key: `${host}:${id}`, providerId: host, channelId: Number(id) }) as ChannelMeta,
+  );
+const providerOf = (hostId: number, online = true) => ({ hostId, name: 'Power Core', online }) as ProviderSnapshot;
 
 function registry(maxAnalyses = 2) {
   const samples$ = new Subject<SampleBatch>();
-  return createAnalysisRegistry({
+  const events$ = new Subject<CatalogEvent>();
+  const state = { providers: [providerOf(HOST)], channels: channelsOf(HOST) };
+  const r = createAnalysisRegistry({
     registry: {
       samples$,
-      providers: () => [provider],
-      catalog: () => ({ version: 1, providers: [provider], channels }) as CatalogSnapshot,
+      events$,
+      providers: () => state.providers,
+      catalog: () => ({ version: 1, providers: state.providers, channels: state.channels }) as CatalogSnapshot,
     },
     quantityOf: (c) => QUANTITIES[c.channelId] ?? null,
     options: { maxAnalyses },
   });
+  return Object.assign(r, { state, events$ });
 }
 
 // Rows are MAP here (the corner names the load first), with percent VE and one decimal.
@@ -83,5 +94,22 @@ describe('analysis registry', () => {
     expect(() => r.exportTable(id, 'hits', 'left')).toThrow(
       /bank: "left" is not a bank of this analysis \(front, rear\)/,
     );
+  });
+
+  it('follows a provider started by name to its new host id after a restart; one started by host id stays', () => {
+    const r = registry();
+    const byName = r.start(parseAnalysisStart({ provider: 'Power Core', load: 'map' }));
+    const byId = r.start(parseAnalysisStart({ provider: '0x43FD', load: 'map' }));
+    const NEW = 0x1234;
+    r.state.providers = [providerOf(HOST, false), providerOf(NEW)];
+    // Announced, but not all its channels yet: nothing to follow to.
+    r.state.channels = [...channelsOf(HOST), ...channelsOf(NEW).slice(0, 1)];
+    r.events$.next({ type: 'channel:added', channel: channelsOf(NEW)[0] });
+    expect(r.get(byName.id).provider.hostId).toBe(HOST);
+    r.state.channels = [...channelsOf(HOST), ...channelsOf(NEW)];
+    r.events$.next({ type: 'channel:added', channel: channelsOf(NEW)[4] });
+    expect(r.get(byName.id).provider.hostId).toBe(NEW);
+    expect(r.get(byName.id).channels.rpm).toBe(`${NEW}:1`);
+    expect(r.get(byId.id).provider.hostId).toBe(HOST);
   });
 });
