@@ -214,6 +214,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
       ingest: () => ingest.registry.stats(),
       gateway: () => gatewayMetricsOf(running.gateway),
       sessions: () => ({ byStatus: sessions.stats().byStatus }),
+      analyses: () => d.analyses.stats(),
     },
   });
   running.http = http;

@@ -33,6 +33,15 @@ export interface AnalysisRegistryDeps {
   now?: () => number;
 }
 
+export interface AnalysisRegistryStats {
+  kept: number;
+  running: number;
+  refused: number;
+  byStatus: Record<string, number>;
+  /** Samples of the analyses kept now, by outcome: accepted, or the filter that refused them. */
+  samples: Record<string, number>;
+}
+
 export type AnalysisChange = { type: 'started' | 'stopped' | 'reset' | 'deleted'; id: string };
 
 export interface AnalysisRegistry {
@@ -45,7 +54,7 @@ export interface AnalysisRegistry {
   grid(id: string): AnalysisGrid;
   exportTable(id: string, kind: AnalysisExportKind, bank?: string | number): AnalysisExport;
   readonly changes$: Subject<AnalysisChange>;
-  stats(): { kept: number; running: number; refused: number };
+  stats(): AnalysisRegistryStats;
   /** Stops every analysis (hub shutdown). */
   dispose(): void;
 }
@@ -75,6 +84,19 @@ function createLiveAnalysis(
     samples$: deps.registry.samples$,
     now,
   });
+}
+
+function statsOf(analyses: Iterable<LiveAnalysis>, refused: number): AnalysisRegistryStats {
+  const byStatus: Record<string, number> = { running: 0, stopped: 0 };
+  const samples: Record<string, number> = {};
+  let kept = 0;
+  for (const a of analyses) {
+    kept++;
+    byStatus[a.status]++;
+    const { samples: _total, bankReadingsOutOfRange: _banks, ...outcomes } = a.core.counts();
+    for (const [k, v] of Object.entries(outcomes)) samples[k] = (samples[k] ?? 0) + v;
+  }
+  return { kept, running: byStatus.running, refused, byStatus, samples };
 }
 
 /** The live analyses of the hub: a bounded table of LiveAnalysis, each fed from the registry's sample batches. */
@@ -142,11 +164,7 @@ export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegi
     grid: (id) => analysisGridOf(get(id), 0),
     exportTable: (id, kind, bank) => exportAnalysis(get(id), kind, bank),
     changes$,
-    stats() {
-      let running = 0;
-      for (const a of analyses.values()) if (a.status === 'running') running++;
-      return { kept: analyses.size, running, refused };
-    },
+    stats: () => statsOf(analyses.values(), refused),
     dispose() {
       follow.unsubscribe();
       for (const a of analyses.values()) a.stop();

@@ -7,6 +7,7 @@ export {
   type AnalysisRegistry,
   type AnalysisRegistryDeps,
   type AnalysisRegistryOptions,
+  type AnalysisRegistryStats,
   createAnalysisRegistry,
   DEFAULT_ANALYSIS_REGISTRY_OPTIONS,
 } from './analysis-registry.js';

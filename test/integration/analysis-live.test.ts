@@ -112,6 +112,9 @@ describe('live analysis on the simulated dyno', () => {
       expect(lines[0]).toBe('rpm\\map,20,30,40,50,60,70,80,90,100');
       expect(lines).toHaveLength(12);
     }
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/jetdrive_analyses\{status="stopped"\} 1/);
+    expect(metrics).toMatch(/jetdrive_analysis_samples\{outcome="accepted"\} [1-9]/);
     const bogus = await fetch(`${t.url}/api/analysis/${id}/export/bogus`);
     expect(bogus.status).toBe(400);
     expect(((await bogus.json()) as { error: { field: string } }).error.field).toBe('params.kind');

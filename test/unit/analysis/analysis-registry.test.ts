@@ -49,7 +49,7 @@ describe('analysis registry', () => {
     expect(() => r.start(parseAnalysisStart({ provider: 'Power Core', load: 'map' }))).toThrow(
       expect.objectContaining({ code: 'TOO_MANY_ANALYSES', status: 429 }),
     );
-    expect(r.stats()).toEqual({ kept: 2, running: 2, refused: 1 });
+    expect(r.stats()).toMatchObject({ kept: 2, running: 2, refused: 1, byStatus: { running: 2, stopped: 0 } });
     r.remove(a.id);
     expect(() => r.grid(a.id)).toThrow(expect.objectContaining({ code: 'ANALYSIS_NOT_FOUND', field: 'id' }));
     expect(r.start(parseAnalysisStart({ provider: 'Power Core', load: 'map' })).status).toBe('running');
