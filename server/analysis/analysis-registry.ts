@@ -71,6 +71,9 @@ function createLiveAnalysis(
     .catalog()
     .channels.map((c) => ({ key: c.key, providerId: c.providerId, quantity: deps.quantityOf(c) }));
   const resolved = resolveAnalysisChannels(deps.registry.providers(), channels, request.provider, request.load);
+  // Without an engine temperature channel every sample would count as cold: the warm-up filter is off (the summary's
+  // settings say so) unless the request asked for it by value.
+  if (resolved.channels.engineTemp === null && request.warmupTempC === undefined) settings.warmupTempC = null;
   const id = `an_${randomBytes(6).toString('hex')}`;
   log.info({ analysis: id, provider: resolved.provider.name, load: request.load }, 'analysis %s started', id);
   return new LiveAnalysis({

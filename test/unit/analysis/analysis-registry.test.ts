@@ -112,4 +112,13 @@ describe('analysis registry', () => {
     expect(r.get(byName.id).channels.rpm).toBe(`${NEW}:1`);
     expect(r.get(byId.id).provider.hostId).toBe(HOST);
   });
+
+  it('turns the warm-up filter off for a provider without an engine temperature channel, unless asked for', () => {
+    const r = registry();
+    // The fake provider has rpm, AFR front/rear, MAP and TPS, and no ect.
+    expect(r.start(parseAnalysisStart({ provider: 'Power Core', load: 'map' })).settings.warmupTempC).toBeNull();
+    expect(
+      r.start(parseAnalysisStart({ provider: 'Power Core', load: 'map', warmupTempC: 60 })).settings.warmupTempC,
+    ).toBe(60);
+  });
 });
