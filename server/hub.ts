@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
+import { type AnalysisRegistry, attachAnalysisSocketHandlers, createAnalysisRegistry } from './analysis/index.js';
 import {
   type AuthPolicy,
   createAuthPolicy,
@@ -15,6 +16,7 @@ import type { HubConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import {
   closeServer,
+  createAnalysisRouter,
   createHttpApp,
   createHttpServer,
   createReplayRouter,
@@ -140,12 +142,17 @@ type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extra
   ingest: Ingest;
   sessions: SessionRegistry;
   replays: ReplayManager;
+  analyses: AnalysisRegistry;
 };
 
 /** The Koa app: the API, the virtual-tune and replay routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, replays, ...rest } = deps;
-  const routers: Router[] = [createVirtualTuneRouter(sessions), createReplayRouter(replays)];
+  const { ingest, sessions, replays, analyses, ...rest } = deps;
+  const routers: Router[] = [
+    createVirtualTuneRouter(sessions),
+    createReplayRouter(replays),
+    createAnalysisRouter(analyses),
+  ];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
     ...rest,
@@ -185,6 +192,7 @@ interface Running {
   server: ReturnType<typeof createHttpServer> | null;
   detachSessions: (() => void) | null;
   detachReplays: (() => void) | null;
+  detachAnalyses: (() => void) | null;
   cancelNoProviderWarning: (() => void) | null;
 }
 
@@ -194,6 +202,7 @@ interface ServeDeps {
   ingest: Ingest;
   sessions: SessionRegistry;
   replays: ReplayManager;
+  analyses: AnalysisRegistry;
   simulator: SimulatedDynoController | null;
   mapping: ChannelMapping;
   policy: AuthPolicy;
@@ -210,6 +219,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     mapping: d.mapping,
     sessions,
     replays: d.replays,
+    analyses: d.analyses,
     simulator: d.simulator,
     simulatorOrigin: d.simulatorOrigin.originOf,
     auth: { policy: d.policy, limiter: d.limiter },
@@ -219,6 +229,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
       ingest: () => ingest.registry.stats(),
       gateway: () => gatewayMetricsOf(running.gateway),
       sessions: () => ({ byStatus: sessions.stats().byStatus }),
+      analyses: () => d.analyses.stats(),
     },
   });
   running.http = http;
@@ -241,6 +252,9 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
   guard.attach(gateway.io);
   running.detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
   running.detachReplays = attachReplaySocketHandlers(gateway.io, d.replays).detach;
+  running.detachAnalyses = attachAnalysisSocketHandlers(gateway.io, d.analyses, {
+    pushIntervalMs: config.analysisPushIntervalMs,
+  }).detach;
   return listen(server, { host: config.host, port: config.port });
 }
 
@@ -290,6 +304,15 @@ function announceListening(address: AddressInfo, source: string): string {
   return url;
 }
 
+/** The live analyses, reading the registry's samples through the (late-attached) mapping. */
+function createAnalyses(config: HubConfig, ingest: Ingest, resolver: QuantityResolver): AnalysisRegistry {
+  return createAnalysisRegistry({
+    registry: ingest.registry,
+    quantityOf: (channel) => resolver.quantityOf(channel),
+    options: { maxAnalyses: config.analysisMax },
+  });
+}
+
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
@@ -299,6 +322,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   const sessions = createSessionRegistry(sessionOptionsOf(config));
   // Replays feed the same registry through passive nodes of their own (never the network).
   const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
+  const analyses = createAnalyses(config, ingest, late.resolver);
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   const running: Running = {
@@ -308,6 +332,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     server: null,
     detachSessions: null,
     detachReplays: null,
+    detachAnalyses: null,
     cancelNoProviderWarning: null,
   };
   let lastDatagramAt: number | null = null;
@@ -339,6 +364,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         ingest,
         sessions,
         replays,
+        analyses,
         simulator,
         mapping,
         policy,
@@ -359,6 +385,8 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         running.detachSessions?.();
         running.detachReplays?.();
         replays.dispose();
+        running.detachAnalyses?.();
+        analyses.dispose();
         if (running.gateway) await running.gateway.close();
         else if (running.server) await closeServer(running.server);
         datagramWatch.unsubscribe();

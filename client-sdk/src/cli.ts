@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // jetdrive CLI: watch live channels, list the catalog, wait for a condition in shell scripts, run a tuning session.
 import { Command, CommanderError, Option } from 'commander';
+import { addAnalysisCommand } from './cli/analysis-command.js';
 import { check, CliFailure } from './cli/cli-failure.js';
 import { show } from './cli/display-units.js';
 import { escapeControl } from './cli/escape-control.js';
@@ -213,6 +214,7 @@ program
     hub.close();
     process.exit(EXIT.OK);
   });
+addAnalysisCommand(program, openHub);
 
 try {
   await program.parseAsync(process.argv);
