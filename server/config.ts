@@ -68,6 +68,10 @@ export const configSchema = z.object({
   sessionMaxCount: int(1, 10_000).default(100),
   sessionSweepIntervalS: num(1, 86_400).default(300),
   sessionMaxRunning: int(1, 1000).default(8),
+  /** Live VE analyses kept at once (running or stopped). */
+  analysisMax: int(1, 64).default(4),
+  /** An analysis' grid deltas go to its viewers at most this often, ms. */
+  analysisPushIntervalMs: int(50, 10_000).default(200),
   jetdriveRecvBufferBytes: int(65_536, 256 * 1024 * 1024).default(4 * 1024 * 1024),
   /** Frames whose source address disagrees with their host id's: `drop` (default) or only `flag` them. */
   jetdriveSourcePolicy: oneOf(['flag', 'drop']).default('drop'),
@@ -179,6 +183,8 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   SESSION_MAX_COUNT: ['sessionMaxCount', (s) => s],
   SESSION_SWEEP_INTERVAL_S: ['sessionSweepIntervalS', (s) => s],
   SESSION_MAX_RUNNING: ['sessionMaxRunning', (s) => s],
+  ANALYSIS_MAX: ['analysisMax', (s) => s],
+  ANALYSIS_PUSH_INTERVAL_MS: ['analysisPushIntervalMs', (s) => s],
   JETDRIVE_RCVBUF: ['jetdriveRecvBufferBytes', (s) => s],
   JETDRIVE_SOURCE_POLICY: ['jetdriveSourcePolicy', (s) => s],
   JETDRIVE_STALE_WINDOW_MS: ['jetdriveStaleWindowMs', (s) => s],

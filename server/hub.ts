@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
+import { type AnalysisRegistry, attachAnalysisSocketHandlers, createAnalysisRegistry } from './analysis/index.js';
 import {
   type AuthPolicy,
   createAuthPolicy,
@@ -15,10 +16,11 @@ import type { HubConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import {
   closeServer,
+  createAnalysisRouter,
   createHttpApp,
   createHttpServer,
-  createRunsRouter,
   createReplayRouter,
+  createRunsRouter,
   createVirtualTuneRouter,
   type HttpApp,
   listen,
@@ -29,8 +31,8 @@ import {
   ingestOptionsOf,
   LOOPBACK,
   realtimeOptionsOf,
-  runOptionsOf,
   replayOptionsOf,
+  runOptionsOf,
   sessionOptionsOf,
   simulatorOptionsOf,
   socketGuardLimitsOf,
@@ -41,14 +43,8 @@ import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { preflight } from './preflight.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
-import {
-  attachRunEvents,
-  NODE_RUN_FILE_SYSTEM,
-  RunCapture,
-  type RunFileSystem,
-  RunLibrary,
-} from './runs/index.js';
 import { attachReplaySocketHandlers, createReplayManager, type ReplayManager } from './replay/index.js';
+import { attachRunEvents, NODE_RUN_FILE_SYSTEM, RunCapture, type RunFileSystem, RunLibrary } from './runs/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
@@ -160,15 +156,17 @@ type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extra
   sessions: SessionRegistry;
   runs: HubRuns;
   replays: ReplayManager;
+  analyses: AnalysisRegistry;
 };
 
 /** The Koa app: the API, the virtual-tune and replay routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, runs, replays, ...rest } = deps;
+  const { ingest, sessions, runs, replays, analyses, ...rest } = deps;
   const routers: Router[] = [
     createVirtualTuneRouter(sessions),
     createRunsRouter({ ...runs, compression: config.runCompression, uploadMaxBytes: config.runUploadMaxBytes }),
     createReplayRouter(replays),
+    createAnalysisRouter(analyses),
   ];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
@@ -210,6 +208,7 @@ interface Running {
   detachSessions: (() => void) | null;
   detachRuns: (() => void) | null;
   detachReplays: (() => void) | null;
+  detachAnalyses: (() => void) | null;
   cancelNoProviderWarning: (() => void) | null;
 }
 
@@ -219,6 +218,7 @@ interface ServeDeps {
   ingest: Ingest;
   sessions: SessionRegistry;
   replays: ReplayManager;
+  analyses: AnalysisRegistry;
   simulator: SimulatedDynoController | null;
   mapping: ChannelMapping;
   policy: AuthPolicy;
@@ -237,6 +237,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     sessions,
     runs: d.runs,
     replays: d.replays,
+    analyses: d.analyses,
     simulator: d.simulator,
     simulatorOrigin: d.simulatorOrigin.originOf,
     auth: { policy: d.policy, limiter: d.limiter },
@@ -247,6 +248,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
       gateway: () => gatewayMetricsOf(running.gateway),
       sessions: () => ({ byStatus: sessions.stats().byStatus }),
       runs: () => runsStatsOf(d.runs),
+      analyses: () => d.analyses.stats(),
     },
   });
   running.http = http;
@@ -270,6 +272,9 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
   running.detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
   running.detachRuns = attachRunEvents(gateway.io, d.runs.capture, d.runs.library);
   running.detachReplays = attachReplaySocketHandlers(gateway.io, d.replays).detach;
+  running.detachAnalyses = attachAnalysisSocketHandlers(gateway.io, d.analyses, {
+    pushIntervalMs: config.analysisPushIntervalMs,
+  }).detach;
   return listen(server, { host: config.host, port: config.port });
 }
 
@@ -364,6 +369,12 @@ function runsStatsOf({ capture, library }: HubRuns) {
   };
 }
 
+/** After the simulator stopped: a run in progress ends (reason shutdown) and is saved whole. */
+async function stopRuns(runs: HubRuns, running: Running): Promise<void> {
+  await runs.capture.stop().catch((err: unknown) => log.warn({ err }, 'run capture stop failed'));
+  running.detachRuns?.();
+}
+
 /** Nothing started yet. */
 function notRunning(): Running {
   return {
@@ -374,8 +385,18 @@ function notRunning(): Running {
     detachSessions: null,
     detachRuns: null,
     detachReplays: null,
+    detachAnalyses: null,
     cancelNoProviderWarning: null,
   };
+}
+
+/** The live analyses, reading the registry's samples through the (late-attached) mapping. */
+function createAnalyses(config: HubConfig, ingest: Ingest, resolver: QuantityResolver): AnalysisRegistry {
+  return createAnalysisRegistry({
+    registry: ingest.registry,
+    quantityOf: (channel) => resolver.quantityOf(channel),
+    options: { maxAnalyses: config.analysisMax },
+  });
 }
 
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
@@ -388,6 +409,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
   // Replays feed the same registry through passive nodes of their own (never the network).
   const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
+  const analyses = createAnalyses(config, ingest, late.resolver);
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   const running = notRunning();
@@ -421,6 +443,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         ingest,
         sessions,
         replays,
+        analyses,
         simulator,
         mapping,
         policy,
@@ -439,12 +462,12 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         running.cancelNoProviderWarning?.();
         await simulator?.stop().catch((err: unknown) => log.warn({ err }, 'simulator stop failed'));
         sessions.dispose();
-        // After the simulator stopped: a run in progress ends (reason shutdown) and is saved whole.
-        await runs.capture.stop().catch((err: unknown) => log.warn({ err }, 'run capture stop failed'));
-        running.detachRuns?.();
+        await stopRuns(runs, running);
         running.detachSessions?.();
         running.detachReplays?.();
         replays.dispose();
+        running.detachAnalyses?.();
+        analyses.dispose();
         if (running.gateway) await running.gateway.close();
         else if (running.server) await closeServer(running.server);
         datagramWatch.unsubscribe();

@@ -2,8 +2,9 @@ import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, map, Obs
 import { applyCatalogEvent } from './apply-catalog-event.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { type ChannelDebug, createChannelDebug } from './create-channel-debug.js';
-import { createRunsApi } from './create-runs-api.js';
 import { createReplayApi } from './create-replay-api.js';
+import { createRunsApi } from './create-runs-api.js';
+import { createAnalysisApi } from './create-analysis-api.js';
 import { createSessionsApi } from './create-sessions-api.js';
 import type {
   AckError,
@@ -186,7 +187,11 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
     whenConnected: () => whenConnected(parts.connection.state$),
     lagging$: parts.lagging$.pipe(distinctUntilChanged()),
     sessions: createSessionsApi({ socket, request, requestTimeoutMs }),
-    runs: { ...createRunsApi({ url, token: options.token, socket }), ...createReplayApi({ socket, request, requestTimeoutMs }) },
+    runs: {
+      ...createRunsApi({ url, token: options.token, socket }),
+      ...createReplayApi({ socket, request, requestTimeoutMs }),
+    },
+    analysis: createAnalysisApi({ socket, request, requestTimeoutMs }),
     catalog: () =>
       request<CatalogView>((ack) => socket.timeout(requestTimeoutMs).emit('catalog:get', ack)).then((view) => {
         catalogState$.next(view);

@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
-import type { RunsApi } from './create-runs-api.js';
 import type { ReplayApi } from './create-replay-api.js';
+import type { RunsApi } from './create-runs-api.js';
+import type { AnalysisApi } from './create-analysis-api.js';
 import type { SessionsApi } from './create-sessions-api.js';
 import type { ConnectionFailure } from './hub-error.js';
 import type {
@@ -95,8 +96,10 @@ export interface Hub {
   /** True while the hub conflates this viewer's data because it reads too slowly. */
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;
-  /** The run library, the recording indicator (HTTP with `token`, events over the socket) and replay control. */
+  /** Recorded runs: the library, the recording indicator (HTTP with `token`, events over the socket), replay control. */
   readonly runs: RunsApi & ReplayApi;
+  /** Live VE analyses: start/stop/reset, the grid and its updates (grid$), exports. */
+  readonly analysis: AnalysisApi;
   /** Resolves with the catalog (asks the hub once). */
   catalog(): Promise<CatalogView>;
   close(): void;

@@ -2,6 +2,7 @@
 export { createHttpApp, type HttpApp, type HttpRoute } from './create-http-app.js';
 export { createRunsRouter, type RunsRouterDeps } from './routes/runs-router.js';
 export { createReplayRouter } from './routes/replay-router.js';
+export { createAnalysisRouter } from './routes/analysis-router.js';
 export { createVirtualTuneRouter } from './routes/virtual-tune-router.js';
 export { closeServer, createHttpServer, type ListenOptions, listen } from './listen.js';
 export type { SimulatorControl, SimulatorStatus } from './simulator-control.js';

@@ -1,6 +1,13 @@
 // The Socket.IO event maps between jetdrive-hub and its clients. The server types its Server and Socket with them,
 // the SDK uses the same maps swapped (socket.io's `Socket<ServerToClient, ClientToServer>`); every ack is part of
 // the type. Payload types come from the command schemas (command-schemas.ts).
+import type {
+  AnalysisDelta,
+  AnalysisExportRequest,
+  AnalysisGrid,
+  AnalysisStartInput,
+  AnalysisSummary,
+} from './analysis.js';
 import type { CleanupRequest, SessionStartInput, SubscribeRequest } from './command-schemas.js';
 import type { UnitSystem } from './unit-conversion.js';
 import type { DataFrame } from './data-frame.js';
@@ -146,6 +153,17 @@ export interface ClientToServerEvents {
   'replay:seek': (request: ReplaySeekRequest, ack: Ack<ReplayStatus>) => void;
   'replay:stop': (id: string, ack: Ack<ReplayStatus>) => void;
   'replay:list': (ack: Ack<ReplayStatus[]>) => void;
+  'analysis:start': (input: AnalysisStartInput, ack: Ack<AnalysisSummary>) => void;
+  'analysis:stop': (id: string, ack: Ack<AnalysisSummary>) => void;
+  'analysis:reset': (id: string, ack: Ack<AnalysisSummary>) => void;
+  'analysis:delete': (id: string, ack: Ack<{ id: string }>) => void;
+  'analysis:list': (ack: Ack<AnalysisSummary[]>) => void;
+  'analysis:get': (id: string, ack: Ack<AnalysisGrid>) => void;
+  /** Joins `analysis:<id>`: the ack carries the whole grid, `analysis:delta` events follow. */
+  'analysis:watch': (id: string, ack: Ack<AnalysisGrid>) => void;
+  'analysis:unwatch': (id: string, ack: Ack<{ id: string }>) => void;
+  /** A table export (CSV text). */
+  'analysis:export': (request: AnalysisExportRequest, ack: Ack<{ filename: string; csv: string }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -166,4 +184,7 @@ export interface ServerToClientEvents {
   'recording:alert': (alert: RecordingAlert) => void;
   /** A replay's position and state: on every state change, and while playing at most a few times per second. */
   'replay:status': (status: ReplayStatus) => void;
+  'analysis:delta': (delta: AnalysisDelta) => void;
+  /** The whole grid again, after a reset. */
+  'analysis:grid': (grid: AnalysisGrid) => void;
 }

@@ -2,6 +2,7 @@ import './styles.css';
 import { connectHub, type Hub, type WireParser } from '@jetdrive-hub/client';
 import type { UnitSystem } from '../../mapping/unit-conversion.js';
 import { bannerFor, type BannerInput } from './banner-for.js';
+import { createAnalysisPanel } from './create-analysis-panel.js';
 import { createBanner } from './create-banner.js';
 import { createChannelBrowser } from './create-channel-browser.js';
 import { createHeader } from './create-header.js';
@@ -90,6 +91,7 @@ function start(): void {
   runLibrary = createRunLibraryPanel(byId('run-library'), byId('recording'), hub);
   runLibrary.setSystem(system);
   createReplayPanel(byId('replay'), hub.runs);
+  createAnalysisPanel(byId('analysis'), hub.analysis, hub.providers$);
   startFrameLoop({ readouts, chart, browser, pullChart }, createPullTracker(), pullFeed);
 
   window.addEventListener('pagehide', () => hub.close());
