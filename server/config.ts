@@ -108,6 +108,17 @@ export const configSchema = z.object({
   realtimeMaxStreamsPerSocket: int(1, 10_000).default(16),
   realtimeMaxStreamsPerAddress: int(1, 1_000_000).default(64),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Cluster mode (server/cluster/): `ingest` publishes to Redis, `edge` serves viewers from it; needs redisUrl. */
+  role: z.enum(['standalone', 'ingest', 'edge']).default('standalone'),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL like redis://:password@127.0.0.1:6379/0')
+    .nullable()
+    .default(null),
+  /** Entries the data stream keeps (XADD MAXLEN ~): what an edge can catch up on after a Redis or edge outage. */
+  clusterStreamMaxLen: int(1000, 10_000_000).default(200_000),
+  /** Entries an edge takes per XREAD. */
+  clusterReadCount: int(1, 100_000).default(1000),
 });
 
 export type HubConfig = z.infer<typeof configSchema>;
@@ -154,6 +165,10 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   REALTIME_MAX_BACKLOG_BYTES: ['realtimeMaxBacklogBytes', (s) => s],
   REALTIME_STUCK_AFTER_MS: ['realtimeStuckAfterMs', (s) => s],
   LOG_LEVEL: ['logLevel', (s) => s],
+  HUB_ROLE: ['role', (s) => s.trim().toLowerCase()],
+  REDIS_URL: ['redisUrl', (s) => s.trim()],
+  CLUSTER_STREAM_MAXLEN: ['clusterStreamMaxLen', (s) => s],
+  CLUSTER_READ_COUNT: ['clusterReadCount', (s) => s],
   // Tokens are env-only: a command-line flag would show in `ps` to every user of the machine.
   HUB_OPERATOR_TOKEN: ['operatorToken', (s) => s.trim()],
   HUB_VIEWER_TOKEN: ['viewerToken', (s) => s.trim()],
@@ -228,7 +243,11 @@ function buildCommand(): Command {
     .addOption(new Option('--data-dir <dir>', 'where mappings and tokens are stored (DATA_DIR)'))
     .addOption(new Option('--units <system>', 'imperial or metric (UNIT_SYSTEM)'))
     .addOption(new Option('--max-viewers <n>', 'Socket.IO viewers connected at once (HUB_MAX_VIEWERS)'))
-    .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'));
+    .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'))
+    .addOption(new Option('--role <role>', 'standalone, ingest or edge (HUB_ROLE)'))
+    .addOption(
+      new Option('--redis-url <url>', 'Redis for cluster mode; put credentials in REDIS_URL instead (REDIS_URL)'),
+    );
 }
 
 const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]> = {
@@ -244,6 +263,8 @@ const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]
   units: ['unitSystem', (v) => v],
   maxViewers: ['maxViewers', (v) => v],
   logLevel: ['logLevel', (v) => v],
+  role: ['role', (v) => v],
+  redisUrl: ['redisUrl', (v) => v],
 };
 
 /** Parses argv (without node and script) and env into a validated config; throws ConfigError naming the field. */
@@ -258,7 +279,9 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     } catch (error) {
       throw new ConfigError(`${name}=${JSON.stringify(value)}: ${describeProblem(error)}`, field);
     }
-    sources.set(field, `${name}=${JSON.stringify(value)}`);
+    // A Redis URL may carry a password: errors name it without.
+    const shown = field === 'redisUrl' ? value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : value;
+    sources.set(field, `${name}=${JSON.stringify(shown)}`);
   }
   const cmd = buildCommand();
   try {
@@ -288,7 +311,18 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       'operatorReservedConnections',
     );
   }
+  checkCluster(parsed.data);
   return parsed.data;
+}
+
+/** An ingest or edge node needs Redis; a standalone hub ignores it. */
+function checkCluster(config: HubConfig): void {
+  if (config.role !== 'standalone' && config.redisUrl === null) {
+    throw new ConfigError(
+      `invalid configuration: role: ${config.role} needs Redis; set REDIS_URL (e.g. redis://127.0.0.1:6379) or --redis-url, or HUB_ROLE=standalone`,
+      'redisUrl',
+    );
+  }
 }
 
 export function helpText(): string {

@@ -9,6 +9,7 @@ import {
   type SocketGuard,
 } from './auth/index.js';
 import type { QuantityResolver } from './channels/types.js';
+import { type ClusterNode, createClusterNode } from './cluster/index.js';
 import type { HubConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import {
@@ -21,6 +22,7 @@ import {
 } from './http/index.js';
 import type { IngestStatus } from './http/types.js';
 import {
+  clusterOptionsOf,
   gatewayMetricsOf,
   ingestOptionsOf,
   LOOPBACK,
@@ -57,6 +59,8 @@ export interface Hub {
   readonly ingest: Ingest;
   readonly simulator: SimulatedDynoController | null;
   gateway(): RealtimeGateway | null;
+  /** The cluster node (ingest or edge role), null for a standalone hub. */
+  readonly cluster: ClusterNode | null;
 }
 
 export interface HubOverrides {
@@ -103,11 +107,18 @@ function logProviderEvents(ingest: Ingest): Subscription {
   });
 }
 
-function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: number | null): IngestStatus {
+function ingestStatusOf(
+  ingest: Ingest,
+  config: HubConfig,
+  lastDatagramAt: number | null,
+  cluster: ClusterNode | null,
+): IngestStatus {
   const s = ingest.status();
   return {
+    ...(cluster ? { cluster: cluster.view() } : {}),
     source: config.sim ? 'simulated' : 'live',
-    bound: s.port !== null,
+    // An edge has no socket: it is bound while it reads the ingest node's stream.
+    bound: s.port !== null || cluster?.stats().reader?.source.state === 'live',
     hostId: s.node.hostId,
     passive: s.node.passive,
     port: s.port,
@@ -152,9 +163,13 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     quantityOf: (channel) => mapping?.quantityOf(channel) ?? null,
     changes$: resolverChanges$,
   };
-  const ingest = createIngest(ingestOptionsOf(config, resolver));
+  const clusterOptions = clusterOptionsOf(config);
+  const cluster = clusterOptions ? createClusterNode(clusterOptions) : null;
+  const ingest = createIngest({ ...ingestOptionsOf(config, resolver), ...cluster?.ingestOptions() });
 
-  const simulator = config.sim ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  // An edge has no JetDrive network of its own: the ingest node runs the simulator.
+  const simulator =
+    config.sim && config.role !== 'edge' ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
 
   const sessions = createSessionRegistry(sessionOptionsOf(config));
 
@@ -170,12 +185,13 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   });
   const providerWatch = logProviderEvents(ingest);
 
-  const ingestStatus = (): IngestStatus => ingestStatusOf(ingest, config, lastDatagramAt);
+  const ingestStatus = (): IngestStatus => ingestStatusOf(ingest, config, lastDatagramAt, cluster);
 
   return {
     ingest,
     simulator,
     gateway: () => gateway,
+    cluster,
     async start() {
       const operatorToken = await loadOperatorToken({ dataDir: config.dataDir, envToken: config.operatorToken });
       announceOperatorToken(operatorToken);
@@ -191,6 +207,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
       resolverChanges$.next();
 
       await ingest.start();
+      cluster?.start(ingest);
       if (simulator) {
         await simulator.start();
         log.info({ profile: config.simProfile }, 'simulated dyno running on loopback (%s)', config.simProfile);
@@ -222,14 +239,22 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         unitSystem: config.unitSystem,
         allowRequest: guard.allowRequest,
         options: realtimeOptionsOf(config),
+        ...(cluster ? { cluster: () => cluster.view(), sourceState$: cluster.sourceState$ } : {}),
       });
       // Before any handler: every connection and command passes the guard first.
       guard.attach(gateway.io);
-      detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
+      // An edge relays session commands to the ingest node, which runs the sessions.
+      const handlers = config.role === 'edge' ? null : attachSessionSocketHandlers(gateway.io, sessions);
+      const relayed = cluster?.attachIo(gateway.io, { registry: sessions, handlers });
+      detachSessions = () => {
+        handlers?.detach();
+        relayed?.detach();
+      };
       const address: AddressInfo = await listen(server, { host: config.host, port: config.port });
       const host = address.address === '0.0.0.0' || address.address === '::' ? LOOPBACK : address.address;
       const url = `http://${host}:${address.port}`;
-      log.info({ url, source }, 'jetdrive-hub listening on %s (%s)', url, source);
+      cluster?.listening(url);
+      log.info({ url, source, role: config.role }, 'jetdrive-hub listening on %s (%s)', url, source);
       return { url, port: address.port, jetdrivePort: ingest.port() ?? config.jetdrivePort, operatorToken };
     },
     stop() {
@@ -243,6 +268,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         providerWatch.unsubscribe();
         mappingChanges?.unsubscribe();
         await ingest.stop();
+        await cluster?.close();
         log.info('jetdrive-hub stopped');
       })();
       return stopping;

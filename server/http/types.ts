@@ -1,3 +1,4 @@
+import type { ClusterView } from '@jetdrive-hub/client/contract';
 import type Router from '@koa/router';
 import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
 import type { SocketGuardStats } from '../auth/create-socket-guard.js';
@@ -30,6 +31,8 @@ export interface IngestStatus {
   /** Our host id changes after collisions (rate-limited; the suppressed ones are in the ingest stats). */
   hostIdChanges?: number;
   pongsAnswered?: number;
+  /** Cluster mode: this node's role and the nodes it knows (absent on a standalone hub). */
+  cluster?: ClusterView;
 }
 
 export type IngestStatusSource = () => IngestStatus;

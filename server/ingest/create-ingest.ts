@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import { Observable } from 'rxjs';
 import { type ChannelRegistryHandle, createChannelRegistry } from '../channels/create-channel-registry.js';
 import type { RegistryOptions } from '../channels/default-registry-options.js';
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
@@ -23,6 +23,25 @@ export interface IngestOptions {
    */
   datagrams$?: Observable<Datagram>;
   send?: (bytes: Uint8Array) => void;
+  /**
+   * Called with every datagram right after the JetDrive node handled it (so the node's state, e.g. a clock synced
+   * by a Pong, already includes it): the cluster publisher forwards what the ingest node received.
+   */
+  afterDatagram?: (d: Datagram) => void;
+}
+
+/** `source` with `after` called once each datagram's subscribers (the node) are done with it. */
+function withAfter(source: Observable<Datagram>, after: (d: Datagram) => void): Observable<Datagram> {
+  return new Observable<Datagram>((subscriber) =>
+    source.subscribe({
+      next: (d) => {
+        subscriber.next(d);
+        after(d);
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    }),
+  );
 }
 
 export interface IngestStatus {
@@ -85,7 +104,7 @@ export function createIngest(options: IngestOptions = {}): Ingest {
 
   const node = createJetDriveNode(
     {
-      datagrams$,
+      datagrams$: options.afterDatagram ? withAfter(datagrams$, options.afterDatagram) : datagrams$,
       get ready() {
         return ready;
       },

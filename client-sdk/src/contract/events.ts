@@ -1,6 +1,7 @@
 // The Socket.IO event maps between jetdrive-hub and its clients. The server types its Server and Socket with them,
 // the SDK uses the same maps swapped (socket.io's `Socket<ServerToClient, ClientToServer>`); every ack is part of
 // the type. Payload types come from the command schemas (command-schemas.ts).
+import type { ClusterView, SourceState } from './cluster.js';
 import type { CleanupRequest, SessionStartInput, SubscribeRequest } from './command-schemas.js';
 import type { UnitSystem } from './unit-conversion.js';
 import type { DataFrame } from './data-frame.js';
@@ -104,6 +105,10 @@ export interface Hello {
   /** The hub's display units (UNIT_SYSTEM / --units); absent from hubs older than this field. */
   units?: UnitSystem;
   limits: { maxSubscriptions: number; maxSelectors: number; maxBackfillSeconds: number; maxHz: number };
+  /** The hub's role and the cluster's nodes (absent from hubs older than cluster mode). */
+  cluster?: ClusterView;
+  /** The data source's state when it is not simply live (an edge without Redis or without its ingest node). */
+  sourceState?: SourceState;
 }
 
 export interface LaggingNotice {
@@ -150,4 +155,6 @@ export interface ServerToClientEvents {
   'command:refused': (refusal: CommandRefusal) => void;
   'session:event': (event: SessionEvent) => void;
   'sessions:changed': (sessions: SessionSummary[]) => void;
+  /** The data source went stale or offline, or came back (cluster edges; a standalone hub is always live). */
+  'source:state': (state: SourceState) => void;
 }
