@@ -69,6 +69,7 @@ function listen(parts: HubParts): void {
     connection.onConnect();
   });
   socket.on('hello', (hello) => connection.onHello(hello));
+  socket.on('source:state', (source) => connection.onSourceState(source));
   socket.on('connect_error', (error) => connection.onConnectError(error));
   socket.on('disconnect', (reason) => {
     subscriptions.forgetServerState();
@@ -121,11 +122,12 @@ function close({ socket, connection, subscriptions, catalogState$, lagging$ }: H
 function whenConnected(state$: Observable<ConnectionState>): Promise<Hello | null> {
   const settled = (state: ConnectionState) =>
     state.state === 'connected' ||
+    state.state === 'stale' ||
     (state.state === 'disconnected' && (state.failure !== undefined || !state.willReconnect));
   const closed = () => new HubError({ code: 'CLOSED', message: 'the client was closed before it connected' });
   return firstValueFrom(state$.pipe(filter(settled))).then(
     (state) => {
-      if (state.state === 'connected') return state.hello;
+      if (state.state === 'connected' || state.state === 'stale') return state.hello;
       if (state.state === 'disconnected' && state.failure) throw HubError.fromFailure(state.failure);
       throw closed();
     },

@@ -7,6 +7,7 @@ import type {
   CatalogView,
   ChannelSelector,
   Hello,
+  SourceState,
   SubscribeOptions,
 } from '@jetdrive-hub/client/contract';
 
@@ -44,6 +45,11 @@ export interface HubBatch {
 export type ConnectionState =
   | { state: 'connecting'; attempt: number }
   | { state: 'connected'; hello: Hello | null }
+  /**
+   * Connected, but the hub's data source is not live (a cluster edge that lost Redis: `stale`, or whose ingest node is
+   * silent: `offline`). Subscriptions stay; data goes on when the source is live again ('connected').
+   */
+  | { state: 'stale'; hello: Hello | null; source: SourceState }
   /**
    * `failure` says why a connection failed before it joined (unreachable, host not found, TLS, wrong parser,
    * unauthorized…), with a hint; a disconnect after joining has only the `reason`.

@@ -24,16 +24,17 @@ export async function startCluster(edges: number, config: Partial<HubConfig> = {
     const edgeHubs = await Promise.all(
       Array.from({ length: edges }, () => forkHub({ role: 'edge', redisUrl: redis.url, ...config })),
     );
-    started.push(...edgeHubs);
-    return {
+    const cluster: TestCluster = {
       redis,
       ingest,
       edges: edgeHubs,
+      // The nodes in the cluster now (a test may replace the ingest node or stop an edge).
       async close() {
-        await Promise.all(started.map((hub) => hub.close()));
+        await Promise.all([cluster.ingest, ...cluster.edges].map((hub) => hub.close()));
         await redis.stop();
       },
     };
+    return cluster;
   } catch (error) {
     await Promise.all(started.map((hub) => hub.close()));
     await redis.stop();
