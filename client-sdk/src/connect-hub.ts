@@ -185,6 +185,7 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
     connection$: parts.connection.state$.asObservable(),
     whenConnected: () => whenConnected(parts.connection.state$),
     lagging$: parts.lagging$.pipe(distinctUntilChanged()),
+    resumed$: subscriptions.resumed$.asObservable(),
     sessions: createSessionsApi({ socket, request, requestTimeoutMs }),
     catalog: () =>
       request<CatalogView>((ack) => socket.timeout(requestTimeoutMs).emit('catalog:get', ack)).then((view) => {

@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { SessionsApi } from './create-sessions-api.js';
 import type { ConnectionFailure } from './hub-error.js';
+import type { ResumeOutcome } from './hub-subscriptions.js';
 import type {
   CatalogChannel,
   CatalogProvider,
@@ -41,6 +42,8 @@ export interface HubBatch {
   kind: 'last' | 'backfill' | 'live';
   samples: HubSample[];
 }
+
+export type { ResumeOutcome };
 
 export type ConnectionState =
   | { state: 'connecting'; attempt: number }
@@ -96,6 +99,12 @@ export interface Hub {
    * first failure (unreachable, unauthorized, …), or 'CLOSED' when the client is closed first.
    */
   whenConnected(): Promise<Hello | null>;
+  /**
+   * After each reconnect, per subscription: `recovered: true` when the hub replayed every sample missed meanwhile
+   * (from its rings, on the same or another node of a cluster; kind 'backfill', none twice), `false` when it no
+   * longer held the gap and the subscription started afresh from the last values.
+   */
+  readonly resumed$: Observable<ResumeOutcome>;
   /** True while the hub conflates this viewer's data because it reads too slowly. */
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;

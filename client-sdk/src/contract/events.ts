@@ -44,6 +44,11 @@ export interface StreamDescriptor {
 export interface SubscribeResult {
   subscriptionId: string;
   stream: StreamDescriptor;
+  /**
+   * Only for a request with `resume`: true when every sample after the given times follows as `stream:backfill`
+   * (nothing missing, nothing twice); false when the gap is no longer held: the channels' `last` values are a fresh start.
+   */
+  recovered?: boolean;
 }
 
 /** Channel changes of one stream since the previous message (sent at most once per flush, before any frame using them). */
