@@ -277,7 +277,8 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
       monitor.close();
       unjoined.dispose();
       fanOut.close();
-      io.disconnectSockets(true);
+      // This node's viewers only: through a cluster adapter, a plain disconnectSockets reaches every node's.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
