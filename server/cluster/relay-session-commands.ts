@@ -21,31 +21,44 @@ function relay<E extends RelayedCommand, S extends z.ZodType>(
   event: E,
   schema: S,
   options: CommandOptions,
+  onDone?: (data: AckData<E>) => void,
 ): void {
   // Validated here with the ingest node's own schema and wording, so a bad payload costs no round trip.
   onCommand(
     socket,
     event,
     schema,
-    async (payload) => dataOf(await relayTo.request(event, payload, socket.id)) as AckData<E>,
+    async (payload) => {
+      const data = dataOf(await relayTo.request(event, payload, socket.id)) as AckData<E>;
+      onDone?.(data);
+      return data;
+    },
     options,
   );
 }
 
 /**
  * An edge's session commands: the same names, schemas and refusals as on one node (the socket guard has already
- * checked the role), carried out by the ingest node through the relay.
+ * checked the role), carried out by the ingest node through the relay. As on one node, the sessions a socket
+ * started are stopped when it disconnects.
  */
 export function attachRelayedSessionCommands(io: HubServer, relayTo: CommandRelay): { detach(): void } {
   const o = SESSION_COMMAND_OPTIONS;
   const onConnection = (socket: HubSocket): void => {
-    relay(socket, relayTo, 'session:start', sessionStartSchema, o.start);
-    relay(socket, relayTo, 'session:stop', sessionIdSchema, o.byId);
+    // Bounded by the ingest node's running-session cap: a start beyond it is refused and not recorded.
+    const started = new Set<string>();
+    relay(socket, relayTo, 'session:start', sessionStartSchema, o.start, (s) => started.add(s.session_id));
+    relay(socket, relayTo, 'session:stop', sessionIdSchema, o.byId, (s) => started.delete(s.session_id));
     relay(socket, relayTo, 'session:watch', sessionIdSchema, o.byId);
     relay(socket, relayTo, 'session:unwatch', sessionIdSchema, o.byId);
     relay(socket, relayTo, 'session:results', sessionIdSchema, o.byId);
     relay(socket, relayTo, 'session:list', noPayloadSchema, o.noPayload);
     relay(socket, relayTo, 'session:cleanup', cleanupRequestSchema, o.cleanup);
+    socket.once('disconnect', () => {
+      // It may have ended meanwhile (SESSION_NOT_RUNNING): nothing to do about the answer either way.
+      for (const id of started) void relayTo.request('session:stop', id, socket.id);
+      started.clear();
+    });
   };
   io.on('connection', onConnection);
   return { detach: () => io.off('connection', onConnection) };

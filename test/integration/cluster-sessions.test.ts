@@ -94,4 +94,25 @@ describe('cluster sessions: commands relayed to the ingest node, events on every
     } as never)) as Result<unknown>;
     expect(invalid).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', field: 'engine_profile' } });
   });
+
+  it('the sessions an edge viewer started are stopped when it disconnects, as on one node', async () => {
+    const owner = await watcher(cluster.edges[0].url, HUB_OPERATOR);
+    const other = await watcher(cluster.edges[1].url);
+    sockets.push(other.socket);
+    const started = (await owner.socket.emitWithAck('session:start', {
+      ...LONG,
+      max_iterations: 50,
+    })) as Result<SessionSnapshot>;
+    if (!started.ok) throw new Error(started.error.message);
+    const id = started.data.session_id;
+    await until(() => owner.events.some((e) => e.sessionId === id && e.type === 'iteration'), 20_000, 'an iteration');
+    owner.socket.disconnect();
+    const status = async () => {
+      const r = await other.socket.emitWithAck('session:results', id);
+      return r.ok ? r.data.status : null;
+    };
+    await until(async () => (await status()) === 'stopped', 10_000, 'the session to stop', 50);
+    const results = await other.socket.emitWithAck('session:results', id);
+    expect(results.ok && results.data.iterations.length).toBeLessThan(50);
+  }, 60_000);
 });
