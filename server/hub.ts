@@ -115,7 +115,7 @@ function ingestStatusOf(
 ): IngestStatus {
   const s = ingest.status();
   return {
-    ...(cluster ? { cluster: cluster.view() } : {}),
+    ...(cluster ? { cluster: cluster.view(), clusterCounters: cluster.stats() } : {}),
     source: config.sim ? 'simulated' : 'live',
     // An edge has no socket: it is bound while it reads the ingest node's stream.
     bound: s.port !== null || cluster?.stats().reader?.source.state === 'live',

@@ -10,19 +10,9 @@ import type {
   SubscribeResult,
 } from '@jetdrive-hub/client/contract';
 import { HubError } from './hub-error.js';
-import type { HubBatch, HubSample } from './hub-types.js';
+import type { HubBatch, HubSample, ResumeOutcome } from './hub-types.js';
 import { LocalSubscription } from './local-subscription.js';
 import type { HubSocket } from './open-hub-socket.js';
-
-/** How one subscription came back after a reconnect. */
-export interface ResumeOutcome {
-  selectors: ChannelSelector[];
-  /**
-   * true: every sample missed while disconnected follows (kind 'backfill'), none twice. false: the hub no longer
-   * held the whole gap: the subscription starts afresh from the last values (kind 'last').
-   */
-  recovered: boolean;
-}
 
 export interface HubSubscriptionsOptions {
   socket: HubSocket;

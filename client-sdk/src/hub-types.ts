@@ -1,7 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { SessionsApi } from './create-sessions-api.js';
 import type { ConnectionFailure } from './hub-error.js';
-import type { ResumeOutcome } from './hub-subscriptions.js';
 import type {
   CatalogChannel,
   CatalogProvider,
@@ -43,7 +42,15 @@ export interface HubBatch {
   samples: HubSample[];
 }
 
-export type { ResumeOutcome };
+/** How one subscription came back after a reconnect. */
+export interface ResumeOutcome {
+  selectors: ChannelSelector[];
+  /**
+   * true: every sample missed while disconnected follows (kind 'backfill'), none twice. false: the hub no longer
+   * held the whole gap: the subscription starts afresh from the last values (kind 'last').
+   */
+  recovered: boolean;
+}
 
 export type ConnectionState =
   | { state: 'connecting'; attempt: number }

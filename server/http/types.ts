@@ -1,5 +1,6 @@
 import type { ClusterView } from '@jetdrive-hub/client/contract';
 import type Router from '@koa/router';
+import type { ClusterNodeStats } from '../cluster/index.js';
 import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
 import type { SocketGuardStats } from '../auth/create-socket-guard.js';
 import type { ChannelRegistry, IngestStats } from '../channels/types.js';
@@ -33,6 +34,8 @@ export interface IngestStatus {
   pongsAnswered?: number;
   /** Cluster mode: this node's role and the nodes it knows (absent on a standalone hub). */
   cluster?: ClusterView;
+  /** Cluster mode: the Redis state and what was published, read, relayed and dropped (each drop counted). */
+  clusterCounters?: ClusterNodeStats;
 }
 
 export type IngestStatusSource = () => IngestStatus;

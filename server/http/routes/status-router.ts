@@ -90,7 +90,7 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
       simulator: deps.simulator ? { available: true, active: simulatorActive } : { available: false, active: false },
       uptime_s: Math.round((deps.now() - deps.startedAt) / 100) / 10,
       role: ingest?.cluster?.role ?? 'standalone',
-      cluster: ingest?.cluster ?? null,
+      cluster: ingest?.cluster ? { ...ingest.cluster, counters: ingest.clusterCounters ?? null } : null,
       ingest: ingest
         ? {
             bound: ingest.bound,
