@@ -6,10 +6,10 @@ import type { HubServer } from '../auth/socket-data.js';
 import type { Ingest, IngestOptions } from '../ingest/index.js';
 import type { SessionRegistry, SessionSocketHandlers } from '../sessions/index.js';
 import { attachRedisAdapter, type RedisAdapterStats } from './attach-redis-adapter.js';
-import { clusterKeys } from './cluster-keys.js';
+import { type ClusterKeys, clusterKeys } from './cluster-keys.js';
 import { type CommandRelay, type CommandRelayStats, createCommandRelay } from './command-relay.js';
-import { createStreamPublisher, type StreamPublisher, type StreamPublisherStats } from './create-stream-publisher.js';
-import { createStreamReader, type StreamReader, type StreamReaderStats } from './create-stream-reader.js';
+import { createStreamPublisher, type StreamPublisherStats } from './create-stream-publisher.js';
+import { createStreamReader, type StreamReaderStats } from './create-stream-reader.js';
 import { createNodeDirectory, type NodeDirectory } from './node-directory.js';
 import { createRedisConnection, type RedisConnection, type RedisState } from './redis-connection.js';
 import { attachRelayedSessionCommands, sessionCommandExecutor } from './relay-session-commands.js';
@@ -58,6 +58,57 @@ export interface ClusterNode {
   close(): Promise<void>;
 }
 
+type Connect = (name: string, offlineQueue: boolean) => RedisConnection;
+
+/** The data path of the node's role: a publisher on the ingest node, a reader on an edge. */
+function dataPathOf(
+  config: ClusterNodeConfig,
+  keys: ClusterKeys,
+  id: string,
+  connect: Connect,
+  ingest: () => Ingest | null,
+) {
+  if (config.role === 'edge') {
+    return {
+      publisher: null,
+      reader: createStreamReader(connect('reader', true), keys, { readCount: config.readCount }),
+    };
+  }
+  const publisher = createStreamPublisher(
+    {
+      connection: connect('publisher', false),
+      keys,
+      nodeId: id,
+      source: config.source,
+      ownHostId: () => ingest()?.hostId() ?? null,
+      providers: () => ingest()?.node.providers() ?? [],
+    },
+    {
+      maxLen: config.streamMaxLen,
+      maxProviders: config.maxProviders,
+      maxFramesPerProvider: config.maxChannelsPerProvider,
+    },
+  );
+  return { publisher, reader: null };
+}
+
+/** Edges relay session commands; the ingest node carries them out (when it runs sessions). */
+function relayOf(
+  io: HubServer,
+  id: string,
+  role: 'ingest' | 'edge',
+  available: () => boolean,
+  sessions: { registry: SessionRegistry; handlers: SessionSocketHandlers | null },
+): { relay: CommandRelay; detach(): void } {
+  if (role === 'edge') {
+    const relay = createCommandRelay(io, id, null, { available });
+    return { relay, detach: attachRelayedSessionCommands(io, relay).detach };
+  }
+  const { registry, handlers } = sessions;
+  const executor = handlers ? sessionCommandExecutor(io, registry, handlers) : null;
+  return { relay: createCommandRelay(io, id, executor, { available }), detach: () => undefined };
+}
+
 /**
  * One node of a cluster: the Redis connections, the data stream (published by the ingest node, read by edges), the
  * Socket.IO adapter and command relay, and the node directory. The hub wires it in (server/hub.ts).
@@ -66,7 +117,7 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
   const keys = clusterKeys(config.keyPrefix);
   const id = `${config.role}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const connections: RedisConnection[] = [];
-  const connect = (name: string, offlineQueue: boolean): RedisConnection => {
+  const connect: Connect = (name, offlineQueue) => {
     const c = createRedisConnection({ url: config.redisUrl, name, offlineQueue });
     connections.push(c);
     return c;
@@ -76,26 +127,7 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
   let url: string | null = null;
   const directory: NodeDirectory = createNodeDirectory(main, keys, { id, role: config.role, url: () => url });
   let ingestRef: Ingest | null = null;
-  const publisher: StreamPublisher | null =
-    config.role === 'ingest'
-      ? createStreamPublisher(
-          {
-            connection: connect('publisher', false),
-            keys,
-            nodeId: id,
-            source: config.source,
-            ownHostId: () => ingestRef?.hostId() ?? null,
-            providers: () => ingestRef?.node.providers() ?? [],
-          },
-          {
-            maxLen: config.streamMaxLen,
-            maxProviders: config.maxProviders,
-            maxFramesPerProvider: config.maxChannelsPerProvider,
-          },
-        )
-      : null;
-  const reader: StreamReader | null =
-    config.role === 'edge' ? createStreamReader(connect('reader', true), keys, { readCount: config.readCount }) : null;
+  const { publisher, reader } = dataPathOf(config, keys, id, connect, () => ingestRef);
   let clockSub: Subscription | null = null;
   let relay: CommandRelay | null = null;
   let adapter: ReturnType<typeof attachRedisAdapter> | null = null;
@@ -120,16 +152,9 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
     },
     attachIo(io, sessions) {
       adapter = attachRedisAdapter(io, connect('adapter', true), keys.adapter);
-      const available = () => main.state() === 'ready';
-      if (config.role === 'edge') {
-        relay = createCommandRelay(io, id, null, { available });
-        return attachRelayedSessionCommands(io, relay);
-      }
-      const handlers = sessions.handlers;
-      relay = createCommandRelay(io, id, handlers ? sessionCommandExecutor(io, sessions.registry, handlers) : null, {
-        available,
-      });
-      return { detach: () => undefined };
+      const attached = relayOf(io, id, config.role, () => main.state() === 'ready', sessions);
+      relay = attached.relay;
+      return attached;
     },
     listening(u) {
       url = u;

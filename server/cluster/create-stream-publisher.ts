@@ -6,7 +6,7 @@ import type { Datagram } from '../transport/types.js';
 import { CatalogSnapshot, packEntries } from './catalog-snapshot.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import type { RedisConnection } from './redis-connection.js';
-import { encodeStreamEntry, type StreamEntry } from './stream-entry.js';
+import { encodeStreamEntry } from './stream-entry.js';
 
 const log = createLogger('cluster');
 
@@ -64,6 +64,14 @@ export interface StreamPublisher {
 const headerOf = (bytes: Uint8Array): { key: number; host: number } | null =>
   bytes.byteLength >= HEADER_SIZE ? { key: bytes[0], host: bytes[3] | (bytes[4] << 8) } : null;
 
+function clockEntry(p: ProviderState): Buffer | null {
+  const { offsetMs, latencyMs } = p.clock;
+  if (offsetMs === null || latencyMs === null) return null;
+  return encodeStreamEntry({ kind: 'clock', hostId: p.hostId, offsetMs, latencyMs });
+}
+
+type Pipeline = ReturnType<RedisConnection['redis']['pipeline']>;
+
 /**
  * The ingest node's side of the data path: every datagram it receives (but its own) goes to the data stream, each
  * Pong followed by the provider's clock sync, and a heartbeat every second. Entries are sent in one pipeline per
@@ -74,134 +82,147 @@ export function createStreamPublisher(
   deps: StreamPublisherDeps,
   options: Partial<StreamPublisherOptions> = {},
 ): StreamPublisher {
-  const o: StreamPublisherOptions = { ...DEFAULT_PUBLISHER_OPTIONS, ...options };
-  const { connection, keys } = deps;
-  const redis = connection.redis;
-  const snapshot = new CatalogSnapshot(o);
-  const stats = { published: 0, bytes: 0, dropped: { redisDown: 0, queueFull: 0, inFlight: 0, failed: 0 } };
-  let queue: Buffer[] = [];
-  const catalogWrites = new Set<number>();
-  let scheduled = false;
-  let inFlight = 0;
-  let closed = false;
+  return new RedisStreamPublisher(deps, { ...DEFAULT_PUBLISHER_OPTIONS, ...options });
+}
 
-  const clockEntry = (p: ProviderState): Buffer | null =>
-    p.clock.offsetMs === null || p.clock.latencyMs === null
-      ? null
-      : encodeStreamEntry({
-          kind: 'clock',
-          hostId: p.hostId,
-          offsetMs: p.clock.offsetMs,
-          latencyMs: p.clock.latencyMs,
-        });
+class RedisStreamPublisher implements StreamPublisher {
+  readonly #deps: StreamPublisherDeps;
+  readonly #o: StreamPublisherOptions;
+  readonly #snapshot: CatalogSnapshot;
+  readonly #stats = { published: 0, bytes: 0, dropped: { redisDown: 0, queueFull: 0, inFlight: 0, failed: 0 } };
+  /** Hosts whose catalog entry must be written with the next flush. */
+  readonly #catalogWrites = new Set<number>();
+  readonly #beat: ReturnType<typeof setInterval>;
+  readonly #readySub: Subscription;
+  #queue: Buffer[] = [];
+  #scheduled = false;
+  #inFlight = 0;
+  #closed = false;
 
-  const enqueue = (entry: StreamEntry | Buffer): void => {
-    if (queue.length >= o.maxQueued) {
-      stats.dropped.queueFull++;
+  constructor(deps: StreamPublisherDeps, options: StreamPublisherOptions) {
+    this.#deps = deps;
+    this.#o = options;
+    this.#snapshot = new CatalogSnapshot(options);
+    this.#beat = setInterval(
+      () => this.#enqueue(encodeStreamEntry({ kind: 'beat', node: deps.nodeId, source: deps.source })),
+      options.beatIntervalMs,
+    );
+    this.#beat.unref();
+    // Redis lost everything (or this is the first connection): the catalog hash is written again in full.
+    this.#readySub = deps.connection.state$.subscribe((state) => {
+      if (state !== 'ready') return;
+      for (const host of this.#snapshot.hosts()) this.#catalogWrites.add(host);
+      this.#schedule();
+    });
+  }
+
+  onDatagram(d: Datagram): void {
+    const header = headerOf(d.bytes);
+    if (header !== null && header.host === this.#deps.ownHostId()) return;
+    this.#enqueue(encodeStreamEntry({ kind: 'datagram', datagram: { ...d, bytes: Buffer.from(d.bytes) } }));
+    if (header === null) return;
+    if (header.key === KEY.Pong) {
+      const clock = this.#clockOf(header.host);
+      if (clock) this.#enqueue(clock);
+      this.#catalogWrites.add(header.host);
+    } else if (this.#snapshot.note(header.host, header.key, d)) {
+      this.#catalogWrites.add(header.host);
+      this.#schedule();
+    }
+  }
+
+  stats(): StreamPublisherStats {
+    const catalog = this.#snapshot.stats();
+    return {
+      ...this.#stats,
+      dropped: { ...this.#stats.dropped },
+      inFlight: this.#inFlight,
+      catalogProviders: catalog.providers,
+      catalogDropped: catalog.dropped,
+    };
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#beat);
+    this.#readySub.unsubscribe();
+    log.debug({ ...this.#stats }, 'stream publisher closed');
+  }
+
+  #clockOf(host: number): Buffer | null {
+    for (const p of this.#deps.providers()) if (p.hostId === host) return clockEntry(p);
+    return null;
+  }
+
+  #enqueue(entry: Buffer): void {
+    if (this.#queue.length >= this.#o.maxQueued) {
+      this.#stats.dropped.queueFull++;
       return;
     }
-    queue.push(Buffer.isBuffer(entry) ? entry : encodeStreamEntry(entry));
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
-  };
+    this.#queue.push(entry);
+    this.#schedule();
+  }
 
-  const writeCatalog = (pipeline: ReturnType<typeof redis.pipeline>, host: number): void => {
-    const frames = snapshot.framesOf(host);
-    if (frames.length === 0) pipeline.hdel(keys.catalog, `p:${host}`);
-    else {
-      const packed = packEntries(frames.map((datagram) => encodeStreamEntry({ kind: 'datagram', datagram })));
-      pipeline.hset(keys.catalog, `p:${host}`, packed);
-    }
-    for (const p of deps.providers()) {
-      const clock = p.hostId === host ? clockEntry(p) : null;
-      if (clock) pipeline.hset(keys.catalog, `c:${host}`, clock);
-    }
-  };
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => this.#flush());
+  }
 
-  function flush(): void {
-    scheduled = false;
-    const entries = queue;
-    queue = [];
-    if (entries.length === 0 && catalogWrites.size === 0) return;
-    if (closed || connection.state() !== 'ready') {
-      stats.dropped.redisDown += entries.length;
+  #flush(): void {
+    this.#scheduled = false;
+    const entries = this.#queue;
+    this.#queue = [];
+    if (entries.length === 0 && this.#catalogWrites.size === 0) return;
+    const dropped = this.#stats.dropped;
+    if (this.#closed || this.#deps.connection.state() !== 'ready') {
+      dropped.redisDown += entries.length;
       return;
     }
-    if (inFlight >= o.maxInFlight) {
-      stats.dropped.inFlight += entries.length;
+    if (this.#inFlight >= this.#o.maxInFlight) {
+      dropped.inFlight += entries.length;
       return;
     }
-    const pipeline = redis.pipeline();
+    const pipeline = this.#deps.connection.redis.pipeline();
     let bytes = 0;
     for (const entry of entries) {
-      pipeline.xadd(keys.data, 'MAXLEN', '~', o.maxLen, '*', 'm', entry);
+      pipeline.xadd(this.#deps.keys.data, 'MAXLEN', '~', this.#o.maxLen, '*', 'm', entry);
       bytes += entry.length;
     }
-    for (const host of catalogWrites) writeCatalog(pipeline, host);
-    catalogWrites.clear();
-    inFlight++;
+    for (const host of this.#catalogWrites) this.#writeCatalog(pipeline, host);
+    this.#catalogWrites.clear();
+    this.#send(pipeline, entries.length, bytes);
+  }
+
+  #send(pipeline: Pipeline, entries: number, bytes: number): void {
+    this.#inFlight++;
     pipeline.exec().then(
       (results) => {
-        inFlight--;
+        this.#inFlight--;
         let failed = 0;
         for (const [error] of results ?? []) if (error) failed++;
-        stats.dropped.failed += Math.min(failed, entries.length);
-        stats.published += entries.length - Math.min(failed, entries.length);
-        stats.bytes += bytes;
+        failed = Math.min(failed, entries);
+        this.#stats.dropped.failed += failed;
+        this.#stats.published += entries - failed;
+        this.#stats.bytes += bytes;
       },
       () => {
-        inFlight--;
-        stats.dropped.failed += entries.length;
+        this.#inFlight--;
+        this.#stats.dropped.failed += entries;
       },
     );
   }
 
-  const rewriteCatalog = (): void => {
-    for (const host of snapshot.hosts()) catalogWrites.add(host);
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
+  #writeCatalog(pipeline: Pipeline, host: number): void {
+    const key = this.#deps.keys.catalog;
+    const frames = this.#snapshot.framesOf(host);
+    if (frames.length === 0) pipeline.hdel(key, `p:${host}`);
+    else {
+      const packed = packEntries(frames.map((datagram) => encodeStreamEntry({ kind: 'datagram', datagram })));
+      pipeline.hset(key, `p:${host}`, packed);
     }
-  };
-
-  const beat = setInterval(() => enqueue({ kind: 'beat', node: deps.nodeId, source: deps.source }), o.beatIntervalMs);
-  beat.unref();
-  // Redis lost everything (or this is the first connection): the catalog hash is written again in full.
-  const readySub: Subscription = connection.state$.subscribe((state) => {
-    if (state === 'ready') rewriteCatalog();
-  });
-
-  return {
-    onDatagram(d) {
-      const header = headerOf(d.bytes);
-      if (header !== null && header.host === deps.ownHostId()) return;
-      enqueue({ kind: 'datagram', datagram: { ...d, bytes: Buffer.from(d.bytes) } });
-      if (header === null) return;
-      if (header.key === KEY.Pong) {
-        for (const p of deps.providers()) {
-          const clock = p.hostId === header.host ? clockEntry(p) : null;
-          if (clock) enqueue(clock);
-        }
-        catalogWrites.add(header.host);
-      } else if (snapshot.note(header.host, header.key, d)) {
-        catalogWrites.add(header.host);
-      }
-    },
-    stats: () => ({
-      ...stats,
-      dropped: { ...stats.dropped },
-      inFlight,
-      catalogProviders: snapshot.stats().providers,
-      catalogDropped: snapshot.stats().dropped,
-    }),
-    close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(beat);
-      readySub.unsubscribe();
-      log.debug({ ...stats }, 'stream publisher closed');
-    },
-  };
+    const clock = this.#clockOf(host);
+    if (clock) pipeline.hset(key, `c:${host}`, clock);
+  }
 }

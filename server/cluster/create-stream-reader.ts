@@ -49,6 +49,8 @@ export interface StreamReader {
 
 type XReadReply = [key: Buffer, entries: [id: Buffer, fields: Buffer[]][]][] | null;
 
+type Clock = { hostId: number; offsetMs: number; latencyMs: number };
+
 /**
  * The edge's side of the data path: one dedicated connection blocks in XREAD on the data stream and hands each
  * entry to the same pipeline a local hub runs. It starts with the catalog snapshot (ChannelInfo datagrams and
@@ -60,105 +62,128 @@ export function createStreamReader(
   keys: ClusterKeys,
   options: Partial<StreamReaderOptions> = {},
 ): StreamReader {
-  const o: StreamReaderOptions = { ...DEFAULT_READER_OPTIONS, ...options };
-  const redis = connection.redis;
-  const datagrams$ = new Subject<Datagram>();
-  const clocks$ = new Subject<{ hostId: number; offsetMs: number; latencyMs: number }>();
-  const source$ = new BehaviorSubject<SourceState>({ state: 'offline', since: Date.now(), reason: 'starting' });
-  const counts = { entries: 0, datagrams: 0, malformed: 0, readErrors: 0 };
-  let lastId: string | null = null;
-  let lastEntryAt = 0;
-  let running = false;
-  let redisSub: Subscription | null = null;
+  return new RedisStreamReader(connection, keys, { ...DEFAULT_READER_OPTIONS, ...options });
+}
 
-  const setSource = (state: SourceState['state'], reason: string): void => {
-    if (source$.value.state === state) return;
+class RedisStreamReader implements StreamReader {
+  readonly #datagrams$ = new Subject<Datagram>();
+  readonly #clocks$ = new Subject<Clock>();
+  readonly #source$ = new BehaviorSubject<SourceState>({ state: 'offline', since: Date.now(), reason: 'starting' });
+  readonly #counts = { entries: 0, datagrams: 0, malformed: 0, readErrors: 0 };
+  readonly #connection: RedisConnection;
+  readonly #keys: ClusterKeys;
+  readonly #o: StreamReaderOptions;
+  #lastId: string | null = null;
+  #lastEntryAt = 0;
+  #running = false;
+  #redisSub: Subscription | null = null;
+
+  constructor(connection: RedisConnection, keys: ClusterKeys, options: StreamReaderOptions) {
+    this.#connection = connection;
+    this.#keys = keys;
+    this.#o = options;
+  }
+
+  get datagrams$(): Observable<Datagram> {
+    return this.#datagrams$.asObservable();
+  }
+
+  get clocks$(): Observable<Clock> {
+    return this.#clocks$.asObservable();
+  }
+
+  get source$(): Observable<SourceState> {
+    return this.#source$.asObservable();
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#redisSub = this.#connection.state$.subscribe((state) => {
+      if (state === 'down') this.#setSource('stale', 'Redis is unreachable: showing the last data received');
+    });
+    void this.#loop();
+  }
+
+  stats(): StreamReaderStats {
+    return { ...this.#counts, lastId: this.#lastId, source: this.#source$.value };
+  }
+
+  close(): void {
+    this.#running = false;
+    this.#redisSub?.unsubscribe();
+    this.#datagrams$.complete();
+    this.#clocks$.complete();
+    this.#source$.complete();
+  }
+
+  #setSource(state: SourceState['state'], reason: string): void {
+    if (this.#source$.value.state === state) return;
     log.info({ state, reason }, 'source %s: %s', state, reason);
-    source$.next({ state, since: Date.now(), reason });
-  };
+    this.#source$.next({ state, since: Date.now(), reason });
+  }
 
-  const deliver = (entry: StreamEntry | null): void => {
-    counts.entries++;
-    if (entry === null) counts.malformed++;
+  #deliver(entry: StreamEntry | null): void {
+    this.#counts.entries++;
+    if (entry === null) this.#counts.malformed++;
     else if (entry.kind === 'datagram') {
-      counts.datagrams++;
-      datagrams$.next(entry.datagram);
-    } else if (entry.kind === 'clock') clocks$.next(entry);
-  };
-
-  async function loadSnapshot(): Promise<string> {
-    // The stream's end first: a catalog change after it is in the stream, one before it is in the hash.
-    const last = (await redis.xrevrange(keys.data, '+', '-', 'COUNT', 1)) as [string, string[]][];
-    const hash = await redis.hgetallBuffer(keys.catalog);
-    const clocks: Buffer[] = [];
-    for (const [field, value] of Object.entries(hash)) {
-      if (field.startsWith('p:')) for (const e of unpackEntries(value)) deliver(decodeStreamEntry(e));
-      else if (field.startsWith('c:')) clocks.push(value);
-    }
-    // After the ChannelInfo: a clock applies to a provider the node knows.
-    for (const c of clocks) deliver(decodeStreamEntry(c));
-    return last[0]?.[0] ?? '0-0';
+      this.#counts.datagrams++;
+      this.#datagrams$.next(entry.datagram);
+    } else if (entry.kind === 'clock') this.#clocks$.next(entry);
   }
 
-  async function readOnce(): Promise<void> {
-    lastId ??= await loadSnapshot();
-    const reply = (await redis.xreadBuffer(
-      'COUNT',
-      o.readCount,
-      'BLOCK',
-      o.blockMs,
-      'STREAMS',
-      keys.data,
-      lastId,
-    )) as XReadReply;
-    const now = Date.now();
-    for (const [, entries] of reply ?? []) {
-      for (const [id, fields] of entries) {
-        lastId = id.toString();
-        lastEntryAt = now;
-        const value = fields[0]?.toString() === 'm' ? fields[1] : undefined;
-        deliver(value === undefined ? null : decodeStreamEntry(value));
-      }
-    }
-    if (connection.state() === 'ready') {
-      if (now - lastEntryAt > o.offlineAfterMs)
-        setSource('offline', `nothing from the ingest node for ${o.offlineAfterMs} ms`);
-      else setSource('live', "reading the ingest node's stream");
-    }
-  }
-
-  async function loop(): Promise<void> {
-    while (running) {
+  async #loop(): Promise<void> {
+    while (this.#running) {
       try {
-        await readOnce();
+        await this.#readOnce();
       } catch (error) {
-        if (!running) return;
-        counts.readErrors++;
+        if (!this.#running) return;
+        this.#counts.readErrors++;
         log.debug({ err: error }, 'XREAD failed; retrying once Redis is back');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
   }
 
-  return {
-    datagrams$: datagrams$.asObservable(),
-    clocks$: clocks$.asObservable(),
-    source$: source$.asObservable(),
-    start() {
-      if (running) return;
-      running = true;
-      redisSub = connection.state$.subscribe((state) => {
-        if (state === 'down') setSource('stale', 'Redis is unreachable: showing the last data received');
-      });
-      void loop();
-    },
-    stats: () => ({ ...counts, lastId, source: source$.value }),
-    close() {
-      running = false;
-      redisSub?.unsubscribe();
-      datagrams$.complete();
-      clocks$.complete();
-      source$.complete();
-    },
-  };
+  async #loadSnapshot(): Promise<string> {
+    const redis = this.#connection.redis;
+    // The stream's end first: a catalog change after it is in the stream, one before it is in the hash.
+    const last = (await redis.xrevrange(this.#keys.data, '+', '-', 'COUNT', 1)) as [string, string[]][];
+    const hash = await redis.hgetallBuffer(this.#keys.catalog);
+    const clocks: Buffer[] = [];
+    for (const [field, value] of Object.entries(hash)) {
+      if (field.startsWith('p:')) for (const e of unpackEntries(value)) this.#deliver(decodeStreamEntry(e));
+      else if (field.startsWith('c:')) clocks.push(value);
+    }
+    // After the ChannelInfo: a clock applies to a provider the node knows.
+    for (const c of clocks) this.#deliver(decodeStreamEntry(c));
+    return last[0]?.[0] ?? '0-0';
+  }
+
+  async #readOnce(): Promise<void> {
+    this.#lastId ??= await this.#loadSnapshot();
+    const { readCount, blockMs, offlineAfterMs } = this.#o;
+    const reply = (await this.#connection.redis.xreadBuffer(
+      'COUNT',
+      readCount,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      this.#keys.data,
+      this.#lastId,
+    )) as XReadReply;
+    const now = Date.now();
+    for (const [, entries] of reply ?? []) {
+      for (const [id, fields] of entries) {
+        this.#lastId = id.toString();
+        this.#lastEntryAt = now;
+        const value = fields[0]?.toString() === 'm' ? fields[1] : undefined;
+        this.#deliver(value === undefined ? null : decodeStreamEntry(value));
+      }
+    }
+    if (this.#connection.state() !== 'ready') return;
+    if (now - this.#lastEntryAt > offlineAfterMs) {
+      this.#setSource('offline', `nothing from the ingest node for ${offlineAfterMs} ms`);
+    } else this.#setSource('live', "reading the ingest node's stream");
+  }
 }
