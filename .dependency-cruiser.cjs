@@ -7,11 +7,11 @@ const LAYERS = [
   ['transport'],
   ['jetdrive'],
   ['channels'],
-  ['mapping', 'tuning', 'engine', 'auth'],
+  ['mapping', 'tuning', 'engine', 'auth', 'curves'],
   ['realtime', 'sessions', 'ingest', 'runs', 'analysis', 'cluster'],
   ['http'],
 ];
-const WIRING = '^server/(hub|hub-options|main|config)\\.ts$';
+const WIRING = '^server/(hub|hub-options|main|config|preflight)\\.ts$';
 const folder = (names) => `^server/(${names.join('|')})/`;
 
 // Imports another step of issue 14 still owns: reported as warnings (CI fails on errors only) until that step lands
@@ -73,6 +73,16 @@ module.exports = {
       severity: 'error',
       from: { path: folder(BOTTOM) },
       to: { path: '^server/', pathNot: [folder(BOTTOM), '^server/log\\.ts$'] },
+    },
+    {
+      name: 'curves-is-pure',
+      comment: 'curves (run analysis) is pure like tuning: no Node built-ins (I/O, timers) and no packages but the contract',
+      severity: 'error',
+      from: { path: folder(['curves']) },
+      to: {
+        dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
+        pathNot: '^client-sdk/src/contract/',
+      },
     },
     {
       name: 'pure-layers',

@@ -1,7 +1,10 @@
 import { zodIssues } from '@jetdrive-hub/client/contract';
+import { networkInterfaces } from 'node:os';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { CodedError, type StatusTable } from './errors/coded-error.js';
+import { LOG_LEVELS } from './log.js';
+import { type InterfaceTable, listIpv4Interfaces, resolveInterface } from './transport/index.js';
 
 // Every number a user might tune, with env and flag overrides. Precedence: flag > env > default.
 // The README's configuration table lists the same names.
@@ -31,6 +34,9 @@ const token = z
   .max(512)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Enum values are case-insensitive wherever they come from (`LOG_LEVEL=Debug`, `--units METRIC`). */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(values));
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
 
 export const configSchema = z.object({
@@ -38,18 +44,23 @@ export const configSchema = z.object({
   port: int(0, 65535).default(5001),
   groups: z.array(ipv4).min(1).default([DEFAULT_GROUP]),
   jetdrivePort: int(1, 65535).default(DEFAULT_JETDRIVE_PORT),
-  /** Interface addresses; null = loopback in simulated mode, every multicast-capable IPv4 interface in live mode. */
-  interfaces: z.array(ipv4).min(1).nullable().default(null),
+  /**
+   * Interface addresses (names such as `eth0` are resolved by loadConfig); null = loopback in simulated mode, every
+   * multicast-capable IPv4 interface in live mode.
+   */
+  interfaces: z.array(z.string().trim().min(1)).min(1).nullable().default(null),
   passive: z.boolean().default(false),
   sim: z.boolean().default(true),
-  simProfile: z.enum(['m8_114', 'm8_131', 'twin_cam_103', 'sportbike_600']).default('m8_114'),
+  simProfile: oneOf(['m8_114', 'm8_131', 'twin_cam_103', 'sportbike_600']).default('m8_114'),
   simRateHz: num(1, 1000).default(50),
   simAutoPull: z.boolean().default(true),
   simAutoPullIntervalS: num(2, 3600).default(15),
   providerTimeoutMs: int(100, 600_000).default(5000),
+  /** A live hub that has seen no provider this long after start logs why that might be (once). */
+  noProviderWarnMs: int(100, 3_600_000).default(20_000),
   clockSyncIntervalMs: int(100, 3_600_000).default(10_000),
   dataDir: z.string().min(1).default('./data'),
-  unitSystem: z.enum(['imperial', 'metric']).default('imperial'),
+  unitSystem: oneOf(['imperial', 'metric']).default('imperial'),
   /** [] turns CORS off; ['*'] lets any origin read but not control. */
   corsOrigins: z.array(z.string()).default(['*']),
   httpBodyLimit: int(1024, 64 * 1024 * 1024).default(64 * 1024),
@@ -59,7 +70,7 @@ export const configSchema = z.object({
   sessionMaxRunning: int(1, 1000).default(8),
   jetdriveRecvBufferBytes: int(65_536, 256 * 1024 * 1024).default(4 * 1024 * 1024),
   /** Frames whose source address disagrees with their host id's: `drop` (default) or only `flag` them. */
-  jetdriveSourcePolicy: z.enum(['flag', 'drop']).default('drop'),
+  jetdriveSourcePolicy: oneOf(['flag', 'drop']).default('drop'),
   /** Samples older than their channel's newest by more than this are dropped and counted. */
   jetdriveStaleWindowMs: int(10, 3_600_000).default(1000),
   /** A provider that sent only stale samples this long restarted its clock: its channels start over. */
@@ -107,9 +118,9 @@ export const configSchema = z.object({
   realtimeMaxStreams: int(1, 1_000_000).default(2000),
   realtimeMaxStreamsPerSocket: int(1, 10_000).default(16),
   realtimeMaxStreamsPerAddress: int(1, 1_000_000).default(64),
-  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  logLevel: oneOf(LOG_LEVELS).default('info'),
   /** Cluster mode (server/cluster/): `ingest` publishes to Redis, `edge` serves viewers from it; needs redisUrl. */
-  role: z.enum(['standalone', 'ingest', 'edge']).default('standalone'),
+  role: oneOf(['standalone', 'ingest', 'edge']).default('standalone'),
   redisUrl: z
     .string()
     .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL like redis://:password@127.0.0.1:6379/0')
@@ -138,6 +149,7 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   SIM_AUTO_PULL_INTERVAL_S: ['simAutoPullIntervalS', (s) => s],
   PROVIDER_TIMEOUT_MS: ['providerTimeoutMs', (s) => s],
   CLOCK_SYNC_INTERVAL_MS: ['clockSyncIntervalMs', (s) => s],
+  JETDRIVE_NO_PROVIDER_WARN_MS: ['noProviderWarnMs', (s) => s],
   DATA_DIR: ['dataDir', (s) => s],
   UNIT_SYSTEM: ['unitSystem', (s) => s],
   CORS_ORIGINS: ['corsOrigins', csv],
@@ -147,7 +159,7 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   SESSION_SWEEP_INTERVAL_S: ['sessionSweepIntervalS', (s) => s],
   SESSION_MAX_RUNNING: ['sessionMaxRunning', (s) => s],
   JETDRIVE_RCVBUF: ['jetdriveRecvBufferBytes', (s) => s],
-  JETDRIVE_SOURCE_POLICY: ['jetdriveSourcePolicy', (s) => s.trim().toLowerCase()],
+  JETDRIVE_SOURCE_POLICY: ['jetdriveSourcePolicy', (s) => s],
   JETDRIVE_STALE_WINDOW_MS: ['jetdriveStaleWindowMs', (s) => s],
   JETDRIVE_STALE_RESET_MS: ['jetdriveStaleResetMs', (s) => s],
   JETDRIVE_MAX_EVICTIONS_PER_S: ['jetdriveMaxEvictionsPerS', (s) => s],
@@ -232,7 +244,9 @@ function buildCommand(): Command {
     .addOption(new Option('--port <n>', 'HTTP/Socket.IO port (PORT)'))
     .addOption(new Option('--group <list>', 'JetDrive multicast group(s), comma-separated (JETDRIVE_GROUP)'))
     .addOption(new Option('--jetdrive-port <n>', 'JetDrive UDP port (JETDRIVE_PORT)'))
-    .addOption(new Option('--iface <list>', 'interface address(es) to join on, comma-separated (JETDRIVE_IFACE)'))
+    .addOption(
+      new Option('--iface <list>', 'interface address(es) or name(s) to join on, comma-separated (JETDRIVE_IFACE)'),
+    )
     .addOption(new Option('--passive', 'listen only, never transmit (JETDRIVE_PASSIVE)'))
     .addOption(
       new Option('--no-sim', 'do not start the embedded simulated dyno: listen to the real network (HUB_SIM=false)'),
@@ -267,10 +281,24 @@ const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]
   redisUrl: ['redisUrl', (v) => v],
 };
 
-/** Parses argv (without node and script) and env into a validated config; throws ConfigError naming the field. */
-export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): HubConfig {
-  const raw: Record<string, unknown> = {};
-  const sources: Sources = new Map();
+/** Where a setting can come from: its config field, environment variable and (when it has one) flag. */
+export interface ConfigName {
+  field: keyof HubConfig;
+  env: string;
+  flag: string | null;
+}
+
+const flagText = (flag: string) => `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Every environment variable with its field and flag (the flag/env parity test walks this list). */
+export function configNames(): ConfigName[] {
+  return Object.entries(ENV).map(([env, [field]]) => {
+    const flag = Object.entries(FLAG).find(([, [f]]) => f === field)?.[0];
+    return { field, env, flag: flag === undefined ? null : flagText(flag) };
+  });
+}
+
+function readEnv(env: Readonly<Record<string, string | undefined>>, raw: Record<string, unknown>, sources: Sources) {
   for (const [name, [field, parse]] of Object.entries(ENV)) {
     const value = env[name];
     if (value === undefined || (value === '' && name !== 'CORS_ORIGINS')) continue;
@@ -283,6 +311,9 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     const shown = field === 'redisUrl' ? value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : value;
     sources.set(field, `${name}=${JSON.stringify(shown)}`);
   }
+}
+
+function readFlags(argv: readonly string[], raw: Record<string, unknown>, sources: Sources) {
   const cmd = buildCommand();
   try {
     cmd.parse([...argv], { from: 'user' });
@@ -294,12 +325,44 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     const value = opts[flag];
     if (value === undefined) continue;
     raw[field] = parse(value);
-    sources.set(field, `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${JSON.stringify(value)}`);
+    sources.set(field, `${flagText(flag)} ${JSON.stringify(value)}`);
   }
   // commander's --no-x flags default to true; only an explicit --no-x counts.
   if (argv.includes('--no-sim')) raw.sim = false;
   if (argv.includes('--no-auto-pull')) raw.simAutoPull = false;
+}
 
+/** Interface names (`eth0`) become their IPv4 address; anything not of this machine is refused, saying so. */
+function resolveInterfaces(config: HubConfig, table: InterfaceTable, sources: Sources): HubConfig {
+  if (config.interfaces === null) return config;
+  const addresses = config.interfaces.map((setting, i) => {
+    const resolved = resolveInterface(setting, table);
+    if (resolved.ok) return resolved.address;
+    const source = sources.get('interfaces');
+    throw new ConfigError(
+      `invalid configuration: interfaces.${i}: ${resolved.reason}${source ? ` (${source})` : ''}; ` +
+        `this machine has ${listIpv4Interfaces(table)}`,
+      `interfaces.${i}`,
+    );
+  });
+  return { ...config, interfaces: [...new Set(addresses)] };
+}
+
+/** What loadConfig reads of the machine (tests pass their own interface table). */
+export interface ConfigHost {
+  networkInterfaces(): InterfaceTable;
+}
+
+/** Parses argv (without node and script) and env into a validated config; throws ConfigError naming the field. */
+export function loadConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  host: ConfigHost = { networkInterfaces },
+): HubConfig {
+  const raw: Record<string, unknown> = {};
+  const sources: Sources = new Map();
+  readEnv(env, raw, sources);
+  readFlags(argv, raw, sources);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     throw configIssuesError(parsed.error, sources);
@@ -312,7 +375,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     );
   }
   checkCluster(parsed.data);
-  return parsed.data;
+  return resolveInterfaces(parsed.data, host.networkInterfaces(), sources);
 }
 
 /** An ingest or edge node needs Redis; a standalone hub ignores it. */

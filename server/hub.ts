@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
 import {
+  type AuthPolicy,
   createAuthPolicy,
   createSocketGuard,
   loadOperatorToken,
@@ -31,14 +32,20 @@ import {
   simulatorOptionsOf,
   socketGuardLimitsOf,
 } from './hub-options.js';
-import { createIngest, type Ingest } from './ingest/index.js';
+import { createIngest, type Ingest, warnWhenNoProvider } from './ingest/index.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
+import { preflight } from './preflight.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
-import { createSimulatedDyno, type SimulatedDynoController } from './sim/index.js';
+import {
+  createSimulatedDyno,
+  createSimulatorOrigin,
+  type SimulatedDynoController,
+  type SimulatorOriginTracker,
+} from './sim/index.js';
 
 const log = createLogger('hub');
 
@@ -61,6 +68,8 @@ export interface Hub {
   gateway(): RealtimeGateway | null;
   /** The cluster node (ingest or edge role), null for a standalone hub. */
   readonly cluster: ClusterNode | null;
+  /** The HTTP app once started (its routes() lists every route: the API-shape test walks them). */
+  http(): HttpApp | null;
 }
 
 export interface HubOverrides {
@@ -149,124 +158,203 @@ function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps
   });
 }
 
+type ChannelMapping = Awaited<ReturnType<typeof createChannelMapping>>;
+
+/**
+ * The mapping loads its overrides asynchronously in start(); until then the ingest asks this delegate, which knows
+ * nothing (every channel unmapped) and re-announces once the real mapping is attached.
+ */
+function createLateResolver() {
+  let mapping: ChannelMapping | null = null;
+  let changes: Subscription | null = null;
+  const changes$ = new Subject<void>();
+  const resolver: QuantityResolver = { quantityOf: (channel) => mapping?.quantityOf(channel) ?? null, changes$ };
+  return {
+    resolver,
+    attach(next: ChannelMapping): void {
+      mapping = next;
+      changes = next.changes$.subscribe(changes$);
+      changes$.next();
+    },
+    detach: () => changes?.unsubscribe(),
+  };
+}
+
+/** What the hub keeps while it runs: the parts created in start(), and what stop() must undo. */
+interface Running {
+  gateway: RealtimeGateway | null;
+  http: HttpApp | null;
+  socketGuard: SocketGuard | null;
+  server: ReturnType<typeof createHttpServer> | null;
+  detachSessions: (() => void) | null;
+  cancelNoProviderWarning: (() => void) | null;
+}
+
+interface ServeDeps {
+  config: HubConfig;
+  overrides: HubOverrides;
+  ingest: Ingest;
+  sessions: SessionRegistry;
+  simulator: SimulatedDynoController | null;
+  mapping: ChannelMapping;
+  policy: AuthPolicy;
+  limiter: ReturnType<typeof createRateLimiter>;
+  ingestStatus: () => IngestStatus;
+  simulatorOrigin: SimulatorOriginTracker;
+  cluster: ClusterNode | null;
+}
+
+/** HTTP and Socket.IO on one port, every connection and command behind the guard; resolves once listening. */
+async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
+  const { config, ingest, sessions } = d;
+  const http = httpAppOf(config, d.overrides, {
+    ingest,
+    mapping: d.mapping,
+    sessions,
+    simulator: d.simulator,
+    simulatorOrigin: d.simulatorOrigin.originOf,
+    auth: { policy: d.policy, limiter: d.limiter },
+    ingestStatus: d.ingestStatus,
+    metrics: {
+      socketGuard: () => running.socketGuard?.stats() ?? null,
+      ingest: () => ingest.registry.stats(),
+      gateway: () => gatewayMetricsOf(running.gateway),
+      sessions: () => ({ byStatus: sessions.stats().byStatus }),
+    },
+  });
+  running.http = http;
+  const server = createHttpServer(http.app);
+  running.server = server;
+  const guard = createSocketGuard({ policy: d.policy, limiter: d.limiter, ...socketGuardLimitsOf(config) });
+  running.socketGuard = guard;
+  const gateway = createRealtimeGateway({
+    httpServer: server,
+    registry: ingest.registry,
+    quantities: d.mapping,
+    source: config.sim ? 'simulated' : 'live',
+    serverVersion: SERVER_VERSION,
+    unitSystem: config.unitSystem,
+    allowRequest: guard.allowRequest,
+    options: realtimeOptionsOf(config),
+    ...(d.cluster ? { cluster: d.cluster.view, sourceState$: d.cluster.sourceState$ } : {}),
+  });
+  running.gateway = gateway;
+  // Before any handler: every connection and command passes the guard first.
+  guard.attach(gateway.io);
+  // An edge relays session commands to the ingest node, which runs the sessions.
+  const handlers = config.role === 'edge' ? null : attachSessionSocketHandlers(gateway.io, sessions);
+  const relayed = d.cluster?.attachIo(gateway.io, { registry: sessions, handlers });
+  running.detachSessions = () => {
+    handlers?.detach();
+    relayed?.detach();
+  };
+  return listen(server, { host: config.host, port: config.port });
+}
+
+/** Starts the JetDrive side: the ingest, then the simulator; in live mode, a hint if no provider shows up. */
+async function startJetDrive(d: ServeDeps, running: Running): Promise<void> {
+  await d.ingest.start();
+  d.cluster?.start(d.ingest);
+  if (d.simulator) {
+    await d.simulator.start();
+    d.simulatorOrigin.remember();
+  } else if (d.config.role !== 'edge') {
+    running.cancelNoProviderWarning = warnWhenNoProvider(d.ingest, {
+      afterMs: d.config.noProviderWarnMs,
+      groups: d.config.groups,
+    });
+  }
+}
+
+/** The mapping, once its stored overrides are loaded. */
+async function openMapping(config: HubConfig, ingest: Ingest): Promise<ChannelMapping> {
+  const store = await createMappingStore({ dataDir: config.dataDir });
+  // One cached suggestion per channel the registry may hold, so the cache never evicts a live channel's guess.
+  return createChannelMapping({ store, registry: ingest.registry, options: { maxCachedChannels: config.maxChannels } });
+}
+
+/** One line saying where the hub answers (loopback when it listens on every address); returns the base URL. */
+function announceListening(address: AddressInfo, source: string): string {
+  const host = address.address === '0.0.0.0' || address.address === '::' ? LOOPBACK : address.address;
+  const url = `http://${host}:${address.port}`;
+  const where = `dashboard ${url}/, API ${url}/api/jetdrive/status`;
+  log.info({ url, source }, 'jetdrive-hub listening on %s (%s): %s', url, source, where);
+  return url;
+}
+
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
-  const source = config.sim ? 'simulated' : 'live';
-  let mapping: Awaited<ReturnType<typeof createChannelMapping>> | null = null;
-  let lastDatagramAt: number | null = null;
-  let mappingChanges: Subscription | null = null;
-
-  // The mapping loads its overrides asynchronously in start(); until then the ingest asks this delegate, which
-  // knows nothing (every channel unmapped) and re-announces once the real mapping is attached.
-  const resolverChanges$ = new Subject<void>();
-  const resolver: QuantityResolver = {
-    quantityOf: (channel) => mapping?.quantityOf(channel) ?? null,
-    changes$: resolverChanges$,
-  };
+  const late = createLateResolver();
   const clusterOptions = clusterOptionsOf(config);
   const cluster = clusterOptions ? createClusterNode(clusterOptions) : null;
-  const ingest = createIngest({ ...ingestOptionsOf(config, resolver), ...cluster?.ingestOptions() });
-
+  const ingest = createIngest({ ...ingestOptionsOf(config, late.resolver), ...cluster?.ingestOptions() });
   // An edge has no JetDrive network of its own: the ingest node runs the simulator.
   const simulator =
     config.sim && config.role !== 'edge' ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
-
   const sessions = createSessionRegistry(sessionOptionsOf(config));
-
-  let gateway: RealtimeGateway | null = null;
-  let socketGuard: SocketGuard | null = null;
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
-  let detachSessions: (() => void) | null = null;
-  let server: ReturnType<typeof createHttpServer> | null = null;
+  const running: Running = {
+    gateway: null,
+    http: null,
+    socketGuard: null,
+    server: null,
+    detachSessions: null,
+    cancelNoProviderWarning: null,
+  };
+  let lastDatagramAt: number | null = null;
   let stopping: Promise<void> | null = null;
   const datagramWatch = ingest.registry.samples$.subscribe((batch) => {
     lastDatagramAt = batch.receivedAt;
   });
   const providerWatch = logProviderEvents(ingest);
-
   const ingestStatus = (): IngestStatus => ingestStatusOf(ingest, config, lastDatagramAt, cluster);
 
   return {
     ingest,
     simulator,
-    gateway: () => gateway,
+    gateway: () => running.gateway,
+    http: () => running.http,
     cluster,
     async start() {
+      // Before anything anyone could see (a token printed, the simulator sending): fail now if start must fail.
+      await preflight(config);
       const operatorToken = await loadOperatorToken({ dataDir: config.dataDir, envToken: config.operatorToken });
       announceOperatorToken(operatorToken);
       const policy = createAuthPolicy({ operatorToken: operatorToken.token, viewerToken: config.viewerToken });
-      const store = await createMappingStore({ dataDir: config.dataDir });
-      // One cached suggestion per channel the registry may hold, so the cache never evicts a live channel's guess.
-      mapping = createChannelMapping({
-        store,
-        registry: ingest.registry,
-        options: { maxCachedChannels: config.maxChannels },
-      });
-      mappingChanges = mapping.changes$.subscribe(resolverChanges$);
-      resolverChanges$.next();
-
-      await ingest.start();
-      cluster?.start(ingest);
-      if (simulator) {
-        await simulator.start();
-        log.info({ profile: config.simProfile }, 'simulated dyno running on loopback (%s)', config.simProfile);
-      }
-
-      const http = httpAppOf(config, overrides, {
+      const mapping = await openMapping(config, ingest);
+      late.attach(mapping);
+      const simulatorOrigin = createSimulatorOrigin(simulator);
+      const deps = {
+        config,
+        overrides,
         ingest,
-        mapping,
         sessions,
         simulator,
-        auth: { policy, limiter },
+        mapping,
+        policy,
+        limiter,
         ingestStatus,
-        metrics: {
-          socketGuard: () => socketGuard?.stats() ?? null,
-          ingest: () => ingest.registry.stats(),
-          gateway: () => gatewayMetricsOf(gateway),
-          sessions: () => ({ byStatus: sessions.stats().byStatus }),
-        },
-      });
-      server = createHttpServer(http.app);
-      const guard = createSocketGuard({ policy, limiter, ...socketGuardLimitsOf(config) });
-      socketGuard = guard;
-      gateway = createRealtimeGateway({
-        httpServer: server,
-        registry: ingest.registry,
-        quantities: mapping,
-        source,
-        serverVersion: SERVER_VERSION,
-        unitSystem: config.unitSystem,
-        allowRequest: guard.allowRequest,
-        options: realtimeOptionsOf(config),
-        ...(cluster ? { cluster: () => cluster.view(), sourceState$: cluster.sourceState$ } : {}),
-      });
-      // Before any handler: every connection and command passes the guard first.
-      guard.attach(gateway.io);
-      // An edge relays session commands to the ingest node, which runs the sessions.
-      const handlers = config.role === 'edge' ? null : attachSessionSocketHandlers(gateway.io, sessions);
-      const relayed = cluster?.attachIo(gateway.io, { registry: sessions, handlers });
-      detachSessions = () => {
-        handlers?.detach();
-        relayed?.detach();
+        simulatorOrigin,
+        cluster,
       };
-      const address: AddressInfo = await listen(server, { host: config.host, port: config.port });
-      const host = address.address === '0.0.0.0' || address.address === '::' ? LOOPBACK : address.address;
-      const url = `http://${host}:${address.port}`;
+      await startJetDrive(deps, running);
+      const address = await serve(deps, running);
+      const url = announceListening(address, ingestStatus().source);
       cluster?.listening(url);
-      log.info({ url, source, role: config.role }, 'jetdrive-hub listening on %s (%s)', url, source);
       return { url, port: address.port, jetdrivePort: ingest.port() ?? config.jetdrivePort, operatorToken };
     },
     stop() {
       stopping ??= (async () => {
+        running.cancelNoProviderWarning?.();
         await simulator?.stop().catch((err: unknown) => log.warn({ err }, 'simulator stop failed'));
         sessions.dispose();
-        detachSessions?.();
-        if (gateway) await gateway.close();
-        else if (server) await closeServer(server);
+        running.detachSessions?.();
+        if (running.gateway) await running.gateway.close();
+        else if (running.server) await closeServer(running.server);
         datagramWatch.unsubscribe();
         providerWatch.unsubscribe();
-        mappingChanges?.unsubscribe();
+        late.detach();
         await ingest.stop();
         await cluster?.close();
         log.info('jetdrive-hub stopped');

@@ -1,6 +1,8 @@
 import { ConfigError, helpText, loadConfig } from './config.js';
 import { createHub } from './hub.js';
+import { CodedError } from './errors/coded-error.js';
 import { createLogger, rootLogger } from './log.js';
+import { StartupError } from './preflight.js';
 
 // Entry point: parse config, start the hub, stop cleanly on SIGINT/SIGTERM (exit 0), or exit 1 on a fatal fault.
 
@@ -52,13 +54,22 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   try {
-    const { url } = await hub.start();
-    log.info(`dashboard: ${url}/   API: ${url}/api/jetdrive/status`);
+    await hub.start();
   } catch (err) {
-    log.fatal({ err: err instanceof Error ? err.message : String(err) }, 'could not start: %s', err instanceof Error ? err.message : String(err));
-    await hub.stop().catch(() => undefined);
+    logStartFailure(err);
+    // A preflight failure happened before anything started: there is nothing to stop or to log about stopping.
+    if (!(err instanceof StartupError)) await hub.stop().catch(() => undefined);
+    rootLogger.flush();
     process.exit(1);
   }
+}
+
+/** One line saying why the hub could not start; the stack only when debugging (LOG_LEVEL=debug or trace). */
+function logStartFailure(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = err instanceof CodedError ? err.code : undefined;
+  log.fatal({ code }, 'could not start: %s', message);
+  if (err instanceof Error && err.stack) log.debug({ stack: err.stack }, 'start-up failure, stack: %s', err.stack);
 }
 
 void main();

@@ -1,7 +1,6 @@
 import { Observable, ReplaySubject } from 'rxjs';
 import type { Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '@jetdrive-hub/client/contract';
-import { HubError } from './hub-error.js';
 import type {
   CleanupRequest,
   CleanupResult,
@@ -11,6 +10,7 @@ import type {
   SessionStartInput,
   SessionSummary,
 } from '@jetdrive-hub/client/contract';
+import { sessionEvents$ } from './session-events.js';
 
 /** Virtual tuning sessions over the hub's socket (the same commands the HTTP API offers). */
 export interface SessionsApi {
@@ -34,8 +34,6 @@ export interface SessionsApi {
   readonly changed$: Observable<SessionSummary[]>;
 }
 
-const TERMINAL: ReadonlySet<string> = new Set(['converged', 'failed', 'stopped', 'max_iterations']);
-
 type Request = <T>(send: (ack: (error: Error | null, result: Result<T>) => void) => void) => Promise<T>;
 
 export function createSessionsApi(deps: {
@@ -46,34 +44,7 @@ export function createSessionsApi(deps: {
   const { socket, request, requestTimeoutMs } = deps;
   const timed = () => socket.timeout(requestTimeoutMs);
 
-  function events$(id: string): Observable<SessionEvent> {
-    return new Observable<SessionEvent>((subscriber) => {
-      let lastSeq = -1;
-      const onEvent = (event: SessionEvent) => {
-        if (event.sessionId !== id || event.seq <= lastSeq) return;
-        lastSeq = event.seq;
-        subscriber.next(event);
-        if (event.type === 'terminal') subscriber.complete();
-      };
-      const watch = () => {
-        timed().emit('session:watch', id, (error, result) => {
-          if (error) return;
-          if (!result.ok) return subscriber.error(new HubError(result.error));
-          // Events up to the snapshot's seq are already in it; a session that ended before we watched is done.
-          lastSeq = Math.max(lastSeq, result.data.seq);
-          if (TERMINAL.has(result.data.status)) subscriber.complete();
-        });
-      };
-      socket.on('session:event', onEvent);
-      socket.on('connect', watch);
-      if (socket.connected) watch();
-      return () => {
-        socket.off('session:event', onEvent);
-        socket.off('connect', watch);
-        if (socket.connected) socket.emit('session:unwatch', id, () => {});
-      };
-    });
-  }
+  const events$ = (id: string) => sessionEvents$(socket, requestTimeoutMs, id);
 
   const start = (config: SessionStartInput = {}) =>
     request<SessionSnapshot>((ack) => timed().emit('session:start', config, ack));

@@ -24,13 +24,21 @@ export class MappingLog {
     const { mapped, unmapped, provisional } = pe.tally.summary(pe.state.hostId);
     const quoted = unmapped.slice(0, NAMES_PER_SUMMARY_LINE);
     const more = unmapped.length > quoted.length ? ` and ${unmapped.length - quoted.length} more` : '';
+    // Only what there is: "16 channels mapped", not "…, 0 unmapped: []".
+    const unmappedText = unmapped.length > 0 ? `, ${unmapped.length} unmapped: ${quoted.join(', ')}${more}` : '';
     const waiting = provisional > 0 ? `; ${provisional} awaiting ChannelInfo` : '';
-    const line = `${pe.state.name}: ${mapped} channels mapped, ${unmapped.length} unmapped: [${quoted.join(', ')}]${more}${waiting}`;
+    const line = `${pe.state.name}: ${mapped} channels mapped${unmappedText}${waiting}`;
     // Provisional channels trickle in one datagram at a time: log a summary only when it says something new.
     if (!force && this.#lastLine.get(pe.state.hostId) === line) return;
     this.#lastLine.set(pe.state.hostId, line);
     this.#summaries.set(pe.state.hostId, { providerId: pe.state.hostId, mapped, unmapped, provisional });
-    log.info({ provider: hostHex(pe.state.hostId), mapped, unmapped: quoted, provisional }, line);
+    const fields = {
+      provider: hostHex(pe.state.hostId),
+      mapped,
+      ...(quoted.length > 0 ? { unmapped: quoted } : {}),
+      ...(provisional > 0 ? { provisional } : {}),
+    };
+    log.info(fields, line);
   }
 
   /** One warning per unmapped channel, up to a limit per provider. */
@@ -62,16 +70,21 @@ export class MappingLog {
     for (const pe of changedProviders) this.summarize(pe);
   }
 
-  /** Overrides changed: every channel of these providers is judged again, once per change. */
+  /**
+   * Overrides changed: every channel is judged again, once per change. Only what changed is logged (the store logs
+   * the write itself): a summary that reads the same and a channel that was unmapped before stay quiet.
+   */
   rejudgeAll(providers: Iterable<ProviderEntry>): void {
     for (const pe of providers) {
-      pe.warned = 0;
       for (const e of pe.channels.values()) {
-        e.warnedUnmapped = false;
+        const before = e.judged;
         pe.tally.judge(e);
-        if (e.judged === 'unmapped') this.warnUnmapped(pe, e);
+        if (e.judged === 'unmapped' && before !== 'unmapped') {
+          e.warnedUnmapped = false;
+          this.warnUnmapped(pe, e);
+        }
       }
-      this.summarize(pe, true);
+      this.summarize(pe);
     }
   }
 

@@ -6,6 +6,7 @@ const ADVICE: Readonly<Record<string, string>> = Object.freeze({
   EROFS: 'the file system is read-only: point DATA_DIR (--data-dir) at a writable directory',
   EACCES: 'permission denied: make DATA_DIR (--data-dir) writable by the user running the hub',
   EPERM: 'operation not permitted: make DATA_DIR (--data-dir) writable by the user running the hub',
+  ENOTDIR: 'part of the path is a file, not a directory: point DATA_DIR (--data-dir) at a directory',
 });
 
 export function errorCode(error: unknown): string | null {

@@ -1,11 +1,11 @@
 import type { Middleware } from 'koa';
-import { bearerToken } from '../auth/bearer-token.js';
 import { clientAddress } from '../auth/client-address.js';
 import { budgetKey, identityOf } from '../auth/control-budget.js';
 import type { AuthPolicy } from '../auth/create-auth-policy.js';
 import type { AuthDecision, Role } from '../auth/roles.js';
 import type { RateLimiter } from '../shared/create-rate-limiter.js';
 import { HttpError } from './http-error.js';
+import { type AuthorizationHeader, readAuthorization } from './read-authorization.js';
 
 // HTTP's side of the one authorization check, applied once to the whole app (before routing) rather than route by
 // route: a method that changes something (anything but GET/HEAD/OPTIONS) needs the operator role, so a control
@@ -21,6 +21,11 @@ export interface AuthorizeOptions {
   limiter: RateLimiter;
   /** Paths anyone may GET even when reading needs a token (liveness probes, the page shell and its assets). */
   isPublic?: (path: string) => boolean;
+  /**
+   * Whether a route answers this method on this path. A request no route answers is 404 (or 405 with Allow) whatever
+   * the token: there is nothing to protect, and a 401 there sent people hunting for a token problem they did not have.
+   */
+  serves?: (method: string, path: string) => boolean;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -50,13 +55,26 @@ function refused(decision: Extract<AuthDecision, { ok: false }>): HttpError {
   });
 }
 
+/**
+ * The policy's decision for a request's Authorization header. A header that is not `Bearer <token>` counts as a bad
+ * token (counted and budgeted like one) and the refusal says what is wrong with the header; where no token is
+ * needed it does not matter.
+ */
+export function decideHeader(policy: AuthPolicy, role: Role, header: AuthorizationHeader): AuthDecision {
+  if (header.kind !== 'malformed') return policy.check(role, header.kind === 'bearer' ? header.token : undefined);
+  const decision = policy.checkCredential(role, 'bad');
+  if (decision.ok || decision.reason !== 'bad_token') return decision;
+  const what = role === 'operator' ? 'an operator token' : 'a viewer or operator token';
+  return { ...decision, message: `${header.problem} (this action needs ${what})` };
+}
+
 export function authorizeRequests(options: AuthorizeOptions): Middleware {
   const isPublic = options.isPublic ?? defaultPublicPaths;
-  const { policy, limiter } = options;
+  const { policy, limiter, serves } = options;
   return async (ctx, next) => {
     const role = roleOfRequest(ctx.method, ctx.path, isPublic);
-    if (role === null) return next();
-    const decision = policy.check(role, bearerToken(ctx.get('authorization') || undefined));
+    if (role === null || (serves && !serves(ctx.method, ctx.path))) return next();
+    const decision = decideHeader(policy, role, readAuthorization(ctx.get('authorization') || undefined));
     enforce(decision, role === 'operator', clientAddress(ctx.ip), limiter);
     await next();
   };

@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import type Router from '@koa/router';
 import Koa from 'koa';
+import { ERROR_COUNTS_OF_APP } from './answer-client-error.js';
 import { authorizeRequests } from './authorize.js';
 import { createMetrics, type HubMetrics } from './create-metrics.js';
 import { type ErrorCounts, errorMiddleware, unansweredRequests } from './error-middleware.js';
@@ -19,6 +20,23 @@ export interface HttpApp {
   app: Koa;
   metrics: HubMetrics;
   options: HttpOptions;
+  /** Every route the app serves (from the routers' stacks), for the API-shape test and the docs. */
+  routes(): readonly HttpRoute[];
+}
+
+export interface HttpRoute {
+  /** Upper case; GET routes also answer HEAD. */
+  methods: readonly string[];
+  /** The pattern with its prefix, e.g. `/api/jetdrive/mapping/:provider`. */
+  path: string;
+}
+
+function routesOf(routers: readonly Router[]): HttpRoute[] {
+  return routers.flatMap((router) =>
+    router.stack
+      .filter((layer) => layer.methods.length > 0)
+      .map((layer) => ({ methods: [...layer.methods], path: String(layer.path) })),
+  );
 }
 
 function corsMiddleware(origins: readonly string[]): Koa.Middleware | null {
@@ -38,6 +56,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   app.silent = true;
 
   const errorCounts: ErrorCounts = {};
+  ERROR_COUNTS_OF_APP.set(app, errorCounts);
   const metrics = createMetrics({
     sources: {
       auth: () => deps.auth.policy.stats(),
@@ -49,12 +68,38 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     mapping: deps.mapping,
   });
 
+  const routers: Router[] = [
+    createHealthRouter({ registry: deps.registry, ingestStatus: deps.ingestStatus, metrics, options, now, startedAt }),
+    createStatusRouter({
+      registry: deps.registry,
+      mapping: deps.mapping,
+      ingestStatus: deps.ingestStatus,
+      simulator: deps.simulator,
+      simulatorOrigin: deps.simulatorOrigin,
+      metrics: deps.metrics,
+      startedAt,
+      now,
+    }),
+    createChannelsRouter({
+      registry: deps.registry,
+      mapping: deps.mapping,
+      options,
+      now,
+      ingestStatus: deps.ingestStatus,
+    }),
+    createMappingRouter({ registry: deps.registry, mapping: deps.mapping, now }),
+    createSimulatorRouter(deps.simulator ?? null),
+    createAuthRouter(deps.auth),
+    ...(deps.extraRouters ?? []),
+  ];
+  const serves = (method: string, path: string): boolean => routers.some((router) => router.match(path, method).route);
+
   app.use(errorMiddleware(options.bodyLimitBytes, errorCounts));
   app.use(unansweredRequests());
   const corsHandler = corsMiddleware(options.corsOrigins);
   if (corsHandler) app.use(corsHandler);
   // Before the body parser: a refused request's body is never read.
-  app.use(authorizeRequests(deps.auth));
+  app.use(authorizeRequests({ serves, ...deps.auth }));
   app.use(requireJsonBody());
   app.use(
     bodyParser({
@@ -63,28 +108,10 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       encoding: 'utf-8',
     }),
   );
-
-  const routers: Router[] = [
-    createHealthRouter({ registry: deps.registry, ingestStatus: deps.ingestStatus, metrics, options, now, startedAt }),
-    createStatusRouter({
-      registry: deps.registry,
-      mapping: deps.mapping,
-      ingestStatus: deps.ingestStatus,
-      simulator: deps.simulator,
-      metrics: deps.metrics,
-      startedAt,
-      now,
-    }),
-    createChannelsRouter({ registry: deps.registry, mapping: deps.mapping, options, now }),
-    createMappingRouter({ registry: deps.registry, mapping: deps.mapping, now }),
-    createSimulatorRouter(deps.simulator ?? null),
-    createAuthRouter(deps.auth),
-    ...(deps.extraRouters ?? []),
-  ];
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
 
-  return { app, metrics, options };
+  return { app, metrics, options, routes: () => routesOf(routers) };
 }

@@ -19,7 +19,12 @@ export type HttpErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
-  | 'NOT_READY';
+  | 'NOT_READY'
+  | 'UNHEALTHY'
+  | 'BAD_REQUEST'
+  | 'REQUEST_TIMEOUT'
+  | 'HEADERS_TOO_LARGE'
+  | 'CHANNEL_NOT_FOUND';
 
 /** The HTTP layer's own codes and their statuses. */
 export const HTTP_ERROR_STATUS: StatusTable<HttpErrorCode> = Object.freeze({
@@ -42,6 +47,11 @@ export const HTTP_ERROR_STATUS: StatusTable<HttpErrorCode> = Object.freeze({
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
   NOT_READY: 503,
+  UNHEALTHY: 503,
+  BAD_REQUEST: 400,
+  REQUEST_TIMEOUT: 408,
+  HEADERS_TOO_LARGE: 431,
+  CHANNEL_NOT_FOUND: 404,
 });
 
 /** Codes for statuses raised by middleware we do not own (body parser, router). */

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { createLogger } from '../log.js';
+import { answerClientError, ERROR_COUNTS_OF_APP } from './answer-client-error.js';
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './http-options.js';
 
 const log = createLogger('http');
@@ -18,6 +19,7 @@ export function createHttpServer(app: Koa): Server {
   // Bounded: a client that opens a connection and sends nothing is dropped instead of holding a socket forever.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
+  server.on('clientError', answerClientError(ERROR_COUNTS_OF_APP.get(app) ?? {}));
   return server;
 }
 

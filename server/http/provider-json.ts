@@ -1,4 +1,5 @@
 import type { ProviderSnapshot } from '../channels/types.js';
+import type { SimulatorOriginOf } from './types.js';
 
 // JSON is snake_case like the older API the existing dashboards call.
 
@@ -18,9 +19,11 @@ export interface ProviderJson {
   last_seen: string;
   /** Frames under this host id from another source address (possible spoofing); null when none. */
   conflicts: { count: number; owner: string; last_address: string; last_at: string } | null;
+  /** `this_hub`: our simulated dyno; `another_hub`: a simulator of another hub on the same JetDrive port; null: neither. */
+  simulator: 'this_hub' | 'another_hub' | null;
 }
 
-export function providerJson(provider: ProviderSnapshot): ProviderJson {
+export function providerJson(provider: ProviderSnapshot, simulator: ProviderJson['simulator'] = null): ProviderJson {
   return {
     provider_id: provider.hostId,
     provider_id_hex: provider.hostHex,
@@ -49,5 +52,11 @@ export function providerJson(provider: ProviderSnapshot): ProviderJson {
           last_at: new Date(provider.conflicts.lastAt).toISOString(),
         }
       : null,
+    simulator,
   };
+}
+
+/** Every provider, each told apart as ours, another hub's simulator or a real one when the hub knows how. */
+export function providersJson(providers: readonly ProviderSnapshot[], originOf?: SimulatorOriginOf): ProviderJson[] {
+  return providers.map((p) => providerJson(p, originOf ? originOf(p, providers) : null));
 }

@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import type { ClusterNodeStats } from '../cluster/index.js';
 import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
 import type { SocketGuardStats } from '../auth/create-socket-guard.js';
-import type { ChannelRegistry, IngestStats } from '../channels/types.js';
+import type { ChannelRegistry, IngestStats, ProviderSnapshot } from '../channels/types.js';
 import type { ChannelMapping } from '../mapping/channel-mapping.js';
 import type { RateLimiter, RateLimiterStats } from '../shared/create-rate-limiter.js';
 import type { JoinResult } from '../transport/types.js';
@@ -39,6 +39,12 @@ export interface IngestStatus {
 }
 
 export type IngestStatusSource = () => IngestStatus;
+
+/** This hub's simulated dyno, another hub's (same JetDrive port), or a real provider (null). */
+export type SimulatorOriginOf = (
+  provider: ProviderSnapshot,
+  all: readonly ProviderSnapshot[],
+) => 'this_hub' | 'another_hub' | null;
 
 export interface GatewayStats {
   viewers: number;
@@ -88,6 +94,8 @@ export interface HttpAppDeps {
   ingestStatus?: IngestStatusSource;
   /** Absent or null when the hub runs without the embedded simulator (--no-sim). */
   simulator?: SimulatorControl | null;
+  /** Whose simulated dyno each provider is (two hubs on one JetDrive port see each other's); absent: not told. */
+  simulatorOrigin?: SimulatorOriginOf;
   metrics?: MetricsSources;
   /** Mounted after the built-in routers (sessions, dashboard static files, …). */
   extraRouters?: readonly Router[];

@@ -26,8 +26,16 @@ export function validateBody<S extends z.ZodType>(schema: S, ctx: Context): z.in
   return validate('body', schema, (ctx.request as { body?: unknown }).body);
 }
 
+/**
+ * Query parameters whose name starts with `_` are cache busters (jQuery's `_=1700000000`, `_t=…`): never read,
+ * never refused. Every other parameter must be one the route knows.
+ */
+export function withoutCacheBusters(query: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).filter(([name]) => !name.startsWith('_')));
+}
+
 export function validateQuery<S extends z.ZodType>(schema: S, ctx: Context): z.infer<S> {
-  return validate('query', schema, ctx.query);
+  return validate('query', schema, withoutCacheBusters(ctx.query));
 }
 
 export function validateParams<S extends z.ZodType>(schema: S, params: Record<string, string>): z.infer<S> {

@@ -1,13 +1,13 @@
-import { type Observable, Subject, type Subscription, merge } from 'rxjs';
+import { merge, type Observable, type Subscription } from 'rxjs';
 import type { CatalogEvent, ChannelMeta, ChannelRegistry, QuantityResolver } from '../channels/types.js';
-import { UNIT_LABELS } from '../protocol/types.js';
 import type { ChannelOverride, ProviderOverrides } from './channel-override.js';
-import { createMappingCounts, type MappingState, type MappingSummary } from './create-mapping-counts.js';
+import { createMappingCounts, type MappingSummary } from './create-mapping-counts.js';
 import { createSiblingIndex } from './create-sibling-index.js';
-import { nullProtoCopy } from './null-proto-record.js';
+import { createSuggestionCache } from './create-suggestion-cache.js';
 import type { MappingStore, MappingStoreStatus } from './mapping-store.js';
-import type { Quantity } from './quantities.js';
-import { DEFAULT_SUGGEST_OPTIONS, type QuantitySuggestion, suggestQuantity } from './suggest-quantity.js';
+import { nullProtoCopy } from './null-proto-record.js';
+import { effectiveUnit, mappingStateOf, type ResolvedChannel, resolveChannel } from './resolve-channel.js';
+import { DEFAULT_SUGGEST_OPTIONS } from './suggest-quantity.js';
 
 // The mapping = the automatic suggestion plus the user's per-provider overrides. It implements the QuantityResolver
 // the realtime gateway and the ingest summary use; quantityOf() is called often, so suggestions are cached per
@@ -35,23 +35,7 @@ export const DEFAULT_CHANNEL_MAPPING_OPTIONS: ChannelMappingOptions = {
   suggestionNoticeIntervalMs: 250,
 };
 
-export type MappingSource = 'auto' | 'override' | 'hidden';
-
-export interface ResolvedChannel {
-  key: string;
-  providerName: string;
-  channelName: string;
-  displayName: string;
-  /** Effective JetDrive unit byte (the override's, else ChannelInfo's). */
-  unit: number;
-  unitLabel: string;
-  quantity: Quantity | null;
-  source: MappingSource;
-  hidden: boolean;
-  suggestion: QuantitySuggestion;
-  override: ChannelOverride | null;
-}
-
+export type { MappingSource, ResolvedChannel } from './resolve-channel.js';
 export type { MappingSummary } from './create-mapping-counts.js';
 
 export interface ChannelMapping extends QuantityResolver {
@@ -79,10 +63,19 @@ export interface ChannelMappingDeps {
   now?: () => number;
 }
 
-interface CacheEntry {
-  signature: string;
-  at: number;
-  suggestion: QuantitySuggestion;
+function overrideOf(store: MappingStore, channel: ChannelMeta): ChannelOverride | null {
+  const overrides = store.get(channel.providerName);
+  return overrides && Object.hasOwn(overrides, channel.name) ? overrides[channel.name] : null;
+}
+
+/** A rename is the old name removed and the new one added (sibling evidence and counts follow the name). */
+function onCatalogEvent(event: CatalogEvent, added: (c: ChannelMeta) => void, removed: (c: ChannelMeta) => void): void {
+  if (event.type === 'channel:added') added(event.channel);
+  else if (event.type === 'channel:removed') removed(event.channel);
+  else if (event.type === 'channel:renamed') {
+    removed({ ...event.channel, name: event.previousName });
+    added(event.channel);
+  }
 }
 
 export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
@@ -91,104 +84,16 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
   const { store } = deps;
   let registry: ChannelRegistry | null = null;
   let registryEvents: Subscription | null = null;
-  const cache = new Map<string, CacheEntry>();
   const counts = createMappingCounts();
   const siblings = createSiblingIndex();
-  const suggestionChanges$ = new Subject<void>();
-  let notifyPending = false;
-  let notifiedAt = Number.NEGATIVE_INFINITY;
-
-  // quantityOf() is called from inside the registry and the gateway; announcing a change synchronously there would
-  // re-enter them mid-update, so changes are coalesced and emitted on a microtask, or later when one went out less
-  // than suggestionNoticeIntervalMs ago.
-  function notifyLater(): void {
-    if (notifyPending) return;
-    notifyPending = true;
-    const notify = (): void => {
-      notifyPending = false;
-      notifiedAt = now();
-      suggestionChanges$.next();
-    };
-    const wait = notifiedAt + opts.suggestionNoticeIntervalMs - now();
-    if (wait <= 0) queueMicrotask(notify);
-    else setTimeout(notify, wait).unref();
-  }
-
-  function overrideOf(channel: ChannelMeta): ChannelOverride | null {
-    const overrides = store.get(channel.providerName);
-    return overrides && Object.hasOwn(overrides, channel.name) ? overrides[channel.name] : null;
-  }
-
-  function effectiveUnit(channel: ChannelMeta, override: ChannelOverride | null): number {
-    return override?.unit ?? channel.unit;
-  }
-
-  function computeSuggestion(channel: ChannelMeta, unit: number, humiditySibling: boolean): QuantitySuggestion {
-    const values = registry ? registry.history(channel.key).map((sample) => sample.value) : [];
-    return suggestQuantity(
-      {
-        name: channel.name,
-        unit,
-        providerName: channel.providerName,
-        values,
-        min: channel.min,
-        max: channel.max,
-        humiditySibling,
-      },
-      { acceptThreshold: opts.acceptThreshold },
-    );
-  }
-
-  function suggestionFor(channel: ChannelMeta, unit: number, fresh: boolean): QuantitySuggestion {
-    const humiditySibling = siblings.humiditySibling(channel.providerId, channel.name);
-    const signature = `${channel.providerName}\u0000${channel.name}\u0000${unit}\u0000${humiditySibling}`;
-    const cached = cache.get(channel.key);
-    const at = now();
-    if (cached && cached.signature === signature && !fresh && at - cached.at < opts.reevaluateMs)
-      return cached.suggestion;
-    const suggestion = computeSuggestion(channel, unit, humiditySibling);
-    if (!cached && cache.size >= opts.maxCachedChannels) {
-      // Rare (the registry bounds its channels); dropping the oldest entry only costs a recomputation.
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    cache.set(channel.key, { signature, at, suggestion });
-    if (cached && cached.signature === signature && cached.suggestion.quantity !== suggestion.quantity) notifyLater();
-    return suggestion;
-  }
+  const suggestions = createSuggestionCache(opts, () => registry, siblings, now);
 
   function resolveWith(channel: ChannelMeta, fresh: boolean): ResolvedChannel {
-    const override = overrideOf(channel);
-    const unit = effectiveUnit(channel, override);
-    const suggestion = suggestionFor(channel, unit, fresh);
-    const hidden = override?.hidden === true;
-    let quantity: Quantity | null;
-    let source: MappingSource;
-    if (hidden) {
-      quantity = null;
-      source = 'hidden';
-    } else if (override && override.quantity !== undefined) {
-      quantity = override.quantity;
-      source = 'override';
-    } else {
-      quantity = suggestion.quantity;
-      source = 'auto';
-    }
-    const state: MappingState = hidden ? 'hidden' : quantity === null ? 'unmapped' : 'mapped';
-    counts.record(channel.key, state);
-    return {
-      key: channel.key,
-      providerName: channel.providerName,
-      channelName: channel.name,
-      displayName: override?.display_name ?? channel.displayName,
-      unit,
-      unitLabel: UNIT_LABELS[unit] ?? '',
-      quantity,
-      source,
-      hidden,
-      suggestion,
-      override,
-    };
+    const override = overrideOf(store, channel);
+    const suggestion = suggestions.suggestionFor(channel, effectiveUnit(channel, override), fresh);
+    const resolved = resolveChannel(channel, override, suggestion);
+    counts.record(channel.key, mappingStateOf(resolved));
+    return resolved;
   }
 
   /** Resolves tracked channels again (overrides changed, or a provider's sibling evidence did). */
@@ -209,23 +114,14 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
 
   function removed(channel: ChannelMeta): void {
     counts.forget(channel.key);
-    cache.delete(channel.key);
+    suggestions.delete(channel.key);
     if (siblings.remove(channel.providerId, channel.name)) resolveAgain(counts.keysOf(channel.providerId));
-  }
-
-  function onCatalogEvent(event: CatalogEvent): void {
-    if (event.type === 'channel:added') added(event.channel);
-    else if (event.type === 'channel:removed') removed(event.channel);
-    else if (event.type === 'channel:renamed') {
-      removed({ ...event.channel, name: event.previousName });
-      added(event.channel);
-    }
   }
 
   function attach(next: ChannelRegistry): void {
     registryEvents?.unsubscribe();
     registry = next;
-    cache.clear();
+    suggestions.clear();
     counts.clear();
     siblings.clear();
     // One snapshot at attach time; from then on the registry's events keep the indexes current.
@@ -235,7 +131,7 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
       siblings.add(channel.providerId, channel.name);
     }
     for (const channel of channels) resolveWith(channel, false);
-    registryEvents = next.events$.subscribe(onCatalogEvent);
+    registryEvents = next.events$.subscribe((event) => onCatalogEvent(event, added, removed));
   }
 
   if (deps.registry) attach(deps.registry);
@@ -244,7 +140,7 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
 
   return {
     quantityOf: (channel) => resolveWith(channel, false).quantity,
-    changes$: merge(store.changes$, suggestionChanges$) as Observable<void>,
+    changes$: merge(store.changes$, suggestions.changes$) as Observable<void>,
     resolve: (channel) => resolveWith(channel, true),
     overrides: (provider) => nullProtoCopy(store.get(provider) ?? {}),
     setOverrides: (provider, overrides) => store.set(provider, overrides),

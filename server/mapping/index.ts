@@ -6,7 +6,13 @@ export {
   type MappingSource,
   type ResolvedChannel,
 } from './channel-mapping.js';
-export { MAX_CHANNEL_NAME_LENGTH, providerOverridesSchema } from './channel-override.js';
+export {
+  CHANNEL_OVERRIDE_SHAPE,
+  type ChannelOverride,
+  MAX_CHANNEL_NAME_LENGTH,
+  type ProviderOverrides,
+  providerOverridesSchema,
+} from './channel-override.js';
 export {
   chooseDynoChannels,
   type DynoChannels,
@@ -18,4 +24,5 @@ export {
 export { createMappingStore, MappingStoreError, type MappingStoreStatus } from './mapping-store.js';
 export { isQuantity, QUANTITIES, type Quantity } from './quantities.js';
 export { type SuggestedConfig, suggestedConfig } from './suggested-config.js';
+export { type UnitLookup, unitByName, unitChoices } from './unit-by-name.js';
 export { displayConversion, toDisplay, type UnitConversion, type UnitSystem } from './unit-conversion.js';

@@ -1,14 +1,14 @@
-import { describeZodError } from '@jetdrive-hub/client/contract';
-import { z } from 'zod';
 import { join } from 'node:path';
-import { Subject, type Observable } from 'rxjs';
+import { type Observable, Subject } from 'rxjs';
 import { type AtomicFileSystem, NODE_FILE_SYSTEM } from '../files/atomic-file-system.js';
 import { describeFsError } from '../files/describe-fs-error.js';
-import { removeOrphanTemps, writeFileAtomic } from '../files/write-file-atomic.js';
+import { writeFileAtomic } from '../files/write-file-atomic.js';
 import { createLogger } from '../log.js';
-import { type MappingFile, mappingFileSchema, type ProviderOverrides } from './channel-override.js';
+import type { MappingFile, ProviderOverrides } from './channel-override.js';
+import { describeOverrideChange } from './describe-override-change.js';
+import { loadMappingFile } from './load-mapping-file.js';
+import { MappingStoreError } from './mapping-store-error.js';
 import { nullProtoCopy } from './null-proto-record.js';
-import { CodedError, type StatusTable } from '../errors/coded-error.js';
 
 // Per-provider overrides persisted as one JSON file under the data directory. Writes are atomic (temp file, fsync,
 // rename) so a crash never leaves half a file; temp files a crash left behind are removed at start, and a failed write
@@ -49,19 +49,7 @@ export interface MappingStoreStatus {
   orphansRemoved: number;
 }
 
-export type MappingStoreErrorCode = 'MAPPING_LIMIT_EXCEEDED' | 'MAPPING_STORE_UNAVAILABLE';
-
-/** HTTP status of each code: a limit is the client's mistake, an unreadable store the server's. */
-export const MAPPING_STORE_STATUS: StatusTable<MappingStoreErrorCode> = Object.freeze({
-  MAPPING_LIMIT_EXCEEDED: 400,
-  MAPPING_STORE_UNAVAILABLE: 503,
-});
-
-export class MappingStoreError extends CodedError<MappingStoreErrorCode> {
-  constructor(code: MappingStoreErrorCode, message: string) {
-    super(code, MAPPING_STORE_STATUS[code], message);
-  }
-}
+export { MAPPING_STORE_STATUS, MappingStoreError, type MappingStoreErrorCode } from './mapping-store-error.js';
 
 export interface MappingStore {
   get(provider: string): ProviderOverrides | undefined;
@@ -75,72 +63,63 @@ export interface MappingStore {
   readonly changes$: Observable<void>;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Refuses overrides beyond the bounds (they come from the network). */
+function checkLimits(
+  providers: ReadonlyMap<string, ProviderOverrides>,
+  provider: string,
+  channels: number,
+  opts: MappingStoreOptions,
+): void {
+  if (channels > opts.maxChannelsPerProvider) {
+    throw new MappingStoreError(
+      'MAPPING_LIMIT_EXCEEDED',
+      `provider "${provider}" has ${channels} channel overrides; the limit is ${opts.maxChannelsPerProvider}`,
+    );
+  }
+  if (!providers.has(provider) && channels > 0 && providers.size >= opts.maxProviders) {
+    throw new MappingStoreError(
+      'MAPPING_LIMIT_EXCEEDED',
+      `${providers.size} providers have overrides; the limit is ${opts.maxProviders}`,
+    );
+  }
 }
 
-function describeParseError(error: unknown): string {
-  if (error instanceof z.ZodError) return describeZodError(error, { root: '(root)' }).message;
-  return errorText(error);
+/** The operator sees what a write changed, once (the registry then logs only the summaries that changed). */
+function logChange(file: string, provider: string, before?: ProviderOverrides, after?: ProviderOverrides): void {
+  const change = describeOverrideChange(provider, before, after);
+  if (change) log.info({ file, provider }, change);
+}
+
+/** Providers sorted by name, so the file diffs well. */
+function mappingFileOf(providers: ReadonlyMap<string, ProviderOverrides>): MappingFile {
+  return {
+    version: 1,
+    updated_at: new Date().toISOString(),
+    providers: Object.fromEntries([...providers.entries()].sort(([a], [b]) => a.localeCompare(b))),
+  };
+}
+
+function saveFailure(error: unknown, file: string): MappingStoreError {
+  if (error instanceof MappingStoreError) return error;
+  return new MappingStoreError(
+    'MAPPING_STORE_UNAVAILABLE',
+    `${describeFsError('cannot save the overrides to', file, error)}; the overrides in effect are unchanged`,
+  );
 }
 
 export async function createMappingStore(options: Partial<MappingStoreOptions> = {}): Promise<MappingStore> {
   const opts = { ...DEFAULT_MAPPING_STORE_OPTIONS, ...options };
   const file = join(opts.dataDir, opts.fileName);
-  const providers = new Map<string, ProviderOverrides>();
   const changes$ = new Subject<void>();
-  const state: Omit<MappingStoreStatus, 'file' | 'providers'> = {
-    corrupt: null,
-    readError: null,
-    lastSaveError: null,
-    saves: 0,
-    orphansRemoved: 0,
-  };
   const fs = opts.fs;
-
-  state.orphansRemoved = await removeOrphanTemps(file, fs);
-  if (state.orphansRemoved > 0) {
-    log.warn({ file, removed: state.orphansRemoved }, 'removed temp files of interrupted mapping writes');
-  }
-  let text: string | null = null;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      state.readError = `cannot read ${file}: ${errorText(error)}`;
-      log.error({ file, err: error }, 'mapping file unreadable; overrides disabled until it is fixed');
-    }
-  }
-  if (text !== null) {
-    try {
-      const parsed: MappingFile = mappingFileSchema.parse(JSON.parse(text));
-      for (const [provider, overrides] of Object.entries(parsed.providers)) providers.set(provider, overrides);
-      log.info({ file, providers: providers.size }, 'mapping overrides loaded');
-    } catch (error) {
-      const reason = describeParseError(error);
-      const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      let moved: string | null = movedTo;
-      try {
-        await fs.rename(file, movedTo);
-      } catch (renameError) {
-        moved = null;
-        // If it cannot be moved aside it must not be overwritten either.
-        state.readError = `corrupt file ${file} could not be moved aside: ${errorText(renameError)}`;
-      }
-      state.corrupt = { movedTo: moved, error: reason, at: Date.now() };
-      log.error({ file, movedTo: moved, reason }, 'mapping file is corrupt; moved aside, starting with no overrides');
-    }
-  }
+  const { providers, ...loaded } = await loadMappingFile(file, fs);
+  const state: Omit<MappingStoreStatus, 'file' | 'providers'> = { ...loaded, lastSaveError: null, saves: 0 };
 
   let writeChain: Promise<void> = Promise.resolve();
 
   async function save(): Promise<void> {
     if (state.readError) throw new MappingStoreError('MAPPING_STORE_UNAVAILABLE', state.readError);
-    const body: MappingFile = {
-      version: 1,
-      updated_at: new Date().toISOString(),
-      providers: Object.fromEntries([...providers.entries()].sort(([a], [b]) => a.localeCompare(b))),
-    };
+    const body = mappingFileOf(providers);
     await fs.mkdir(opts.dataDir, { recursive: true });
     await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`, { fs });
   }
@@ -156,13 +135,7 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
         changes$.next();
       },
       (error: unknown) => {
-        const failure =
-          error instanceof MappingStoreError
-            ? error
-            : new MappingStoreError(
-                'MAPPING_STORE_UNAVAILABLE',
-                `${describeFsError('cannot save the overrides to', file, error)}; the overrides in effect are unchanged`,
-              );
+        const failure = saveFailure(error, file);
         state.lastSaveError = failure.message;
         log.error({ file, err: error }, failure.message);
         throw failure;
@@ -170,53 +143,41 @@ export async function createMappingStore(options: Partial<MappingStoreOptions> =
     );
   }
 
+  /** Puts `next` in place (undefined: none), saves, and puts the previous back if saving fails. */
+  async function replace(provider: string, next: ProviderOverrides | undefined): Promise<void> {
+    const previous = providers.get(provider);
+    const put = (value: ProviderOverrides | undefined) =>
+      value && Object.keys(value).length > 0 ? providers.set(provider, value) : providers.delete(provider);
+    put(next);
+    try {
+      await persist();
+    } catch (error) {
+      put(previous);
+      throw error;
+    }
+    logChange(file, provider, previous, providers.get(provider));
+  }
+
   return {
     get: (provider) => providers.get(provider),
     providers: () => [...providers.keys()],
     async set(provider, overrides) {
       const channels = Object.keys(overrides).length;
-      if (channels > opts.maxChannelsPerProvider) {
-        throw new MappingStoreError(
-          'MAPPING_LIMIT_EXCEEDED',
-          `provider "${provider}" has ${channels} channel overrides; the limit is ${opts.maxChannelsPerProvider}`,
-        );
-      }
-      if (!providers.has(provider) && channels > 0 && providers.size >= opts.maxProviders) {
-        throw new MappingStoreError(
-          'MAPPING_LIMIT_EXCEEDED',
-          `${providers.size} providers have overrides; the limit is ${opts.maxProviders}`,
-        );
-      }
+      checkLimits(providers, provider, channels, opts);
       if (state.readError) throw new MappingStoreError('MAPPING_STORE_UNAVAILABLE', state.readError);
-      const previous = providers.get(provider);
-      if (channels === 0) providers.delete(provider);
-      else providers.set(provider, nullProtoCopy(overrides));
-      try {
-        await persist();
-      } catch (error) {
-        if (previous) providers.set(provider, previous);
-        else providers.delete(provider);
-        throw error;
-      }
+      await replace(provider, nullProtoCopy(overrides));
     },
     async delete(provider, channel) {
       const previous = providers.get(provider);
       if (!previous) return false;
-      if (channel !== undefined) {
-        if (!Object.hasOwn(previous, channel)) return false;
-        const rest = nullProtoCopy(previous);
-        delete rest[channel];
-        if (Object.keys(rest).length === 0) providers.delete(provider);
-        else providers.set(provider, rest);
-      } else {
-        providers.delete(provider);
+      if (channel === undefined) {
+        await replace(provider, undefined);
+        return true;
       }
-      try {
-        await persist();
-      } catch (error) {
-        providers.set(provider, previous);
-        throw error;
-      }
+      if (!Object.hasOwn(previous, channel)) return false;
+      const rest = nullProtoCopy(previous);
+      delete rest[channel];
+      await replace(provider, rest);
       return true;
     },
     status: () => ({ file, providers: providers.size, ...state, corrupt: state.corrupt ? { ...state.corrupt } : null }),

@@ -30,9 +30,8 @@ export function nullProtoRecord<V extends z.ZodType>(key: z.ZodType<string>, val
       }
       const checked = value.safeParse(raw);
       if (!checked.success) {
-        for (const issue of checked.error.issues) {
-          ctx.addIssue({ code: 'custom', path: [name, ...issue.path], message: issue.message });
-        }
+        // Re-raised whole (code, bounds, keys), not as text, so describeZodError words them like any other issue.
+        for (const issue of checked.error.issues) ctx.addIssue({ ...issue, path: [name, ...issue.path] });
         continue;
       }
       out[name] = checked.data;

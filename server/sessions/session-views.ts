@@ -1,4 +1,5 @@
 import type { SessionResults, SessionSnapshot, SessionSummary, VeTables } from '@jetdrive-hub/client/contract';
+import { cumulativeCorrectionPct } from '../tuning/cumulative-correction.js';
 import { MAP_AXIS, RPM_AXIS } from '../tuning/ve-grid.js';
 import type { SessionState } from './session-state.js';
 import type { SessionTables } from './tune-steps.js';
@@ -37,15 +38,31 @@ export function toSummary(s: SessionState, now: number): SessionSummary {
     max_iterations: s.config?.max_iterations ?? 0,
     duration_sec: durationSec(s, now),
     converged: s.status === 'converged',
+    engine_profile: s.config?.engine_profile ?? null,
+    base_ve_scenario: s.config?.base_ve_scenario ?? null,
   };
 }
 
-function rows(t: Float64Array): number[][] {
+function rows(t: Float64Array, scale = 1e4): number[][] {
   const out: number[][] = [];
   for (let r = 0; r < RPM_AXIS.length; r++) {
-    out.push(Array.from(t.subarray(r * MAP_AXIS.length, (r + 1) * MAP_AXIS.length), (v) => Math.round(v * 1e4) / 1e4));
+    out.push(
+      Array.from(t.subarray(r * MAP_AXIS.length, (r + 1) * MAP_AXIS.length), (v) => Math.round(v * scale) / scale),
+    );
   }
   return out;
+}
+
+/**
+ * Per cylinder, over every iteration that applied a correction (a converged iteration applies none). Computed here
+ * from the factors the session holds rather than in the browser from iteration events: a page that picks a session
+ * late, or reloads, never saw the early events, and one grid pair is smaller on the wire than one per iteration.
+ */
+function cumulativeOf(s: SessionState, tables: SessionTables): SessionResults['cumulative_ve_correction_pct'] {
+  if (s.iterations.length === 0) return null;
+  const front = cumulativeCorrectionPct(tables.corrections.map((c) => c.front));
+  const rear = cumulativeCorrectionPct(tables.corrections.map((c) => c.rear));
+  return { front: rows(front, 100), rear: rows(rear, 100) };
 }
 
 export function toVeTables(t: SessionTables): VeTables {
@@ -78,5 +95,6 @@ export function toResults(s: SessionState, tables: SessionTables | null, now: nu
     },
     ve_tables: tables ? toVeTables(tables) : null,
     cell_maps: tables?.lastCellMaps ?? null,
+    cumulative_ve_correction_pct: tables ? cumulativeOf(s, tables) : null,
   };
 }

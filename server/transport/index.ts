@@ -8,4 +8,10 @@ export {
   JETDRIVE_PORT,
 } from './default-multicast-options.js';
 export { describeSocketError } from './describe-socket-error.js';
+export {
+  type InterfaceResolution,
+  type InterfaceTable,
+  listIpv4Interfaces,
+  resolveInterface,
+} from './resolve-interface.js';
 export { type OpenSocketInfo, udpDatagrams$ } from './udp-datagrams.js';

@@ -9,6 +9,7 @@ export {
   type TuneSample,
 } from './cell-bins.js';
 export { type Corrections, computeCorrections } from './compute-corrections.js';
+export { cumulativeCorrectionPct } from './cumulative-correction.js';
 export { isConverged, isOscillating } from './judge-convergence.js';
 export { nearestCell } from './nearest-cell.js';
 export { DEFAULT_TUNING_OPTIONS, type TuningOptions } from './tuning-options.js';

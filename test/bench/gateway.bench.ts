@@ -289,138 +289,108 @@ async function pausedViewerMemory(variant: 'ws-raw' | 'gateway-json'): Promise<{
   return { growth: after - before, backlog };
 }
 
+/** A figure against the ws-raw baseline measured in the same run. */
+function vsRaw(
+  name: string,
+  value: number,
+  rawValue: number,
+  unit: string,
+  extra: Pick<BenchResult, 'target' | 'notes'> = {},
+): BenchResult {
+  return {
+    section: SECTION,
+    name,
+    value,
+    unit,
+    baseline: { name: 'ws-raw', value: rawValue },
+    ratio: value / rawValue,
+    ...extra,
+  };
+}
+
+/** Other work on the machine only ever adds latency and CPU, so over interleaved rounds each variant keeps its best. */
+async function bestPerVariant(viewers: number): Promise<Record<Variant, Measurement | null>> {
+  const rounds = viewers >= 100 ? 3 : 2;
+  const best: Record<Variant, Measurement | null> = {
+    'ws-raw': null,
+    'gateway-json': null,
+    'gateway-msgpack': null,
+    'gateway-eio-min': null,
+  };
+  const variants: Variant[] = ['ws-raw', 'gateway-json', 'gateway-msgpack'];
+  if (viewers >= DIAGNOSTIC_FROM) variants.push('gateway-eio-min');
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of variants) {
+      const m = await measure(variant, viewers);
+      const kept = best[variant];
+      best[variant] = kept === null ? m : bestOf(kept, m);
+    }
+  }
+  return best;
+}
+
+/** Latency, delivery and server CPU of one gateway parser against the baseline. */
+function gatewayRows(name: string, m: Measurement, raw: Measurement, viewers: number): BenchResult[] {
+  const label = `${viewers} viewer${viewers === 1 ? '' : 's'}`;
+  const p99Target = viewers === 100 ? '≤ 5 ms' : viewers === 500 ? '≤ 1.5x' : undefined;
+  return [
+    vsRaw(`${name} p50 latency, ${label}`, m.p50, raw.p50, 'ms'),
+    vsRaw(`${name} p99 latency, ${label}`, m.p99, raw.p99, 'ms', { target: p99Target }),
+    vsRaw(`${name} delivered, ${label}`, m.samplesPerSecond, raw.samplesPerSecond, 'samples/s', {
+      notes: `expected ${viewers * RATE_HZ * SIMULATOR_CHANNELS.length}/s`,
+    }),
+    vsRaw(`${name} server CPU per message, ${label}`, m.cpuMicrosPerMessage, raw.cpuMicrosPerMessage, 'µs', {
+      target: viewers === 500 ? '≤ 1.5x' : undefined,
+      notes: `${m.messages} frames delivered`,
+    }),
+  ];
+}
+
+function diagnosticRows(d: Measurement, raw: Measurement, viewers: number): BenchResult[] {
+  const label = `${viewers} viewer${viewers === 1 ? '' : 's'}`;
+  const notes = 'diagnostic: gateway with minimal Engine.IO clients (ws + JSON.parse), not socket.io-client';
+  return [
+    vsRaw(`gateway-eio-min p50 latency, ${label}`, d.p50, raw.p50, 'ms', { notes }),
+    vsRaw(`gateway-eio-min p99 latency, ${label}`, d.p99, raw.p99, 'ms', { notes }),
+    vsRaw(`gateway-eio-min server CPU per message, ${label}`, d.cpuMicrosPerMessage, raw.cpuMicrosPerMessage, 'µs', {
+      notes: `${d.messages} frames delivered`,
+    }),
+  ];
+}
+
+async function memoryRows(): Promise<BenchResult[]> {
+  const idleRaw = await idleMemoryPerViewer('ws-raw');
+  const idleGateway = await idleMemoryPerViewer('gateway-json');
+  const pausedRaw = await pausedViewerMemory('ws-raw');
+  const pausedGateway = await pausedViewerMemory('gateway-json');
+  const MiB = 1024 * 1024;
+  return [
+    vsRaw(`memory per idle viewer (${IDLE_VIEWERS} subscribed)`, idleGateway / 1024, idleRaw / 1024, 'KiB'),
+    vsRaw(
+      'memory growth, one paused viewer, 6 s at ~3 MB/s',
+      pausedGateway.growth / MiB,
+      pausedRaw.growth / MiB,
+      'MiB',
+      {
+        notes: 'gateway conflates at 512 KiB, evicts after 30 s or 4 MiB',
+      },
+    ),
+    vsRaw('largest backlog held for the paused viewer', pausedGateway.backlog / 1024, pausedRaw.backlog / 1024, 'KiB'),
+  ];
+}
+
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const viewers of VIEWER_COUNTS) {
-    // Other work on the machine only ever adds latency and CPU, so over interleaved rounds each variant keeps its best.
-    const rounds = viewers >= 100 ? 3 : 2;
-    const best: Record<Variant, Measurement | null> = {
-      'ws-raw': null,
-      'gateway-json': null,
-      'gateway-msgpack': null,
-      'gateway-eio-min': null,
-    };
-    const variants: Variant[] = ['ws-raw', 'gateway-json', 'gateway-msgpack'];
-    if (viewers >= DIAGNOSTIC_FROM) variants.push('gateway-eio-min');
-    for (let round = 0; round < rounds; round++) {
-      for (const variant of variants) {
-        const m = await measure(variant, viewers);
-        const kept = best[variant];
-        best[variant] = kept === null ? m : bestOf(kept, m);
-      }
-    }
+    const best = await bestPerVariant(viewers);
     const raw = best['ws-raw'] as Measurement;
-    const json = best['gateway-json'] as Measurement;
-    const msgpack = best['gateway-msgpack'] as Measurement;
-    const label = `${viewers} viewer${viewers === 1 ? '' : 's'}`;
-    for (const [name, m] of [
-      ['gateway-json', json],
-      ['gateway-msgpack', msgpack],
-    ] as const) {
-      const p99Target = viewers === 100 ? '≤ 5 ms' : viewers === 500 ? '≤ 1.5x' : undefined;
-      results.push(
-        {
-          section: SECTION,
-          name: `${name} p50 latency, ${label}`,
-          value: m.p50,
-          unit: 'ms',
-          baseline: { name: 'ws-raw', value: raw.p50 },
-          ratio: m.p50 / raw.p50,
-        },
-        {
-          section: SECTION,
-          name: `${name} p99 latency, ${label}`,
-          value: m.p99,
-          unit: 'ms',
-          baseline: { name: 'ws-raw', value: raw.p99 },
-          ratio: m.p99 / raw.p99,
-          target: p99Target,
-        },
-        {
-          section: SECTION,
-          name: `${name} delivered, ${label}`,
-          value: m.samplesPerSecond,
-          unit: 'samples/s',
-          baseline: { name: 'ws-raw', value: raw.samplesPerSecond },
-          ratio: m.samplesPerSecond / raw.samplesPerSecond,
-          notes: `expected ${viewers * RATE_HZ * SIMULATOR_CHANNELS.length}/s`,
-        },
-        {
-          section: SECTION,
-          name: `${name} server CPU per message, ${label}`,
-          value: m.cpuMicrosPerMessage,
-          unit: 'µs',
-          baseline: { name: 'ws-raw', value: raw.cpuMicrosPerMessage },
-          ratio: m.cpuMicrosPerMessage / raw.cpuMicrosPerMessage,
-          target: viewers === 500 ? '≤ 1.5x' : undefined,
-          notes: `${m.messages} frames delivered`,
-        },
-      );
-    }
+    results.push(
+      ...gatewayRows('gateway-json', best['gateway-json'] as Measurement, raw, viewers),
+      ...gatewayRows('gateway-msgpack', best['gateway-msgpack'] as Measurement, raw, viewers),
+    );
     const diagnostic = best['gateway-eio-min'];
-    if (diagnostic) {
-      const note = 'diagnostic: gateway with minimal Engine.IO clients (ws + JSON.parse), not socket.io-client';
-      results.push(
-        {
-          section: SECTION,
-          name: `gateway-eio-min p50 latency, ${label}`,
-          value: diagnostic.p50,
-          unit: 'ms',
-          baseline: { name: 'ws-raw', value: raw.p50 },
-          ratio: diagnostic.p50 / raw.p50,
-          notes: note,
-        },
-        {
-          section: SECTION,
-          name: `gateway-eio-min p99 latency, ${label}`,
-          value: diagnostic.p99,
-          unit: 'ms',
-          baseline: { name: 'ws-raw', value: raw.p99 },
-          ratio: diagnostic.p99 / raw.p99,
-          notes: note,
-        },
-        {
-          section: SECTION,
-          name: `gateway-eio-min server CPU per message, ${label}`,
-          value: diagnostic.cpuMicrosPerMessage,
-          unit: 'µs',
-          baseline: { name: 'ws-raw', value: raw.cpuMicrosPerMessage },
-          ratio: diagnostic.cpuMicrosPerMessage / raw.cpuMicrosPerMessage,
-          notes: `${diagnostic.messages} frames delivered`,
-        },
-      );
-    }
+    if (diagnostic) results.push(...diagnosticRows(diagnostic, raw, viewers));
   }
-  const idleRaw = await idleMemoryPerViewer('ws-raw');
-  const idleGateway = await idleMemoryPerViewer('gateway-json');
-  results.push({
-    section: SECTION,
-    name: `memory per idle viewer (${IDLE_VIEWERS} subscribed)`,
-    value: idleGateway / 1024,
-    unit: 'KiB',
-    baseline: { name: 'ws-raw', value: idleRaw / 1024 },
-    ratio: idleGateway / idleRaw,
-  });
-  const pausedRaw = await pausedViewerMemory('ws-raw');
-  const pausedGateway = await pausedViewerMemory('gateway-json');
-  results.push(
-    {
-      section: SECTION,
-      name: 'memory growth, one paused viewer, 6 s at ~3 MB/s',
-      value: pausedGateway.growth / 1024 / 1024,
-      unit: 'MiB',
-      baseline: { name: 'ws-raw', value: pausedRaw.growth / 1024 / 1024 },
-      ratio: pausedGateway.growth / pausedRaw.growth,
-      notes: 'gateway conflates at 512 KiB, evicts after 30 s or 4 MiB',
-    },
-    {
-      section: SECTION,
-      name: 'largest backlog held for the paused viewer',
-      value: pausedGateway.backlog / 1024,
-      unit: 'KiB',
-      baseline: { name: 'ws-raw', value: pausedRaw.backlog / 1024 },
-      ratio: pausedGateway.backlog / pausedRaw.backlog,
-    },
-  );
+  results.push(...(await memoryRows()));
   return results;
 }

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../server/config.js';
+import type { SessionResults } from '@jetdrive-hub/client/contract';
 import { createHub, type Hub } from '../../server/hub.js';
+import { MAP_AXIS, RPM_AXIS } from '../../server/tuning/ve-grid.js';
 import { createTestProvider } from '../support/test-jetdrive-provider.js';
 import { until } from '../support/until.js';
 
@@ -16,6 +18,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'artifacts');
 const TERMINAL = ['converged', 'failed', 'stopped', 'max_iterations'];
 const OPERATOR_TOKEN = 'e2e-operator-token-0123456789';
+const RPM = [...RPM_AXIS];
+const MAP = [...MAP_AXIS];
 
 let hub: Hub | null = null;
 let url = '';
@@ -80,6 +84,27 @@ async function enterToken(): Promise<void> {
   await Promise.all([page.waitForEvent('load'), page.click('#token-field button[type="submit"]')]);
   await page.waitForSelector('#token-field[data-token="set"]', { timeout: 10_000 });
   await page.waitForSelector('#connection[data-state="connected"]', { timeout: 15_000 });
+}
+
+/** Starts a session over HTTP with the operator token and waits for it to end; returns its id. */
+async function startSession(body: Record<string, unknown>): Promise<string> {
+  const started = await fetch(`${url}/api/virtual-tune/start`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(started.status).toBe(200);
+  const { session_id: id } = (await started.json()) as { session_id: string };
+  await until(
+    async () => {
+      const res = await fetch(`${url}/api/virtual-tune/status/${id}`);
+      return TERMINAL.includes(((await res.json()) as { status: string }).status);
+    },
+    90_000,
+    'the session to end',
+    100,
+  );
+  return id;
 }
 
 beforeAll(async () => {
@@ -251,43 +276,99 @@ describe('dashboard', () => {
     await page.waitForSelector('[data-heatmap="afr-error"] td[data-value]', { timeout: 10_000 });
     expect(await page.locator('[data-heatmap="afr-error"] td').count()).toBe(99);
     expect(await page.locator('[data-heatmap="ve-correction"] td[data-value]').count()).toBeGreaterThan(0);
-    // The page followed the session from its first iteration: the VE map is the total correction, not the last one.
-    await page.waitForSelector('.heatmap-slot[data-cumulative="true"]', { state: 'attached', timeout: 10_000 });
-    expect(await page.textContent('.heatmap-slot[data-cumulative="true"]')).toMatch(/total over \d+ iteration/);
     expect(await page.locator('#iteration-table tbody tr').count()).toBeGreaterThanOrEqual(1);
-    // The iteration table follows the unit toggle.
+    await page.waitForSelector('.heatmap-slot[data-cumulative="true"]', { state: 'attached', timeout: 10_000 });
+  });
+
+  it('tells sessions apart: unique ids, full ids in the title, engine and base VE columns from the hub', async () => {
+    // Started over HTTP, not from this page: the columns come from the hub's session list, not from the browser.
+    const a = await startSession({ engine_profile: 'm8_131', base_ve_scenario: 'rich', max_iterations: 1 });
+    const b = await startSession({ engine_profile: 'sportbike_600', base_ve_scenario: 'perfect', max_iterations: 1 });
+    const rowA = page.locator(`#sessions-table tr[data-session="${a}"]`);
+    const rowB = page.locator(`#sessions-table tr[data-session="${b}"]`);
+    await rowA.waitFor({ timeout: 10_000 });
+    await rowB.waitFor({ timeout: 10_000 });
+    expect(await rowA.locator('.session-profile').textContent()).toBe('M8-131 Big Bore');
+    expect(await rowA.locator('.session-scenario').textContent()).toBe('Rich base VE (+10 %)');
+    expect(await rowB.locator('.session-profile').textContent()).toBe('CBR600RR');
+    expect(await rowB.locator('.session-scenario').textContent()).toBe('Perfect base VE');
+    const idA = (await rowA.locator('.session-id').textContent()) ?? '';
+    const idB = (await rowB.locator('.session-id').textContent()) ?? '';
+    expect(idA).not.toBe(idB);
+    expect(a.startsWith(idA) && b.startsWith(idB)).toBe(true);
+    expect(await rowA.getAttribute('title')).toContain(a);
+  });
+
+  it('sets the start form to the session picked in the list', async () => {
+    const id = await startSession({ engine_profile: 'twin_cam_103', base_ve_scenario: 'rich', max_iterations: 2 });
+    // The form starts at its defaults, none of which the session has.
+    expect(await page.inputValue('#tuning select[name="engine_profile"]')).toBe('m8_114');
+    await page.click(`#sessions-table tr[data-session="${id}"]`, { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('#tuning select[name="engine_profile"]') as HTMLSelectElement).value === 'twin_cam_103',
+      null,
+      { timeout: 5_000 },
+    );
+    expect(await page.inputValue('#tuning select[name="base_ve_scenario"]')).toBe('rich');
+    expect(await page.inputValue('#tuning input[name="max_iterations"]')).toBe('2');
+  });
+
+  it('shows the VE correction summed over all iterations of a session picked after it ended', async () => {
+    const id = await startSession({ base_ve_scenario: 'lean', max_iterations: 3 });
+    const results = (await (await fetch(`${url}/api/virtual-tune/results/${id}`)).json()) as SessionResults;
+    const total = results.cumulative_ve_correction_pct;
+    if (!total) throw new Error('the results carry no cumulative correction');
+    await page.click(`#sessions-table tr[data-session="${id}"]`, { timeout: 10_000 });
+    const slot = page.locator('.heatmap-slot[data-cumulative="true"]');
+    await slot.waitFor({ state: 'attached', timeout: 10_000 });
+    const n = results.iterations.length;
+    expect(await slot.textContent()).toContain(`total over ${n} iteration`);
+    // Every cell shows the mean of front and rear of the hub's total, which is not the last iteration's map.
+    const cells = await slot
+      .locator('td[data-value]')
+      .evaluateAll((tds) =>
+        tds.map((td) => [
+          Number(td.getAttribute('data-rpm')),
+          Number(td.getAttribute('data-map')),
+          Number(td.getAttribute('data-value')),
+        ]),
+      );
+    expect(cells).toHaveLength(99);
+    let differs = false;
+    for (const [rpm, map, value] of cells) {
+      const r = RPM.indexOf(rpm);
+      const m = MAP.indexOf(map);
+      const want = (Number(total.front[r][m]) + Number(total.rear[r][m])) / 2;
+      expect(value).toBeCloseTo(want, 6);
+      const last = results.cell_maps?.ve_correction_pct;
+      const lastMean = last ? ((last.front[r][m] ?? 0) + (last.rear[r][m] ?? 0)) / 2 : 0;
+      if (Math.abs(want - lastMean) > 0.01) differs = true;
+    }
+    expect(cells.some(([, , v]) => Math.abs(v) > 1)).toBe(true);
+    expect(differs).toBe(true);
+  });
+
+  it('shows the iteration table in the unit system the page shows', async () => {
+    const id = await startSession({ base_ve_scenario: 'lean', max_iterations: 1 });
+    const results = (await (await fetch(`${url}/api/virtual-tune/results/${id}`)).json()) as SessionResults;
+    const peakHp = results.iterations[0].peak_hp;
+    await page.click(`#sessions-table tr[data-session="${id}"]`, { timeout: 10_000 });
+    const row = page.locator('#iteration-table tbody tr').first();
+    await row.waitFor({ timeout: 10_000 });
+    const powerCell = async () => Number((await row.locator('td').nth(-2).textContent()) ?? 'NaN');
     expect(await page.locator('#iteration-table thead th').allTextContents()).toContain('hp');
+    expect(await powerCell()).toBeCloseTo(peakHp, 1);
     await page.click('#unit-toggle button[data-system="metric"]');
     const heads = await page.locator('#iteration-table thead th').allTextContents();
     expect(heads).toContain('kW');
     expect(heads).toContain('N·m');
-    await page.waitForSelector('#sessions-table tbody tr[data-session]', { timeout: 5_000 });
-    // Sessions are told apart: engine and base VE columns for a session this page started.
-    await page.waitForFunction(
-      () => document.querySelector('#sessions-table tbody')?.textContent?.includes('Lean base VE') === true,
-      null,
-      { timeout: 5_000 },
-    );
+    expect(await powerCell()).toBeCloseTo(peakHp * 0.7457, 0);
   });
 
   it('cleans up ended sessions from the page', async () => {
     // An ended session of its own, started over HTTP, so this case needs no other.
-    const started = await fetch(`${url}/api/virtual-tune/start`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ engine_profile: 'twin_cam_103', base_ve_scenario: 'lean', max_iterations: 1 }),
-    });
-    expect(started.status).toBe(200);
-    const { session_id: id } = (await started.json()) as { session_id: string };
-    await until(
-      async () => {
-        const res = await fetch(`${url}/api/virtual-tune/status/${id}`);
-        return TERMINAL.includes(((await res.json()) as { status: string }).status);
-      },
-      60_000,
-      'the session to end',
-      100,
-    );
+    const id = await startSession({ engine_profile: 'twin_cam_103', base_ve_scenario: 'lean', max_iterations: 1 });
     await enterToken();
     await page.waitForSelector(`#sessions-table tr[data-session="${id}"]`, { timeout: 10_000 });
     await page.click('#tuning button[data-action="cleanup"]');

@@ -22,9 +22,10 @@ interface Call {
   body?: unknown;
 }
 
-async function call(base: string, c: Call, token?: string) {
+async function call(base: string, c: Call, token?: string, authorization?: string) {
   const headers: Record<string, string> = {};
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  if (authorization !== undefined) headers.authorization = authorization;
   if (c.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(base + c.path, {
     method: c.method,
@@ -141,6 +142,31 @@ describe('with open reading (no HUB_VIEWER_TOKEN)', () => {
     expect(wrong.body).toMatchObject({ success: false, error: { code: 'UNAUTHORIZED' } });
   });
 
+  it('an Authorization header without the "Bearer " prefix is told so (control, and whoami), never echoed', async () => {
+    const control = CONTROL[0]!;
+    const cases: [string, RegExp][] = [
+      [HUB_OPERATOR, /has no "Bearer " prefix; send "Authorization: Bearer <token>"/],
+      [
+        `Basic ${Buffer.from(`x:${HUB_OPERATOR}`).toString('base64')}`,
+        /uses the "Basic" scheme; the hub takes only Bearer/,
+      ],
+      ['Bearer', /has "Bearer" but no single token after it/],
+      [`Bearer ${HUB_OPERATOR} extra`, /has "Bearer" but no single token after it/],
+    ];
+    for (const [header, message] of cases) {
+      for (const c of [control, { method: 'GET', path: '/api/auth/whoami' }]) {
+        const response = await call(t.url, c, undefined, header);
+        expect(response.status, `${c.path} ${header}`).toBe(401);
+        expect(response.body).toMatchObject({ success: false, error: { code: 'UNAUTHORIZED', message } });
+        expect(JSON.stringify(response.body)).not.toContain(HUB_OPERATOR);
+      }
+    }
+    // Reading is open here: a malformed header does not matter where no token is needed.
+    expect((await call(t.url, { method: 'GET', path: '/api/jetdrive/status' }, undefined, HUB_OPERATOR)).status).toBe(
+      200,
+    );
+  });
+
   it('refused control requests changed nothing', async () => {
     const mapping = await call(t.url, { method: 'GET', path: `/api/jetdrive/mapping/${DYNO}` });
     expect(mapping.body).toMatchObject({ overrides: {} });
@@ -233,6 +259,44 @@ describe('with HUB_VIEWER_TOKEN', () => {
     expect((await call(t.url, { method: 'GET', path }, 'a-wrong-token-0000')).status).toBe(401);
     expect((await call(t.url, { method: 'GET', path }, HUB_VIEWER)).status).toBe(200);
     expect((await call(t.url, { method: 'GET', path }, HUB_OPERATOR)).status).toBe(200);
+  });
+
+  it('a route that does not exist is 404 (a wrong method 405) whatever the token; an existing one is 401', async () => {
+    const missing: Call[] = [
+      { method: 'GET', path: '/api/jetdrive/nope' },
+      { method: 'GET', path: '/api/jetdrive/mapping/x/y' },
+      { method: 'POST', path: '/api/jetdrive/simulator/explode' },
+      { method: 'PUT', path: '/api/nothing', body: {} },
+      { method: 'DELETE', path: '/api/virtual-tune/sessions/tune_1' },
+    ];
+    for (const c of missing) {
+      for (const token of [undefined, 'a-wrong-token-0000', HUB_VIEWER]) {
+        const response = await call(t.url, c, token);
+        expect(response.status, `${c.method} ${c.path} ${token}`).toBe(404);
+        expect(response.body).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
+      }
+      expect((await call(t.url, c, undefined, HUB_VIEWER)).status).toBe(404);
+    }
+    const wrongMethod = await call(t.url, { method: 'DELETE', path: '/api/jetdrive/status' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.body).toMatchObject({ success: false, error: { code: 'METHOD_NOT_ALLOWED' } });
+    // Routes that exist keep asking for the token, also with a trailing slash or another case of a parameter.
+    for (const path of ['/api/jetdrive/status', '/api/jetdrive/mapping/', '/api/virtual-tune/status/tune_1_1']) {
+      expect((await call(t.url, { method: 'GET', path })).status, path).toBe(401);
+    }
+  });
+
+  it('reading with a token that lacks the "Bearer " prefix is refused saying so', async () => {
+    const response = await call(t.url, { method: 'GET', path: '/api/jetdrive/channels' }, undefined, HUB_VIEWER);
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({
+      success: false,
+      error: {
+        code: 'UNAUTHORIZED',
+        message: expect.stringMatching(/no "Bearer " prefix.*needs a viewer or operator token/),
+      },
+    });
+    expect(JSON.stringify(response.body)).not.toContain(HUB_VIEWER);
   });
 
   it('GET /api/auth/whoami tells the viewer token from the operator token', async () => {

@@ -1,5 +1,6 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -187,23 +188,35 @@ describe('health, ready and status', () => {
     expect(body).toMatchObject({ success: true, status: 'ok' });
   });
 
-  it('GET /ready is 503 before the ingest is bound, 200 after, and says whether data is flowing', async () => {
+  it('GET /ready: 503 in the one error shape until the ingest is bound, then 200 saying whether data flows', async () => {
     const hub = await startHub();
     hub.ingest.bound = false;
     let response = await call(hub, '/ready');
     expect(response.status).toBe(503);
-    expect(response.body).toMatchObject({ ready: false, ingest_bound: false });
+    expect(expectError(response.body, 'NOT_READY')).toMatchObject({
+      message: expect.stringMatching(/not bound/),
+      details: { ingest_bound: false, source: 'simulated' },
+    });
 
     hub.ingest.bound = true;
     response = await call(hub, '/ready');
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ ready: true, data_flowing: true, source: 'simulated' });
+    expect(response.body).toMatchObject({ success: true, ready: true, data_flowing: true, source: 'simulated' });
 
+    // Bound but silent: still ready (the dashboard must stay reachable to say why), unless data is required.
     hub.ingest.lastDatagramAt = Date.now() - 6_000;
     response = await call(hub, '/ready');
     expect(response.status).toBe(200);
     expect(response.body.data_flowing).toBe(false);
     expect(response.body.last_data_age_ms).toBeGreaterThanOrEqual(6_000);
+    response = await call(hub, '/ready?require_data=true');
+    expect(response.status).toBe(503);
+    expect(expectError(response.body, 'NOT_READY')).toMatchObject({
+      message: expect.stringMatching(/no JetDrive data in the last 5000 ms/),
+      details: { ingest_bound: true, data_flowing: false, data_window_ms: 5000 },
+    });
+    hub.ingest.lastDatagramAt = Date.now();
+    expect((await call(hub, '/ready?require_data=true')).status).toBe(200);
   });
 
   it('GET /api/jetdrive/status reports source, joins and failures, providers, viewers and counters', async () => {
@@ -294,16 +307,16 @@ describe('channels and discovery', () => {
     expect(expectError(unknown.body, 'VALIDATION_FAILED').message).toMatch(/sample/);
   });
 
-  it('discover answers the older 404 shape before any data', async () => {
+  it("discover answers 404 before any data, in the one error shape, saying why in this hub's terms", async () => {
     const hub = await startHub({ populate: false });
     const { status, body } = await call(hub, '/api/jetdrive/hardware/channels/discover');
     expect(status).toBe(404);
-    expect(body).toEqual({
-      success: false,
-      error: 'No channel data available. Start live capture first.',
-      channel_count: 0,
-      channels: [],
-    });
+    const error = expectError(body, 'NO_CHANNEL_DATA');
+    expect(error.message).toMatch(
+      /^no channel data yet: no JetDrive provider has been heard on 224\.0\.2\.10 port 40123 \(joined on 127\.0\.0\.1\); the simulated dyno may be stopped/,
+    );
+    expect(error.message).not.toMatch(/live capture/i);
+    expect(error.details).toEqual({ source: 'simulated', providers_seen: 0, channel_count: 0 });
   });
 
   it('discover returns the older shape plus provider, unit, quantity, confidence and reasons, with real samples and range', async () => {
@@ -574,6 +587,162 @@ describe('mapping overrides', () => {
   });
 });
 
+describe('mapping: every form the API prints', () => {
+  const spec = (name: string) => SIMULATOR_CHANNELS.find((c) => c.provider === DYNO_PROVIDER && c.name === name)!;
+
+  it('takes the provider by host id (hex or decimal) and each channel by name, display name, id, hex id or key', async () => {
+    const hub = await startHub();
+    const map = spec('MAP');
+    const tps = spec('TPS');
+    const rpm = spec('Digital RPM 1');
+    const power = spec('Power');
+    const key = hub.registry.keyOf(DYNO_PROVIDER, 'Torque');
+    // The forms as the API prints them: provider_id_hex, and a channel's id, key and "Provider/Channel".
+    const listed = (await call(hub, '/api/jetdrive/channels')).body.channels as {
+      name: string;
+      key: string;
+      provider_id_hex: string;
+    }[];
+    expect(listed.find((c) => c.name === 'Torque')).toMatchObject({ key, provider_id_hex: '0x43FD' });
+    const byHex = (await call(hub, '/api/jetdrive/channels?provider=0x43FD')).body.channels as { provider: string }[];
+    expect(byHex.length).toBe(SIMULATOR_CHANNELS.filter((c) => c.provider === DYNO_PROVIDER).length);
+    expect(new Set(byHex.map((c) => c.provider))).toEqual(new Set([DYNO_PROVIDER]));
+    const put = await call(
+      hub,
+      '/api/jetdrive/mapping/0x43fd',
+      json('PUT', {
+        channels: {
+          [String(map.id)]: { hidden: true },
+          [`0x${tps.id.toString(16)}`]: { display_name: 'Throttle' },
+          [key]: { unit: 'N·m' },
+          [`${DYNO_PROVIDER}/${rpm.name}`]: { quantity: 'rpm' },
+          [power.name]: { unit: 'kw' },
+        },
+      }),
+    );
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body).toMatchObject({
+      provider: DYNO_PROVIDER,
+      resolved_channels: {
+        [String(map.id)]: 'MAP',
+        [`0x${tps.id.toString(16)}`]: 'TPS',
+        [key]: 'Torque',
+        [`${DYNO_PROVIDER}/${rpm.name}`]: 'Digital RPM 1',
+        Power: 'Power',
+      },
+      unverified_channels: [],
+      overrides: {
+        MAP: { hidden: true },
+        TPS: { display_name: 'Throttle' },
+        Torque: { unit: 5 },
+        'Digital RPM 1': { quantity: 'rpm' },
+        Power: { unit: 4 },
+      },
+    });
+    // The display name it now prints is a form too, and so is the decimal provider id.
+    const byDisplay = await call(hub, `/api/jetdrive/mapping/${0x43fd}?channel=Throttle`, { method: 'DELETE' });
+    expect(byDisplay.status, JSON.stringify(byDisplay.body)).toBe(200);
+    expect(byDisplay.body).toMatchObject({ provider: DYNO_PROVIDER, channel: 'TPS' });
+    const view = await call(hub, '/api/jetdrive/mapping/0x43FD');
+    expect(view.body).toMatchObject({ provider: DYNO_PROVIDER, provider_ids: ['0x43FD'] });
+    expect(Object.keys(view.body.overrides as object).sort()).toEqual(['Digital RPM 1', 'MAP', 'Power', 'Torque']);
+  });
+
+  it('refuses a channel the provider does not have, naming it; flags names for a provider not on the network', async () => {
+    const hub = await startHub();
+    const path = `/api/jetdrive/mapping/${encodeURIComponent(DYNO_PROVIDER)}`;
+    for (const ref of ['Boost', '0x7777', '999', '17405:999']) {
+      const bad = await call(hub, path, json('PUT', { channels: { [ref]: { hidden: true } } }));
+      expect(bad.status, ref).toBe(404);
+      const error = expectError(bad.body, 'CHANNEL_NOT_FOUND');
+      expect(error.message, ref).toContain(`no channel "${ref}"`);
+      expect(error.message).toMatch(/its channels: Digital RPM 1, /);
+    }
+    const deleteMissing = await call(hub, `${path}?channel=0x7777`, { method: 'DELETE' });
+    expect(deleteMissing.status).toBe(404);
+    expectError(deleteMissing.body, 'CHANNEL_NOT_FOUND');
+    // Nothing was stored by the refused requests.
+    expect((await call(hub, path)).body.overrides).toEqual({});
+
+    // A provider nobody has seen yet: names are kept (and flagged), ids cannot be resolved, unknown host ids refused.
+    const offline = await call(
+      hub,
+      '/api/jetdrive/mapping/Probe%20B',
+      json('PUT', { channels: { Pressure: { quantity: 'baro' } } }),
+    );
+    expect(offline.status).toBe(200);
+    expect(offline.body).toMatchObject({ provider: 'Probe B', online: false, unverified_channels: ['Pressure'] });
+    const offlineId = await call(
+      hub,
+      '/api/jetdrive/mapping/Probe%20B',
+      json('PUT', { channels: { '0x23': { hidden: true } } }),
+    );
+    expect(offlineId.status).toBe(404);
+    expect(expectError(offlineId.body, 'CHANNEL_NOT_FOUND').message).toMatch(/use the channel name/);
+    const noHost = await call(
+      hub,
+      '/api/jetdrive/mapping/0x1234',
+      json('PUT', { channels: { MAP: { hidden: true } } }),
+    );
+    expect(noHost.status).toBe(404);
+    expect(expectError(noHost.body, 'PROVIDER_NOT_FOUND').message).toMatch(
+      /^params\.provider: no provider has host id 0x1234.*Simulated Dyno \(0x43FD\)/,
+    );
+  });
+
+  it('unit: the byte, or the label or name the API prints; a display unit or an unknown name says what to use', async () => {
+    const hub = await startHub();
+    const path = `/api/jetdrive/mapping/${encodeURIComponent(DYNO_PROVIDER)}`;
+    const printed = (await call(hub, '/api/jetdrive/channels')).body.channels as {
+      name: string;
+      unit: { byte: number; label: string; name: string };
+    }[];
+    const mapUnit = printed.find((c) => c.name === 'MAP')!.unit;
+    for (const unit of [mapUnit.byte, mapUnit.label, mapUnit.name, mapUnit.name.toUpperCase()]) {
+      const put = await call(hub, path, json('PUT', { channels: { MAP: { unit } } }));
+      expect(put.status, String(unit)).toBe(200);
+      expect(put.body.overrides, String(unit)).toEqual({ MAP: { unit: mapUnit.byte } });
+    }
+    const hp = await call(hub, path, json('PUT', { channels: { Power: { unit: 'hp' } } }));
+    expect(hp.status).toBe(400);
+    expect(expectError(hp.body, 'VALIDATION_FAILED').message).toMatch(
+      /^body\.channels\.Power\.unit: "hp" is a display unit; .*use "kW"/,
+    );
+    const unknown = await call(hub, path, json('PUT', { channels: { Power: { unit: 'furlongs' } } }));
+    expect(expectError(unknown.body, 'VALIDATION_FAILED').message).toMatch(
+      /^body\.channels\.Power\.unit: unknown unit "furlongs"; use a JetDrive unit byte/,
+    );
+    const big = await call(hub, path, json('PUT', { channels: { Power: { unit: 256 } } }));
+    expect(expectError(big.body, 'VALIDATION_FAILED').message).toBe('body.channels.Power.unit: must be <= 255');
+  });
+});
+
+describe('numbers: the first message names the real limit', () => {
+  it.each([
+    [
+      'a unit byte far beyond the safe integers',
+      { channels: { MAP: { unit: 1e20 } } },
+      'body.channels.MAP.unit: must be <= 255',
+    ],
+    ['a negative one', { channels: { MAP: { unit: -1e20 } } }, 'body.channels.MAP.unit: must be >= 0'],
+  ])('mapping PUT: %s', async (_what, body, message) => {
+    const hub = await startHub();
+    const response = await call(hub, `/api/jetdrive/mapping/${encodeURIComponent(DYNO_PROVIDER)}`, json('PUT', body));
+    expect(response.status).toBe(400);
+    expect(expectError(response.body, 'VALIDATION_FAILED').message).toBe(message);
+  });
+
+  it('query numbers too: discover ?samples', async () => {
+    const hub = await startHub();
+    for (const samples of ['501', '1e20', '99999999999999999999']) {
+      const response = await call(hub, `/api/jetdrive/hardware/channels/discover?samples=${samples}`);
+      expect(expectError(response.body, 'VALIDATION_FAILED').message, samples).toBe('query.samples: must be <= 500');
+    }
+    const fraction = await call(hub, '/api/jetdrive/hardware/channels/discover?samples=2.5');
+    expect(expectError(fraction.body, 'VALIDATION_FAILED').message).toBe('query.samples: must be a whole number');
+  });
+});
+
 describe('errors', () => {
   it('unknown routes are 404 JSON, wrong methods 405 JSON with Allow', async () => {
     const hub = await startHub();
@@ -606,6 +775,36 @@ describe('errors', () => {
     const text = await call(hub, path, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     expect(text.status).toBe(415);
     expectError(text.body, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it("requests Node's parser refuses (a bad request line, oversized headers) are answered in the one shape too", async () => {
+    const hub = await startHub();
+    const { port } = hub.server.address() as { port: number };
+    const send = (raw: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(raw));
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+    const garbage = await send('GARBAGE / HTTP/1.1\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      success: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/^malformed HTTP request/) },
+    });
+    const huge = await send(`GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: ${'y'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      success: false,
+      error: { code: 'HEADERS_TOO_LARGE' },
+    });
+    const metrics = await (await fetch(`${hub.base}/metrics`)).text();
+    expect(metrics).toMatch(/jetdrive_http_errors_total\{code="BAD_REQUEST"\} 1/);
   });
 
   it('an exception inside a route is 500 JSON without a stack trace', async () => {
@@ -715,6 +914,7 @@ describe('simulator routes', () => {
   it('without a simulator: status says unavailable and control actions are 409', async () => {
     const hub = await startHub({ simulator: null });
     expect((await call(hub, '/api/jetdrive/simulator/status')).body).toEqual({
+      success: true,
       available: false,
       active: false,
       state: 'stopped',

@@ -112,10 +112,20 @@ describe('HTTP API over a live simulated dyno', () => {
   it('is ready once bound, with no data and a 404 discover before the simulator starts', async () => {
     const ready = await get('/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ ingest_bound: true, data_flowing: false });
+    expect(ready.body).toMatchObject({ success: true, ready: true, ingest_bound: true, data_flowing: false });
+    // Not ready for whoever requires data: nothing has arrived.
+    const needsData = await get('/ready?require_data=true');
+    expect(needsData.status).toBe(503);
+    expect(needsData.body).toMatchObject({
+      success: false,
+      error: { code: 'NOT_READY', message: 'not ready: no JetDrive data in the last 5000 ms (none yet)' },
+    });
     const discover = await get('/api/jetdrive/hardware/channels/discover');
     expect(discover.status).toBe(404);
-    expect(discover.body).toMatchObject({ success: false, channel_count: 0, channels: [] });
+    expect(discover.body).toMatchObject({
+      success: false,
+      error: { code: 'NO_CHANNEL_DATA', message: expect.stringMatching(/^no channel data yet: no JetDrive provider/) },
+    });
   });
 
   it('starts the simulator over HTTP and discovers every channel with the right quantity and real values', async () => {
@@ -143,8 +153,10 @@ describe('HTTP API over a live simulated dyno', () => {
     expect(baro.value!).toBeGreaterThan(28);
     expect(baro.value!).toBeLessThan(31.5);
 
-    const ready = await get('/ready');
-    expect(ready.body).toMatchObject({ data_flowing: true });
+    // Data flows now: ready on either meaning.
+    const ready = await get('/ready?require_data=true');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ success: true, ready: true, data_flowing: true });
     const status = await get('/api/jetdrive/status');
     expect(status.body).toMatchObject({ source: 'simulated', provider_count: 2, mapping: { unmapped: 0 } });
     expect((status.body.counters as { datagrams: number }).datagrams).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { createHub, type Hub } from '../../server/hub.js';
 import { listenForClears } from '../support/listen-for-clears.js';
-import { spawnHub } from '../support/spawn-hub.js';
+import { processesWith, spawnHub, spawnNpmStart } from '../support/spawn-hub.js';
 import { closeSocket, freeUdpPort } from '../support/udp.js';
 import { until } from '../support/until.js';
 
@@ -108,4 +108,41 @@ describe('npm start (server/main.ts) as a process', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+});
+
+describe('npm start under a process manager', () => {
+  const started: ChildProcess[] = [];
+  const dataDirs: string[] = [];
+  afterAll(async () => {
+    // A failed test may leave the hub behind its npm process: every process carrying a test's data directory goes.
+    for (const proc of started) proc.kill('SIGKILL');
+    for (const dir of dataDirs) for (const pid of await processesWith(dir)) process.kill(pid, 'SIGKILL');
+  });
+
+  // npm and sh do not forward signals reliably: the start script execs node, so the signal npm forwards reaches the
+  // hub itself. The signal goes to the npm process's pid, as systemd or a container runtime would send it.
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s to the npm process stops the hub: port closed, no hub process left',
+    async (signal) => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'hub-npm-'));
+    dataDirs.push(dataDir);
+      const hub = spawnNpmStart({ jetdrivePort: await freeUdpPort(), dataDir });
+      started.push(hub.proc);
+      try {
+        const url = await hub.listening(30_000);
+        expect((await fetch(`${url}/health`)).status).toBe(200);
+        const hubPids = await processesWith(dataDir);
+        expect(hubPids.length).toBeGreaterThan(0);
+        const exit = new Promise<number | null>((resolve) => hub.proc.once('exit', (code) => resolve(code)));
+        expect(hub.proc.kill(signal)).toBe(true);
+        await exit;
+        await until(async () => (await processesWith(dataDir)).length === 0, 5_000, 'every hub process to end');
+        await expect(fetch(`${url}/health`)).rejects.toThrow();
+        expect(hub.output()).toMatch(new RegExp(`shutting down \\(${signal}\\)`));
+        expect(hub.output()).toMatch(/jetdrive-hub stopped/);
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });

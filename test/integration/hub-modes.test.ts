@@ -1,14 +1,33 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTsScript, type ScriptResult } from '../support/run-ts-script.js';
+import { spawnHub } from '../support/spawn-hub.js';
 import { HUB_OPERATOR, startTestHub, type TestHub } from '../support/start-test-hub.js';
 import { createTestProvider } from '../support/test-jetdrive-provider.js';
+import { freeUdpPort } from '../support/udp.js';
+import { until } from '../support/until.js';
 
 const CLI = fileURLToPath(new URL('../../client-sdk/src/cli.ts', import.meta.url));
 
 interface StatusBody {
   source: string;
   providers: { name: string; online: boolean; channel_count: number }[];
+}
+
+/** A real-looking provider on the JetDrive port: announced, with one value sent. */
+async function announcePowerCore(port: number) {
+  const provider = await createTestProvider({
+    port,
+    hostId: 0x43fd,
+    name: 'Power Core',
+    channels: [{ channelId: 42, vendor: 0, name: 'Digital RPM 1', unit: 8 }],
+  });
+  await provider.sendInfo();
+  await provider.sendValues([{ channelId: 42, value: 3100 }]);
+  return provider;
 }
 
 function runCli(args: string[], env: Record<string, string>): Promise<ScriptResult> {
@@ -57,15 +76,8 @@ describe('live mode (--no-sim) on loopback only', () => {
     const before = (await (await fetch(`${t.url}/api/jetdrive/status`)).json()) as StatusBody;
     expect(before.source).toBe('live');
     expect(before.providers).toEqual([]);
-    const provider = await createTestProvider({
-      port: t.jetdrivePort,
-      hostId: 0x43fd,
-      name: 'Power Core',
-      channels: [{ channelId: 42, vendor: 0, name: 'Digital RPM 1', unit: 8 }],
-    });
+    const provider = await announcePowerCore(t.jetdrivePort);
     try {
-      await provider.sendInfo();
-      await provider.sendValues([{ channelId: 42, value: 3100 }]);
       const deadline = Date.now() + 5000;
       let seen: StatusBody['providers'] = [];
       while (Date.now() < deadline) {
@@ -76,6 +88,111 @@ describe('live mode (--no-sim) on loopback only', () => {
       expect(seen).toEqual([expect.objectContaining({ name: 'Power Core', online: true, channel_count: 1 })]);
     } finally {
       await provider.close();
+    }
+  });
+});
+
+interface OriginBody {
+  providers: { name: string; provider_id: number; online: boolean; simulator: string | null }[];
+}
+
+async function providersOf(url: string): Promise<OriginBody['providers']> {
+  return ((await (await fetch(`${url}/api/jetdrive/status`)).json()) as OriginBody).providers;
+}
+
+describe('two hubs on one JetDrive port (loopback, interfaces pinned to 127.0.0.1)', () => {
+  let a: TestHub;
+  let b: TestHub;
+  let live: TestHub;
+  beforeAll(async () => {
+    a = await startTestHub();
+    b = await startTestHub({ jetdrivePort: a.jetdrivePort });
+    live = await startTestHub({ jetdrivePort: a.jetdrivePort, sim: false });
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close(), live?.close()]);
+  });
+
+  it("each status marks its own simulator's providers and flags the other hub's", async () => {
+    const ownIds = (t: TestHub) => new Set(t.hub.simulator?.status().providers.map((p) => p.hostId));
+    for (const [self, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const providers = await until(
+        async () => {
+          const seen = await providersOf(self.url);
+          return seen.filter((p) => p.online).length === 4 && seen;
+        },
+        10_000,
+        'four simulated providers',
+        50,
+      );
+      const mine = ownIds(self);
+      const theirs = ownIds(other);
+      expect(providers.filter((p) => mine.has(p.provider_id)).map((p) => p.simulator)).toEqual([
+        'this_hub',
+        'this_hub',
+      ]);
+      expect(providers.filter((p) => theirs.has(p.provider_id)).map((p) => p.simulator)).toEqual([
+        'another_hub',
+        'another_hub',
+      ]);
+    }
+  });
+
+  it("a hub without a simulator flags both hubs' simulators, and a real provider is neither", async () => {
+    const provider = await announcePowerCore(a.jetdrivePort);
+    try {
+      const providers = await until(
+        async () => {
+          const seen = await providersOf(live.url);
+          return seen.length === 5 && seen;
+        },
+        10_000,
+        'four simulated providers and Power Core',
+        50,
+      );
+      expect(providers.find((p) => p.name === 'Power Core')?.simulator).toBeNull();
+      expect(providers.filter((p) => p.name !== 'Power Core').map((p) => p.simulator)).toEqual(
+        Array(4).fill('another_hub'),
+      );
+    } finally {
+      await provider.close();
+    }
+  });
+});
+
+describe('a live hub that sees no provider', () => {
+  it('logs once why that may be: group, port, interfaces joined, firewall', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'hub-no-provider-'));
+    const jetdrivePort = await freeUdpPort();
+    const hub = spawnHub({ jetdrivePort, dataDir, args: ['--no-sim'], env: { JETDRIVE_NO_PROVIDER_WARN_MS: '300' } });
+    try {
+      await hub.listening();
+      const hint = await until(
+        () =>
+          hub
+            .output()
+            .split('\n')
+            .find((line) => line.includes('no JetDrive provider seen')),
+        10_000,
+        'the no-provider hint',
+      );
+      const { msg, level } = JSON.parse(hint) as { msg: string; level: number };
+      expect(level).toBe(40);
+      expect(msg).toBe(
+        `no JetDrive provider seen in 300 ms: listening on group 224.0.2.10 port ${jetdrivePort}, joined 224.0.2.10 on 127.0.0.1. ` +
+          `Is the dyno (Power Core) on and on this network? On a PC with several network cards set JETDRIVE_IFACE ` +
+          `(--iface) to the one on the dyno's subnet, and allow inbound UDP ${jetdrivePort} in the firewall`,
+      );
+      const exit = new Promise((resolve) => hub.proc.once('exit', resolve));
+      hub.proc.kill('SIGTERM');
+      await exit;
+      expect(hub.output().match(/no JetDrive provider seen/g)).toHaveLength(1);
+    } finally {
+      hub.proc.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -19,7 +19,8 @@ let viewer: TestSocket;
 let operator: TestSocket;
 
 beforeAll(async () => {
-  t = await startTestHub({ controlBurst: 1000, viewerToken: HUB_VIEWER });
+  // With the dashboard, so its routes are walked too.
+  t = await startTestHub({ controlBurst: 100_000, viewerToken: HUB_VIEWER }, { dashboard: true });
   viewer = await connectViewer(t.url, HUB_VIEWER);
   operator = await connectViewer(t.url, HUB_OPERATOR);
 });
@@ -38,7 +39,7 @@ interface WireError {
 async function http(
   path: string,
   init: { method?: string; token?: string; body?: unknown } = {},
-): Promise<{ status: number; error: WireError }> {
+): Promise<{ status: number; error: WireError & { details?: unknown } }> {
   const headers: Record<string, string> = {};
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -140,5 +141,129 @@ describe('one error shape over HTTP and Socket.IO', () => {
     }
     expect(text).toMatch(/jetdrive_http_errors_total\{code="METHOD_NOT_ALLOWED"\} [1-9]/);
     expect(text).toMatch(/jetdrive_http_errors_total\{code="INTERNAL_ERROR"\} [1-9]/);
+  });
+});
+
+// Every route the hub serves, from the Koa routers' own stacks: a route added later is walked without anyone listing
+// it here. Each must keep the one input rule (an unknown query parameter or body field is refused by name, listing
+// the accepted ones; cache busters pass), answer 404 rather than 401 below it, and answer in one of the two shapes.
+describe('every route, walked from the routers', () => {
+  const DYNO = encodeURIComponent('Simulated Dyno');
+  /** The page and its assets are not API: browsers and links add query parameters to them (utm_*, ?v=). */
+  const NOT_API = new Set(['/', '/dashboard/:file']);
+  const PUBLIC = new Set(['/health', '/ready', '/', '/dashboard/:file']);
+
+  interface Walked {
+    method: string;
+    pattern: string;
+    path: string;
+  }
+
+  function walked(): Walked[] {
+    const routes = t.hub.http()?.routes() ?? [];
+    return routes.flatMap((r) =>
+      r.methods
+        .filter((method) => method !== 'HEAD')
+        .map((method) => ({
+          method,
+          pattern: r.path,
+          path: r.path.replace(':provider', DYNO).replace(':id', 'tune_0_0').replace(':file', 'nope.js'),
+        })),
+    );
+  }
+
+  async function raw(method: string, path: string, headers: Record<string, string>, body?: string) {
+    const response = await fetch(t.url + path, { method, headers, ...(body === undefined ? {} : { body }) });
+    const text = await response.text();
+    const json = response.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : null;
+    return { status: response.status, json: json as Record<string, unknown> | null };
+  }
+
+  it('finds the routes of every router, including those the hub wiring adds', () => {
+    const patterns = walked().map((r) => `${r.method} ${r.pattern}`);
+    for (const expected of [
+      'GET /health',
+      'GET /api/jetdrive/status',
+      'PUT /api/jetdrive/mapping/:provider',
+      'POST /api/jetdrive/simulator/start',
+      'GET /api/auth/whoami',
+      'POST /api/virtual-tune/start',
+      'GET /api/virtual-tune/status/:id',
+      'GET /dashboard/:file',
+    ]) {
+      expect(patterns).toContain(expected);
+    }
+    expect(patterns.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it('an unknown query parameter is refused by name on every API route; a cache buster is not', async () => {
+    for (const r of walked().filter((w) => !NOT_API.has(w.pattern))) {
+      const label = `${r.method} ${r.pattern}`;
+      const refused = await http(`${r.path}?units_x=metric`, { method: r.method, token: HUB_OPERATOR });
+      expect(refused.status, label).toBe(400);
+      expect(refused.error, label).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        field: 'query.units_x',
+        message: expect.stringMatching(/^query\.units_x: unknown field; (the fields are |none are accepted here)/),
+      });
+      if (r.method !== 'GET') continue;
+      const plain = await raw('GET', r.path, { authorization: `Bearer ${HUB_OPERATOR}` });
+      const busted = await raw('GET', `${r.path}?_=1700000000000&_t=1`, { authorization: `Bearer ${HUB_OPERATOR}` });
+      expect(busted.status, label).toBe(plain.status);
+    }
+  });
+
+  it('an unknown body field is refused by name on every route that takes a body, before anything happens', async () => {
+    const before = (await raw('GET', '/api/virtual-tune/sessions', { authorization: `Bearer ${HUB_OPERATOR}` })).json;
+    for (const r of walked().filter((w) => ['POST', 'PUT', 'PATCH'].includes(w.method))) {
+      const label = `${r.method} ${r.pattern}`;
+      const refused = await http(r.path, { method: r.method, token: HUB_OPERATOR, body: { max_iteration: 3 } });
+      expect(refused.status, label).toBe(400);
+      expect(refused.error.code, label).toBe('VALIDATION_FAILED');
+      const issues = (refused.error.details as { issues: { field: string; message: string }[] }).issues;
+      expect(issues, label).toContainEqual({
+        field: expect.stringMatching(/(^|\.)max_iteration$/),
+        message: expect.stringMatching(/^unknown field; (the fields are |none are accepted here)/),
+      });
+    }
+    // Nothing started, stopped or stored.
+    const after = (await raw('GET', '/api/virtual-tune/sessions', { authorization: `Bearer ${HUB_OPERATOR}` })).json;
+    expect(after).toEqual(before);
+    const sim = await raw('GET', '/api/jetdrive/simulator/status', { authorization: `Bearer ${HUB_OPERATOR}` });
+    expect(sim.json).toMatchObject({ success: true, active: true });
+  });
+
+  it('below every route, a missing or wrong token gets 404, not 401; the route itself asks for the token', async () => {
+    for (const r of walked()) {
+      const label = `${r.method} ${r.pattern}`;
+      const below = `${r.path.replace(/\/$/, '')}/no-such/route`;
+      for (const token of [undefined, 'a-wrong-token-0000']) {
+        const missing = await http(below, { method: r.method, ...(token ? { token } : {}) });
+        expect(missing.status, `${label} below, token ${token}`).toBe(404);
+        expect(missing.error.code).toBe('NOT_FOUND');
+      }
+      if (PUBLIC.has(r.pattern)) continue;
+      const refused = await http(r.path, { method: r.method });
+      expect(refused.status, label).toBe(401);
+      expect(refused.error.code).toBe('UNAUTHORIZED');
+    }
+  });
+
+  it('every JSON answer is { success: true, … } or the one error shape', async () => {
+    for (const r of walked().filter((w) => w.method === 'GET')) {
+      const answer = await raw('GET', r.path, { authorization: `Bearer ${HUB_OPERATOR}` });
+      const label = `GET ${r.pattern} (${answer.status})`;
+      if (answer.json === null) {
+        expect(['/metrics', '/'], label).toContain(r.pattern);
+        continue;
+      }
+      if (answer.status < 400) {
+        expect(answer.json.success, label).toBe(true);
+        continue;
+      }
+      expect(answer.json.success, label).toBe(false);
+      expect(Object.keys(answer.json).sort(), label).toEqual(['error', 'success']);
+      expectWireError(answer.json.error as WireError, ['details']);
+    }
   });
 });

@@ -1,13 +1,7 @@
+import type { DataFrame, StreamChannelsChange, SubscribeResult } from '@jetdrive-hub/client/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeDataFrame, type StreamView } from '../../client-sdk/src/decode-data-frame.js';
-import type { DataFrame, StreamChannelsChange, SubscribeResult } from '@jetdrive-hub/client/contract';
 import type { HubSample } from '../../client-sdk/src/hub-types.js';
-import {
-  createFakeQuantities,
-  createRegistryDriver,
-  type RegistryDriver,
-  SIMULATOR_CHANNELS,
-} from '../support/registry-driver.js';
 import {
   type GatewayFixture,
   startGateway,
@@ -15,6 +9,12 @@ import {
   subscribeOk,
   type TestClient,
 } from '../support/realtime-fixture.js';
+import {
+  createFakeQuantities,
+  createRegistryDriver,
+  type RegistryDriver,
+  SIMULATOR_CHANNELS,
+} from '../support/registry-driver.js';
 import { until } from '../support/until.js';
 
 const DYNO = 0x43fd;
@@ -206,7 +206,9 @@ describe('realtime gateway over Socket.IO', () => {
     expect(plain.stream.channels[0]).toMatchObject({ name: 'Digital RPM 1', unit: 'RPM', providerName: 'Power Core' });
     expect(plain.stream.channels[0].last).toEqual([start + 4_900, 49 + RPM_1, (start + 4_900) % 0x1_0000_0000]);
 
+    const asked = Date.now();
     const withHistory = await subscribeOk(client, { selectors: ['TPS'], backfill: 2 });
+    const answered = Date.now();
     await until(() => backfill.length > 0, 5_000, 'backfill frames');
     const view: StreamView = {
       id: withHistory.stream.id,
@@ -214,8 +216,15 @@ describe('realtime gateway over Socket.IO', () => {
       channels: new Map(withHistory.stream.channels.map((channel) => [channel.index, channel])),
     };
     const history = backfill.flatMap((frame) => decodeDataFrame(frame, view));
-    // The last 2 s of history (100 ms apart), oldest first.
-    expect(history.map((sample) => sample.value)).toEqual(Array.from({ length: 20 }, (_, i) => 30 + i + TPS));
+    // The last 2 s of history (100 ms apart), oldest first: the hub reads its clock between `asked` and
+    // `answered`, so the window starts somewhere in [asked - 2000, answered - 2000].
+    const within = (since: number) => Array.from({ length: 50 }, (_, n) => n).filter((n) => start + n * 100 >= since);
+    const most = within(asked - 2_000);
+    const least = within(answered - 2_000);
+    const values = history.map((sample) => sample.value - TPS);
+    expect(values.length).toBeGreaterThanOrEqual(least.length);
+    expect(values).toEqual(most.slice(most.length - values.length));
+    expect(values.at(-1)).toBe(49);
   });
 
   it('honours maxHz within 10 % and keeps a one-sample spike only with an envelope', async () => {

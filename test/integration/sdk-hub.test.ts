@@ -197,6 +197,8 @@ describe('client SDK against a real gateway', () => {
         max_iterations: 5,
         duration_sec: null,
         converged: false,
+        engine_profile: 'm8_131',
+        base_ve_scenario: 'rich',
       },
     ];
     // A stand-in for the sessions module's socket handlers: the SDK only needs the event contract.

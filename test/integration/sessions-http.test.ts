@@ -132,6 +132,14 @@ describe('/api/virtual-tune over HTTP', () => {
     );
     expect(results.ve_tables?.front).toHaveLength(11);
     expect(results.ve_tables?.front[0]).toHaveLength(9);
+    // A rich table was leaned out over the iterations: the total correction is negative on the whole, although the
+    // converged last iteration applied none.
+    const total = results.cumulative_ve_correction_pct;
+    const cells = [...(total?.front.flat() ?? []), ...(total?.rear.flat() ?? [])].map(Number);
+    expect(cells).toHaveLength(198);
+    expect(cells.reduce((a, b) => a + b, 0) / cells.length).toBeLessThan(-1);
+    const last = results.cell_maps?.ve_correction_pct.front.flat() ?? [];
+    expect(last.every((v) => v === null || v === 0)).toBe(true);
   });
 
   it.each([
@@ -174,8 +182,19 @@ describe('/api/virtual-tune over HTTP', () => {
     expect(list.success).toBe(true);
     expect(list.sessions.slice(0, 2).map((s) => s.session_id)).toEqual([b, a]);
     expect(Object.keys(list.sessions[0]).sort()).toEqual(
-      ['converged', 'current_iteration', 'duration_sec', 'max_iterations', 'session_id', 'status'].sort(),
+      [
+        'base_ve_scenario',
+        'converged',
+        'current_iteration',
+        'duration_sec',
+        'engine_profile',
+        'max_iterations',
+        'session_id',
+        'status',
+      ].sort(),
     );
+    // What each was started with tells them apart in a list.
+    expect(list.sessions[0]).toMatchObject({ engine_profile: 'm8_114', base_ve_scenario: 'lean' });
 
     for (const id of [a, b]) {
       const stopped = await call<StartBody & { status: string }>('POST', `/stop/${id}`);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DecodedFrame, decodeFrame } from '../../server/protocol/index.js';
-import { runTsScript } from '../support/run-ts-script.js';
+import { runProcess, runTsScript } from '../support/run-ts-script.js';
+import { processesWith } from '../support/spawn-hub.js';
 import { closeSocket, openLoopbackMulticast } from '../support/udp.js';
 import { until } from '../support/until.js';
 
@@ -40,5 +41,25 @@ describe('npm run sim', () => {
     await until(() => frames.filter((f) => f.type === 'ClearChannelInfo').length === 2, 2000, 'ClearChannelInfo x2');
     expect(new Set(frames.filter((f) => f.type === 'ClearChannelInfo').map((f) => f.host))).toEqual(hosts);
     expect(out()).toContain(`${signal}: stopped`);
+  });
+
+  // The same through npm, as a process manager would run it: the signal goes to npm's pid and must reach the sim.
+  it('stops when SIGTERM goes to the npm process', async () => {
+    const port = 30000 + Math.floor(Math.random() * 25000);
+    const socket = await openLoopbackMulticast(port);
+    cleanups.push(() => closeSocket(socket));
+    const frames: DecodedFrame[] = [];
+    socket.on('message', (m) => frames.push(decodeFrame(m)));
+    const marker = `--port=${port}`;
+    const run = runProcess(['npm', 'run', 'sim', '--silent', '--', marker, '--rate', '20'], { LOG_LEVEL: 'silent' });
+    cleanups.push(async () => {
+      for (const pid of await processesWith(marker)) process.kill(pid, 'SIGKILL');
+    });
+    await until(() => frames.some((f) => f.type === 'ChannelValues'), 30_000, 'values from the sim under npm');
+    const exited = new Promise((resolve) => run.proc.once('exit', resolve));
+    run.proc.kill('SIGTERM');
+    await exited;
+    await until(async () => (await processesWith(marker)).length === 0, 5_000, 'the sim process to end');
+    await until(() => frames.filter((f) => f.type === 'ClearChannelInfo').length === 2, 2000, 'ClearChannelInfo x2');
   });
 });

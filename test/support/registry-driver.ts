@@ -53,19 +53,44 @@ export function syncedClock(offsetMs: number, latencyMs: number): ClockSync {
   };
 }
 
-export function createRegistryDriver(options: { ringSize?: number; resolver?: QuantityResolver } = {}): RegistryDriver {
-  const ringSize = options.ringSize ?? 3_000;
-  // Tests push with times of their choosing (1970 included): no age limit on rings, no stale window; and channel sets
-  // of their choosing (a heavy logger of hundreds of channels): the per-provider cap is the caps tests' own business.
-  const registry = createChannelRegistry(
+/**
+ * Tests push with times of their choosing (1970 included): no age limit on rings, no stale window; and channel sets
+ * of their choosing (a heavy logger of hundreds of channels): the per-provider cap is the tests' own business.
+ */
+function createTestRegistry(ringSize: number, resolver: QuantityResolver | undefined): ChannelRegistryHandle {
+  return createChannelRegistry(
     {
       historyMax: ringSize,
       historyMs: Number.MAX_SAFE_INTEGER,
       staleWindowMs: Number.POSITIVE_INFINITY,
       maxChannelsPerProvider: 4096,
     },
-    options.resolver ? { resolver: options.resolver } : {},
+    resolver ? { resolver } : {},
   );
+}
+
+/** A provider as the node keeps it, online, seen now. */
+function newProviderState(hostId: number, name: string, fields: DriverProviderFields): ProviderState {
+  const now = Date.now();
+  return {
+    hostId,
+    name,
+    address: fields.address ?? '127.0.0.1',
+    port: fields.port ?? 22344,
+    online: true,
+    incompatible: false,
+    version: 1,
+    seq: createSequenceTracker().counters,
+    clock: fields.clock ?? createClockSync(),
+    firstSeen: now,
+    lastSeen: now,
+    valueMessages: 0,
+  };
+}
+
+export function createRegistryDriver(options: { ringSize?: number; resolver?: QuantityResolver } = {}): RegistryDriver {
+  const ringSize = options.ringSize ?? 3_000;
+  const registry = createTestRegistry(ringSize, options.resolver);
   const providers = new Map<number, ProviderState>();
   const channels = new Map<number, Map<number, ChannelInfoRecord>>();
 
@@ -90,22 +115,7 @@ export function createRegistryDriver(options: { ringSize?: number; resolver?: Qu
     registry,
     ringSize,
     addProvider(hostId, name, fields = {}) {
-      const tracker = createSequenceTracker();
-      const now = Date.now();
-      const p: ProviderState = {
-        hostId,
-        name,
-        address: fields.address ?? '127.0.0.1',
-        port: fields.port ?? 22344,
-        online: true,
-        incompatible: false,
-        version: 1,
-        seq: tracker.counters,
-        clock: fields.clock ?? createClockSync(),
-        firstSeen: now,
-        lastSeen: now,
-        valueMessages: 0,
-      };
+      const p = newProviderState(hostId, name, fields);
       providers.set(hostId, p);
       channels.set(hostId, new Map());
       registry.sink.providerChanged(p, 'added');

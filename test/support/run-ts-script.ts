@@ -29,10 +29,19 @@ export function runTsScript(
   env: Readonly<Record<string, string>> = {},
   wrap: readonly string[] = [],
 ): RunningScript {
-  const command = [...wrap, process.execPath, '--import', 'tsx', script, ...args];
+  return runProcess([...wrap, process.execPath, '--import', 'tsx', script, ...args], env);
+}
+
+/** Runs any command the same way (loopback-only JetDrive unless `env` says otherwise), e.g. `npm start -- …`. */
+export function runProcess(
+  command: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  cwd?: string,
+): RunningScript {
   const proc = spawn(command[0], command.slice(1), {
     env: { ...process.env, ...LOOPBACK_ONLY_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd === undefined ? {} : { cwd }),
   });
   let stdout = '';
   let stderr = '';

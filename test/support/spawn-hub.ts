@@ -1,6 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { runTsScript } from './run-ts-script.js';
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type RunningScript, runProcess, runTsScript } from './run-ts-script.js';
 import { until } from './until.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface SpawnHubOptions {
   jetdrivePort: number;
@@ -14,6 +18,8 @@ export interface SpawnHubOptions {
   iface?: string;
   /** More environment, over the test's own. */
   env?: Readonly<Record<string, string>>;
+  /** The HTTP port (default 0: the OS picks one). */
+  port?: number;
 }
 
 export interface SpawnedHub {
@@ -24,30 +30,51 @@ export interface SpawnedHub {
   listening(timeoutMs?: number): Promise<string>;
 }
 
-/**
- * `npm start` as a real process: server/main.ts on an OS-chosen HTTP port, logging JSON at info to stdout, its
- * JetDrive traffic pinned to loopback.
- */
-export function spawnHub(options: SpawnHubOptions): SpawnedHub {
-  const run = runTsScript(
-    'server/main.ts',
-    [
-      '--port',
-      '0',
-      '--jetdrive-port',
-      String(options.jetdrivePort),
-      '--data-dir',
-      options.dataDir,
-      '--iface',
-      options.iface ?? '127.0.0.1',
-      ...(options.args ?? []),
-    ],
-    { LOG_LEVEL: 'info', LOG_JSON: '1', VITEST: '', ...options.env },
-  );
+function hubArgs(options: SpawnHubOptions): string[] {
+  return [
+    '--port',
+    String(options.port ?? 0),
+    '--jetdrive-port',
+    String(options.jetdrivePort),
+    '--data-dir',
+    options.dataDir,
+    '--iface',
+    options.iface ?? '127.0.0.1',
+    ...(options.args ?? []),
+  ];
+}
+
+const hubEnv = (options: SpawnHubOptions) => ({ LOG_LEVEL: 'info', LOG_JSON: '1', VITEST: '', ...options.env });
+
+function spawned(run: Pick<RunningScript, 'proc' | 'stdout'>): SpawnedHub {
   return {
     proc: run.proc,
     output: run.stdout,
     listening: (timeoutMs = 20_000) =>
       until(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stdout())?.[1], timeoutMs, 'the hub to listen'),
   };
+}
+
+/**
+ * The hub as a real process: server/main.ts on an OS-chosen HTTP port, logging JSON at info to stdout, its
+ * JetDrive traffic pinned to loopback.
+ */
+export function spawnHub(options: SpawnHubOptions): SpawnedHub {
+  return spawned(runTsScript('server/main.ts', hubArgs(options), hubEnv(options)));
+}
+
+/** `npm start -- …` itself, as a process manager runs it: `proc` is the npm process, the hub its descendant. */
+export function spawnNpmStart(options: SpawnHubOptions): SpawnedHub {
+  return spawned(runProcess(['npm', 'start', '--silent', '--', ...hubArgs(options)], hubEnv(options), REPO));
+}
+
+/** Pids of the processes on this machine whose command line contains `marker` (e.g. a test's own data directory). */
+export async function processesWith(marker: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.split('\0').some((arg) => arg.includes(marker))) pids.push(Number(entry));
+  }
+  return pids;
 }

@@ -7,6 +7,7 @@ import {
 } from '../../server/protocol/index.js';
 import type { ChannelInfoRecord, DecodedFrame, JetDriveMessage } from '../../server/protocol/types.js';
 import { ALL_HOSTS } from '../../server/protocol/types.js';
+import { FrameInbox } from './frame-inbox.js';
 import { closeSocket, openLoopbackMulticast, sendTo, TEST_GROUP } from './udp.js';
 
 export interface TestProviderOptions {
@@ -50,6 +51,39 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
+function tryDecode(bytes: Uint8Array): DecodedFrame | null {
+  try {
+    return decodeFrame(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What the provider does with a message from another host: answers a Ping with a Pong and RequestChannelInfo with
+ * its ChannelInfo, unless told not to; 'deaf' when the Ping's echo is one its reference library dies of.
+ */
+function answer(provider: TestProvider, f: DecodedFrame, options: TestProviderOptions): 'deaf' | 'ok' {
+  if (f.destination !== ALL_HOSTS && f.destination !== options.hostId) return 'ok';
+  const echoLimit = options.deafOnPingEchoOver;
+  if (f.type === 'Ping' && echoLimit !== undefined && f.echo.length > echoLimit) return 'deaf';
+  if (f.type === 'Ping' && options.answerPings !== false) {
+    void provider.sendMessage({
+      type: 'Pong',
+      key: 0x05,
+      host: options.hostId,
+      seq: 0,
+      destination: f.host,
+      version: options.pongVersion ?? 1,
+      hostTs: f.hostTs,
+      remoteTs: provider.clock(),
+      echo: f.echo,
+    });
+  }
+  if (f.type === 'RequestChannelInfo' && options.answerInfoRequests !== false) void provider.sendInfo();
+  return 'ok';
+}
+
 /** A JetDrive provider on loopback multicast, built on the codec: answers Pings and RequestChannelInfo. */
 export async function createTestProvider(options: TestProviderOptions): Promise<TestProvider> {
   const group = options.group ?? TEST_GROUP;
@@ -57,8 +91,7 @@ export async function createTestProvider(options: TestProviderOptions): Promise<
   const started = Date.now();
   const clock = options.clock ?? (() => (Date.now() - started) >>> 0);
   const name = options.name ?? `Test Provider ${options.hostId}`;
-  const received: DecodedFrame[] = [];
-  const waiters = new Set<{ predicate: (f: DecodedFrame) => boolean; resolve: (f: DecodedFrame) => void }>();
+  const inbox = new FrameInbox(`test provider ${options.hostId}`);
   let seq = 0;
   let deaf = false;
   const takeSeq = (count = 1): number => {
@@ -67,14 +100,16 @@ export async function createTestProvider(options: TestProviderOptions): Promise<
     return s;
   };
   const raw = (bytes: Uint8Array): Promise<void> => sendTo(socket, bytes, options.port, group);
+  /** Frames built from the current seq: the seq moves past them all. */
   const sendAll = async (frames: Uint8Array[]): Promise<void> => {
+    takeSeq(frames.length);
     for (const f of frames) await raw(f);
   };
 
   const provider: TestProvider = {
     hostId: options.hostId,
     channels: options.channels ?? [],
-    received,
+    received: inbox.received,
     async sendInfo(channels = provider.channels, destination = ALL_HOSTS) {
       const frames = buildChannelInfoFrames({
         host: options.hostId,
@@ -83,7 +118,6 @@ export async function createTestProvider(options: TestProviderOptions): Promise<
         providerName: name,
         channels,
       });
-      takeSeq(frames.length);
       await sendAll(frames);
     },
     async sendValues(samples) {
@@ -93,7 +127,6 @@ export async function createTestProvider(options: TestProviderOptions): Promise<
         seqStart: seq,
         samples: samples.map((s) => ({ channelId: s.channelId, value: s.value, ts: s.ts ?? ts })),
       });
-      takeSeq(frames.length);
       await sendAll(frames);
     },
     async sendClear() {
@@ -114,66 +147,15 @@ export async function createTestProvider(options: TestProviderOptions): Promise<
     },
     clock,
     deaf: () => deaf,
-    next(predicate, timeoutMs = 2000) {
-      const found = received.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const waiter = {
-          predicate,
-          resolve: (f: DecodedFrame) => {
-            clearTimeout(timer);
-            resolve(f);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(new Error(`test provider ${options.hostId}: no matching message within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
-    },
+    next: (predicate, timeoutMs) => inbox.next(predicate, timeoutMs),
     close: () => closeSocket(socket),
   };
 
   socket.on('message', (bytes) => {
-    if (deaf) return;
-    let f: DecodedFrame;
-    try {
-      f = decodeFrame(bytes);
-    } catch {
-      return;
-    }
-    if (f.host === options.hostId) return;
-    received.push(f);
-    for (const w of waiters) {
-      if (w.predicate(f)) {
-        waiters.delete(w);
-        w.resolve(f);
-      }
-    }
-    const forUs = f.destination === ALL_HOSTS || f.destination === options.hostId;
-    if (!forUs) return;
-    const echoLimit = options.deafOnPingEchoOver;
-    if (f.type === 'Ping' && echoLimit !== undefined && f.echo.length > echoLimit) {
-      deaf = true;
-      return;
-    }
-    if (f.type === 'Ping' && options.answerPings !== false) {
-      void provider.sendMessage({
-        type: 'Pong',
-        key: 0x05,
-        host: options.hostId,
-        seq: 0,
-        destination: f.host,
-        version: options.pongVersion ?? 1,
-        hostTs: f.hostTs,
-        remoteTs: clock(),
-        echo: f.echo,
-      });
-    }
-    if (f.type === 'RequestChannelInfo' && options.answerInfoRequests !== false) {
-      void provider.sendInfo();
-    }
+    const f = deaf ? null : tryDecode(bytes);
+    if (f === null || f.host === options.hostId) return;
+    inbox.push(f);
+    if (answer(provider, f, options) === 'deaf') deaf = true;
   });
 
   return provider;

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import type { NetworkInterfaceInfo } from 'node:os';
+import { ConfigError, configNames, type HubConfig, loadConfig } from '../../server/config.js';
+import { initialLogLevel } from '../../server/log.js';
+
+const nic = (address: string, internal = false): NetworkInterfaceInfo => ({
+  address,
+  netmask: '255.255.255.0',
+  family: 'IPv4',
+  mac: '00:00:00:00:00:00',
+  internal,
+  cidr: `${address}/24`,
+});
+/** A machine with loopback and one shop NIC. */
+const SHOP_PC = { networkInterfaces: () => ({ lo: [nic('127.0.0.1', true)], eth0: [nic('10.0.0.100')] }) };
 
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
@@ -19,12 +32,11 @@ describe('loadConfig', () => {
   });
 
   it('reads env, and flags win over env', () => {
-    const c = loadConfig(['--port', '6000', '--group', '224.0.2.10,239.255.60.60'], {
-      PORT: '7000',
-      JETDRIVE_IFACE: '127.0.0.1, 10.0.0.100',
-      JETDRIVE_PASSIVE: 'true',
-      HUB_SIM: 'false',
-    });
+    const c = loadConfig(
+      ['--port', '6000', '--group', '224.0.2.10,239.255.60.60'],
+      { PORT: '7000', JETDRIVE_IFACE: '127.0.0.1, 10.0.0.100', JETDRIVE_PASSIVE: 'true', HUB_SIM: 'false' },
+      SHOP_PC,
+    );
     expect(c.port).toBe(6000);
     expect(c.groups).toEqual(['224.0.2.10', '239.255.60.60']);
     expect(c.interfaces).toEqual(['127.0.0.1', '10.0.0.100']);
@@ -78,5 +90,89 @@ describe('loadConfig', () => {
       thrown = error;
     }
     expect(thrown).toMatchObject({ code: 'INVALID_CONFIG', field: 'maxViewers' });
+  });
+
+  /** A value each setting with a flag refuses; settings that take any text are listed as such. */
+  const BAD_VALUE: Partial<Record<keyof HubConfig, string>> = {
+    port: '70000',
+    groups: '224.0.2',
+    jetdrivePort: 'banana',
+    interfaces: 'eth9',
+    simProfile: 'v8',
+    simRateHz: '0',
+    unitSystem: 'furlongs',
+    maxViewers: '0',
+    logLevel: 'verbose',
+  };
+  const ANY_TEXT: readonly (keyof HubConfig)[] = ['host', 'dataDir'];
+  const messageOf = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('no error');
+  };
+
+  it('refuses a bad value from the environment exactly as from its flag, naming where it came from', () => {
+    const withFlag = configNames().filter((n) => n.flag !== null && !['passive'].includes(n.field));
+    expect(withFlag.length).toBeGreaterThanOrEqual(11);
+    for (const { field, env, flag } of withFlag) {
+      if (ANY_TEXT.includes(field)) continue;
+      const value = BAD_VALUE[field];
+      expect(value, `a bad value for ${field} (or list it in ANY_TEXT)`).toBeDefined();
+      const viaEnv = messageOf(() => loadConfig([], { [env]: value }, SHOP_PC));
+      const viaFlag = messageOf(() => loadConfig([flag ?? '', value ?? ''], {}, SHOP_PC));
+      expect(viaEnv).toContain(`(${env}=${JSON.stringify(value)})`);
+      expect(viaFlag).toContain(`(${flag} ${JSON.stringify(value)})`);
+      expect(viaEnv.replace(`${env}=`, '<source> ')).toBe(viaFlag.replace(`${flag} `, '<source> '));
+    }
+  });
+
+  it('takes enum values in any case, from the environment and from flags', () => {
+    expect(
+      loadConfig(['--units', 'METRIC', '--sim-profile', 'Twin_Cam_103'], {
+        LOG_LEVEL: 'Debug',
+        JETDRIVE_SOURCE_POLICY: 'FLAG',
+      }),
+    ).toMatchObject({
+      unitSystem: 'metric',
+      simProfile: 'twin_cam_103',
+      logLevel: 'debug',
+      jetdriveSourcePolicy: 'flag',
+    });
+    expect(loadConfig(['--log-level', ' WARN '], { UNIT_SYSTEM: 'Imperial' })).toMatchObject({
+      logLevel: 'warn',
+      unitSystem: 'imperial',
+    });
+  });
+
+  it('an unknown LOG_LEVEL does not break the logger before the configuration refuses it', () => {
+    expect(initialLogLevel({ LOG_LEVEL: 'verbose' })).toBe('info');
+    expect(initialLogLevel({ LOG_LEVEL: 'verbose', VITEST: 'true' })).toBe('silent');
+    expect(initialLogLevel({ LOG_LEVEL: ' DEBUG ' })).toBe('debug');
+  });
+
+  it('resolves interface names to their IPv4 address and keeps addresses of this machine', () => {
+    expect(loadConfig(['--iface', 'eth0,lo'], {}, SHOP_PC).interfaces).toEqual(['10.0.0.100', '127.0.0.1']);
+    expect(loadConfig([], { JETDRIVE_IFACE: '10.0.0.100,eth0' }, SHOP_PC).interfaces).toEqual(['10.0.0.100']);
+    // Linux routes all of 127/8 to loopback.
+    expect(loadConfig(['--iface', '127.0.0.2'], {}, SHOP_PC).interfaces).toEqual(['127.0.0.2']);
+    // The real machine has a loopback interface with 127.0.0.1 (lo on Linux).
+    expect(loadConfig(['--iface', '127.0.0.1'], {}).interfaces).toEqual(['127.0.0.1']);
+  });
+
+  it('says exactly what is wrong with an interface setting, and what this machine has', () => {
+    expect(() => loadConfig([], { JETDRIVE_IFACE: 'eth9' }, SHOP_PC)).toThrow(
+      'invalid configuration: interfaces.0: "eth9" is neither an IPv4 address of this machine nor an interface name (JETDRIVE_IFACE="eth9"); this machine has lo 127.0.0.1, eth0 10.0.0.100',
+    );
+    expect(() => loadConfig(['--iface', '127.0.0.1,10.9.9.9'], {}, SHOP_PC)).toThrow(
+      /interfaces\.1: 10\.9\.9\.9 is not an IPv4 address of this machine \(--iface "127\.0\.0\.1,10\.9\.9\.9"\)/,
+    );
+    const noIpv4 = { networkInterfaces: () => ({ wg0: [] }) };
+    expect(() => loadConfig(['--iface', 'wg0'], {}, noIpv4)).toThrow(
+      /interfaces\.0: interface wg0 has no IPv4 address/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { strictFieldsError } from './describe-zod-error.js';
+import { closedObject } from './closed-object.js';
 
 // Payload validation for every client command (and the session HTTP bodies, which carry the same payloads): types
 // are not validation, a browser can send anything. The payload types of the event maps come from these schemas.
@@ -31,7 +31,7 @@ export interface SubscribeLimits {
 export const MAX_RESUME_CHANNELS = 4096;
 
 export function createSubscribeSchema(limits: SubscribeLimits) {
-  return z.strictObject({
+  return closedObject({
     selectors: z.array(channelSelectorSchema).min(1).max(limits.maxSelectorsPerSubscription),
     /** At most this many values per channel per second (latest value of each period). Default: every sample. */
     maxHz: z.number().positive().max(limits.maxHz).optional(),
@@ -68,6 +68,7 @@ export const ENGINE_PROFILE_IDS = ['m8_114', 'm8_131', 'twin_cam_103', 'sportbik
 export type EngineProfileId = (typeof ENGINE_PROFILE_IDS)[number];
 
 export const VE_SCENARIOS = ['perfect', 'lean', 'rich', 'custom'] as const;
+export type VeScenario = (typeof VE_SCENARIOS)[number];
 
 const sessionStartShape = {
   engine_profile: z.enum(ENGINE_PROFILE_IDS).default('m8_114'),
@@ -89,20 +90,19 @@ const sessionStartShape = {
  * The older POST /start body (all fields optional, defaults as the older system had them) plus `seed`. Strict: a
  * misspelt field (`max_iteration`) would otherwise be dropped silently and the session run with the default.
  */
-export const sessionStartSchema = z.strictObject(sessionStartShape, strictFieldsError(sessionStartShape));
+export const sessionStartSchema = closedObject(sessionStartShape);
 /** What a client sends (every field optional). */
 export type SessionStartInput = z.input<typeof sessionStartSchema>;
 /** What the hub runs with (defaults filled in). */
 export type SessionStartConfig = z.output<typeof sessionStartSchema>;
 
 /** Body of POST /cleanup and payload of session:cleanup. Missing / null means "run the sweep now". */
-export const cleanupRequestSchema = z
-  .object({
-    /** true: remove every ended session now; otherwise run the age / count sweep now. */
-    all_completed: z.boolean().optional(),
-    /** For the sweep run now: remove sessions ended at least this many minutes ago (default: the registry's age). */
-    max_age_minutes: z.number().min(0).max(525_600).optional(),
-  })
+export const cleanupRequestSchema = closedObject({
+  /** true: remove every ended session now; otherwise run the age / count sweep now. */
+  all_completed: z.boolean().optional(),
+  /** For the sweep run now: remove sessions ended at least this many minutes ago (default: the registry's age). */
+  max_age_minutes: z.number().min(0).max(525_600).optional(),
+})
   .nullish()
   .transform((v) => v ?? {});
 export type CleanupRequest = z.output<typeof cleanupRequestSchema>;

@@ -28,9 +28,12 @@ export interface DescribeOptions {
 const UNKNOWN_FIELD = 'unknown field';
 
 /** For `z.strictObject(shape, strictFieldsError(shape))`: an unknown key's message lists the known fields. */
-export function strictFieldsError(shape: Record<string, unknown>): { error: (issue: { code: string }) => string | undefined } {
-  const known = Object.keys(shape).join(', ');
-  return { error: (issue) => (issue.code === 'unrecognized_keys' ? `${UNKNOWN_FIELD}; the fields are ${known}` : undefined) };
+export function strictFieldsError(shape: Record<string, unknown>): {
+  error: (issue: { code: string }) => string | undefined;
+} {
+  const names = Object.keys(shape);
+  const known = names.length > 0 ? `the fields are ${names.join(', ')}` : 'none are accepted here';
+  return { error: (issue) => (issue.code === 'unrecognized_keys' ? `${UNKNOWN_FIELD}; ${known}` : undefined) };
 }
 
 type Issue = z.core.$ZodIssue;
@@ -61,8 +64,10 @@ function describeIssue(issue: Issue): string {
     case 'too_small':
       return bound(issue);
     case 'invalid_type': {
-      const received = /received (\w+)/.exec(issue.message)?.[1];
+      const received = /received (-?\w+)/.exec(issue.message)?.[1];
       if (received === 'undefined') return `required (${issue.expected})`;
+      // `.int()` reports a fraction as "expected int, received number".
+      if (issue.expected === 'int' && received === 'number') return 'must be a whole number';
       return received ? `expected ${issue.expected}, got ${received}` : `expected ${issue.expected}`;
     }
     case 'invalid_value':
@@ -86,9 +91,28 @@ function fieldOf(path: readonly PropertyKey[], options: DescribeOptions): string
   return parts.length > 0 ? parts.join('.') : (options.root ?? 'payload');
 }
 
+const pathKey = (issue: Issue): string => JSON.stringify(issue.path.map(String));
+
+/**
+ * `.int()` adds the safe-integer range as a bound of its own, checked before the schema's `.min()`/`.max()`: 1e20
+ * against `.int().max(50)` fails both, and "must be <= 9007199254740991" would come first. That bound is dropped
+ * when the same field also failed a bound the schema's author wrote, so the message names the real limit.
+ */
+function withoutSafeIntegerBounds(issues: readonly Issue[]): Issue[] {
+  const authored = new Set(
+    issues
+      .filter((issue) => (issue.code === 'too_big' || issue.code === 'too_small') && issue.origin !== 'int')
+      .map(pathKey),
+  );
+  return issues.filter(
+    (issue) =>
+      !((issue.code === 'too_big' || issue.code === 'too_small') && issue.origin === 'int' && authored.has(pathKey(issue))),
+  );
+}
+
 /** Every issue as `{ field, message }`; an unknown-keys issue gives one entry per key (names cut at 64 characters). */
 export function zodIssues(error: z.ZodError, options: DescribeOptions = {}): FieldIssue[] {
-  return error.issues.flatMap((issue): FieldIssue[] => {
+  return withoutSafeIntegerBounds(error.issues).flatMap((issue): FieldIssue[] => {
     const message = describeIssue(issue);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: fieldOf([...issue.path, key.slice(0, 64)], options), message }));

@@ -1,6 +1,7 @@
 // The wire contract of jetdrive-hub (`@jetdrive-hub/client/contract`): what the hub, the SDK and the dashboard agree
 // on. Socket.IO event maps, command schemas (zod) and the types inferred from them, session wire types, the error
 // shape, the data frame layout and the protocol version.
+export { closedObject } from './closed-object.js';
 export { type CommandArgs, splitCommandArgs } from './command-args.js';
 export {
   type ChannelSelector,
@@ -20,6 +21,7 @@ export {
   type SubscribeRequest,
   subscriptionIdSchema,
   VE_SCENARIOS,
+  type VeScenario,
 } from './command-schemas.js';
 export {
   type DataFrame,
@@ -81,6 +83,16 @@ export type {
   TerminalStatus,
   VeTables,
 } from './session-types.js';
+export {
+  CORRECTION_STANDARDS,
+  type CorrectionStandard,
+  CURVE_X_AXES,
+  type CurveXAxis,
+  MAX_COMPARE_RUNS,
+  MAX_SMOOTHING,
+  type RunsCompareQuery,
+  runsCompareQuerySchema,
+} from './run-analysis.js';
 export type { Ack, AckError, HttpErrorBody, RealtimeErrorCode, Result, WireError } from './wire-error.js';
 export {
   displayConversion,

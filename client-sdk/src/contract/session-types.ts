@@ -1,7 +1,7 @@
 // Payload types of virtual tuning sessions as they cross the wire (HTTP and Socket.IO). The event maps (events.ts)
 // reference these names; what clients send (start and cleanup requests) is typed from command-schemas.ts.
 
-import type { SessionStartConfig } from './command-schemas.js';
+import type { EngineProfileId, SessionStartConfig, VeScenario } from './command-schemas.js';
 
 export type SessionStatus = 'initializing' | 'running' | 'converged' | 'failed' | 'stopped' | 'max_iterations';
 export type TerminalStatus = 'converged' | 'failed' | 'stopped' | 'max_iterations';
@@ -66,6 +66,9 @@ export interface SessionSummary {
   max_iterations: number;
   duration_sec: number | null;
   converged: boolean;
+  /** What the session was started with, so lists can tell sessions apart; null only before its config is known. */
+  engine_profile: EngineProfileId | null;
+  base_ve_scenario: VeScenario | null;
 }
 
 export interface SessionResults extends SessionSnapshot {
@@ -86,6 +89,12 @@ export interface SessionResults extends SessionSnapshot {
   ve_tables: VeTables | null;
   /** The last iteration's measured per-cell maps; null before the first iteration and once the tables are released. */
   cell_maps: CellMaps | null;
+  /**
+   * The VE correction applied over all iterations so far, percent per cell, per cylinder: the compounded product of
+   * every iteration's correction factor (the last iteration alone is all zeros once a session converges). Null
+   * before the first iteration and once the tables are released.
+   */
+  cumulative_ve_correction_pct: { front: CellGrid; rear: CellGrid } | null;
 }
 
 /** VE tables indexed [rpmIndex][mapIndex] over the 11 × 9 grid. */
@@ -117,4 +126,3 @@ export interface CellMaps {
   /** Samples per cell. */
   hits: number[][];
 }
-

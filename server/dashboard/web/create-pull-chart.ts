@@ -1,15 +1,15 @@
 import uPlot from 'uplot';
 import { displayConversion, type UnitConversion, type UnitSystem } from '../../mapping/unit-conversion.js';
 import { binByRpm } from './bin-by-rpm.js';
-import { axis, fitToContainer } from './chart-theme.js';
+import { fitToContainer } from './chart-theme.js';
 import { el } from './dom.js';
 import { formatValue } from './format-value.js';
-import type { Pull } from './create-pull-tracker.js';
+import type { Pull, PullPeak } from './create-pull-tracker.js';
+import { drawPullPeaks, type PeakMark } from './draw-pull-peaks.js';
+import { POWER_COLOR, pullPlotOptions, TORQUE_COLOR } from './pull-plot-options.js';
 
 // Power and torque against RPM for the current (or last) pull, with the peaks marked the way a dyno sheet does.
 
-const POWER_COLOR = '#ef4444';
-const TORQUE_COLOR = '#a78bfa';
 const POWER_UNIT = 4;
 const TORQUE_UNIT = 5;
 
@@ -29,6 +29,22 @@ function convert(c: UnitConversion, v: number): number {
   return v * c.factor + c.offset;
 }
 
+/** The line under the chart: which pull, live or partial, and its peaks in the page's units. */
+function pullInfo(pull: Pull, number: number, power: UnitConversion, torque: UnitConversion): (Node | string)[] {
+  const peak = (p: PullPeak | null, c: UnitConversion, color: string) =>
+    el('b', { style: `color: ${color}` }, p ? `${formatValue(convert(c, p.value), 1)} ${c.label}` : '—');
+  return [
+    el('span', {}, pull.active ? `Pull ${number} · live` : `Pull ${number}`),
+    pull.partial
+      ? el('span', { class: 'partial', title: 'the page did not see the start of this pull' }, ' · partial')
+      : '',
+    ' · peak ',
+    peak(pull.peakPower, power, POWER_COLOR),
+    ' · ',
+    peak(pull.peakTorque, torque, TORQUE_COLOR),
+  ];
+}
+
 export function createPullChart(
   container: HTMLElement,
   info: HTMLElement,
@@ -41,83 +57,17 @@ export function createPullChart(
   let pull: Pull | null = null;
   let number = 0;
 
-  function drawPeaks(u: uPlot): void {
-    if (!pull) return;
-    const marks = [
-      { peak: pull.peakPower, c: power, color: POWER_COLOR },
-      { peak: pull.peakTorque, c: torque, color: TORQUE_COLOR },
-    ];
-    const ctx = u.ctx;
-    const dpr = uPlot.pxRatio;
-    const bottom = u.bbox.top + u.bbox.height;
-    ctx.save();
-    // Markers on the curves, and the peak figures in a box in the plot's top-left corner, where the curves
-    // (which start low at low RPM) never are, so labels cannot collide with each other or with a curve.
-    const lines: { text: string; color: string }[] = [];
-    for (const { peak, c, color } of marks) {
-      if (!peak) continue;
-      const value = convert(c, peak.value);
-      const x = u.valToPos(peak.rpm, 'x', true);
-      const y = u.valToPos(value, 'y', true);
-      ctx.strokeStyle = color;
-      ctx.setLineDash([4 * dpr, 4 * dpr]);
-      ctx.lineWidth = dpr;
-      ctx.beginPath();
-      ctx.moveTo(x, y + 6 * dpr);
-      ctx.lineTo(x, bottom);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillStyle = '#0b0e13';
-      ctx.lineWidth = 2 * dpr;
-      ctx.beginPath();
-      ctx.arc(x, y, 5 * dpr, 0, Math.PI * 2);
-      ctx.fill();
-      ctx.stroke();
-      lines.push({ text: `Peak ${formatValue(value, 1)} ${c.label} @ ${formatValue(peak.rpm, 0)} rpm`, color });
-    }
-    ctx.font = `700 ${12 * dpr}px "Liberation Sans", "DejaVu Sans", sans-serif`;
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'alphabetic';
-    const width = Math.max(0, ...lines.map((l) => ctx.measureText(l.text).width));
-    const left = u.bbox.left + 10 * dpr;
-    const top = u.bbox.top + 8 * dpr;
-    const lineHeight = 18 * dpr;
-    if (lines.length > 0) {
-      ctx.fillStyle = 'rgba(11, 14, 19, 0.8)';
-      ctx.fillRect(left - 6 * dpr, top - 4 * dpr, width + 12 * dpr, lines.length * lineHeight + 6 * dpr);
-    }
-    lines.forEach((line, i) => {
-      ctx.fillStyle = line.color;
-      ctx.fillText(line.text, left, top + (i + 1) * lineHeight - 5 * dpr);
-    });
-    ctx.restore();
-  }
-
+  const marks = (): PeakMark[] => {
+    const out: PeakMark[] = [];
+    const add = (peak: PullPeak | null, c: UnitConversion, color: string) => {
+      if (peak) out.push({ rpm: peak.rpm, value: convert(c, peak.value), unit: c.label, color });
+    };
+    add(pull?.peakPower ?? null, power, POWER_COLOR);
+    add(pull?.peakTorque ?? null, torque, TORQUE_COLOR);
+    return out;
+  };
   const chart = new uPlot(
-    {
-      width: Math.max(200, container.clientWidth),
-      height: opts.height,
-      legend: { show: false },
-      cursor: { drag: { x: false, y: false } },
-      scales: {
-        x: {
-          time: false,
-          range: (_u, min, max) =>
-            min === null || max === null ? [1000, 7000] : [Math.floor(min / 500) * 500, Math.ceil(max / 500) * 500],
-        },
-        y: { range: (_u, _min, max) => [0, Math.max(50, Math.ceil(((max ?? 0) * 1.15) / 25) * 25)] },
-      },
-      axes: [
-        axis({ label: 'RPM', values: (_u, ticks) => ticks.map((t) => String(t)) }),
-        axis({ label: 'Power / Torque', size: 56 }),
-      ],
-      series: [
-        {},
-        { label: 'Power', stroke: POWER_COLOR, width: 2.5, points: { show: false } },
-        { label: 'Torque', stroke: TORQUE_COLOR, width: 2.5, points: { show: false } },
-      ],
-      hooks: { draw: [drawPeaks] },
-    },
+    pullPlotOptions(container.clientWidth, opts.height, (u) => drawPullPeaks(u, marks())),
     [[], [], []],
     container,
   );
@@ -139,26 +89,7 @@ export function createPullChart(
       binned.power.map((v) => convert(power, v)),
       binned.torque.map((v) => convert(torque, v)),
     ]);
-    const peakHp = pull.peakPower;
-    const peakTq = pull.peakTorque;
-    info.replaceChildren(
-      el('span', {}, pull.active ? `Pull ${number} · live` : `Pull ${number}`),
-      pull.partial
-        ? el('span', { class: 'partial', title: 'the page did not see the start of this pull' }, ' · partial')
-        : '',
-      ' · peak ',
-      el(
-        'b',
-        { style: `color: ${POWER_COLOR}` },
-        peakHp ? `${formatValue(convert(power, peakHp.value), 1)} ${power.label}` : '—',
-      ),
-      ' · ',
-      el(
-        'b',
-        { style: `color: ${TORQUE_COLOR}` },
-        peakTq ? `${formatValue(convert(torque, peakTq.value), 1)} ${torque.label}` : '—',
-      ),
-    );
+    info.replaceChildren(...pullInfo(pull, number, power, torque));
   }
 
   return {

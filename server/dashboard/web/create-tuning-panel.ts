@@ -10,7 +10,6 @@ import type {
 } from '@jetdrive-hub/client/contract';
 import type { UnitSystem } from '../../mapping/unit-conversion.js';
 import { errorText } from './error-text.js';
-import { loadConfigs, remember, saveConfigs } from './session-configs.js';
 import { SessionFollower } from './session-follower.js';
 import { TuningPanelView } from './tuning-panel-view.js';
 
@@ -57,10 +56,9 @@ export function createTuningPanel(
   const opts = { ...DEFAULT_TUNING_PANEL_OPTIONS, ...options };
   const view = new TuningPanelView(root);
   const follower = new SessionFollower(view, api, () => void refreshList());
-  const configs = loadConfigs();
   const showList = (list: readonly SessionSummary[]): void => {
-    view.showList(list, configs, (s) => {
-      view.showConfig(configs.get(s.session_id) ?? null, s.max_iterations);
+    view.showList(list, (s) => {
+      view.showConfig(s);
       follower.follow(s.session_id);
       void follower.refreshResults(s.session_id);
     });
@@ -72,14 +70,7 @@ export function createTuningPanel(
     view.startButton.disabled = true;
     view.showMessage('');
     await attempt(view, 'Start failed', async () => {
-      const input = view.startInput();
-      const snapshot = await api.start(input);
-      remember(configs, snapshot.session_id, {
-        engine_profile: input.engine_profile ?? 'm8_114',
-        base_ve_scenario: input.base_ve_scenario ?? 'lean',
-        max_iterations: input.max_iterations ?? snapshot.max_iterations,
-      });
-      saveConfigs(configs);
+      const snapshot = await api.start(view.startInput());
       view.clearIterations();
       follower.follow(snapshot.session_id);
       view.showSnapshot(snapshot);

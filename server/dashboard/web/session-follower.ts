@@ -1,6 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import type { CellMaps, SessionEvent, SessionSummary } from '@jetdrive-hub/client/contract';
-import { cumulativeCorrection } from './cumulative-correction.js';
+import type { SessionEvent, SessionSummary } from '@jetdrive-hub/client/contract';
 import { errorText } from './error-text.js';
 import { isTerminal, TERMINAL, type TuningPanelView } from './tuning-panel-view.js';
 
@@ -22,8 +21,6 @@ export class SessionFollower {
   #events: Subscription | null = null;
   #resultsInFlight = false;
   #resultsAgain = false;
-  /** The followed session's per-iteration cell maps, as its iteration events bring them. */
-  readonly #cellMaps = new Map<number, CellMaps>();
 
   constructor(view: TuningPanelView, api: FollowerApi, onTerminal: () => void) {
     this.#view = view;
@@ -38,8 +35,6 @@ export class SessionFollower {
   follow(id: string): void {
     this.#events?.unsubscribe();
     this.#currentId = id;
-    this.#cellMaps.clear();
-    this.#view.showCumulative(null, 0);
     this.#events = this.#api.events$(id).subscribe({
       next: (event) => this.#onEvent(event),
       error: (err: unknown) => this.#view.showMessage(`Session events: ${errorText(err)}`),
@@ -92,12 +87,7 @@ export class SessionFollower {
         view.showProgress(event.pct, event.message);
         break;
       case 'iteration':
-        if (event.cell_maps) {
-          this.#cellMaps.set(event.result.iteration, event.cell_maps);
-          // Complete only when every iteration from the first was seen (a session picked later shows the tables).
-          const complete = this.#cellMaps.size === event.result.iteration;
-          view.showCumulative(complete ? cumulativeCorrection(this.#cellMaps) : null, this.#cellMaps.size);
-        }
+        // The results carry the heatmaps, the cumulative correction included.
         void this.refreshResults(event.sessionId);
         break;
       case 'terminal':

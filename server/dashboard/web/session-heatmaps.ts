@@ -98,6 +98,15 @@ function derived(results: SessionResults): SessionHeatmaps | null {
   return { origin: 'derived', afrError: { ...axes, cells: afr }, veCorrectionPct: { ...axes, cells: ve } };
 }
 
+/**
+ * The VE correction applied over all iterations (mean of front and rear), as the hub computes it from the factors it
+ * applied; null before the first iteration or once the session's tables are released.
+ */
+export function cumulativeHeatmap(results: SessionResults): HeatmapData | null {
+  const cells = cylinderGrid(results.cumulative_ve_correction_pct);
+  return cells ? { rpmAxis: RPM_AXIS, mapAxis: MAP_AXIS, cells } : null;
+}
+
 export function sessionHeatmaps(results: SessionResults): SessionHeatmaps | null {
   return measured(results) ?? derived(results);
 }

@@ -12,10 +12,8 @@ import { MAP_AXIS, RPM_AXIS } from '../../tuning/ve-grid.js';
 import { el, setAttr, setText } from './dom.js';
 import { formatDuration, formatValue } from './format-value.js';
 import { renderHeatmap } from './render-heatmap.js';
-import type { CorrectionGrid } from './cumulative-correction.js';
 import { peakColumns } from './iteration-peaks.js';
-import type { SessionConfig } from './session-configs.js';
-import { sessionHeatmaps } from './session-heatmaps.js';
+import { cumulativeHeatmap, sessionHeatmaps } from './session-heatmaps.js';
 import { uniqueIds } from './unique-ids.js';
 
 const PROFILES: readonly [string, string][] = [
@@ -101,7 +99,6 @@ export class TuningPanelView {
   #iterations: readonly IterationResult[] = [];
   readonly #powerHead = el('th', { title: 'Peak power of the iteration' }, 'hp');
   readonly #torqueHead = el('th', { title: 'Peak torque of the iteration' }, 'ft·lb');
-  #cumulative: { grid: CorrectionGrid; iterations: number } | null = null;
 
   constructor(root: HTMLElement) {
     root.append(el('div', { class: 'panel-head' }, el('h2', {}, 'Virtual tuning'), this.#message), this.#layout());
@@ -126,12 +123,13 @@ export class TuningPanelView {
   }
 
   /** The form follows the selected session: its profile and scenario when known, its iteration limit. */
-  showConfig(config: SessionConfig | null, maxIterations: number): void {
-    if (config) {
-      this.#profile.value = config.engine_profile;
-      this.#scenario.value = config.base_ve_scenario;
+  showConfig(s: SessionSummary): void {
+    if (s.engine_profile) this.#profile.value = s.engine_profile;
+    // A scenario the form does not offer (custom) leaves the form's choice as it was.
+    if (s.base_ve_scenario && SCENARIOS.some(([v]) => v === s.base_ve_scenario)) {
+      this.#scenario.value = s.base_ve_scenario;
     }
-    if (maxIterations > 0) this.#maxIterations.value = String(maxIterations);
+    if (s.max_iterations > 0) this.#maxIterations.value = String(s.max_iterations);
   }
 
   showMessage(text: string): void {
@@ -190,11 +188,6 @@ export class TuningPanelView {
     this.showIterations(s.iterations);
   }
 
-  /** The correction summed over every iteration so far (null: not known from the first iteration on). */
-  showCumulative(grid: CorrectionGrid | null, iterations: number): void {
-    this.#cumulative = grid ? { grid, iterations } : null;
-  }
-
   /** The snapshot and, when the results allow, both heatmaps. */
   showResults(results: SessionResults): void {
     this.showSnapshot(results);
@@ -202,15 +195,14 @@ export class TuningPanelView {
     if (!maps) return;
     const note = maps.origin === 'measured' ? 'measured, last iteration' : 'from current VE tables vs engine';
     renderHeatmap(this.#afrMap, maps.afrError, { ...AFR_MAP, caption: `red = lean, blue = rich · ${note}` });
-    const cumulative = this.#cumulative;
+    const cumulative = cumulativeHeatmap(results);
     setAttr(this.#veMap, 'data-cumulative', String(cumulative !== null));
     if (cumulative) {
-      const n = cumulative.iterations;
-      renderHeatmap(
-        this.#veMap,
-        { rpmAxis: RPM_AXIS, mapAxis: MAP_AXIS, cells: cumulative.grid },
-        { ...VE_MAP, caption: `red = VE added, blue = removed · total over ${n} iteration${n === 1 ? '' : 's'}` },
-      );
+      const n = results.iterations.length;
+      renderHeatmap(this.#veMap, cumulative, {
+        ...VE_MAP,
+        caption: `red = VE added, blue = removed · total over ${n} iteration${n === 1 ? '' : 's'}`,
+      });
       return;
     }
     renderHeatmap(this.#veMap, maps.veCorrectionPct, {
@@ -220,13 +212,9 @@ export class TuningPanelView {
   }
 
   /** The session list; clicking a row calls `onPick` with its id. */
-  showList(
-    list: readonly SessionSummary[],
-    configs: ReadonlyMap<string, SessionConfig>,
-    onPick: (s: SessionSummary) => void,
-  ): void {
-    const labelOf = (options: readonly [string, string][], value: string | undefined): string =>
-      value === undefined ? '—' : (options.find(([v]) => v === value)?.[1] ?? value);
+  showList(list: readonly SessionSummary[], onPick: (s: SessionSummary) => void): void {
+    const labelOf = (options: readonly [string, string][], value: string | null | undefined): string =>
+      value === null || value === undefined ? '—' : (options.find(([v]) => v === value)?.[1] ?? value);
     const ids = uniqueIds(list.map((s) => s.session_id));
     this.#sessionsBody.replaceChildren(
       ...list.map((s) => {
@@ -234,8 +222,8 @@ export class TuningPanelView {
           'tr',
           { 'data-session': s.session_id, style: 'cursor: pointer', title: `Show session ${s.session_id}` },
           el('td', { class: 'session-id' }, ids.get(s.session_id) ?? s.session_id),
-          el('td', {}, labelOf(PROFILES, configs.get(s.session_id)?.engine_profile)),
-          el('td', {}, labelOf(SCENARIOS, configs.get(s.session_id)?.base_ve_scenario)),
+          el('td', { class: 'session-profile' }, labelOf(PROFILES, s.engine_profile)),
+          el('td', { class: 'session-scenario' }, labelOf(SCENARIOS, s.base_ve_scenario)),
           el('td', {}, el('span', { class: 'status-pill', 'data-status': s.status }, statusText(s.status))),
           el('td', {}, `${s.current_iteration}/${s.max_iterations}`),
           el('td', {}, formatDuration(s.duration_sec)),

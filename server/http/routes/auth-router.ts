@@ -1,9 +1,10 @@
 import Router from '@koa/router';
-import { bearerToken } from '../../auth/bearer-token.js';
 import { clientAddress } from '../../auth/client-address.js';
 import type { AuthPolicy } from '../../auth/create-auth-policy.js';
 import type { RateLimiter } from '../../shared/create-rate-limiter.js';
-import { enforce } from '../authorize.js';
+import { decideHeader, enforce } from '../authorize.js';
+import { readAuthorization } from '../read-authorization.js';
+import { route } from '../route.js';
 
 export interface AuthRouterDeps {
   policy: AuthPolicy;
@@ -17,13 +18,19 @@ export interface AuthRouterDeps {
  */
 export function createAuthRouter(deps: AuthRouterDeps): Router {
   const router = new Router({ prefix: '/api/auth' });
-  router.get('/whoami', (ctx) => {
-    const credential = deps.policy.resolve(bearerToken(ctx.get('authorization') || undefined));
-    // A token that matches nothing is a failed authentication: counted, budgeted and refused like anywhere else.
-    if (credential === 'bad') {
-      enforce(deps.policy.checkCredential('operator', credential), false, clientAddress(ctx.ip), deps.limiter);
-    }
-    ctx.body = { success: true, role: credential, viewer_token_required: deps.policy.viewerTokenRequired };
-  });
+  router.get(
+    '/whoami',
+    route({}, (ctx) => {
+      const header = readAuthorization(ctx.get('authorization') || undefined);
+      const credential =
+        header.kind === 'bearer' ? deps.policy.resolve(header.token) : header.kind === 'none' ? 'none' : 'bad';
+      // A token that matches nothing, or a header that is no Bearer token, is a failed authentication: counted,
+      // budgeted and refused like anywhere else.
+      if (credential === 'bad') {
+        enforce(decideHeader(deps.policy, 'operator', header), false, clientAddress(ctx.ip), deps.limiter);
+      }
+      ctx.body = { success: true, role: credential, viewer_token_required: deps.policy.viewerTokenRequired };
+    }),
+  );
   return router;
 }

@@ -1,7 +1,11 @@
+import { closedObject } from '@jetdrive-hub/client/contract';
 import Router from '@koa/router';
 import type { ChannelRegistry } from '../../channels/types.js';
 import type { HubMetrics } from '../create-metrics.js';
+import { HttpError } from '../http-error.js';
 import type { HttpOptions } from '../http-options.js';
+import { booleanQuery } from '../query-schemas.js';
+import { route } from '../route.js';
 import type { IngestStatusSource } from '../types.js';
 
 export interface HealthRouterDeps {
@@ -23,39 +27,61 @@ function lastDataAt(deps: HealthRouterDeps): number | null {
   return latest;
 }
 
-/** GET /health (liveness), /ready (ingest bound; data flowing?) and /metrics (Prometheus text). */
+const readyQuery = closedObject({ require_data: booleanQuery });
+
+/**
+ * GET /health (liveness), /ready (readiness) and /metrics (Prometheus text).
+ *
+ * /ready is 200 once the hub can receive JetDrive (ingest socket bound, or a replay open) and says in `data_flowing`
+ * whether a datagram arrived in the last `readyDataWindowMs` (5 s). It does not wait for data by default: a hub
+ * with the dyno switched off must stay in a load balancer's pool, or nobody could open its dashboard to see why.
+ * `?require_data=true` makes data flowing a condition too, for scripts that ask "is the dyno on the air?".
+ */
 export function createHealthRouter(deps: HealthRouterDeps): Router {
   const router = new Router();
 
-  router.get('/health', (ctx) => {
-    ctx.body = { success: true, status: 'ok', uptime_s: Math.round((deps.now() - deps.startedAt) / 100) / 10 };
-  });
+  router.get(
+    '/health',
+    route({}, (ctx) => {
+      ctx.body = { success: true, status: 'ok', uptime_s: Math.round((deps.now() - deps.startedAt) / 100) / 10 };
+    }),
+  );
 
-  router.get('/ready', (ctx) => {
-    const ingest = deps.ingestStatus?.() ?? null;
-    const bound = ingest?.bound ?? false;
-    const last = lastDataAt(deps);
-    const ageMs = last === null ? null : Math.max(0, deps.now() - last);
-    const dataFlowing = ageMs !== null && ageMs <= deps.options.readyDataWindowMs;
-    ctx.status = bound ? 200 : 503;
-    ctx.body = {
-      success: bound,
-      ready: bound,
-      ingest_bound: bound,
-      source: ingest?.source ?? null,
-      data_flowing: dataFlowing,
-      data_window_ms: deps.options.readyDataWindowMs,
-      last_data_age_ms: ageMs,
-      ...(bound
-        ? {}
-        : { error: { code: 'NOT_READY', message: ingest ? 'ingest socket not bound yet' : 'no ingest attached' } }),
-    };
-  });
+  router.get(
+    '/ready',
+    route({ query: readyQuery }, (ctx, { query }) => {
+      const ingest = deps.ingestStatus?.() ?? null;
+      const bound = ingest?.bound ?? false;
+      const last = lastDataAt(deps);
+      const ageMs = last === null ? null : Math.max(0, deps.now() - last);
+      const windowMs = deps.options.readyDataWindowMs;
+      const dataFlowing = ageMs !== null && ageMs <= windowMs;
+      const facts = {
+        ingest_bound: bound,
+        source: ingest?.source ?? null,
+        data_flowing: dataFlowing,
+        data_window_ms: windowMs,
+        last_data_age_ms: ageMs,
+      };
+      const reason = !ingest
+        ? 'no ingest attached'
+        : !bound
+          ? 'the JetDrive socket is not bound yet'
+          : query.require_data === true && !dataFlowing
+            ? `no JetDrive data in the last ${windowMs} ms (${ageMs === null ? 'none yet' : `last ${ageMs} ms ago`})`
+            : null;
+      if (reason !== null) throw new HttpError('NOT_READY', `not ready: ${reason}`, { details: facts });
+      ctx.body = { success: true, ready: true, ...facts };
+    }),
+  );
 
-  router.get('/metrics', async (ctx) => {
-    ctx.type = deps.metrics.contentType;
-    ctx.body = await deps.metrics.render();
-  });
+  router.get(
+    '/metrics',
+    route({}, async (ctx) => {
+      ctx.type = deps.metrics.contentType;
+      ctx.body = await deps.metrics.render();
+    }),
+  );
 
   return router;
 }

@@ -2,16 +2,18 @@ import Router from '@koa/router';
 import type { CatalogSnapshot, ChannelRegistry, IngestStats } from '../../channels/types.js';
 import type { ChannelMapping } from '../../mapping/channel-mapping.js';
 import { chooseDynoChannels } from '../../mapping/choose-dyno-channels.js';
-import { providerJson } from '../provider-json.js';
+import { providersJson } from '../provider-json.js';
+import { route } from '../route.js';
 import type { SimulatorControl } from '../simulator-control.js';
 import { storeStatusJson } from '../store-status-json.js';
-import type { IngestStatusSource, MetricsSources } from '../types.js';
+import type { IngestStatusSource, MetricsSources, SimulatorOriginOf } from '../types.js';
 
 export interface StatusRouterDeps {
   registry: ChannelRegistry;
   mapping: ChannelMapping;
   ingestStatus?: IngestStatusSource;
   simulator?: SimulatorControl | null;
+  simulatorOrigin?: SimulatorOriginOf;
   metrics?: MetricsSources;
   startedAt: number;
   now: () => number;
@@ -73,63 +75,69 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
     return dynoCached;
   };
 
-  router.get('/status', (ctx) => {
-    // Providers and counts only: a snapshot of every channel per request is what a rogue host's channels made slow.
-    const providers = deps.registry.providers();
-    const ingest = deps.ingestStatus?.() ?? null;
-    const simulatorActive = deps.simulator ? deps.simulator.status().active : false;
-    const source = ingest?.source ?? (simulatorActive ? 'simulated' : 'live');
-    const lastDatagramAt = ingest?.lastDatagramAt ?? null;
-    const gateway = deps.metrics?.gateway?.() ?? null;
-    const mappingSummary = deps.mapping.summary();
-    const store = deps.mapping.storeStatus();
-    ctx.body = {
-      success: true,
-      source,
-      simulated: source === 'simulated',
-      simulator: deps.simulator ? { available: true, active: simulatorActive } : { available: false, active: false },
-      uptime_s: Math.round((deps.now() - deps.startedAt) / 100) / 10,
-      role: ingest?.cluster?.role ?? 'standalone',
-      cluster: ingest?.cluster ? { ...ingest.cluster, counters: ingest.clusterCounters ?? null } : null,
-      ingest: ingest
-        ? {
-            bound: ingest.bound,
-            host_id: ingest.hostId,
-            host_id_hex:
-              ingest.hostId === null ? null : `0x${ingest.hostId.toString(16).toUpperCase().padStart(4, '0')}`,
-            passive: ingest.passive,
-            port: ingest.port,
-            groups: ingest.groups,
-            joined: ingest.joins.filter((join) => join.ok).map((join) => ({ group: join.group, iface: join.iface })),
-            failures: ingest.joins
-              .filter((join) => !join.ok)
-              .map((join) => ({ group: join.group, iface: join.iface, error: join.error ?? 'unknown error' })),
-            last_datagram_at: lastDatagramAt === null ? null : new Date(lastDatagramAt).toISOString(),
-            source_policy: ingest.sourcePolicy ?? null,
-            host_id_changes: ingest.hostIdChanges ?? null,
-            pongs_answered: ingest.pongsAnswered ?? null,
-          }
-        : null,
-      dyno: dyno(),
-      providers: providers.map(providerJson),
-      provider_count: providers.length,
-      channel_count: deps.registry.channelCount(),
-      mapping: {
-        mapped: mappingSummary.mapped,
-        unmapped: mappingSummary.unmapped,
-        hidden: mappingSummary.hidden,
-        ...storeStatusJson(store),
-      },
-      viewers: gateway?.viewers ?? 0,
-      counters: countersOf(deps.metrics?.ingest?.() ?? deps.registry.stats()),
-      timestamp: new Date(deps.now()).toISOString(),
-    };
-  });
+  router.get(
+    '/status',
+    route({}, (ctx) => {
+      // Providers and counts only: a snapshot of every channel per request is what a rogue host's channels made slow.
+      const providers = deps.registry.providers();
+      const ingest = deps.ingestStatus?.() ?? null;
+      const simulatorActive = deps.simulator ? deps.simulator.status().active : false;
+      const source = ingest?.source ?? (simulatorActive ? 'simulated' : 'live');
+      const lastDatagramAt = ingest?.lastDatagramAt ?? null;
+      const gateway = deps.metrics?.gateway?.() ?? null;
+      const mappingSummary = deps.mapping.summary();
+      const store = deps.mapping.storeStatus();
+      ctx.body = {
+        success: true,
+        source,
+        simulated: source === 'simulated',
+        simulator: deps.simulator ? { available: true, active: simulatorActive } : { available: false, active: false },
+        uptime_s: Math.round((deps.now() - deps.startedAt) / 100) / 10,
+        role: ingest?.cluster?.role ?? 'standalone',
+        cluster: ingest?.cluster ? { ...ingest.cluster, counters: ingest.clusterCounters ?? null } : null,
+        ingest: ingest
+          ? {
+              bound: ingest.bound,
+              host_id: ingest.hostId,
+              host_id_hex:
+                ingest.hostId === null ? null : `0x${ingest.hostId.toString(16).toUpperCase().padStart(4, '0')}`,
+              passive: ingest.passive,
+              port: ingest.port,
+              groups: ingest.groups,
+              joined: ingest.joins.filter((join) => join.ok).map((join) => ({ group: join.group, iface: join.iface })),
+              failures: ingest.joins
+                .filter((join) => !join.ok)
+                .map((join) => ({ group: join.group, iface: join.iface, error: join.error ?? 'unknown error' })),
+              last_datagram_at: lastDatagramAt === null ? null : new Date(lastDatagramAt).toISOString(),
+              source_policy: ingest.sourcePolicy ?? null,
+              host_id_changes: ingest.hostIdChanges ?? null,
+              pongs_answered: ingest.pongsAnswered ?? null,
+            }
+          : null,
+        dyno: dyno(),
+        providers: providersJson(providers, deps.simulatorOrigin),
+        provider_count: providers.length,
+        channel_count: deps.registry.channelCount(),
+        mapping: {
+          mapped: mappingSummary.mapped,
+          unmapped: mappingSummary.unmapped,
+          hidden: mappingSummary.hidden,
+          ...storeStatusJson(store),
+        },
+        viewers: gateway?.viewers ?? 0,
+        counters: countersOf(deps.metrics?.ingest?.() ?? deps.registry.stats()),
+        timestamp: new Date(deps.now()).toISOString(),
+      };
+    }),
+  );
 
-  router.get('/providers', (ctx) => {
-    const providers = deps.registry.providers().map(providerJson);
-    ctx.body = { success: true, providers, count: providers.length, timestamp: new Date(deps.now()).toISOString() };
-  });
+  router.get(
+    '/providers',
+    route({}, (ctx) => {
+      const providers = providersJson(deps.registry.providers(), deps.simulatorOrigin);
+      ctx.body = { success: true, providers, count: providers.length, timestamp: new Date(deps.now()).toISOString() };
+    }),
+  );
 
   return router;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionResults } from '@jetdrive-hub/client/contract';
-import { sessionHeatmaps } from '../../../server/dashboard/web/session-heatmaps.js';
+import { cumulativeHeatmap, sessionHeatmaps } from '../../../server/dashboard/web/session-heatmaps.js';
 import {
   cellIndex,
   createAfrTargetTable,
@@ -85,5 +85,26 @@ describe('sessionHeatmaps', () => {
 
   it('has nothing to show without tables or maps', () => {
     expect(sessionHeatmaps(results({}))).toBeNull();
+  });
+});
+
+describe('cumulativeHeatmap', () => {
+  const grid = (v: number): number[][] => RPM_AXIS.map(() => MAP_AXIS.map(() => v));
+
+  it('shows the mean of the front and rear totals the hub sent', () => {
+    const front = grid(12);
+    const rear = grid(-4);
+    front[3][4] = 20;
+    const map = cumulativeHeatmap(results({ cumulative_ve_correction_pct: { front, rear } }));
+    expect(map?.cells[0][0]).toBe(4);
+    expect(map?.cells[3][4]).toBe(8);
+    expect(map?.rpmAxis).toEqual(RPM_AXIS);
+  });
+
+  it('is absent before the first iteration, after release, and for a malformed grid', () => {
+    expect(cumulativeHeatmap(results({ cumulative_ve_correction_pct: null }))).toBeNull();
+    expect(cumulativeHeatmap(results({}))).toBeNull();
+    const short = { front: grid(1).slice(1), rear: grid(1) };
+    expect(cumulativeHeatmap(results({ cumulative_ve_correction_pct: short }))).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import { HTTP_ERROR_STATUS } from '../../../server/http/error-codes.js';
 import { errorBody, toCodedError } from '../../../server/http/error-middleware.js';
 import { HttpError } from '../../../server/http/http-error.js';
 import { MAPPING_STORE_STATUS, MappingStoreError } from '../../../server/mapping/mapping-store.js';
+import { STARTUP_ERROR_STATUS } from '../../../server/preflight.js';
 import { FRAME_DECODE_STATUS, FrameDecodeError } from '../../../server/protocol/frame-decode-error.js';
 import { FRAME_ENCODE_STATUS } from '../../../server/protocol/frame-encode-error.js';
 import { SESSION_ERROR_STATUS, SessionError } from '../../../server/sessions/session-error.js';
@@ -19,6 +20,7 @@ const TABLES = {
   dashboard: DASHBOARD_ERROR_STATUS,
   selector: SELECTOR_ERROR_STATUS,
   config: CONFIG_ERROR_STATUS,
+  startup: STARTUP_ERROR_STATUS,
   frameDecode: FRAME_DECODE_STATUS,
   frameEncode: FRAME_ENCODE_STATUS,
 };

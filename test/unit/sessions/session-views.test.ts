@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSessionConfig } from '../../../server/sessions/session-config.js';
 import type { SessionState } from '../../../server/sessions/session-state.js';
 import { toResults, toSnapshot, toSummary } from '../../../server/sessions/session-views.js';
-import { createBaselineVeTable } from '../../../server/tuning/ve-grid.js';
+import { createBaselineVeTable, GRID_CELLS } from '../../../server/tuning/ve-grid.js';
 import { iterationResult } from '../../support/iteration-result.js';
 
 const state = (status: SessionState['status'], n: number, endedAt: number | null = 61_500): SessionState => ({
@@ -63,6 +63,42 @@ describe('session views', () => {
       max_iterations: 10,
       duration_sec: 1.5,
       converged: false,
+      engine_profile: 'm8_114',
+      base_ve_scenario: 'lean',
     });
+    const rich = {
+      ...state('running', 1),
+      config: parseSessionConfig({ engine_profile: 'm8_131', base_ve_scenario: 'rich' }),
+    };
+    expect(toSummary(rich, 99_000)).toMatchObject({ engine_profile: 'm8_131', base_ve_scenario: 'rich' });
+    expect(toSummary({ ...rich, config: null }, 99_000)).toMatchObject({
+      engine_profile: null,
+      base_ve_scenario: null,
+    });
+  });
+
+  it('sends the correction compounded over every iteration, per cylinder, while the tables are held', () => {
+    const base = createBaselineVeTable();
+    const factors = (front: number, rear: number) => ({
+      front: new Float64Array(GRID_CELLS).fill(front),
+      rear: new Float64Array(GRID_CELLS).fill(rear),
+    });
+    const tables = {
+      veFront: base,
+      veRear: base,
+      corrections: [factors(1.1, 0.95), factors(1.05, 0.95)],
+      lastCellMaps: null,
+    };
+    const r = toResults(state('converged', 3), tables, 99_000);
+    // 1.1 × 1.05 = 1.155 → +15.5 %; 0.95² = 0.9025 → −9.75 %. The converged third iteration applied nothing.
+    expect(r.cumulative_ve_correction_pct?.front[0][0]).toBe(15.5);
+    expect(r.cumulative_ve_correction_pct?.rear[10][8]).toBe(-9.75);
+    expect(r.cumulative_ve_correction_pct?.front).toHaveLength(11);
+    expect(r.cumulative_ve_correction_pct?.front[0]).toHaveLength(9);
+    // Converged at once: zero everywhere, not "unknown"; before any iteration, and after release: null.
+    const atOnce = toResults(state('converged', 1), { ...tables, corrections: [] }, 99_000);
+    expect(atOnce.cumulative_ve_correction_pct?.front.flat().every((v) => v === 0)).toBe(true);
+    expect(toResults(state('running', 0), tables, 99_000).cumulative_ve_correction_pct).toBeNull();
+    expect(toResults(state('converged', 3), null, 99_000).cumulative_ve_correction_pct).toBeNull();
   });
 });
