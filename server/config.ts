@@ -298,6 +298,13 @@ export function configNames(): ConfigName[] {
   });
 }
 
+/** A value as errors show it: a Redis URL may carry a password, which is masked. */
+function shownValue(field: keyof HubConfig, value: string | boolean): string | boolean {
+  return field === 'redisUrl' && typeof value === 'string'
+    ? value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+    : value;
+}
+
 function readEnv(env: Readonly<Record<string, string | undefined>>, raw: Record<string, unknown>, sources: Sources) {
   for (const [name, [field, parse]] of Object.entries(ENV)) {
     const value = env[name];
@@ -307,9 +314,7 @@ function readEnv(env: Readonly<Record<string, string | undefined>>, raw: Record<
     } catch (error) {
       throw new ConfigError(`${name}=${JSON.stringify(value)}: ${describeProblem(error)}`, field);
     }
-    // A Redis URL may carry a password: errors name it without.
-    const shown = field === 'redisUrl' ? value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : value;
-    sources.set(field, `${name}=${JSON.stringify(shown)}`);
+    sources.set(field, `${name}=${JSON.stringify(shownValue(field, value))}`);
   }
 }
 
@@ -325,7 +330,7 @@ function readFlags(argv: readonly string[], raw: Record<string, unknown>, source
     const value = opts[flag];
     if (value === undefined) continue;
     raw[field] = parse(value);
-    sources.set(field, `${flagText(flag)} ${JSON.stringify(value)}`);
+    sources.set(field, `${flagText(flag)} ${JSON.stringify(shownValue(field, value))}`);
   }
   // commander's --no-x flags default to true; only an explicit --no-x counts.
   if (argv.includes('--no-sim')) raw.sim = false;

@@ -99,9 +99,12 @@ export async function startRedisServer(): Promise<TestRedis> {
     output: () => log.text,
     stop: async () => {
       await terminate(proc);
+      process.off('exit', killOnExit);
     },
     restart: async () => {
       await terminate(proc);
+      process.off('exit', killOnExit);
+      process.once('exit', killOnExit);
       proc = launch(port, log);
       await waitReady(proc, port, log);
     },

@@ -103,6 +103,8 @@ describe('loadConfig', () => {
     unitSystem: 'furlongs',
     maxViewers: '0',
     logLevel: 'verbose',
+    role: 'leader',
+    redisUrl: 'http://127.0.0.1:6379',
   };
   const ANY_TEXT: readonly (keyof HubConfig)[] = ['host', 'dataDir'];
   const messageOf = (run: () => unknown): string => {

@@ -33,5 +33,13 @@ describe('cluster configuration', () => {
     expect(message).toMatch(/redisUrl: must be a redis:\/\/ or rediss:\/\/ URL/);
     expect(message).toContain('REDIS_URL="http://:***@127.0.0.1:6379"');
     expect(message).not.toContain('s3cret');
+    let fromFlag = '';
+    try {
+      loadConfig(['--role', 'edge', '--redis-url', 'http://hub:s3cret@127.0.0.1:6379'], {});
+    } catch (error) {
+      fromFlag = (error as Error).message;
+    }
+    expect(fromFlag).toContain('--redis-url "http://hub:***@127.0.0.1:6379"');
+    expect(fromFlag).not.toContain('s3cret');
   });
 });
