@@ -68,6 +68,10 @@ export const configSchema = z.object({
   sessionMaxCount: int(1, 10_000).default(100),
   sessionSweepIntervalS: num(1, 86_400).default(300),
   sessionMaxRunning: int(1, 1000).default(8),
+  /** Live VE analyses kept at once (running or stopped). */
+  analysisMax: int(1, 64).default(4),
+  /** An analysis' grid deltas go to its viewers at most this often, ms. */
+  analysisPushIntervalMs: int(50, 10_000).default(200),
   jetdriveRecvBufferBytes: int(65_536, 256 * 1024 * 1024).default(4 * 1024 * 1024),
   /** Frames whose source address disagrees with their host id's: `drop` (default) or only `flag` them. */
   jetdriveSourcePolicy: oneOf(['flag', 'drop']).default('drop'),
@@ -118,6 +122,17 @@ export const configSchema = z.object({
   realtimeMaxStreams: int(1, 1_000_000).default(2000),
   realtimeMaxStreamsPerSocket: int(1, 10_000).default(16),
   realtimeMaxStreamsPerAddress: int(1, 1_000_000).default(64),
+  /** Play this run file (looping) instead of the simulator or the network: no UDP socket is opened. */
+  replayFile: z
+    .string()
+    .min(1)
+    .regex(/\.mcap$/i, 'must be the path of an .mcap run file')
+    .nullable()
+    .default(null),
+  /** Replays at once (each one a provider namespace). */
+  replayMaxConcurrent: int(1, 255).default(4),
+  /** Largest run file a replay loads into memory. */
+  replayMaxFileBytes: int(1024, 4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   logLevel: oneOf(LOG_LEVELS).default('info'),
   /** Cluster mode (server/cluster/): `ingest` publishes to Redis, `edge` serves viewers from it; needs redisUrl. */
   role: oneOf(['standalone', 'ingest', 'edge']).default('standalone'),
@@ -158,6 +173,8 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   SESSION_MAX_COUNT: ['sessionMaxCount', (s) => s],
   SESSION_SWEEP_INTERVAL_S: ['sessionSweepIntervalS', (s) => s],
   SESSION_MAX_RUNNING: ['sessionMaxRunning', (s) => s],
+  ANALYSIS_MAX: ['analysisMax', (s) => s],
+  ANALYSIS_PUSH_INTERVAL_MS: ['analysisPushIntervalMs', (s) => s],
   JETDRIVE_RCVBUF: ['jetdriveRecvBufferBytes', (s) => s],
   JETDRIVE_SOURCE_POLICY: ['jetdriveSourcePolicy', (s) => s],
   JETDRIVE_STALE_WINDOW_MS: ['jetdriveStaleWindowMs', (s) => s],
@@ -181,6 +198,9 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   REDIS_URL: ['redisUrl', (s) => s.trim()],
   CLUSTER_STREAM_MAXLEN: ['clusterStreamMaxLen', (s) => s],
   CLUSTER_READ_COUNT: ['clusterReadCount', (s) => s],
+  REPLAY_FILE: ['replayFile', (s) => s],
+  REPLAY_MAX_CONCURRENT: ['replayMaxConcurrent', (s) => s],
+  REPLAY_MAX_FILE_BYTES: ['replayMaxFileBytes', (s) => s],
   // Tokens are env-only: a command-line flag would show in `ps` to every user of the machine.
   HUB_OPERATOR_TOKEN: ['operatorToken', (s) => s.trim()],
   HUB_VIEWER_TOKEN: ['viewerToken', (s) => s.trim()],
@@ -257,6 +277,7 @@ function buildCommand(): Command {
     .addOption(new Option('--data-dir <dir>', 'where mappings and tokens are stored (DATA_DIR)'))
     .addOption(new Option('--units <system>', 'imperial or metric (UNIT_SYSTEM)'))
     .addOption(new Option('--max-viewers <n>', 'Socket.IO viewers connected at once (HUB_MAX_VIEWERS)'))
+    .addOption(new Option('--replay <file>', 'play this .mcap run file, looping, instead of the simulator (REPLAY_FILE)'))
     .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'))
     .addOption(new Option('--role <role>', 'standalone, ingest or edge (HUB_ROLE)'))
     .addOption(
@@ -277,6 +298,7 @@ const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]
   units: ['unitSystem', (v) => v],
   maxViewers: ['maxViewers', (v) => v],
   logLevel: ['logLevel', (v) => v],
+  replay: ['replayFile', (v) => v],
   role: ['role', (v) => v],
   redisUrl: ['redisUrl', (v) => v],
 };

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { basename } from 'node:path';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
+import { type AnalysisRegistry, attachAnalysisSocketHandlers, createAnalysisRegistry } from './analysis/index.js';
 import {
   type AuthPolicy,
   createAuthPolicy,
@@ -15,8 +17,10 @@ import type { HubConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import {
   closeServer,
+  createAnalysisRouter,
   createHttpApp,
   createHttpServer,
+  createReplayRouter,
   createVirtualTuneRouter,
   type HttpApp,
   listen,
@@ -28,15 +32,18 @@ import {
   ingestOptionsOf,
   LOOPBACK,
   realtimeOptionsOf,
+  replayOptionsOf,
   sessionOptionsOf,
   simulatorOptionsOf,
   socketGuardLimitsOf,
+  sourceOf,
 } from './hub-options.js';
 import { createIngest, type Ingest, warnWhenNoProvider } from './ingest/index.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { preflight } from './preflight.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
+import { attachReplaySocketHandlers, createReplayManager, type ReplayManager } from './replay/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
@@ -65,6 +72,7 @@ export interface Hub {
   stop(): Promise<void>;
   readonly ingest: Ingest;
   readonly simulator: SimulatedDynoController | null;
+  readonly replays: ReplayManager;
   gateway(): RealtimeGateway | null;
   /** The cluster node (ingest or edge role), null for a standalone hub. */
   readonly cluster: ClusterNode | null;
@@ -125,9 +133,9 @@ function ingestStatusOf(
   const s = ingest.status();
   return {
     ...(cluster ? { cluster: cluster.view(), clusterCounters: cluster.stats() } : {}),
-    source: config.sim ? 'simulated' : 'live',
-    // An edge has no socket: it is bound while it reads the ingest node's stream.
-    bound: s.port !== null || cluster?.stats().reader?.source.state === 'live',
+    source: sourceOf(config),
+    // A recording (--replay) opens no socket: it is ready once started; an edge, while it reads the ingest node's stream.
+    bound: s.port !== null || config.replayFile !== null || cluster?.stats().reader?.source.state === 'live',
     hostId: s.node.hostId,
     passive: s.node.passive,
     port: s.port,
@@ -143,12 +151,18 @@ function ingestStatusOf(
 type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extraRouters' | 'options'> & {
   ingest: Ingest;
   sessions: SessionRegistry;
+  replays: ReplayManager;
+  analyses: AnalysisRegistry;
 };
 
-/** The Koa app: the API, the virtual-tune routes and (unless turned off) the dashboard page. */
+/** The Koa app: the API, the virtual-tune and replay routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, ...rest } = deps;
-  const routers: Router[] = [createVirtualTuneRouter(sessions)];
+  const { ingest, sessions, replays, analyses, ...rest } = deps;
+  const routers: Router[] = [
+    createVirtualTuneRouter(sessions),
+    createReplayRouter(replays),
+    createAnalysisRouter(analyses),
+  ];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
     ...rest,
@@ -187,6 +201,8 @@ interface Running {
   socketGuard: SocketGuard | null;
   server: ReturnType<typeof createHttpServer> | null;
   detachSessions: (() => void) | null;
+  detachReplays: (() => void) | null;
+  detachAnalyses: (() => void) | null;
   cancelNoProviderWarning: (() => void) | null;
 }
 
@@ -195,6 +211,8 @@ interface ServeDeps {
   overrides: HubOverrides;
   ingest: Ingest;
   sessions: SessionRegistry;
+  replays: ReplayManager;
+  analyses: AnalysisRegistry;
   simulator: SimulatedDynoController | null;
   mapping: ChannelMapping;
   policy: AuthPolicy;
@@ -211,6 +229,8 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     ingest,
     mapping: d.mapping,
     sessions,
+    replays: d.replays,
+    analyses: d.analyses,
     simulator: d.simulator,
     simulatorOrigin: d.simulatorOrigin.originOf,
     auth: { policy: d.policy, limiter: d.limiter },
@@ -220,6 +240,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
       ingest: () => ingest.registry.stats(),
       gateway: () => gatewayMetricsOf(running.gateway),
       sessions: () => ({ byStatus: sessions.stats().byStatus }),
+      analyses: () => d.analyses.stats(),
     },
   });
   running.http = http;
@@ -231,7 +252,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     httpServer: server,
     registry: ingest.registry,
     quantities: d.mapping,
-    source: config.sim ? 'simulated' : 'live',
+    source: sourceOf(config),
     serverVersion: SERVER_VERSION,
     unitSystem: config.unitSystem,
     allowRequest: guard.allowRequest,
@@ -248,14 +269,34 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     handlers?.detach();
     relayed?.detach();
   };
+  running.detachReplays = attachReplaySocketHandlers(gateway.io, d.replays).detach;
+  running.detachAnalyses = attachAnalysisSocketHandlers(gateway.io, d.analyses, {
+    pushIntervalMs: config.analysisPushIntervalMs,
+  }).detach;
   return listen(server, { host: config.host, port: config.port });
 }
 
-/** Starts the JetDrive side: the ingest, then the simulator; in live mode, a hint if no provider shows up. */
+/** `--replay <file>`: the recording plays at 1x, looping, in place of the simulator (no UDP socket is open). */
+async function startReplayMode(replays: ReplayManager, file: string): Promise<void> {
+  const status = await replays.startFile(file, { rate: 1, loop: true }, basename(file, '.mcap'));
+  log.info(
+    { file, replay: status.id, durationMs: status.durationMs },
+    'replaying %s (%d ms, looping) instead of the simulator: no JetDrive socket is open',
+    file,
+    Math.round(status.durationMs),
+  );
+}
+
+/**
+ * Starts the JetDrive side: the ingest, then the simulator or the recording (--replay); in live mode, a hint if no
+ * provider shows up.
+ */
 async function startJetDrive(d: ServeDeps, running: Running): Promise<void> {
   await d.ingest.start();
   d.cluster?.start(d.ingest);
-  if (d.simulator) {
+  if (d.config.replayFile) {
+    await startReplayMode(d.replays, d.config.replayFile);
+  } else if (d.simulator) {
     await d.simulator.start();
     d.simulatorOrigin.remember();
   } else if (d.config.role !== 'edge') {
@@ -282,6 +323,15 @@ function announceListening(address: AddressInfo, source: string): string {
   return url;
 }
 
+/** The live analyses, reading the registry's samples through the (late-attached) mapping. */
+function createAnalyses(config: HubConfig, ingest: Ingest, resolver: QuantityResolver): AnalysisRegistry {
+  return createAnalysisRegistry({
+    registry: ingest.registry,
+    quantityOf: (channel) => resolver.quantityOf(channel),
+    options: { maxAnalyses: config.analysisMax },
+  });
+}
+
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
@@ -289,9 +339,12 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   const cluster = clusterOptions ? createClusterNode(clusterOptions) : null;
   const ingest = createIngest({ ...ingestOptionsOf(config, late.resolver), ...cluster?.ingestOptions() });
   // An edge has no JetDrive network of its own: the ingest node runs the simulator.
-  const simulator =
-    config.sim && config.role !== 'edge' ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  const simulated = sourceOf(config) === 'simulated' && config.role !== 'edge';
+  const simulator = simulated ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
   const sessions = createSessionRegistry(sessionOptionsOf(config));
+  // Replays feed the same registry through passive nodes of their own (never the network).
+  const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
+  const analyses = createAnalyses(config, ingest, late.resolver);
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   const running: Running = {
@@ -300,6 +353,8 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     socketGuard: null,
     server: null,
     detachSessions: null,
+    detachReplays: null,
+    detachAnalyses: null,
     cancelNoProviderWarning: null,
   };
   let lastDatagramAt: number | null = null;
@@ -313,6 +368,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   return {
     ingest,
     simulator,
+    replays,
     gateway: () => running.gateway,
     http: () => running.http,
     cluster,
@@ -330,6 +386,8 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         overrides,
         ingest,
         sessions,
+        replays,
+        analyses,
         simulator,
         mapping,
         policy,
@@ -350,6 +408,10 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         await simulator?.stop().catch((err: unknown) => log.warn({ err }, 'simulator stop failed'));
         sessions.dispose();
         running.detachSessions?.();
+        running.detachReplays?.();
+        replays.dispose();
+        running.detachAnalyses?.();
+        analyses.dispose();
         if (running.gateway) await running.gateway.close();
         else if (running.server) await closeServer(running.server);
         datagramWatch.unsubscribe();

@@ -2,6 +2,8 @@ import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, map, Obs
 import { applyCatalogEvent } from './apply-catalog-event.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { type ChannelDebug, createChannelDebug } from './create-channel-debug.js';
+import { createReplayApi } from './create-replay-api.js';
+import { createAnalysisApi } from './create-analysis-api.js';
 import { createSessionsApi } from './create-sessions-api.js';
 import type {
   AckError,
@@ -187,6 +189,8 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
     lagging$: parts.lagging$.pipe(distinctUntilChanged()),
     resumed$: subscriptions.resumed$.asObservable(),
     sessions: createSessionsApi({ socket, request, requestTimeoutMs }),
+    runs: createReplayApi({ socket, request, requestTimeoutMs }),
+    analysis: createAnalysisApi({ socket, request, requestTimeoutMs }),
     catalog: () =>
       request<CatalogView>((ack) => socket.timeout(requestTimeoutMs).emit('catalog:get', ack)).then((view) => {
         catalogState$.next(view);

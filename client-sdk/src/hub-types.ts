@@ -1,4 +1,6 @@
 import type { Observable } from 'rxjs';
+import type { ReplayApi } from './create-replay-api.js';
+import type { AnalysisApi } from './create-analysis-api.js';
 import type { SessionsApi } from './create-sessions-api.js';
 import type { ConnectionFailure } from './hub-error.js';
 import type {
@@ -115,6 +117,10 @@ export interface Hub {
   /** True while the hub conflates this viewer's data because it reads too slowly. */
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;
+  /** Recorded runs: replay control (the run library's list/get/… join it when issue 16's library lands). */
+  readonly runs: ReplayApi;
+  /** Live VE analyses: start/stop/reset, the grid and its updates (grid$), exports. */
+  readonly analysis: AnalysisApi;
   /** Resolves with the catalog (asks the hub once). */
   catalog(): Promise<CatalogView>;
   close(): void;

@@ -19,6 +19,21 @@ export const SOCKET_COMMAND_ROLES: Readonly<Record<SocketCommand, Role>> = Objec
   'session:start': 'operator',
   'session:stop': 'operator',
   'session:cleanup': 'operator',
+  'replay:list': 'viewer',
+  'replay:start': 'operator',
+  'replay:pause': 'operator',
+  'replay:resume': 'operator',
+  'replay:seek': 'operator',
+  'replay:stop': 'operator',
+  'analysis:watch': 'viewer',
+  'analysis:unwatch': 'viewer',
+  'analysis:list': 'viewer',
+  'analysis:get': 'viewer',
+  'analysis:export': 'viewer',
+  'analysis:start': 'operator',
+  'analysis:stop': 'operator',
+  'analysis:reset': 'operator',
+  'analysis:delete': 'operator',
 });
 
 export function isSocketCommand(event: string): event is SocketCommand {

@@ -65,10 +65,18 @@ export interface SessionStats {
   byStatus: Record<string, number>;
 }
 
+/** The live analyses: how many by status, starts refused at the bound, and their samples by filter outcome. */
+export interface AnalysisStats {
+  byStatus: Record<string, number>;
+  refused: number;
+  samples: Record<string, number>;
+}
+
 export interface MetricsSources {
   ingest?: () => IngestStats;
   gateway?: () => GatewayStats;
   sessions?: () => SessionStats;
+  analyses?: () => AnalysisStats;
   /** Defaults to the app's own policy and limiter. */
   auth?: () => AuthStats;
   rateLimit?: () => RateLimiterStats;

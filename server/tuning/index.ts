@@ -1,6 +1,44 @@
 export { type AfrErrorMetrics, afrErrorMetrics } from './afr-error-metrics.js';
 export { applyCorrections } from './apply-corrections.js';
 export {
+  type AnalysisAxes,
+  axisPosition,
+  bilinearWeights,
+  type CellWeights,
+  checkAxis,
+  MAX_AXIS_POINTS,
+} from './analysis-axes.js';
+export {
+  defaultAfrTargetTable,
+  defaultAxes,
+  defaultTargetAfr,
+  defaultVeTable,
+  type LoadKind,
+  TPS_AXIS,
+} from './default-analysis-tables.js';
+export {
+  type AnalysisSample,
+  type BankResult,
+  MAX_BANKS,
+  VeAnalysis,
+  type VeAnalysisCounts,
+  type VeAnalysisInput,
+} from './ve-analysis.js';
+export {
+  type CellWeighting,
+  DEFAULT_VE_ANALYSIS_SETTINGS,
+  opRingCapacity,
+  type VeAnalysisSettings,
+} from './ve-analysis-settings.js';
+export {
+  type CsvLayout,
+  defaultCsvLayout,
+  formatVeTableCsv,
+  parseVeTableCsv,
+  type VeTableCsv,
+  VeTableCsvError,
+} from './ve-table-csv.js';
+export {
   binSample,
   binSamples,
   type CellBins,

@@ -103,6 +103,7 @@ describe('loadConfig', () => {
     unitSystem: 'furlongs',
     maxViewers: '0',
     logLevel: 'verbose',
+    replayFile: 'pull.csv',
     role: 'leader',
     redisUrl: 'http://127.0.0.1:6379',
   };

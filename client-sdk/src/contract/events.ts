@@ -2,9 +2,17 @@
 // the SDK uses the same maps swapped (socket.io's `Socket<ServerToClient, ClientToServer>`); every ack is part of
 // the type. Payload types come from the command schemas (command-schemas.ts).
 import type { ClusterView, SourceState } from './cluster.js';
+import type {
+  AnalysisDelta,
+  AnalysisExportRequest,
+  AnalysisGrid,
+  AnalysisStartInput,
+  AnalysisSummary,
+} from './analysis.js';
 import type { CleanupRequest, SessionStartInput, SubscribeRequest } from './command-schemas.js';
 import type { UnitSystem } from './unit-conversion.js';
 import type { DataFrame } from './data-frame.js';
+import type { ReplaySeekRequest, ReplayStartRequest, ReplayStatus } from './replay.js';
 import type { ProtocolVersion } from './protocol-version.js';
 import type { CleanupResult, SessionEvent, SessionResults, SessionSnapshot, SessionSummary } from './session-types.js';
 import type { Ack, AckError } from './wire-error.js';
@@ -106,7 +114,8 @@ export type CatalogEventView =
 export interface Hello {
   protocol: ProtocolVersion;
   serverVersion: string;
-  source: 'simulated' | 'live';
+  /** `replay`: the hub plays a recording (`--replay`) instead of the simulator or the network. */
+  source: 'simulated' | 'live' | 'replay';
   /** The hub's display units (UNIT_SYSTEM / --units); absent from hubs older than this field. */
   units?: UnitSystem;
   limits: { maxSubscriptions: number; maxSelectors: number; maxBackfillSeconds: number; maxHz: number };
@@ -147,6 +156,23 @@ export interface ClientToServerEvents {
   'session:list': (ack: Ack<SessionSummary[]>) => void;
   'session:results': (id: string, ack: Ack<SessionResults>) => void;
   'session:cleanup': (request: CleanupRequest, ack: Ack<CleanupResult>) => void;
+  'replay:start': (request: ReplayStartRequest, ack: Ack<ReplayStatus>) => void;
+  'replay:pause': (id: string, ack: Ack<ReplayStatus>) => void;
+  'replay:resume': (id: string, ack: Ack<ReplayStatus>) => void;
+  'replay:seek': (request: ReplaySeekRequest, ack: Ack<ReplayStatus>) => void;
+  'replay:stop': (id: string, ack: Ack<ReplayStatus>) => void;
+  'replay:list': (ack: Ack<ReplayStatus[]>) => void;
+  'analysis:start': (input: AnalysisStartInput, ack: Ack<AnalysisSummary>) => void;
+  'analysis:stop': (id: string, ack: Ack<AnalysisSummary>) => void;
+  'analysis:reset': (id: string, ack: Ack<AnalysisSummary>) => void;
+  'analysis:delete': (id: string, ack: Ack<{ id: string }>) => void;
+  'analysis:list': (ack: Ack<AnalysisSummary[]>) => void;
+  'analysis:get': (id: string, ack: Ack<AnalysisGrid>) => void;
+  /** Joins `analysis:<id>`: the ack carries the whole grid, `analysis:delta` events follow. */
+  'analysis:watch': (id: string, ack: Ack<AnalysisGrid>) => void;
+  'analysis:unwatch': (id: string, ack: Ack<{ id: string }>) => void;
+  /** A table export (CSV text). */
+  'analysis:export': (request: AnalysisExportRequest, ack: Ack<{ filename: string; csv: string }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -162,4 +188,9 @@ export interface ServerToClientEvents {
   'sessions:changed': (sessions: SessionSummary[]) => void;
   /** The data source went stale or offline, or came back (cluster edges; a standalone hub is always live). */
   'source:state': (state: SourceState) => void;
+  /** A replay's position and state: on every state change, and while playing at most a few times per second. */
+  'replay:status': (status: ReplayStatus) => void;
+  'analysis:delta': (delta: AnalysisDelta) => void;
+  /** The whole grid again, after a reset. */
+  'analysis:grid': (grid: AnalysisGrid) => void;
 }

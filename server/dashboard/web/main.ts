@@ -2,6 +2,7 @@ import './styles.css';
 import { connectHub, type Hub, type WireParser } from '@jetdrive-hub/client';
 import type { UnitSystem } from '../../mapping/unit-conversion.js';
 import { bannerFor, type BannerInput } from './banner-for.js';
+import { createAnalysisPanel } from './create-analysis-panel.js';
 import { createBanner } from './create-banner.js';
 import { createChannelBrowser } from './create-channel-browser.js';
 import { createHeader } from './create-header.js';
@@ -10,6 +11,7 @@ import { createPullChart } from './create-pull-chart.js';
 import { createPullFeed } from './create-pull-feed.js';
 import { createPullTracker } from './create-pull-tracker.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
+import { createReplayPanel } from './create-replay-panel.js';
 import { createTokenField, storedToken } from './create-token-field.js';
 import { createTuningPanel, type TuningPanel } from './create-tuning-panel.js';
 import { byId } from './dom.js';
@@ -84,6 +86,8 @@ function start(): void {
   pollDiscovery = pollHub({ header, browser, readouts, onStatus }, () => system);
   tuning = createTuningPanel(byId('tuning'), hub.sessions);
   tuning.setSystem(system);
+  createReplayPanel(byId('replay'), hub.runs);
+  createAnalysisPanel(byId('analysis'), hub.analysis, hub.providers$);
   startFrameLoop({ readouts, chart, browser, pullChart }, createPullTracker(), pullFeed);
 
   window.addEventListener('pagehide', () => hub.close());
