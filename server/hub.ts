@@ -332,15 +332,21 @@ function createAnalyses(config: HubConfig, ingest: Ingest, resolver: QuantityRes
   });
 }
 
-/** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
-export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
-  const late = createLateResolver();
+/** The cluster node (ingest or edge role), the ingest it feeds or is fed by, and the simulator (never on an edge). */
+function jetDriveOf(config: HubConfig, resolver: QuantityResolver, overrides: HubOverrides) {
   const clusterOptions = clusterOptionsOf(config);
   const cluster = clusterOptions ? createClusterNode(clusterOptions) : null;
-  const ingest = createIngest({ ...ingestOptionsOf(config, late.resolver), ...cluster?.ingestOptions() });
+  const ingest = createIngest({ ...ingestOptionsOf(config, resolver), ...cluster?.ingestOptions() });
   // An edge has no JetDrive network of its own: the ingest node runs the simulator.
   const simulated = sourceOf(config) === 'simulated' && config.role !== 'edge';
   const simulator = simulated ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  return { cluster, ingest, simulator };
+}
+
+/** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
+export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
+  const late = createLateResolver();
+  const { cluster, ingest, simulator } = jetDriveOf(config, late.resolver, overrides);
   const sessions = createSessionRegistry(sessionOptionsOf(config));
   // Replays feed the same registry through passive nodes of their own (never the network).
   const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
