@@ -155,6 +155,17 @@ export const configSchema = z.object({
   /** Largest run file a replay loads into memory. */
   replayMaxFileBytes: int(1024, 4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   logLevel: oneOf(LOG_LEVELS).default('info'),
+  /** Cluster mode (server/cluster/): `ingest` publishes to Redis, `edge` serves viewers from it; needs redisUrl. */
+  role: oneOf(['standalone', 'ingest', 'edge']).default('standalone'),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL like redis://:password@127.0.0.1:6379/0')
+    .nullable()
+    .default(null),
+  /** Entries the data stream keeps (XADD MAXLEN ~): what an edge can catch up on after a Redis or edge outage. */
+  clusterStreamMaxLen: int(1000, 10_000_000).default(200_000),
+  /** Entries an edge takes per XREAD. */
+  clusterReadCount: int(1, 100_000).default(1000),
 });
 
 export type HubConfig = z.infer<typeof configSchema>;
@@ -219,6 +230,10 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   RUNS_MAX_COUNT: ['runsMaxCount', (s) => s],
   RUN_COMPRESSION: ['runCompression', (s) => s.trim().toLowerCase()],
   RUN_UPLOAD_MAX_BYTES: ['runUploadMaxBytes', (s) => s],
+  HUB_ROLE: ['role', (s) => s.trim().toLowerCase()],
+  REDIS_URL: ['redisUrl', (s) => s.trim()],
+  CLUSTER_STREAM_MAXLEN: ['clusterStreamMaxLen', (s) => s],
+  CLUSTER_READ_COUNT: ['clusterReadCount', (s) => s],
   REPLAY_FILE: ['replayFile', (s) => s],
   REPLAY_MAX_CONCURRENT: ['replayMaxConcurrent', (s) => s],
   REPLAY_MAX_FILE_BYTES: ['replayMaxFileBytes', (s) => s],
@@ -304,7 +319,11 @@ function buildCommand(): Command {
     .addOption(new Option('--run-pre-roll <s>', 'runs: seconds kept before a detected start (RUN_PRE_ROLL_S)'))
     .addOption(new Option('--run-post-roll <s>', 'runs: seconds recorded after a detected end (RUN_POST_ROLL_S)'))
     .addOption(new Option('--replay <file>', 'play this .mcap run file, looping, instead of the simulator (REPLAY_FILE)'))
-    .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'));
+    .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'))
+    .addOption(new Option('--role <role>', 'standalone, ingest or edge (HUB_ROLE)'))
+    .addOption(
+      new Option('--redis-url <url>', 'Redis for cluster mode; put credentials in REDIS_URL instead (REDIS_URL)'),
+    );
 }
 
 const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]> = {
@@ -325,6 +344,8 @@ const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]
   runPreRoll: ['runPreRollS', (v) => v],
   runPostRoll: ['runPostRollS', (v) => v],
   replay: ['replayFile', (v) => v],
+  role: ['role', (v) => v],
+  redisUrl: ['redisUrl', (v) => v],
 };
 
 /** Where a setting can come from: its config field, environment variable and (when it has one) flag. */
@@ -344,6 +365,13 @@ export function configNames(): ConfigName[] {
   });
 }
 
+/** A value as errors show it: a Redis URL may carry a password, which is masked. */
+function shownValue(field: keyof HubConfig, value: string | boolean): string | boolean {
+  return field === 'redisUrl' && typeof value === 'string'
+    ? value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+    : value;
+}
+
 function readEnv(env: Readonly<Record<string, string | undefined>>, raw: Record<string, unknown>, sources: Sources) {
   for (const [name, [field, parse]] of Object.entries(ENV)) {
     const value = env[name];
@@ -353,7 +381,7 @@ function readEnv(env: Readonly<Record<string, string | undefined>>, raw: Record<
     } catch (error) {
       throw new ConfigError(`${name}=${JSON.stringify(value)}: ${describeProblem(error)}`, field);
     }
-    sources.set(field, `${name}=${JSON.stringify(value)}`);
+    sources.set(field, `${name}=${JSON.stringify(shownValue(field, value))}`);
   }
 }
 
@@ -369,7 +397,7 @@ function readFlags(argv: readonly string[], raw: Record<string, unknown>, source
     const value = opts[flag];
     if (value === undefined) continue;
     raw[field] = parse(value);
-    sources.set(field, `${flagText(flag)} ${JSON.stringify(value)}`);
+    sources.set(field, `${flagText(flag)} ${JSON.stringify(shownValue(field, value))}`);
   }
   // commander's --no-x flags default to true; only an explicit --no-x counts.
   if (argv.includes('--no-sim')) raw.sim = false;
@@ -420,6 +448,7 @@ export function loadConfig(
     );
   }
   checkRunConfig(parsed.data);
+  checkCluster(parsed.data);
   return resolveInterfaces(parsed.data, host.networkInterfaces(), sources);
 }
 
@@ -435,6 +464,16 @@ function checkRunConfig(c: HubConfig): void {
     throw new ConfigError(
       `invalid configuration: runEndTps (RUN_END_TPS=${c.runEndTps}) must be below runStartTps (${c.runStartTps}); lower it or raise RUN_START_TPS`,
       'runEndTps',
+    );
+  }
+}
+
+/** An ingest or edge node needs Redis; a standalone hub ignores it. */
+function checkCluster(config: HubConfig): void {
+  if (config.role !== 'standalone' && config.redisUrl === null) {
+    throw new ConfigError(
+      `invalid configuration: role: ${config.role} needs Redis; set REDIS_URL (e.g. redis://127.0.0.1:6379) or --redis-url, or HUB_ROLE=standalone`,
+      'redisUrl',
     );
   }
 }

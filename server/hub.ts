@@ -12,6 +12,7 @@ import {
   type SocketGuard,
 } from './auth/index.js';
 import type { QuantityResolver } from './channels/types.js';
+import { type ClusterNode, createClusterNode } from './cluster/index.js';
 import type { HubConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import {
@@ -27,6 +28,7 @@ import {
 } from './http/index.js';
 import type { IngestStatus } from './http/types.js';
 import {
+  clusterOptionsOf,
   gatewayMetricsOf,
   ingestOptionsOf,
   LOOPBACK,
@@ -75,6 +77,8 @@ export interface Hub {
   readonly simulator: SimulatedDynoController | null;
   readonly replays: ReplayManager;
   gateway(): RealtimeGateway | null;
+  /** The cluster node (ingest or edge role), null for a standalone hub. */
+  readonly cluster: ClusterNode | null;
   /** The HTTP app once started (its routes() lists every route: the API-shape test walks them). */
   http(): HttpApp | null;
   /** Run capture and the run library (issue 16). */
@@ -133,12 +137,18 @@ function logProviderEvents(ingest: Ingest): Subscription {
   });
 }
 
-function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: number | null): IngestStatus {
+function ingestStatusOf(
+  ingest: Ingest,
+  config: HubConfig,
+  lastDatagramAt: number | null,
+  cluster: ClusterNode | null,
+): IngestStatus {
   const s = ingest.status();
   return {
+    ...(cluster ? { cluster: cluster.view(), clusterCounters: cluster.stats() } : {}),
     source: sourceOf(config),
-    // A recording (--replay) opens no socket: it is ready once started.
-    bound: s.port !== null || config.replayFile !== null,
+    // A recording (--replay) opens no socket: it is ready once started; an edge, while it reads the ingest node's stream.
+    bound: s.port !== null || config.replayFile !== null || cluster?.stats().reader?.source.state === 'live',
     hostId: s.node.hostId,
     passive: s.node.passive,
     port: s.port,
@@ -226,6 +236,7 @@ interface ServeDeps {
   ingestStatus: () => IngestStatus;
   simulatorOrigin: SimulatorOriginTracker;
   runs: HubRuns;
+  cluster: ClusterNode | null;
 }
 
 /** HTTP and Socket.IO on one port, every connection and command behind the guard; resolves once listening. */
@@ -265,11 +276,18 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     unitSystem: config.unitSystem,
     allowRequest: guard.allowRequest,
     options: realtimeOptionsOf(config),
+    ...(d.cluster ? { cluster: d.cluster.view, sourceState$: d.cluster.sourceState$ } : {}),
   });
   running.gateway = gateway;
   // Before any handler: every connection and command passes the guard first.
   guard.attach(gateway.io);
-  running.detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
+  // An edge relays session commands to the ingest node, which runs the sessions.
+  const handlers = config.role === 'edge' ? null : attachSessionSocketHandlers(gateway.io, sessions);
+  const relayed = d.cluster?.attachIo(gateway.io, { registry: sessions, handlers });
+  running.detachSessions = () => {
+    handlers?.detach();
+    relayed?.detach();
+  };
   running.detachRuns = attachRunEvents(gateway.io, d.runs.capture, d.runs.library);
   running.detachReplays = attachReplaySocketHandlers(gateway.io, d.replays).detach;
   running.detachAnalyses = attachAnalysisSocketHandlers(gateway.io, d.analyses, {
@@ -297,12 +315,13 @@ async function startJetDrive(d: ServeDeps, running: Running): Promise<void> {
   await d.ingest.start();
   // Before the simulator: the black box hears its first datagrams, and runs a crash left are recovered first.
   await d.runs.capture.start();
+  d.cluster?.start(d.ingest);
   if (d.config.replayFile) {
     await startReplayMode(d.replays, d.config.replayFile);
   } else if (d.simulator) {
     await d.simulator.start();
     d.simulatorOrigin.remember();
-  } else {
+  } else if (d.config.role !== 'edge') {
     running.cancelNoProviderWarning = warnWhenNoProvider(d.ingest, {
       afterMs: d.config.noProviderWarnMs,
       groups: d.config.groups,
@@ -399,12 +418,21 @@ function createAnalyses(config: HubConfig, ingest: Ingest, resolver: QuantityRes
   });
 }
 
+/** The cluster node (ingest or edge role), the ingest it feeds or is fed by, and the simulator (never on an edge). */
+function jetDriveOf(config: HubConfig, resolver: QuantityResolver, overrides: HubOverrides) {
+  const clusterOptions = clusterOptionsOf(config);
+  const cluster = clusterOptions ? createClusterNode(clusterOptions) : null;
+  const ingest = createIngest({ ...ingestOptionsOf(config, resolver), ...cluster?.ingestOptions() });
+  // An edge has no JetDrive network of its own: the ingest node runs the simulator.
+  const simulated = sourceOf(config) === 'simulated' && config.role !== 'edge';
+  const simulator = simulated ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  return { cluster, ingest, simulator };
+}
+
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
-  const ingest = createIngest(ingestOptionsOf(config, late.resolver));
-  const simulated = sourceOf(config) === 'simulated';
-  const simulator = simulated ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  const { cluster, ingest, simulator } = jetDriveOf(config, late.resolver, overrides);
   const sessions = createSessionRegistry(sessionOptionsOf(config));
   const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
   // Replays feed the same registry through passive nodes of their own (never the network).
@@ -419,7 +447,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     lastDatagramAt = batch.receivedAt;
   });
   const providerWatch = logProviderEvents(ingest);
-  const ingestStatus = (): IngestStatus => ingestStatusOf(ingest, config, lastDatagramAt);
+  const ingestStatus = (): IngestStatus => ingestStatusOf(ingest, config, lastDatagramAt, cluster);
 
   return {
     ingest,
@@ -428,6 +456,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     gateway: () => running.gateway,
     http: () => running.http,
     runs,
+    cluster,
     async start() {
       // Before anything anyone could see (a token printed, the simulator sending): fail now if start must fail.
       await preflight(config);
@@ -451,10 +480,12 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         ingestStatus,
         simulatorOrigin,
         runs,
+        cluster,
       };
       await startJetDrive(deps, running);
       const address = await serve(deps, running);
       const url = announceListening(address, ingestStatus().source);
+      cluster?.listening(url);
       return { url, port: address.port, jetdrivePort: ingest.port() ?? config.jetdrivePort, operatorToken };
     },
     stop() {
@@ -474,6 +505,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         providerWatch.unsubscribe();
         late.detach();
         await ingest.stop();
+        await cluster?.close();
         log.info('jetdrive-hub stopped');
       })();
       return stopping;

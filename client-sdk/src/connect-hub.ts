@@ -72,6 +72,7 @@ function listen(parts: HubParts): void {
     connection.onConnect();
   });
   socket.on('hello', (hello) => connection.onHello(hello));
+  socket.on('source:state', (source) => connection.onSourceState(source));
   socket.on('connect_error', (error) => connection.onConnectError(error));
   socket.on('disconnect', (reason) => {
     subscriptions.forgetServerState();
@@ -124,11 +125,12 @@ function close({ socket, connection, subscriptions, catalogState$, lagging$ }: H
 function whenConnected(state$: Observable<ConnectionState>): Promise<Hello | null> {
   const settled = (state: ConnectionState) =>
     state.state === 'connected' ||
+    state.state === 'stale' ||
     (state.state === 'disconnected' && (state.failure !== undefined || !state.willReconnect));
   const closed = () => new HubError({ code: 'CLOSED', message: 'the client was closed before it connected' });
   return firstValueFrom(state$.pipe(filter(settled))).then(
     (state) => {
-      if (state.state === 'connected') return state.hello;
+      if (state.state === 'connected' || state.state === 'stale') return state.hello;
       if (state.state === 'disconnected' && state.failure) throw HubError.fromFailure(state.failure);
       throw closed();
     },
@@ -186,6 +188,7 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
     connection$: parts.connection.state$.asObservable(),
     whenConnected: () => whenConnected(parts.connection.state$),
     lagging$: parts.lagging$.pipe(distinctUntilChanged()),
+    resumed$: subscriptions.resumed$.asObservable(),
     sessions: createSessionsApi({ socket, request, requestTimeoutMs }),
     runs: {
       ...createRunsApi({ url, token: options.token, socket }),

@@ -1,4 +1,6 @@
+import type { ClusterView } from '@jetdrive-hub/client/contract';
 import type Router from '@koa/router';
+import type { ClusterNodeStats } from '../cluster/index.js';
 import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
 import type { SocketGuardStats } from '../auth/create-socket-guard.js';
 import type { ChannelRegistry, IngestStats, ProviderSnapshot } from '../channels/types.js';
@@ -30,6 +32,10 @@ export interface IngestStatus {
   /** Our host id changes after collisions (rate-limited; the suppressed ones are in the ingest stats). */
   hostIdChanges?: number;
   pongsAnswered?: number;
+  /** Cluster mode: this node's role and the nodes it knows (absent on a standalone hub). */
+  cluster?: ClusterView;
+  /** Cluster mode: the Redis state and what was published, read, relayed and dropped (each drop counted). */
+  clusterCounters?: ClusterNodeStats;
 }
 
 export type IngestStatusSource = () => IngestStatus;

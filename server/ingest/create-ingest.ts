@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import { Observable } from 'rxjs';
 import { type ChannelRegistryHandle, createChannelRegistry } from '../channels/create-channel-registry.js';
 import type { RegistryOptions } from '../channels/default-registry-options.js';
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
@@ -25,6 +25,25 @@ export interface IngestOptions {
    */
   datagrams$?: Observable<Datagram>;
   send?: (bytes: Uint8Array) => void;
+  /**
+   * Called with every datagram right after the JetDrive node handled it (so the node's state, e.g. a clock synced
+   * by a Pong, already includes it): the cluster publisher forwards what the ingest node received.
+   */
+  afterDatagram?: (d: Datagram) => void;
+}
+
+/** `source` with `after` called once each datagram's subscribers (the node) are done with it. */
+function withAfter(source: Observable<Datagram>, after: (d: Datagram) => void): Observable<Datagram> {
+  return new Observable<Datagram>((subscriber) =>
+    source.subscribe({
+      next: (d) => {
+        subscriber.next(d);
+        after(d);
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    }),
+  );
 }
 
 export interface IngestStatus {
@@ -95,7 +114,9 @@ export function createIngest(options: IngestOptions = {}): Ingest {
 
   const node = createJetDriveNode(
     {
-      datagrams$: datagramTap.tapped$,
+      datagrams$: options.afterDatagram
+        ? withAfter(datagramTap.tapped$, options.afterDatagram)
+        : datagramTap.tapped$,
       get ready() {
         return ready;
       },

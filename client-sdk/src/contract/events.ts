@@ -1,6 +1,7 @@
 // The Socket.IO event maps between jetdrive-hub and its clients. The server types its Server and Socket with them,
 // the SDK uses the same maps swapped (socket.io's `Socket<ServerToClient, ClientToServer>`); every ack is part of
 // the type. Payload types come from the command schemas (command-schemas.ts).
+import type { ClusterView, SourceState } from './cluster.js';
 import type {
   AnalysisDelta,
   AnalysisExportRequest,
@@ -52,6 +53,11 @@ export interface StreamDescriptor {
 export interface SubscribeResult {
   subscriptionId: string;
   stream: StreamDescriptor;
+  /**
+   * Only for a request with `resume`: true when every sample after the given times follows as `stream:backfill`
+   * (nothing missing, nothing twice); false when the gap is no longer held: the channels' `last` values are a fresh start.
+   */
+  recovered?: boolean;
 }
 
 /** Channel changes of one stream since the previous message (sent at most once per flush, before any frame using them). */
@@ -114,6 +120,10 @@ export interface Hello {
   /** The hub's display units (UNIT_SYSTEM / --units); absent from hubs older than this field. */
   units?: UnitSystem;
   limits: { maxSubscriptions: number; maxSelectors: number; maxBackfillSeconds: number; maxHz: number };
+  /** The hub's role and the cluster's nodes (absent from hubs older than cluster mode). */
+  cluster?: ClusterView;
+  /** The data source's state when it is not simply live (an edge without Redis or without its ingest node). */
+  sourceState?: SourceState;
 }
 
 export interface LaggingNotice {
@@ -182,6 +192,8 @@ export interface ServerToClientEvents {
   /** The first page of the run library (newest first) after a run was added, changed or removed. */
   'runs:changed': (runs: RunSummary[]) => void;
   'recording:alert': (alert: RecordingAlert) => void;
+  /** The data source went stale or offline, or came back (cluster edges; a standalone hub is always live). */
+  'source:state': (state: SourceState) => void;
   /** A replay's position and state: on every state change, and while playing at most a few times per second. */
   'replay:status': (status: ReplayStatus) => void;
   'analysis:delta': (delta: AnalysisDelta) => void;

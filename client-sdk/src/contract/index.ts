@@ -85,6 +85,13 @@ export type {
   StreamDescriptor,
   SubscribeResult,
 } from './events.js';
+export type {
+  ClusterNodeView,
+  ClusterView,
+  HubRole,
+  SourceState,
+  SourceStateName,
+} from './cluster.js';
 export { PROTOCOL_VERSION, type ProtocolVersion } from './protocol-version.js';
 export {
   RUN_ID_PATTERN,

@@ -76,7 +76,8 @@ function start(): void {
   };
   hub.connection$.subscribe((c) => {
     showConnection(header, c);
-    why.connection = c.state;
+    // A stale source is still a connection: the header says stale, the panels keep the last data.
+    why.connection = c.state === 'stale' ? 'connected' : c.state;
     banner.show(bannerFor(why));
   });
   feedPanels(hub, { readouts, chart, browser }, pullFeed);

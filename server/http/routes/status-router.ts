@@ -93,6 +93,8 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
         simulated: source === 'simulated',
         simulator: deps.simulator ? { available: true, active: simulatorActive } : { available: false, active: false },
         uptime_s: Math.round((deps.now() - deps.startedAt) / 100) / 10,
+        role: ingest?.cluster?.role ?? 'standalone',
+        cluster: ingest?.cluster ? { ...ingest.cluster, counters: ingest.clusterCounters ?? null } : null,
         ingest: ingest
           ? {
               bound: ingest.bound,
