@@ -1,5 +1,5 @@
-import { zodIssues } from '@jetdrive-hub/client/contract';
 import { networkInterfaces } from 'node:os';
+import { zodIssues } from '@jetdrive-hub/client/contract';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { CodedError, type StatusTable } from './errors/coded-error.js';
@@ -318,7 +318,9 @@ function buildCommand(): Command {
     .addOption(new Option('--run-start-tps <pct>', 'runs: … with the throttle at least this open (RUN_START_TPS)'))
     .addOption(new Option('--run-pre-roll <s>', 'runs: seconds kept before a detected start (RUN_PRE_ROLL_S)'))
     .addOption(new Option('--run-post-roll <s>', 'runs: seconds recorded after a detected end (RUN_POST_ROLL_S)'))
-    .addOption(new Option('--replay <file>', 'play this .mcap run file, looping, instead of the simulator (REPLAY_FILE)'))
+    .addOption(
+      new Option('--replay <file>', 'play this .mcap run file, looping, instead of the simulator (REPLAY_FILE)'),
+    )
     .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'))
     .addOption(new Option('--role <role>', 'standalone, ingest or edge (HUB_ROLE)'))
     .addOption(

@@ -430,6 +430,15 @@ function jetDriveOf(config: HubConfig, resolver: QuantityResolver, overrides: Hu
 }
 
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
+/** Sessions' socket handlers, replays and analyses: detached and disposed before the gateway closes. */
+function stopFeatures(running: Running, replays: ReplayManager, analyses: AnalysisRegistry): void {
+  running.detachSessions?.();
+  running.detachReplays?.();
+  replays.dispose();
+  running.detachAnalyses?.();
+  analyses.dispose();
+}
+
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
   const { cluster, ingest, simulator } = jetDriveOf(config, late.resolver, overrides);
@@ -494,11 +503,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         await simulator?.stop().catch((err: unknown) => log.warn({ err }, 'simulator stop failed'));
         sessions.dispose();
         await stopRuns(runs, running);
-        running.detachSessions?.();
-        running.detachReplays?.();
-        replays.dispose();
-        running.detachAnalyses?.();
-        analyses.dispose();
+        stopFeatures(running, replays, analyses);
         if (running.gateway) await running.gateway.close();
         else if (running.server) await closeServer(running.server);
         datagramWatch.unsubscribe();

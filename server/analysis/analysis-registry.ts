@@ -11,8 +11,8 @@ import { createLogger } from '../log.js';
 import { AnalysisError } from './analysis-error.js';
 import { type AnalysisExport, exportAnalysis } from './analysis-exports.js';
 import { analysisSettingsOf, analysisTablesOf } from './analysis-tables.js';
-import { analysisGridOf } from './grid-publisher.js';
 import { followRestartedProviders } from './follow-restarted-provider.js';
+import { analysisGridOf } from './grid-publisher.js';
 import { LiveAnalysis } from './live-analysis.js';
 import { resolveAnalysisChannels } from './resolve-analysis-channels.js';
 

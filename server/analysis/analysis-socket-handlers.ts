@@ -9,8 +9,8 @@ import type { HubServer, HubSocket } from '../auth/socket-data.js';
 import { type CommandOptions, onCommand } from '../realtime/on-command.js';
 import { AnalysisError } from './analysis-error.js';
 import { AnalysisPushes } from './analysis-pushes.js';
-import { ANALYSIS_START_FIELDS } from './parse-analysis-start.js';
 import type { AnalysisRegistry } from './analysis-registry.js';
+import { ANALYSIS_START_FIELDS } from './parse-analysis-start.js';
 
 export interface AnalysisSocketOptions {
   /** Deltas are pushed at most this often per analysis, ms. */

@@ -93,6 +93,11 @@ function isReply(v: unknown): v is RelayReply {
   return typeof r?.id === 'string' && typeof r.to === 'string' && typeof r.result?.ok === 'boolean';
 }
 
+/** A command refused by the relay itself, as the wire answer. */
+function refusal(code: ClusterErrorCode, message: string): Result<unknown> {
+  return { ok: false, error: toWireError(new ClusterError(code, message)) as WireError };
+}
+
 /**
  * Commands between nodes over the Socket.IO Redis adapter: an edge sends a request with serverSideEmit, the ingest
  * node (the one with an executor) carries it out and answers with serverSideEmit addressed to the asking node; the
@@ -135,11 +140,6 @@ export function createCommandRelay(
 
   io.on(REPLY_EVENT, onReply);
   if (execute) io.on(REQUEST_EVENT, onRequest);
-
-  const refusal = (code: ClusterErrorCode, message: string): Result<unknown> => ({
-    ok: false,
-    error: toWireError(new ClusterError(code, message)) as WireError,
-  });
 
   return {
     request(command, payload, socketId) {

@@ -1,5 +1,5 @@
-import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ClusterView, SourceState } from '@jetdrive-hub/client/contract';
 import { type Observable, of, type Subscription } from 'rxjs';
 import type { HubServer } from '../auth/socket-data.js';

@@ -1,5 +1,5 @@
-import { BehaviorSubject, type Observable, Subject, type Subscription } from 'rxjs';
 import type { SourceState } from '@jetdrive-hub/client/contract';
+import { BehaviorSubject, type Observable, Subject, type Subscription } from 'rxjs';
 import { createLogger } from '../log.js';
 import type { Datagram } from '../transport/types.js';
 import { unpackEntries } from './catalog-snapshot.js';

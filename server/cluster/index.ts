@@ -1,6 +1,6 @@
 // Cluster mode on Redis: one ingest node publishes what it receives to a Redis Stream, edges read it into the same
 // pipeline a local hub runs; events and commands cross nodes through Socket.IO's Redis Streams adapter.
-export { clusterKeys, type ClusterKeys } from './cluster-keys.js';
+export { type ClusterKeys, clusterKeys } from './cluster-keys.js';
 export { ClusterError, type ClusterErrorCode, RELAYED_COMMANDS, type RelayedCommand } from './command-relay.js';
 export {
   type ClusterNode,

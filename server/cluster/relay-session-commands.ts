@@ -4,6 +4,7 @@ import {
   sessionIdSchema,
   sessionStartSchema,
 } from '@jetdrive-hub/client/contract';
+import type { z } from 'zod';
 import type { HubServer, HubSocket } from '../auth/socket-data.js';
 import { type AckData, type CommandOptions, dataOf, onCommand } from '../realtime/on-command.js';
 import {
@@ -13,7 +14,6 @@ import {
   sessionRoomOf,
 } from '../sessions/index.js';
 import type { CommandRelay, RelayExecutor, RelayedCommand } from './command-relay.js';
-import type { z } from 'zod';
 
 function relay<E extends RelayedCommand, S extends z.ZodType>(
   socket: HubSocket,

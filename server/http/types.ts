@@ -1,9 +1,9 @@
 import type { ClusterView } from '@jetdrive-hub/client/contract';
 import type Router from '@koa/router';
-import type { ClusterNodeStats } from '../cluster/index.js';
 import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
 import type { SocketGuardStats } from '../auth/create-socket-guard.js';
 import type { ChannelRegistry, IngestStats, ProviderSnapshot } from '../channels/types.js';
+import type { ClusterNodeStats } from '../cluster/index.js';
 import type { ChannelMapping } from '../mapping/channel-mapping.js';
 import type { RateLimiter, RateLimiterStats } from '../shared/create-rate-limiter.js';
 import type { JoinResult } from '../transport/types.js';

@@ -1,8 +1,8 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import {
+  type ClusterView,
   createSubscribeSchema,
   type EvictionNotice,
-  type ClusterView,
   type Hello,
   noPayloadSchema,
   PROTOCOL_VERSION,
@@ -18,15 +18,15 @@ import type { HubServer, HubSocket } from '../auth/socket-data.js';
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import { createLogger } from '../log.js';
 import {
-  type CommandPacketStats,
   attachCommandNormalizer,
+  type CommandPacketStats,
   emptyCommandPacketStats,
 } from './attach-command-normalizer.js';
+import { closeUnjoinedSessions } from './close-unjoined-sessions.js';
 import { type BacklogViewer, createBacklogMonitor } from './create-backlog-monitor.js';
 import { createFanOut, type FanOut, type FanOutStats, type FanOutTransport } from './create-fan-out.js';
-import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from './options.js';
-import { closeUnjoinedSessions } from './close-unjoined-sessions.js';
 import { CommandError, type CommandOptions, dataOf, onCommand } from './on-command.js';
+import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from './options.js';
 import { socketBacklogBytes } from './socket-backlog-bytes.js';
 import { toCatalogEventView, toCatalogView } from './to-catalog-view.js';
 

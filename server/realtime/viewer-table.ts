@@ -3,8 +3,8 @@ import type { FanOutDelivery } from './fan-out-delivery.js';
 import type { FanOutDeps, FanOutError, FanOutStats, FanOutTransport, SubscribeOutcome } from './fan-out-types.js';
 import type { LagHandling, ViewerState } from './lag-handling.js';
 import { normalizeSelectors } from './normalize-selectors.js';
-import type { StreamState } from './stream-state.js';
 import { type StreamHolder, StreamHoldings } from './stream-holdings.js';
+import type { StreamState } from './stream-state.js';
 import type { StreamTable } from './stream-table.js';
 
 type Outcome<T> = { ok: true; data: T } | { ok: false; error: FanOutError };

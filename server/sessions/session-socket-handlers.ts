@@ -49,7 +49,12 @@ const START = validation(START_FIELDS.root);
 const CLEANUP = validation('request', 'request');
 
 /** How each session command's payload is validated and its refusals named (an edge forwarding them uses the same). */
-export const SESSION_COMMAND_OPTIONS = Object.freeze({ byId: BY_ID, noPayload: NO_PAYLOAD, start: START, cleanup: CLEANUP });
+export const SESSION_COMMAND_OPTIONS = Object.freeze({
+  byId: BY_ID,
+  noPayload: NO_PAYLOAD,
+  start: START,
+  cleanup: CLEANUP,
+});
 
 /** One forwarder per watched session into its room, so N watchers cost one subscription. */
 class SessionForwarders {

@@ -10,10 +10,10 @@ import { ProbeSchedule } from './probe-schedule.js';
 import { createProviderNode, type ProviderNode } from './provider-node.js';
 import { round } from './pull-recorder.js';
 import { DYNO_CHANNELS, DYNO_PROVIDER_NAME, PROBE_CHANNELS, PROBE_PROVIDER_NAME } from './sim-channels.js';
-import { WidebandDelay } from './wideband-delay.js';
 import { openSimSocket, type SimSocket } from './sim-socket.js';
 import { TickPacer, U32_CLOCK_WRAP } from './tick-pacer.js';
 import type { OutgoingDatagram, SimStatus } from './types.js';
+import { WidebandDelay } from './wideband-delay.js';
 
 const log = createLogger('sim');
 

@@ -1,5 +1,4 @@
 export { type AfrErrorMetrics, afrErrorMetrics } from './afr-error-metrics.js';
-export { applyCorrections } from './apply-corrections.js';
 export {
   type AnalysisAxes,
   axisPosition,
@@ -8,6 +7,17 @@ export {
   checkAxis,
   MAX_AXIS_POINTS,
 } from './analysis-axes.js';
+export { applyCorrections } from './apply-corrections.js';
+export {
+  binSample,
+  binSamples,
+  type CellBins,
+  type CylinderBins,
+  createCellBins,
+  type TuneSample,
+} from './cell-bins.js';
+export { type Corrections, computeCorrections } from './compute-corrections.js';
+export { cumulativeCorrectionPct } from './cumulative-correction.js';
 export {
   defaultAfrTargetTable,
   defaultAxes,
@@ -16,6 +26,9 @@ export {
   type LoadKind,
   TPS_AXIS,
 } from './default-analysis-tables.js';
+export { isConverged, isOscillating } from './judge-convergence.js';
+export { nearestCell } from './nearest-cell.js';
+export { DEFAULT_TUNING_OPTIONS, type TuningOptions } from './tuning-options.js';
 export {
   type AnalysisSample,
   type BankResult,
@@ -30,27 +43,6 @@ export {
   opRingCapacity,
   type VeAnalysisSettings,
 } from './ve-analysis-settings.js';
-export {
-  type CsvLayout,
-  defaultCsvLayout,
-  formatVeTableCsv,
-  parseVeTableCsv,
-  type VeTableCsv,
-  VeTableCsvError,
-} from './ve-table-csv.js';
-export {
-  binSample,
-  binSamples,
-  type CellBins,
-  type CylinderBins,
-  createCellBins,
-  type TuneSample,
-} from './cell-bins.js';
-export { type Corrections, computeCorrections } from './compute-corrections.js';
-export { cumulativeCorrectionPct } from './cumulative-correction.js';
-export { isConverged, isOscillating } from './judge-convergence.js';
-export { nearestCell } from './nearest-cell.js';
-export { DEFAULT_TUNING_OPTIONS, type TuningOptions } from './tuning-options.js';
 export { veErrorPct } from './ve-error-pct.js';
 export {
   AFR_CRUISE,
@@ -67,3 +59,11 @@ export {
   VE_MAX,
   VE_MIN,
 } from './ve-grid.js';
+export {
+  type CsvLayout,
+  defaultCsvLayout,
+  formatVeTableCsv,
+  parseVeTableCsv,
+  type VeTableCsv,
+  VeTableCsvError,
+} from './ve-table-csv.js';

@@ -1,4 +1,3 @@
-import type { Observable, Subscription } from 'rxjs';
 import type {
   AnalysisExportRequest,
   AnalysisGrid,
@@ -6,8 +5,9 @@ import type {
   AnalysisSummary,
   CatalogProvider,
 } from '@jetdrive-hub/client/contract';
-import { AnalysisPanelView } from './analysis-panel-view.js';
+import type { Observable, Subscription } from 'rxjs';
 import { nearestCellOf, TRACE_LENGTH } from './analysis-heatmaps.js';
+import { AnalysisPanelView } from './analysis-panel-view.js';
 import { errorText } from './error-text.js';
 
 // The live VE analysis panel: start an analysis on a provider (MAP or TPS load), watch its grid fill as the bike runs

@@ -42,7 +42,10 @@ export function createHeader(onSystem: (system: UnitSystem) => void): Header {
     },
     setSource(value) {
       setAttr(source, 'data-source', value ?? 'unknown');
-      setText(source, value === 'live' ? 'LIVE' : value === 'simulated' ? 'SIMULATED' : value === 'replay' ? 'REPLAY' : '—');
+      setText(
+        source,
+        value === 'live' ? 'LIVE' : value === 'simulated' ? 'SIMULATED' : value === 'replay' ? 'REPLAY' : '—',
+      );
     },
     setProviders(all) {
       const list = shownProviders(all, offlineSince, Date.now());

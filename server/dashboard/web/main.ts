@@ -1,7 +1,7 @@
 import './styles.css';
 import { connectHub, type Hub, type WireParser } from '@jetdrive-hub/client';
 import type { UnitSystem } from '../../mapping/unit-conversion.js';
-import { bannerFor, type BannerInput } from './banner-for.js';
+import { type BannerInput, bannerFor } from './banner-for.js';
 import { createAnalysisPanel } from './create-analysis-panel.js';
 import { createBanner } from './create-banner.js';
 import { createChannelBrowser } from './create-channel-browser.js';
@@ -11,8 +11,8 @@ import { createPullChart } from './create-pull-chart.js';
 import { createPullFeed } from './create-pull-feed.js';
 import { createPullTracker } from './create-pull-tracker.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
-import { createRunLibraryPanel, type RunLibraryPanel } from './create-run-library-panel.js';
 import { createReplayPanel } from './create-replay-panel.js';
+import { createRunLibraryPanel, type RunLibraryPanel } from './create-run-library-panel.js';
 import { createTokenField, storedToken } from './create-token-field.js';
 import { createTuningPanel, type TuningPanel } from './create-tuning-panel.js';
 import { byId } from './dom.js';
