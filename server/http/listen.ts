@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { createLogger } from '../log.js';
+import { CLOSE_GRACE_MS } from '../shared/index.js';
 import { answerClientError, ERROR_COUNTS_OF_APP } from './answer-client-error.js';
 import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './http-options.js';
 
@@ -45,9 +46,19 @@ export function listen(server: Server, options: ListenOptions = {}): Promise<Add
 }
 
 /** Closes the server, ending idle keep-alive connections so shutdown does not wait for them. */
+/**
+ * Stops accepting, closes idle keep-alive connections, and cuts the rest after CLOSE_GRACE_MS: one request that
+ * never ends (a stuck handler, a slow download) must not keep a stopping hub alive.
+ */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
+    const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    cut.unref();
+    server.close((error) => {
+      clearTimeout(cut);
+      if (error) reject(error);
+      else resolve();
+    });
     server.closeIdleConnections();
   });
 }

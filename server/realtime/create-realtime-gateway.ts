@@ -17,6 +17,7 @@ import * as msgpackParser from 'socket.io-msgpack-parser';
 import type { HubServer, HubSocket } from '../auth/socket-data.js';
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import { createLogger } from '../log.js';
+import { CLOSE_GRACE_MS } from '../shared/index.js';
 import {
   attachCommandNormalizer,
   type CommandPacketStats,
@@ -279,9 +280,14 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
       fanOut.close();
       // This node's viewers only: through a cluster adapter, a plain disconnectSockets reaches every node's.
       io.local.disconnectSockets(true);
+      // As closeServer: requests still in flight get a grace period, then their connections are cut, so one that never
+      // ends cannot keep a stopping hub alive.
+      const cut = setTimeout(() => config.httpServer.closeAllConnections(), CLOSE_GRACE_MS);
+      cut.unref();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
+      clearTimeout(cut);
     },
   };
 }
