@@ -118,6 +118,27 @@ export const configSchema = z.object({
   realtimeMaxStreams: int(1, 1_000_000).default(2000),
   realtimeMaxStreamsPerSocket: int(1, 10_000).default(16),
   realtimeMaxStreamsPerAddress: int(1, 1_000_000).default(64),
+  /** Runs (issue 16): record pulls as they are detected; manual start/stop works either way. */
+  runAutoRecord: z.boolean().default(true),
+  /** A pull starts when rpm rises through runStartRpm (by runMinRiseRpmPerS) with the throttle at runStartTps %. */
+  runStartRpm: num(100, 30_000).default(1500),
+  runMinRiseRpmPerS: num(1, 100_000).default(150),
+  runStartTps: num(1, 100).default(10),
+  /** It ends below runEndTps %, on rpm falling faster than runDecelRpmPerS, or after runMaxDurationS. */
+  runEndTps: num(0, 100).default(5),
+  runDecelRpmPerS: num(1, 100_000).default(300),
+  runMaxDurationS: num(1, 3600).default(60),
+  /** The black box: the last runBlackBoxS seconds of raw datagrams, at most runBlackBoxBytes. */
+  runBlackBoxS: num(1, 600).default(10),
+  runBlackBoxBytes: int(64 * 1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
+  runPreRollS: num(0, 600).default(3),
+  runPostRollS: num(0, 600).default(3),
+  /** Run library retention: total bytes and count of run files (oldest unpinned removed first). */
+  runsMaxTotalBytes: int(1024 * 1024, Number.MAX_SAFE_INTEGER).default(2 * 1024 * 1024 * 1024),
+  runsMaxCount: int(1, 100_000).default(500),
+  runCompression: z.enum(['zstd', 'lz4', 'none']).default('zstd'),
+  /** Largest .mcap accepted by POST /api/runs. */
+  runUploadMaxBytes: int(1024, 16 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
   logLevel: oneOf(LOG_LEVELS).default('info'),
 });
 
@@ -166,6 +187,21 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   REALTIME_MAX_BACKLOG_BYTES: ['realtimeMaxBacklogBytes', (s) => s],
   REALTIME_STUCK_AFTER_MS: ['realtimeStuckAfterMs', (s) => s],
   LOG_LEVEL: ['logLevel', (s) => s],
+  RUN_AUTO_RECORD: ['runAutoRecord', (s) => boolText.parse(s)],
+  RUN_START_RPM: ['runStartRpm', (s) => s],
+  RUN_MIN_RISE_RPM_PER_S: ['runMinRiseRpmPerS', (s) => s],
+  RUN_START_TPS: ['runStartTps', (s) => s],
+  RUN_END_TPS: ['runEndTps', (s) => s],
+  RUN_DECEL_RPM_PER_S: ['runDecelRpmPerS', (s) => s],
+  RUN_MAX_DURATION_S: ['runMaxDurationS', (s) => s],
+  RUN_BLACKBOX_S: ['runBlackBoxS', (s) => s],
+  RUN_BLACKBOX_BYTES: ['runBlackBoxBytes', (s) => s],
+  RUN_PRE_ROLL_S: ['runPreRollS', (s) => s],
+  RUN_POST_ROLL_S: ['runPostRollS', (s) => s],
+  RUNS_MAX_TOTAL_BYTES: ['runsMaxTotalBytes', (s) => s],
+  RUNS_MAX_COUNT: ['runsMaxCount', (s) => s],
+  RUN_COMPRESSION: ['runCompression', (s) => s.trim().toLowerCase()],
+  RUN_UPLOAD_MAX_BYTES: ['runUploadMaxBytes', (s) => s],
   // Tokens are env-only: a command-line flag would show in `ps` to every user of the machine.
   HUB_OPERATOR_TOKEN: ['operatorToken', (s) => s.trim()],
   HUB_VIEWER_TOKEN: ['viewerToken', (s) => s.trim()],
@@ -242,6 +278,11 @@ function buildCommand(): Command {
     .addOption(new Option('--data-dir <dir>', 'where mappings and tokens are stored (DATA_DIR)'))
     .addOption(new Option('--units <system>', 'imperial or metric (UNIT_SYSTEM)'))
     .addOption(new Option('--max-viewers <n>', 'Socket.IO viewers connected at once (HUB_MAX_VIEWERS)'))
+    .addOption(new Option('--no-auto-record', 'runs: record only on a manual start (RUN_AUTO_RECORD=false)'))
+    .addOption(new Option('--run-start-rpm <rpm>', 'runs: a pull starts when rpm rises through this (RUN_START_RPM)'))
+    .addOption(new Option('--run-start-tps <pct>', 'runs: … with the throttle at least this open (RUN_START_TPS)'))
+    .addOption(new Option('--run-pre-roll <s>', 'runs: seconds kept before a detected start (RUN_PRE_ROLL_S)'))
+    .addOption(new Option('--run-post-roll <s>', 'runs: seconds recorded after a detected end (RUN_POST_ROLL_S)'))
     .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'));
 }
 
@@ -258,6 +299,10 @@ const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]
   units: ['unitSystem', (v) => v],
   maxViewers: ['maxViewers', (v) => v],
   logLevel: ['logLevel', (v) => v],
+  runStartRpm: ['runStartRpm', (v) => v],
+  runStartTps: ['runStartTps', (v) => v],
+  runPreRoll: ['runPreRollS', (v) => v],
+  runPostRoll: ['runPostRollS', (v) => v],
 };
 
 /** Where a setting can come from: its config field, environment variable and (when it has one) flag. */
@@ -307,6 +352,7 @@ function readFlags(argv: readonly string[], raw: Record<string, unknown>, source
   // commander's --no-x flags default to true; only an explicit --no-x counts.
   if (argv.includes('--no-sim')) raw.sim = false;
   if (argv.includes('--no-auto-pull')) raw.simAutoPull = false;
+  if (argv.includes('--no-auto-record')) raw.runAutoRecord = false;
 }
 
 /** Interface names (`eth0`) become their IPv4 address; anything not of this machine is refused, saying so. */
@@ -351,7 +397,24 @@ export function loadConfig(
       'operatorReservedConnections',
     );
   }
+  checkRunConfig(parsed.data);
   return resolveInterfaces(parsed.data, host.networkInterfaces(), sources);
+}
+
+/** The pre-roll comes out of the black box, and a pull must be able to end before it starts again. */
+function checkRunConfig(c: HubConfig): void {
+  if (c.runPreRollS > c.runBlackBoxS) {
+    throw new ConfigError(
+      `invalid configuration: runPreRollS (RUN_PRE_ROLL_S=${c.runPreRollS}) must not exceed runBlackBoxS (${c.runBlackBoxS}), the seconds the black box keeps; lower it or raise RUN_BLACKBOX_S`,
+      'runPreRollS',
+    );
+  }
+  if (c.runEndTps >= c.runStartTps) {
+    throw new ConfigError(
+      `invalid configuration: runEndTps (RUN_END_TPS=${c.runEndTps}) must be below runStartTps (${c.runStartTps}); lower it or raise RUN_START_TPS`,
+      'runEndTps',
+    );
+  }
 }
 
 export function helpText(): string {

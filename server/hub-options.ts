@@ -3,6 +3,7 @@ import { type HubConfig, operatorReservedConnections } from './config.js';
 import type { IngestOptions } from './ingest/index.js';
 import { DEFAULT_PONG_LIMITER_OPTIONS } from './jetdrive/create-pong-limiter.js';
 import type { RealtimeGateway, RealtimeOptions } from './realtime/index.js';
+import { DEFAULT_RUN_OPTIONS, type RunOptions } from './runs/index.js';
 import type { SimulatedDynoOptions } from './sim/index.js';
 import { defaultInterfaces } from './transport/index.js';
 
@@ -120,5 +121,29 @@ export function gatewayMetricsOf(gateway: RealtimeGateway | null) {
       ACK_REQUIRED: g?.missingAcks ?? 0,
       INVALID_PAYLOAD: g?.extraArguments ?? 0,
     },
+  };
+}
+
+/** Run capture: detection thresholds, black box, pre/post-roll, retention and compression from the config. */
+export function runOptionsOf(config: HubConfig): RunOptions {
+  return {
+    ...DEFAULT_RUN_OPTIONS,
+    autoRecord: config.runAutoRecord,
+    detection: {
+      ...DEFAULT_RUN_OPTIONS.detection,
+      startRpm: config.runStartRpm,
+      minRiseRpmPerS: config.runMinRiseRpmPerS,
+      startTps: config.runStartTps,
+      endTps: config.runEndTps,
+      decelRpmPerS: config.runDecelRpmPerS,
+      maxDurationS: config.runMaxDurationS,
+    },
+    ringMs: config.runBlackBoxS * 1000,
+    ringBytes: config.runBlackBoxBytes,
+    preRollMs: config.runPreRollS * 1000,
+    postRollMs: config.runPostRollS * 1000,
+    maxTotalBytes: config.runsMaxTotalBytes,
+    maxRuns: config.runsMaxCount,
+    compression: config.runCompression,
   };
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
 import {
@@ -16,6 +17,7 @@ import {
   closeServer,
   createHttpApp,
   createHttpServer,
+  createRunsRouter,
   createVirtualTuneRouter,
   type HttpApp,
   listen,
@@ -26,6 +28,7 @@ import {
   ingestOptionsOf,
   LOOPBACK,
   realtimeOptionsOf,
+  runOptionsOf,
   sessionOptionsOf,
   simulatorOptionsOf,
   socketGuardLimitsOf,
@@ -35,6 +38,13 @@ import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { preflight } from './preflight.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
+import {
+  attachRunEvents,
+  NODE_RUN_FILE_SYSTEM,
+  RunCapture,
+  type RunFileSystem,
+  RunLibrary,
+} from './runs/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
@@ -66,6 +76,14 @@ export interface Hub {
   gateway(): RealtimeGateway | null;
   /** The HTTP app once started (its routes() lists every route: the API-shape test walks them). */
   http(): HttpApp | null;
+  /** Run capture and the run library (issue 16). */
+  readonly runs: HubRuns;
+}
+
+export interface HubRuns {
+  capture: RunCapture;
+  library: RunLibrary;
+  fs: RunFileSystem;
 }
 
 export interface HubOverrides {
@@ -73,6 +91,8 @@ export interface HubOverrides {
   dashboard?: boolean;
   /** Extra simulator options (tests: faster info interval, a seed). */
   simulator?: Partial<Parameters<typeof createSimulatedDyno>[0]>;
+  /** The run files' file system (tests inject write errors). */
+  runFileSystem?: RunFileSystem;
 }
 
 /** The token is printed once, when it is generated; later starts only say where it is. */
@@ -132,12 +152,16 @@ function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: numbe
 type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extraRouters' | 'options'> & {
   ingest: Ingest;
   sessions: SessionRegistry;
+  runs: HubRuns;
 };
 
 /** The Koa app: the API, the virtual-tune routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, ...rest } = deps;
-  const routers: Router[] = [createVirtualTuneRouter(sessions)];
+  const { ingest, sessions, runs, ...rest } = deps;
+  const routers: Router[] = [
+    createVirtualTuneRouter(sessions),
+    createRunsRouter({ ...runs, compression: config.runCompression, uploadMaxBytes: config.runUploadMaxBytes }),
+  ];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
     ...rest,
@@ -176,6 +200,7 @@ interface Running {
   socketGuard: SocketGuard | null;
   server: ReturnType<typeof createHttpServer> | null;
   detachSessions: (() => void) | null;
+  detachRuns: (() => void) | null;
   cancelNoProviderWarning: (() => void) | null;
 }
 
@@ -190,6 +215,7 @@ interface ServeDeps {
   limiter: ReturnType<typeof createRateLimiter>;
   ingestStatus: () => IngestStatus;
   simulatorOrigin: SimulatorOriginTracker;
+  runs: HubRuns;
 }
 
 /** HTTP and Socket.IO on one port, every connection and command behind the guard; resolves once listening. */
@@ -199,6 +225,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     ingest,
     mapping: d.mapping,
     sessions,
+    runs: d.runs,
     simulator: d.simulator,
     simulatorOrigin: d.simulatorOrigin.originOf,
     auth: { policy: d.policy, limiter: d.limiter },
@@ -208,6 +235,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
       ingest: () => ingest.registry.stats(),
       gateway: () => gatewayMetricsOf(running.gateway),
       sessions: () => ({ byStatus: sessions.stats().byStatus }),
+      runs: () => runsStatsOf(d.runs),
     },
   });
   running.http = http;
@@ -229,12 +257,15 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
   // Before any handler: every connection and command passes the guard first.
   guard.attach(gateway.io);
   running.detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
+  running.detachRuns = attachRunEvents(gateway.io, d.runs.capture, d.runs.library);
   return listen(server, { host: config.host, port: config.port });
 }
 
 /** Starts the JetDrive side: the ingest, then the simulator; in live mode, a hint if no provider shows up. */
 async function startJetDrive(d: ServeDeps, running: Running): Promise<void> {
   await d.ingest.start();
+  // Before the simulator: the black box hears its first datagrams, and runs a crash left are recovered first.
+  await d.runs.capture.start();
   if (d.simulator) {
     await d.simulator.start();
     d.simulatorOrigin.remember();
@@ -262,12 +293,56 @@ function announceListening(address: AddressInfo, source: string): string {
   return url;
 }
 
+/** The run library in <DATA_DIR>/runs and the capture tapped into the ingest. */
+function createRuns(
+  config: HubConfig,
+  ingest: Ingest,
+  resolver: QuantityResolver,
+  simulator: SimulatedDynoController | null,
+  fs: RunFileSystem,
+): HubRuns {
+  const options = runOptionsOf(config);
+  const dir = join(config.dataDir, 'runs');
+  const library = new RunLibrary({ dir, fs, maxTotalBytes: options.maxTotalBytes, maxRuns: options.maxRuns });
+  const capture = new RunCapture(options, {
+    registry: ingest.registry,
+    resolver,
+    library,
+    fs,
+    tap: (listener) => ingest.onDatagram(listener),
+    simulator: () => {
+      const profile = simulator?.status().profile?.id;
+      return profile ? { profile, scenario: null } : null;
+    },
+  });
+  return { capture, library, fs };
+}
+
+function runsStatsOf({ capture, library }: HubRuns) {
+  const c = capture.stats();
+  const l = library.stats();
+  return {
+    recording: c.state === 'recording' || c.state === 'post_roll',
+    suspended: c.state === 'suspended',
+    runsRecorded: c.runsRecorded,
+    recovered: c.recovered,
+    libraryRuns: l.runs,
+    libraryBytes: l.bytes,
+    removedByRetention: l.removedByRetention,
+    dropped: { ring: c.ring.dropped + c.ring.refused, ...c.dropped },
+    writeErrors: c.writeErrors,
+    ringBytes: c.ring.bytes,
+    ringMemoryBytes: c.ring.memoryBytes,
+  };
+}
+
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
   const ingest = createIngest(ingestOptionsOf(config, late.resolver));
   const simulator = config.sim ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
   const sessions = createSessionRegistry(sessionOptionsOf(config));
+  const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   const running: Running = {
@@ -276,6 +351,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     socketGuard: null,
     server: null,
     detachSessions: null,
+    detachRuns: null,
     cancelNoProviderWarning: null,
   };
   let lastDatagramAt: number | null = null;
@@ -291,6 +367,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     simulator,
     gateway: () => running.gateway,
     http: () => running.http,
+    runs,
     async start() {
       // Before anything anyone could see (a token printed, the simulator sending): fail now if start must fail.
       await preflight(config);
@@ -311,6 +388,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         limiter,
         ingestStatus,
         simulatorOrigin,
+        runs,
       };
       await startJetDrive(deps, running);
       const address = await serve(deps, running);
@@ -322,6 +400,9 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         running.cancelNoProviderWarning?.();
         await simulator?.stop().catch((err: unknown) => log.warn({ err }, 'simulator stop failed'));
         sessions.dispose();
+        // After the simulator stopped: a run in progress ends (reason shutdown) and is saved whole.
+        await runs.capture.stop().catch((err: unknown) => log.warn({ err }, 'run capture stop failed'));
+        running.detachRuns?.();
         running.detachSessions?.();
         if (running.gateway) await running.gateway.close();
         else if (running.server) await closeServer(running.server);

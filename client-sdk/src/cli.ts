@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// jetdrive CLI: watch live channels, list the catalog, wait for a condition in shell scripts, run a tuning session.
+// jetdrive CLI: watch live channels, list the catalog, wait for a condition in shell scripts, run a tuning session,
+// list and download recorded runs.
 import { Command, CommanderError, Option } from 'commander';
 import { check, CliFailure } from './cli/cli-failure.js';
 import { show } from './cli/display-units.js';
@@ -9,6 +10,7 @@ import { formatTable, formatValue } from './cli/format-table.js';
 import { duration, formatDuration, hubUrl, integerIn, positiveNumber } from './cli/option-parsers.js';
 import { parseCondition } from './cli/parse-condition.js';
 import { requireMatches } from './cli/require-matches.js';
+import { registerRunsCommands } from './cli/run-runs.js';
 import { runTune } from './cli/run-tune.js';
 import { runWait } from './cli/run-wait.js';
 import { runWatch } from './cli/run-watch.js';
@@ -195,6 +197,8 @@ program
       process.exit(results.converged ? EXIT.OK : EXIT.NOT_MET);
     },
   );
+
+registerRunsCommands(program, openHub);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { RunsApi } from './create-runs-api.js';
 import type { SessionsApi } from './create-sessions-api.js';
 import type { ConnectionFailure } from './hub-error.js';
 import type {
@@ -93,6 +94,8 @@ export interface Hub {
   /** True while the hub conflates this viewer's data because it reads too slowly. */
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;
+  /** The run library and the recording indicator (HTTP with `token`, events over the socket). */
+  readonly runs: RunsApi;
   /** Resolves with the catalog (asks the hub once). */
   catalog(): Promise<CatalogView>;
   close(): void;

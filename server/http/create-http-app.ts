@@ -100,7 +100,8 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   if (corsHandler) app.use(corsHandler);
   // Before the body parser: a refused request's body is never read.
   app.use(authorizeRequests({ serves, ...deps.auth }));
-  app.use(requireJsonBody());
+  // Run uploads (POST /api/runs) carry the .mcap file itself.
+  app.use(requireJsonBody((method, path) => method === 'POST' && (path === '/api/runs' || path === '/api/runs/')));
   app.use(
     bodyParser({
       enableTypes: ['json'],

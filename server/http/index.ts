@@ -1,5 +1,6 @@
 // The HTTP layer as the hub wiring uses it: the Koa app, its server, and the shapes it asks the rest of the hub for.
 export { createHttpApp, type HttpApp, type HttpRoute } from './create-http-app.js';
+export { createRunsRouter, type RunsRouterDeps } from './routes/runs-router.js';
 export { createVirtualTuneRouter } from './routes/virtual-tune-router.js';
 export { closeServer, createHttpServer, type ListenOptions, listen } from './listen.js';
 export type { SimulatorControl, SimulatorStatus } from './simulator-control.js';
@@ -11,5 +12,6 @@ export type {
   IngestStatus,
   IngestStatusSource,
   MetricsSources,
+  RunsStats,
   SessionStats,
 } from './types.js';

@@ -59,7 +59,25 @@ export interface SessionStats {
   byStatus: Record<string, number>;
 }
 
+/** Run capture and library counters (issue 16). */
+export interface RunsStats {
+  recording: boolean;
+  suspended: boolean;
+  runsRecorded: number;
+  recovered: number;
+  libraryRuns: number;
+  libraryBytes: number;
+  removedByRetention: number;
+  /** Datagrams not recorded, by buffer (ring, queue, sources). */
+  dropped: Record<string, number>;
+  /** Write errors that suspended recording, by OS code. */
+  writeErrors: Record<string, number>;
+  ringBytes: number;
+  ringMemoryBytes: number;
+}
+
 export interface MetricsSources {
+  runs?: () => RunsStats;
   ingest?: () => IngestStats;
   gateway?: () => GatewayStats;
   sessions?: () => SessionStats;

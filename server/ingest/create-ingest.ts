@@ -9,6 +9,7 @@ import { createMulticastSender, type MulticastSender } from '../transport/create
 import { DEFAULT_MULTICAST_OPTIONS } from '../transport/default-multicast-options.js';
 import type { Datagram, JoinResult, MulticastOptions } from '../transport/types.js';
 import { udpDatagrams$ } from '../transport/udp-datagrams.js';
+import { createDatagramTap } from './create-datagram-tap.js';
 
 export interface IngestOptions {
   /** Defaults: DEFAULT_MULTICAST_OPTIONS (loopback only, TTL 0). */
@@ -46,6 +47,11 @@ export interface Ingest {
   /** Closes the sockets; the registry stays readable. */
   stop(): Promise<void>;
   status(): IngestStatus;
+  /**
+   * Calls `listener` with every datagram the node receives (bytes as received, source, receive time), before the
+   * node decodes it; synchronous, on the hot path: copy what you keep. Returns the removal.
+   */
+  onDatagram(listener: (d: Datagram) => void): () => void;
 }
 
 /** The live ingest the app wires: multicast socket → JetDrive node → channel registry. */
@@ -83,9 +89,11 @@ export function createIngest(options: IngestOptions = {}): Ingest {
     send = passive ? null : (bytes) => sender?.send(bytes);
   }
 
+  const datagramTap = createDatagramTap(datagrams$);
+
   const node = createJetDriveNode(
     {
-      datagrams$,
+      datagrams$: datagramTap.tapped$,
       get ready() {
         return ready;
       },
@@ -118,6 +126,7 @@ export function createIngest(options: IngestOptions = {}): Ingest {
       sender = null;
       await s?.close();
     },
+    onDatagram: datagramTap.onDatagram,
     status: () => ({
       node: node.status(),
       port,

@@ -13,10 +13,10 @@ import type { BlastRequest, BlastResult } from './ingest-sender.js';
 import type { BenchResult } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const GROUP = '224.0.2.10';
-const SAMPLES_PER_DATAGRAM = 140;
+export const GROUP = '224.0.2.10';
+export const SAMPLES_PER_DATAGRAM = 140;
 const TRIAL_MS = 400;
-const START_RATE = 10_000;
+export const START_RATE = 10_000;
 const MAX_RATE = 400_000;
 /**
  * Ladder step: 10k, 11k, 12.1k, … datagrams/s. A 10 % step resolves a ratio near the 0.8x target (with 25 % steps
@@ -26,14 +26,14 @@ const STEP = 1.1;
 const TARGET = 0.8;
 const ATTEMPTS = 3;
 
-interface Receiver {
+export interface Receiver {
   port: number;
   /** Units received so far (datagrams for the bare socket, samples / 140 for the hub). */
   count(): number;
   close(): Promise<void>;
 }
 
-interface Trial {
+export interface Trial {
   requested: number;
   /** Datagrams per second the sender actually reached. */
   achieved: number;
@@ -42,7 +42,7 @@ interface Trial {
   loss: number;
 }
 
-function startSender(): Promise<ChildProcess> {
+export function startSender(): Promise<ChildProcess> {
   const child = fork(join(here, 'ingest-sender.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
@@ -50,7 +50,7 @@ function startSender(): Promise<ChildProcess> {
   });
 }
 
-function blast(child: ChildProcess, request: BlastRequest): Promise<BlastResult> {
+export function blast(child: ChildProcess, request: BlastRequest): Promise<BlastResult> {
   return new Promise((resolve) => {
     child.once('message', (m: BlastResult) => resolve(m));
     child.send(request);
@@ -68,7 +68,7 @@ async function settle(count: () => number): Promise<number> {
   }
 }
 
-async function trial(child: ChildProcess, receiver: Receiver, rate: number): Promise<Trial> {
+export async function trial(child: ChildProcess, receiver: Receiver, rate: number): Promise<Trial> {
   const before = receiver.count();
   const result = await blast(child, { type: 'blast', port: receiver.port, group: GROUP, rate, durationMs: TRIAL_MS });
   const received = (await settle(receiver.count)) - before;
@@ -93,7 +93,7 @@ async function confirmedTrial(child: ChildProcess, receiver: Receiver, rate: num
   return t;
 }
 
-interface Search {
+export interface Search {
   receiver: Receiver;
   passing: Trial | null;
   done: boolean;
@@ -107,7 +107,7 @@ interface Search {
  * both alike. A receiver stops after two lossy rungs in a row (one may be a busy moment of the shared machine)
  * or when the sender cannot reach the rate; its figure is the highest rung it passed.
  */
-async function climb(child: ChildProcess, receivers: Receiver[]): Promise<Search[]> {
+export async function climb(child: ChildProcess, receivers: Receiver[]): Promise<Search[]> {
   const searches: Search[] = receivers.map((receiver) => ({
     receiver,
     passing: null,

@@ -5,6 +5,7 @@ import type { CleanupRequest, SessionStartInput, SubscribeRequest } from './comm
 import type { UnitSystem } from './unit-conversion.js';
 import type { DataFrame } from './data-frame.js';
 import type { ProtocolVersion } from './protocol-version.js';
+import type { RecordingAlert, RunEndedEvent, RunStartedEvent, RunSummary } from './runs.js';
 import type { CleanupResult, SessionEvent, SessionResults, SessionSnapshot, SessionSummary } from './session-types.js';
 import type { Ack, AckError } from './wire-error.js';
 
@@ -150,4 +151,9 @@ export interface ServerToClientEvents {
   'command:refused': (refusal: CommandRefusal) => void;
   'session:event': (event: SessionEvent) => void;
   'sessions:changed': (sessions: SessionSummary[]) => void;
+  'run:started': (run: RunStartedEvent) => void;
+  'run:ended': (ended: RunEndedEvent) => void;
+  /** The first page of the run library (newest first) after a run was added, changed or removed. */
+  'runs:changed': (runs: RunSummary[]) => void;
+  'recording:alert': (alert: RecordingAlert) => void;
 }

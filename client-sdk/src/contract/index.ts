@@ -62,6 +62,32 @@ export type {
   SubscribeResult,
 } from './events.js';
 export { PROTOCOL_VERSION, type ProtocolVersion } from './protocol-version.js';
+export {
+  RUN_ID_PATTERN,
+  type RecordingAlert,
+  type RecordingState,
+  type RecordingStatus,
+  type RecordStartRequest,
+  recordStartSchema,
+  type RunAtmosphere,
+  type RunChannel,
+  type RunChannelStats,
+  type RunDetail,
+  type RunEndedEvent,
+  type RunEndReason,
+  runIdSchema,
+  type RunListQuery,
+  runListQuerySchema,
+  type RunMetadata,
+  type RunPage,
+  type RunPeak,
+  type RunProvider,
+  type RunStartedEvent,
+  type RunStartReason,
+  type RunSummary,
+  type RunUpdate,
+  runUpdateSchema,
+} from './runs.js';
 export type {
   CellGrid,
   CellMaps,

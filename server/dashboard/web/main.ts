@@ -10,6 +10,7 @@ import { createPullChart } from './create-pull-chart.js';
 import { createPullFeed } from './create-pull-feed.js';
 import { createPullTracker } from './create-pull-tracker.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
+import { createRunLibraryPanel, type RunLibraryPanel } from './create-run-library-panel.js';
 import { createTokenField, storedToken } from './create-token-field.js';
 import { createTuningPanel, type TuningPanel } from './create-tuning-panel.js';
 import { byId } from './dom.js';
@@ -48,6 +49,7 @@ function start(): void {
   hub.catalog$.subscribe((view) => pullFeed.setCatalog(view));
   let pollDiscovery: (() => Promise<void>) | null = null;
   let tuning: TuningPanel | null = null;
+  let runLibrary: RunLibraryPanel | null = null;
 
   const header = createHeader((next) => {
     system = next;
@@ -58,6 +60,7 @@ function start(): void {
   function applySystem(): void {
     for (const panel of [header, readouts, chart, pullChart, browser]) panel.setSystem(system);
     tuning?.setSystem(system);
+    runLibrary?.setSystem(system);
   }
   applySystem();
 
@@ -83,6 +86,8 @@ function start(): void {
   pollDiscovery = pollHub({ header, browser, readouts, onStatus }, () => system);
   tuning = createTuningPanel(byId('tuning'), hub.sessions);
   tuning.setSystem(system);
+  runLibrary = createRunLibraryPanel(byId('run-library'), byId('recording'), hub);
+  runLibrary.setSystem(system);
   startFrameLoop({ readouts, chart, browser, pullChart }, createPullTracker(), pullFeed);
 
   window.addEventListener('pagehide', () => hub.close());

@@ -1,0 +1,21 @@
+/// <reference path="./lz4js.d.ts" />
+import { compress as zstdCompress, init as zstdInit } from '@bokuweb/zstd-wasm';
+import { compress as lz4Compress } from 'lz4js';
+
+// Chunk compression of finished run files. zstd (level 3) was picked by measurement (`npm run bench -- runs`: bytes
+// on disk per minute of a 50 Hz run, raw / lz4 / zstd; see the README's Runs section); lz4 stays selectable.
+
+export type ChunkCompression = 'zstd' | 'lz4' | 'none';
+
+export type CompressChunk = (data: Uint8Array) => { compression: string; compressedData: Uint8Array };
+
+let zstdReady: Promise<void> | null = null;
+
+/** The compressor for McapWriter (zstd needs its wasm loaded first: awaited here, once per process). */
+export async function chunkCompressor(kind: ChunkCompression): Promise<CompressChunk | undefined> {
+  if (kind === 'none') return undefined;
+  if (kind === 'lz4') return (data) => ({ compression: 'lz4', compressedData: lz4Compress(data) });
+  zstdReady ??= zstdInit();
+  await zstdReady;
+  return (data) => ({ compression: 'zstd', compressedData: zstdCompress(data, 3) });
+}

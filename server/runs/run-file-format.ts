@@ -1,0 +1,29 @@
+import type { RunMetadata } from '@jetdrive-hub/client/contract';
+
+// The run file format agreed on issue 16 (server/protocol/README.md, "Run files (MCAP)").
+
+export const RUN_PROFILE = 'jetdrive';
+export const DATAGRAM_TOPIC = 'jetdrive.klhdv';
+export const DATAGRAM_ENCODING = 'jetdrive.klhdv';
+export const RUN_METADATA_NAME = 'jetdrive-hub.run';
+/** Journal only (never in a finished file): pushes what McapWriter holds to the file on the recorder's timer. */
+export const FLUSH_MARKER_NAME = 'jetdrive-hub.flush';
+/** One MCAP channel per datagram source, at most this many per file (beyond: counted drops). */
+export const MAX_SOURCES_PER_FILE = 64;
+export const RUN_FILE_EXTENSION = '.mcap';
+/** A run being recorded (or left unfinished by a crash) is a journal beside where its file will be. */
+export const JOURNAL_EXTENSION = '.mcap.part';
+
+export function runMetadataRecord(meta: RunMetadata): { name: string; metadata: Map<string, string> } {
+  return { name: RUN_METADATA_NAME, metadata: new Map([['json', JSON.stringify(meta)]]) };
+}
+
+export function sourceChannelMetadata(address: string, port: number): Map<string, string> {
+  return new Map([
+    ['source_address', address],
+    ['source_port', String(port)],
+  ]);
+}
+
+export const msToNs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
+export const nsToMs = (ns: bigint): number => Number(ns / 1000n) / 1000;
