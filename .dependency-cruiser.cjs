@@ -8,7 +8,7 @@ const LAYERS = [
   ['jetdrive'],
   ['channels'],
   ['mapping', 'tuning', 'engine', 'auth', 'curves'],
-  ['realtime', 'sessions', 'ingest', 'runs', 'analysis', 'cluster'],
+  ['realtime', 'sessions', 'ingest', 'replay', 'runs', 'analysis', 'cluster'],
   ['http'],
 ];
 const WIRING = '^server/(hub|hub-options|main|config|preflight)\\.ts$';

@@ -139,6 +139,17 @@ export const configSchema = z.object({
   runCompression: z.enum(['zstd', 'lz4', 'none']).default('zstd'),
   /** Largest .mcap accepted by POST /api/runs. */
   runUploadMaxBytes: int(1024, 16 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
+  /** Play this run file (looping) instead of the simulator or the network: no UDP socket is opened. */
+  replayFile: z
+    .string()
+    .min(1)
+    .regex(/\.mcap$/i, 'must be the path of an .mcap run file')
+    .nullable()
+    .default(null),
+  /** Replays at once (each one a provider namespace). */
+  replayMaxConcurrent: int(1, 255).default(4),
+  /** Largest run file a replay loads into memory. */
+  replayMaxFileBytes: int(1024, 4 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
   logLevel: oneOf(LOG_LEVELS).default('info'),
 });
 
@@ -202,6 +213,9 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   RUNS_MAX_COUNT: ['runsMaxCount', (s) => s],
   RUN_COMPRESSION: ['runCompression', (s) => s.trim().toLowerCase()],
   RUN_UPLOAD_MAX_BYTES: ['runUploadMaxBytes', (s) => s],
+  REPLAY_FILE: ['replayFile', (s) => s],
+  REPLAY_MAX_CONCURRENT: ['replayMaxConcurrent', (s) => s],
+  REPLAY_MAX_FILE_BYTES: ['replayMaxFileBytes', (s) => s],
   // Tokens are env-only: a command-line flag would show in `ps` to every user of the machine.
   HUB_OPERATOR_TOKEN: ['operatorToken', (s) => s.trim()],
   HUB_VIEWER_TOKEN: ['viewerToken', (s) => s.trim()],
@@ -283,6 +297,7 @@ function buildCommand(): Command {
     .addOption(new Option('--run-start-tps <pct>', 'runs: … with the throttle at least this open (RUN_START_TPS)'))
     .addOption(new Option('--run-pre-roll <s>', 'runs: seconds kept before a detected start (RUN_PRE_ROLL_S)'))
     .addOption(new Option('--run-post-roll <s>', 'runs: seconds recorded after a detected end (RUN_POST_ROLL_S)'))
+    .addOption(new Option('--replay <file>', 'play this .mcap run file, looping, instead of the simulator (REPLAY_FILE)'))
     .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'));
 }
 
@@ -303,6 +318,7 @@ const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]
   runStartTps: ['runStartTps', (v) => v],
   runPreRoll: ['runPreRollS', (v) => v],
   runPostRoll: ['runPostRollS', (v) => v],
+  replay: ['replayFile', (v) => v],
 };
 
 /** Where a setting can come from: its config field, environment variable and (when it has one) flag. */

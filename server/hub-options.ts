@@ -1,8 +1,11 @@
+import { join } from 'node:path';
+import { NEVER } from 'rxjs';
 import type { QuantityResolver } from './channels/types.js';
 import { type HubConfig, operatorReservedConnections } from './config.js';
 import type { IngestOptions } from './ingest/index.js';
 import { DEFAULT_PONG_LIMITER_OPTIONS } from './jetdrive/create-pong-limiter.js';
 import type { RealtimeGateway, RealtimeOptions } from './realtime/index.js';
+import type { ReplayManagerOptions } from './replay/index.js';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from './runs/index.js';
 import type { SimulatedDynoOptions } from './sim/index.js';
 import { defaultInterfaces } from './transport/index.js';
@@ -38,6 +41,8 @@ export function ingestOptionsOf(config: HubConfig, resolver: QuantityResolver): 
       staleResetMs: config.jetdriveStaleResetMs,
     },
     passive: config.passive,
+    // Playing a recording (--replay): no socket at all; the replay feeds the registry through its own passive node.
+    ...(config.replayFile ? { datagrams$: NEVER } : {}),
     node: {
       offlineAfterMs: config.providerTimeoutMs,
       pingIntervalMs: config.clockSyncIntervalMs,
@@ -52,6 +57,22 @@ export function ingestOptionsOf(config: HubConfig, resolver: QuantityResolver): 
       },
       maxProviders: config.maxProviders,
     },
+  };
+}
+
+/** Where the data comes from: a recording (--replay) wins over the simulator, which wins over the network. */
+export function sourceOf(config: HubConfig): 'simulated' | 'live' | 'replay' {
+  if (config.replayFile) return 'replay';
+  return config.sim ? 'simulated' : 'live';
+}
+
+export function replayOptionsOf(config: HubConfig): Partial<ReplayManagerOptions> & { runsDir: string } {
+  return {
+    runsDir: join(config.dataDir, 'runs'),
+    maxConcurrent: config.replayMaxConcurrent,
+    maxFileBytes: config.replayMaxFileBytes,
+    offlineAfterMs: config.providerTimeoutMs,
+    maxProviders: config.maxProviders,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
 import {
@@ -17,6 +17,7 @@ import {
   closeServer,
   createHttpApp,
   createHttpServer,
+  createReplayRouter,
   createRunsRouter,
   createVirtualTuneRouter,
   type HttpApp,
@@ -28,16 +29,19 @@ import {
   ingestOptionsOf,
   LOOPBACK,
   realtimeOptionsOf,
+  replayOptionsOf,
   runOptionsOf,
   sessionOptionsOf,
   simulatorOptionsOf,
   socketGuardLimitsOf,
+  sourceOf,
 } from './hub-options.js';
 import { createIngest, type Ingest, warnWhenNoProvider } from './ingest/index.js';
 import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { preflight } from './preflight.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
+import { attachReplaySocketHandlers, createReplayManager, type ReplayManager } from './replay/index.js';
 import {
   attachRunEvents,
   NODE_RUN_FILE_SYSTEM,
@@ -73,6 +77,7 @@ export interface Hub {
   stop(): Promise<void>;
   readonly ingest: Ingest;
   readonly simulator: SimulatedDynoController | null;
+  readonly replays: ReplayManager;
   gateway(): RealtimeGateway | null;
   /** The HTTP app once started (its routes() lists every route: the API-shape test walks them). */
   http(): HttpApp | null;
@@ -135,8 +140,9 @@ function logProviderEvents(ingest: Ingest): Subscription {
 function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: number | null): IngestStatus {
   const s = ingest.status();
   return {
-    source: config.sim ? 'simulated' : 'live',
-    bound: s.port !== null,
+    source: sourceOf(config),
+    // A recording (--replay) opens no socket: it is ready once started.
+    bound: s.port !== null || config.replayFile !== null,
     hostId: s.node.hostId,
     passive: s.node.passive,
     port: s.port,
@@ -149,18 +155,31 @@ function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: numbe
   };
 }
 
+/** `--replay <file>`: the recording plays at 1x, looping, in place of the simulator (no UDP socket is open). */
+async function startReplayMode(replays: ReplayManager, file: string): Promise<void> {
+  const status = await replays.startFile(file, { rate: 1, loop: true }, basename(file, '.mcap'));
+  log.info(
+    { file, replay: status.id, durationMs: status.durationMs },
+    'replaying %s (%d ms, looping) instead of the simulator: no JetDrive socket is open',
+    file,
+    Math.round(status.durationMs),
+  );
+}
+
 type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extraRouters' | 'options'> & {
   ingest: Ingest;
   sessions: SessionRegistry;
   runs: HubRuns;
+  replays: ReplayManager;
 };
 
 /** The Koa app: the API, the virtual-tune routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, runs, ...rest } = deps;
+  const { ingest, sessions, runs, replays, ...rest } = deps;
   const routers: Router[] = [
     createVirtualTuneRouter(sessions),
     createRunsRouter({ ...runs, compression: config.runCompression, uploadMaxBytes: config.runUploadMaxBytes }),
+    createReplayRouter(replays),
   ];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
@@ -201,6 +220,7 @@ interface Running {
   server: ReturnType<typeof createHttpServer> | null;
   detachSessions: (() => void) | null;
   detachRuns: (() => void) | null;
+  detachReplays: (() => void) | null;
   cancelNoProviderWarning: (() => void) | null;
 }
 
@@ -216,6 +236,7 @@ interface ServeDeps {
   ingestStatus: () => IngestStatus;
   simulatorOrigin: SimulatorOriginTracker;
   runs: HubRuns;
+  replays: ReplayManager;
 }
 
 /** HTTP and Socket.IO on one port, every connection and command behind the guard; resolves once listening. */
@@ -226,6 +247,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     mapping: d.mapping,
     sessions,
     runs: d.runs,
+    replays: d.replays,
     simulator: d.simulator,
     simulatorOrigin: d.simulatorOrigin.originOf,
     auth: { policy: d.policy, limiter: d.limiter },
@@ -247,7 +269,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     httpServer: server,
     registry: ingest.registry,
     quantities: d.mapping,
-    source: config.sim ? 'simulated' : 'live',
+    source: sourceOf(config),
     serverVersion: SERVER_VERSION,
     unitSystem: config.unitSystem,
     allowRequest: guard.allowRequest,
@@ -258,6 +280,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
   guard.attach(gateway.io);
   running.detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
   running.detachRuns = attachRunEvents(gateway.io, d.runs.capture, d.runs.library);
+  running.detachReplays = attachReplaySocketHandlers(gateway.io, d.replays).detach;
   return listen(server, { host: config.host, port: config.port });
 }
 
@@ -269,6 +292,8 @@ async function startJetDrive(d: ServeDeps, running: Running): Promise<void> {
   if (d.simulator) {
     await d.simulator.start();
     d.simulatorOrigin.remember();
+  } else if (d.config.replayFile) {
+    await startReplayMode(d.replays, d.config.replayFile);
   } else {
     running.cancelNoProviderWarning = warnWhenNoProvider(d.ingest, {
       afterMs: d.config.noProviderWarnMs,
@@ -340,9 +365,10 @@ function runsStatsOf({ capture, library }: HubRuns) {
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
   const ingest = createIngest(ingestOptionsOf(config, late.resolver));
-  const simulator = config.sim ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  const simulator = sourceOf(config) === 'simulated' ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
   const sessions = createSessionRegistry(sessionOptionsOf(config));
   const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
+  const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   const running: Running = {
@@ -352,6 +378,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     server: null,
     detachSessions: null,
     detachRuns: null,
+    detachReplays: null,
     cancelNoProviderWarning: null,
   };
   let lastDatagramAt: number | null = null;
@@ -365,6 +392,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   return {
     ingest,
     simulator,
+    replays,
     gateway: () => running.gateway,
     http: () => running.http,
     runs,
@@ -389,6 +417,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         ingestStatus,
         simulatorOrigin,
         runs,
+        replays,
       };
       await startJetDrive(deps, running);
       const address = await serve(deps, running);
@@ -404,6 +433,8 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         await runs.capture.stop().catch((err: unknown) => log.warn({ err }, 'run capture stop failed'));
         running.detachRuns?.();
         running.detachSessions?.();
+        running.detachReplays?.();
+        replays.dispose();
         if (running.gateway) await running.gateway.close();
         else if (running.server) await closeServer(running.server);
         datagramWatch.unsubscribe();

@@ -10,6 +10,7 @@ import { formatTable, formatValue } from './cli/format-table.js';
 import { duration, formatDuration, hubUrl, integerIn, positiveNumber } from './cli/option-parsers.js';
 import { parseCondition } from './cli/parse-condition.js';
 import { requireMatches } from './cli/require-matches.js';
+import { formatReplayStatus, replayRate, runReplay } from './cli/run-replay.js';
 import { registerRunsCommands } from './cli/run-runs.js';
 import { runTune } from './cli/run-tune.js';
 import { runWait } from './cli/run-wait.js';
@@ -199,6 +200,22 @@ program
   );
 
 registerRunsCommands(program, openHub);
+program
+  .command('replay')
+  .description("replay a recorded run through the hub's live pipeline, showing its position (operator token)")
+  .argument('<run-id>', 'the run, e.g. 20261129T120000Z-0a1b2c')
+  .option('--rate <x>', 'speed, 0.1 to 20 × real time', replayRate, 1)
+  .option('--from <duration>', 'start this far into the run (e.g. 2s)', duration)
+  .option('--to <duration>', 'end this far into the run', duration)
+  .option('--loop', 'start over at the end until Ctrl-C (else exit when it ends)', false)
+  .action(async (runId: string, options: { rate: number; from?: number; to?: number; loop: boolean }) => {
+    const { hub } = await openHub();
+    const interrupted = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    const last = await runReplay(hub, runId, options, process.stdout, interrupted);
+    process.stdout.write(`${formatReplayStatus(last)}\n`);
+    hub.close();
+    process.exit(EXIT.OK);
+  });
 
 try {
   await program.parseAsync(process.argv);

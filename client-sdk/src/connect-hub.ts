@@ -2,6 +2,7 @@ import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, map, Obs
 import { applyCatalogEvent } from './apply-catalog-event.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { type ChannelDebug, createChannelDebug } from './create-channel-debug.js';
+import { createReplayApi } from './create-replay-api.js';
 import { createRunsApi } from './create-runs-api.js';
 import { createSessionsApi } from './create-sessions-api.js';
 import type {
@@ -185,7 +186,11 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
     whenConnected: () => whenConnected(parts.connection.state$),
     lagging$: parts.lagging$.pipe(distinctUntilChanged()),
     sessions: createSessionsApi({ socket, request, requestTimeoutMs }),
-    runs: createRunsApi({ url, token: options.token, socket }),
+    // The library over HTTP and replay control over the socket: one `hub.runs`.
+    runs: {
+      ...createRunsApi({ url, token: options.token, socket }),
+      ...createReplayApi({ socket, request, requestTimeoutMs }),
+    },
     catalog: () =>
       request<CatalogView>((ack) => socket.timeout(requestTimeoutMs).emit('catalog:get', ack)).then((view) => {
         catalogState$.next(view);

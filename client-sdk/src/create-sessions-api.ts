@@ -34,13 +34,17 @@ export interface SessionsApi {
   readonly changed$: Observable<SessionSummary[]>;
 }
 
-type Request = <T>(send: (ack: (error: Error | null, result: Result<T>) => void) => void) => Promise<T>;
+/** One command round trip: sends with an ack, resolves with the data or rejects with a HubError. */
+export type Request = <T>(send: (ack: (error: Error | null, result: Result<T>) => void) => void) => Promise<T>;
 
-export function createSessionsApi(deps: {
+/** What an API over the hub's socket is built from (connectHub passes the same to each). */
+export interface SocketApiDeps {
   socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   request: Request;
   requestTimeoutMs: number;
-}): SessionsApi {
+}
+
+export function createSessionsApi(deps: SocketApiDeps): SessionsApi {
   const { socket, request, requestTimeoutMs } = deps;
   const timed = () => socket.timeout(requestTimeoutMs);
 

@@ -19,6 +19,12 @@ export const SOCKET_COMMAND_ROLES: Readonly<Record<SocketCommand, Role>> = Objec
   'session:start': 'operator',
   'session:stop': 'operator',
   'session:cleanup': 'operator',
+  'replay:list': 'viewer',
+  'replay:start': 'operator',
+  'replay:pause': 'operator',
+  'replay:resume': 'operator',
+  'replay:seek': 'operator',
+  'replay:stop': 'operator',
 });
 
 export function isSocketCommand(event: string): event is SocketCommand {

@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import { type ChannelRegistryHandle, createChannelRegistry } from '../channels/create-channel-registry.js';
 import type { RegistryOptions } from '../channels/default-registry-options.js';
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
+import type { JetDriveSink } from '../jetdrive/types.js';
 import { createJetDriveNode, type JetDriveNode, type JetDriveNodeStatus } from '../jetdrive/create-jetdrive-node.js';
 import { createNodeCounters } from '../jetdrive/create-node-counters.js';
 import type { JetDriveNodeOptions } from '../jetdrive/default-node-options.js';
@@ -36,6 +37,8 @@ export interface IngestStatus {
 
 export interface Ingest {
   readonly registry: ChannelRegistry;
+  /** The registry's write side, for another datagram source with a node of its own (a replay) to feed it too. */
+  readonly sink: JetDriveSink;
   readonly node: JetDriveNode;
   /** Group × interface joins, known once start() resolved. */
   readonly joins: JoinResult[];
@@ -106,6 +109,7 @@ export function createIngest(options: IngestOptions = {}): Ingest {
 
   return {
     registry,
+    sink: registry.sink,
     node,
     get joins() {
       return joins;

@@ -35,7 +35,7 @@ export interface RealtimeGatewayConfig {
   httpServer: HttpServer;
   registry: ChannelRegistry;
   quantities?: QuantityResolver;
-  source: 'simulated' | 'live';
+  source: 'simulated' | 'live' | 'replay';
   serverVersion: string;
   /** The hub's display units, said in hello so SDK clients and the CLI show what the dashboard shows. */
   unitSystem?: UnitSystem;

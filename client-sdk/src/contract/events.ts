@@ -4,6 +4,7 @@
 import type { CleanupRequest, SessionStartInput, SubscribeRequest } from './command-schemas.js';
 import type { UnitSystem } from './unit-conversion.js';
 import type { DataFrame } from './data-frame.js';
+import type { ReplaySeekRequest, ReplayStartRequest, ReplayStatus } from './replay.js';
 import type { ProtocolVersion } from './protocol-version.js';
 import type { RecordingAlert, RunEndedEvent, RunStartedEvent, RunSummary } from './runs.js';
 import type { CleanupResult, SessionEvent, SessionResults, SessionSnapshot, SessionSummary } from './session-types.js';
@@ -101,7 +102,8 @@ export type CatalogEventView =
 export interface Hello {
   protocol: ProtocolVersion;
   serverVersion: string;
-  source: 'simulated' | 'live';
+  /** `replay`: the hub plays a recording (`--replay`) instead of the simulator or the network. */
+  source: 'simulated' | 'live' | 'replay';
   /** The hub's display units (UNIT_SYSTEM / --units); absent from hubs older than this field. */
   units?: UnitSystem;
   limits: { maxSubscriptions: number; maxSelectors: number; maxBackfillSeconds: number; maxHz: number };
@@ -138,6 +140,12 @@ export interface ClientToServerEvents {
   'session:list': (ack: Ack<SessionSummary[]>) => void;
   'session:results': (id: string, ack: Ack<SessionResults>) => void;
   'session:cleanup': (request: CleanupRequest, ack: Ack<CleanupResult>) => void;
+  'replay:start': (request: ReplayStartRequest, ack: Ack<ReplayStatus>) => void;
+  'replay:pause': (id: string, ack: Ack<ReplayStatus>) => void;
+  'replay:resume': (id: string, ack: Ack<ReplayStatus>) => void;
+  'replay:seek': (request: ReplaySeekRequest, ack: Ack<ReplayStatus>) => void;
+  'replay:stop': (id: string, ack: Ack<ReplayStatus>) => void;
+  'replay:list': (ack: Ack<ReplayStatus[]>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -156,4 +164,6 @@ export interface ServerToClientEvents {
   /** The first page of the run library (newest first) after a run was added, changed or removed. */
   'runs:changed': (runs: RunSummary[]) => void;
   'recording:alert': (alert: RecordingAlert) => void;
+  /** A replay's position and state: on every state change, and while playing at most a few times per second. */
+  'replay:status': (status: ReplayStatus) => void;
 }

@@ -88,6 +88,22 @@ export {
   type RunUpdate,
   runUpdateSchema,
 } from './runs.js';
+export {
+  REPLAY_MAX_RATE,
+  REPLAY_MIN_RATE,
+  type ReplayOptions,
+  replayIdSchema,
+  replayOptionsSchema,
+  type ReplayProvider,
+  replayRunIdSchema,
+  type ReplaySeekRequest,
+  replaySeekBodySchema,
+  replaySeekSchema,
+  type ReplayStartRequest,
+  replayStartSchema,
+  type ReplayState,
+  type ReplayStatus,
+} from './replay.js';
 export type {
   CellGrid,
   CellMaps,

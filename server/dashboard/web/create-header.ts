@@ -8,7 +8,7 @@ export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
 export interface Header {
   setConnection(state: ConnectionState, reason?: string | null): void;
-  setSource(source: 'live' | 'simulated' | null): void;
+  setSource(source: 'live' | 'simulated' | 'replay' | null): void;
   setProviders(providers: readonly ProviderView[]): void;
   setSystem(system: UnitSystem): void;
 }
@@ -41,7 +41,7 @@ export function createHeader(onSystem: (system: UnitSystem) => void): Header {
     },
     setSource(value) {
       setAttr(source, 'data-source', value ?? 'unknown');
-      setText(source, value === 'live' ? 'LIVE' : value === 'simulated' ? 'SIMULATED' : '—');
+      setText(source, value === 'live' ? 'LIVE' : value === 'simulated' ? 'SIMULATED' : value === 'replay' ? 'REPLAY' : '—');
     },
     setProviders(all) {
       const list = shownProviders(all, offlineSince, Date.now());

@@ -10,6 +10,7 @@ import { createPullChart } from './create-pull-chart.js';
 import { createPullFeed } from './create-pull-feed.js';
 import { createPullTracker } from './create-pull-tracker.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
+import { createReplayPanel } from './create-replay-panel.js';
 import { createRunLibraryPanel, type RunLibraryPanel } from './create-run-library-panel.js';
 import { createTokenField, storedToken } from './create-token-field.js';
 import { createTuningPanel, type TuningPanel } from './create-tuning-panel.js';
@@ -88,6 +89,7 @@ function start(): void {
   tuning.setSystem(system);
   runLibrary = createRunLibraryPanel(byId('run-library'), byId('recording'), hub);
   runLibrary.setSystem(system);
+  createReplayPanel(byId('replay'), hub.runs);
   startFrameLoop({ readouts, chart, browser, pullChart }, createPullTracker(), pullFeed);
 
   window.addEventListener('pagehide', () => hub.close());

@@ -22,7 +22,7 @@ export interface IngestView {
 }
 
 export interface StatusView {
-  source: 'live' | 'simulated' | null;
+  source: 'live' | 'simulated' | 'replay' | null;
   providers: ProviderView[];
   ingest: IngestView | null;
 }
@@ -76,7 +76,11 @@ export function parseStatus(body: unknown): StatusView {
   const root = isRecord(body) && isRecord(body.data) ? body.data : body;
   if (!isRecord(root)) return { source: null, providers: [], ingest: null };
   const source =
-    root.source === 'live' || root.source === 'simulated' ? root.source : root.simulated === true ? 'simulated' : null;
+    root.source === 'live' || root.source === 'simulated' || root.source === 'replay'
+      ? root.source
+      : root.simulated === true
+        ? 'simulated'
+        : null;
   const list = Array.isArray(root.providers) ? root.providers : [];
   const providers: ProviderView[] = [];
   for (const raw of list) {
