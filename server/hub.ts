@@ -18,10 +18,12 @@ import {
   createHttpApp,
   createHttpServer,
   createReplayRouter,
+  createRunAnalysisRouter,
   createRunsRouter,
   createVirtualTuneRouter,
   type HttpApp,
   listen,
+  RunAnalysisCache,
 } from './http/index.js';
 import type { IngestStatus } from './http/types.js';
 import {
@@ -42,13 +44,7 @@ import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { preflight } from './preflight.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
 import { attachReplaySocketHandlers, createReplayManager, type ReplayManager } from './replay/index.js';
-import {
-  attachRunEvents,
-  NODE_RUN_FILE_SYSTEM,
-  RunCapture,
-  type RunFileSystem,
-  RunLibrary,
-} from './runs/index.js';
+import { attachRunEvents, NODE_RUN_FILE_SYSTEM, RunCapture, type RunFileSystem, RunLibrary } from './runs/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
@@ -89,6 +85,8 @@ export interface HubRuns {
   capture: RunCapture;
   library: RunLibrary;
   fs: RunFileSystem;
+  /** Run analysis (issue 17): decoded series and curves, shared by every viewer. */
+  analysis: RunAnalysisCache;
 }
 
 export interface HubOverrides {
@@ -178,6 +176,14 @@ function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps
   const { ingest, sessions, runs, replays, ...rest } = deps;
   const routers: Router[] = [
     createVirtualTuneRouter(sessions),
+    // Before the library's router: its `/:id` would take `/compare`.
+    createRunAnalysisRouter({
+      library: runs.library,
+      fs: runs.fs,
+      cache: runs.analysis,
+      compression: config.runCompression,
+      unitSystem: config.unitSystem,
+    }),
     createRunsRouter({ ...runs, compression: config.runCompression, uploadMaxBytes: config.runUploadMaxBytes }),
     createReplayRouter(replays),
   ];
@@ -340,7 +346,7 @@ function createRuns(
       return profile ? { profile, scenario: null } : null;
     },
   });
-  return { capture, library, fs };
+  return { capture, library, fs, analysis: new RunAnalysisCache({ library, fs }) };
 }
 
 function runsStatsOf({ capture, library }: HubRuns) {
@@ -365,7 +371,8 @@ function runsStatsOf({ capture, library }: HubRuns) {
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
   const ingest = createIngest(ingestOptionsOf(config, late.resolver));
-  const simulator = sourceOf(config) === 'simulated' ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  const simulator =
+    sourceOf(config) === 'simulated' ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
   const sessions = createSessionRegistry(sessionOptionsOf(config));
   const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
   const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
@@ -432,6 +439,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         // After the simulator stopped: a run in progress ends (reason shutdown) and is saved whole.
         await runs.capture.stop().catch((err: unknown) => log.warn({ err }, 'run capture stop failed'));
         running.detachRuns?.();
+        runs.analysis.dispose();
         running.detachSessions?.();
         running.detachReplays?.();
         replays.dispose();
