@@ -12,6 +12,7 @@ import { parseCondition } from './cli/parse-condition.js';
 import { requireMatches } from './cli/require-matches.js';
 import { formatReplayStatus, replayRate, runReplay } from './cli/run-replay.js';
 import { registerRunsCommands } from './cli/run-runs.js';
+import { registerRunsAnalysisCommands } from './cli/run-runs-analysis.js';
 import { runTune } from './cli/run-tune.js';
 import { runWait } from './cli/run-wait.js';
 import { runWatch } from './cli/run-watch.js';
@@ -200,6 +201,7 @@ program
   );
 
 registerRunsCommands(program, openHub);
+registerRunsAnalysisCommands(program, openHub);
 program
   .command('replay')
   .description("replay a recorded run through the hub's live pipeline, showing its position (operator token)")

@@ -3,6 +3,7 @@ import { applyCatalogEvent } from './apply-catalog-event.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { type ChannelDebug, createChannelDebug } from './create-channel-debug.js';
 import { createReplayApi } from './create-replay-api.js';
+import { createRunAnalysisApi } from './create-run-analysis-api.js';
 import { createRunsApi } from './create-runs-api.js';
 import { createSessionsApi } from './create-sessions-api.js';
 import type {
@@ -190,6 +191,7 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
     runs: {
       ...createRunsApi({ url, token: options.token, socket }),
       ...createReplayApi({ socket, request, requestTimeoutMs }),
+      ...createRunAnalysisApi({ url, token: options.token }),
     },
     catalog: () =>
       request<CatalogView>((ack) => socket.timeout(requestTimeoutMs).emit('catalog:get', ack)).then((view) => {

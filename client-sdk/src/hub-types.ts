@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { ReplayApi } from './create-replay-api.js';
+import type { RunAnalysisApi } from './create-run-analysis-api.js';
 import type { RunsApi } from './create-runs-api.js';
 import type { SessionsApi } from './create-sessions-api.js';
 import type { ConnectionFailure } from './hub-error.js';
@@ -95,8 +96,11 @@ export interface Hub {
   /** True while the hub conflates this viewer's data because it reads too slowly. */
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;
-  /** The run library and the recording indicator (HTTP with `token`, events over the socket), and replay control. */
-  readonly runs: RunsApi & ReplayApi;
+  /**
+   * The run library and the recording indicator (HTTP with `token`, events over the socket), replay control, and
+   * run analysis (curves, compare, exports, import).
+   */
+  readonly runs: RunsApi & ReplayApi & RunAnalysisApi;
   /** Resolves with the catalog (asks the hub once). */
   catalog(): Promise<CatalogView>;
   close(): void;

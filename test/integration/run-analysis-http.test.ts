@@ -1,10 +1,15 @@
 import type { RunComparisonAnswer, RunCurvesAnswer, RunDetail, RunImportAnswer } from '@jetdrive-hub/client/contract';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectHub } from '../../client-sdk/src/index.js';
+import { runTsScript } from '../support/run-ts-script.js';
 import { HUB_OPERATOR, HUB_VIEWER, startTestHub, type TestHub } from '../support/start-test-hub.js';
 import { until } from '../support/until.js';
 
 // Issue 17 over HTTP against a real hub: a simulator pull recorded by the run library, then read back as curves,
 // compared (with itself and with its own CSV export imported as a new run), exported and printed.
+
+const CLI = fileURLToPath(new URL('../../client-sdk/src/cli.ts', import.meta.url));
 
 let t: TestHub;
 let runId = '';
@@ -156,4 +161,32 @@ describe('run analysis over HTTP', () => {
     await t.hub.runs.library.delete(copy?.id ?? '');
     expect(cache.stats().series).toBe(1);
   });
+
+  it('hub.runs (SDK) and `jetdrive runs compare|export` (CLI) give the API figures', async () => {
+    const client = connectHub(t.url, { token: HUB_OPERATOR });
+    try {
+      await client.whenConnected();
+      const api = await json<RunCurvesAnswer>(`/api/runs/${runId}/curves?correction=sae&smoothing=1`);
+      const curves = await client.runs.curves(runId, { correction: 'sae', smoothing: 1 });
+      expect(curves.curves.peaks).toEqual(api.curves.peaks);
+      const cmp = await client.runs.compare([runId, runId], { correction: 'eec', smoothing: 2, x: 'rpm' });
+      expect(cmp.deltas[0].peakTorque).toEqual({ value: 0, rpm: 0 });
+      const csv = await client.runs.exportCsv(runId);
+      const imported = await client.runs.importCsv(csv, { name: 'From the SDK' });
+      expect(t.hub.runs.library.get(imported.id).name).toBe('From the SDK');
+      await expect(client.runs.curves('20990101T000000Z-000000')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+
+      const env = { JETDRIVE_HUB_TOKEN: HUB_VIEWER, LOG_LEVEL: 'silent' };
+      const compare = await runTsScript(CLI, ['runs', 'compare', runId, imported.id, '--url', t.url], env).finished;
+      expect(compare.code, compare.stderr).toBe(0);
+      expect(compare.stdout).toContain(runId);
+      expect(compare.stdout).toContain('From the SDK');
+      expect(compare.stdout).toMatch(/SAE J1349/);
+      const exported = await runTsScript(CLI, ['runs', 'export', runId, '--csv', '--url', t.url], env).finished;
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(exported.stdout).toBe(csv);
+    } finally {
+      client.close();
+    }
+  }, 60_000);
 });

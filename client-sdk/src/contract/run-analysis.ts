@@ -32,16 +32,30 @@ const correction = z.enum(CORRECTION_STANDARDS).default('sae');
 const xAxis = z.enum(CURVE_X_AXES).default('rpm');
 const units = z.enum(['imperial', 'metric']).optional();
 
-/** The compare query (strings, as a URL carries them): `ids` is a comma-separated list, the first the baseline. */
+/**
+ * The compare query (strings, as a URL carries them): `ids` is a comma-separated list, the first the baseline. `ids`
+ * is checked after the object, so an unknown parameter is named first (the one input rule's message).
+ */
 export const runsCompareQuerySchema = closedObject({
   ids: z
     .string()
     .transform((s) => s.split(',').map((id) => id.trim()))
-    .pipe(z.array(runId).min(1).max(MAX_COMPARE_RUNS)),
+    .pipe(z.array(runId).min(1).max(MAX_COMPARE_RUNS))
+    .optional(),
   correction,
   smoothing: smoothing.default(0),
   x: xAxis,
   units,
+}).transform((q, ctx) => {
+  if (q.ids === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ids'],
+      message: `required: 1–${MAX_COMPARE_RUNS} run ids, comma-separated`,
+    });
+    return z.NEVER;
+  }
+  return { ...q, ids: q.ids };
 });
 export type RunsCompareQuery = z.infer<typeof runsCompareQuerySchema>;
 
