@@ -92,7 +92,16 @@ export async function writeCsvRunFile(input: CsvRunFileInput): Promise<RunMetada
   const meta: RunMetadata = { ...base, providers: [provider], channels };
   const handle = await input.fs.open(input.file, 'wx', 0o600);
   try {
-    const writer = new McapWriter({ writable: new FileWritable(handle), useChunks: false });
+    // Like a journal: no indexes (the unchunked writer's metadata index is wrong); the rewrite builds them.
+    const writer = new McapWriter({
+      writable: new FileWritable(handle),
+      useChunks: false,
+      useStatistics: false,
+      useMetadataIndex: false,
+      useAttachmentIndex: false,
+      useChunkIndex: false,
+      useSummaryOffsets: false,
+    });
     await writer.start({ profile: RUN_PROFILE, library: `jetdrive-hub ${SERVER_VERSION}` });
     await writer.addMetadata(runMetadataRecord(meta));
     const channelId = await writer.registerChannel({
