@@ -367,6 +367,19 @@ function runsStatsOf({ capture, library }: HubRuns) {
   };
 }
 
+function notRunning(): Running {
+  return {
+    gateway: null,
+    http: null,
+    socketGuard: null,
+    server: null,
+    detachSessions: null,
+    detachRuns: null,
+    detachReplays: null,
+    cancelNoProviderWarning: null,
+  };
+}
+
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
@@ -378,16 +391,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
-  const running: Running = {
-    gateway: null,
-    http: null,
-    socketGuard: null,
-    server: null,
-    detachSessions: null,
-    detachRuns: null,
-    detachReplays: null,
-    cancelNoProviderWarning: null,
-  };
+  const running = notRunning();
   let lastDatagramAt: number | null = null;
   let stopping: Promise<void> | null = null;
   const datagramWatch = ingest.registry.samples$.subscribe((batch) => {
