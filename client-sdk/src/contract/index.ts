@@ -135,6 +135,7 @@ export {
   type RunCurvesQuery,
   type RunCurvesView,
   type RunImportAnswer,
+  type RunDeltaView,
   type RunReadCounts,
   type RunsCompareQuery,
   runCurvesQuerySchema,

@@ -141,18 +141,21 @@ export interface PeakDeltaView {
   rpm: number;
 }
 
+/** A run's difference to the first (display units): per grid bin (null where either has no bin) and at the peaks. */
+export interface RunDeltaView {
+  id: string;
+  power: (number | null)[];
+  torque: (number | null)[];
+  peakPower: PeakDeltaView | null;
+  peakTorque: PeakDeltaView | null;
+}
+
 /** `GET /api/runs/compare`: every run on one grid (null where a run has no bin) and each one's Δ to the first. */
 export interface RunComparisonAnswer {
   success: true;
   x: number[];
   runs: { id: string; name: string; curves: RunCurvesView; power: (number | null)[]; torque: (number | null)[] }[];
-  deltas: {
-    id: string;
-    power: (number | null)[];
-    torque: (number | null)[];
-    peakPower: PeakDeltaView | null;
-    peakTorque: PeakDeltaView | null;
-  }[];
+  deltas: RunDeltaView[];
 }
 
 /** `POST /api/runs/import`: the new run (its id names it in the library) and what the CSV held. */

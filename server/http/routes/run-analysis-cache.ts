@@ -73,13 +73,8 @@ export class RunAnalysisCache {
   /** The run's decoded series (RUN_NOT_FOUND when the library has no such run). */
   async series(id: string): Promise<RunSeriesRead> {
     const { file } = this.#o.library.download(id);
-    const cached = this.#series.get(id);
-    if (cached) {
-      this.#hits++;
-      this.#series.delete(id);
-      this.#series.set(id, cached);
-      return cached;
-    }
+    const cached = this.#touch(this.#series, id);
+    if (cached) return cached;
     const pending = this.#reading.get(id);
     if (pending) return pending;
     this.#misses++;
@@ -97,13 +92,8 @@ export class RunAnalysisCache {
 
   async curves(id: string, options: CurveOptions): Promise<RunCurves> {
     const key = curvesKey(id, options);
-    const cached = this.#curves.get(key);
-    if (cached) {
-      this.#hits++;
-      this.#curves.delete(key);
-      this.#curves.set(key, cached);
-      return cached;
-    }
+    const cached = this.#touch(this.#curves, key);
+    if (cached) return cached;
     const { series } = await this.series(id);
     const curves = computeRunCurves(series, options);
     this.#curves.set(key, curves);
@@ -138,6 +128,16 @@ export class RunAnalysisCache {
   dispose(): void {
     for (const s of this.#subscriptions) s.unsubscribe();
     this.clear();
+  }
+
+  /** A hit moves to the back of the map (Maps keep insertion order: the front is the least recently used). */
+  #touch<V>(map: Map<string, V>, key: string): V | undefined {
+    const value = map.get(key);
+    if (value === undefined) return undefined;
+    this.#hits++;
+    map.delete(key);
+    map.set(key, value);
+    return value;
   }
 
   #keepSeries(id: string, read: RunSeriesRead): void {
