@@ -579,8 +579,10 @@ describe('run analysis in the page (standalone hub)', () => {
     await page.waitForFunction(() => document.querySelector('.overlay-status')?.textContent?.includes('DIN'), null, {
       timeout: 10_000,
     });
-    // A pull now: its points land on the baselines' grid and draw over them.
-    expect(own.hub.simulator?.pull().ok).toBe(true);
+    // A pull now (once the simulator is back at idle after the first): its points land on the baselines' grid and
+    // draw over them.
+    const sim = own.hub.simulator;
+    await until(() => sim?.pull().ok === true, 30_000, 'the simulator to take a second pull', 200);
     await page.waitForFunction(
       () => Number(document.getElementById('overlay-chart')?.dataset.livePoints ?? 0) >= 5,
       null,
