@@ -149,7 +149,7 @@ export const configSchema = z.object({
   /** Replays at once (each one a provider namespace). */
   replayMaxConcurrent: int(1, 255).default(4),
   /** Largest run file a replay loads into memory. */
-  replayMaxFileBytes: int(1024, 4 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
+  replayMaxFileBytes: int(1024, 4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   logLevel: oneOf(LOG_LEVELS).default('info'),
 });
 

@@ -5,8 +5,8 @@ import { type HubConfig, operatorReservedConnections } from './config.js';
 import type { IngestOptions } from './ingest/index.js';
 import { DEFAULT_PONG_LIMITER_OPTIONS } from './jetdrive/create-pong-limiter.js';
 import type { RealtimeGateway, RealtimeOptions } from './realtime/index.js';
-import type { ReplayManagerOptions } from './replay/index.js';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from './runs/index.js';
+import type { ReplayManagerOptions } from './replay/index.js';
 import type { SimulatedDynoOptions } from './sim/index.js';
 import { defaultInterfaces } from './transport/index.js';
 

@@ -31,8 +31,8 @@ import {
   ingestOptionsOf,
   LOOPBACK,
   realtimeOptionsOf,
-  replayOptionsOf,
   runOptionsOf,
+  replayOptionsOf,
   sessionOptionsOf,
   simulatorOptionsOf,
   socketGuardLimitsOf,
@@ -43,8 +43,14 @@ import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { preflight } from './preflight.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
+import {
+  attachRunEvents,
+  NODE_RUN_FILE_SYSTEM,
+  RunCapture,
+  type RunFileSystem,
+  RunLibrary,
+} from './runs/index.js';
 import { attachReplaySocketHandlers, createReplayManager, type ReplayManager } from './replay/index.js';
-import { attachRunEvents, NODE_RUN_FILE_SYSTEM, RunCapture, type RunFileSystem, RunLibrary } from './runs/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
@@ -153,17 +159,6 @@ function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: numbe
   };
 }
 
-/** `--replay <file>`: the recording plays at 1x, looping, in place of the simulator (no UDP socket is open). */
-async function startReplayMode(replays: ReplayManager, file: string): Promise<void> {
-  const status = await replays.startFile(file, { rate: 1, loop: true }, basename(file, '.mcap'));
-  log.info(
-    { file, replay: status.id, durationMs: status.durationMs },
-    'replaying %s (%d ms, looping) instead of the simulator: no JetDrive socket is open',
-    file,
-    Math.round(status.durationMs),
-  );
-}
-
 type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extraRouters' | 'options'> & {
   ingest: Ingest;
   sessions: SessionRegistry;
@@ -171,7 +166,7 @@ type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extra
   replays: ReplayManager;
 };
 
-/** The Koa app: the API, the virtual-tune routes and (unless turned off) the dashboard page. */
+/** The Koa app: the API, the virtual-tune and replay routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
   const { ingest, sessions, runs, replays, ...rest } = deps;
   const routers: Router[] = [
@@ -235,6 +230,7 @@ interface ServeDeps {
   overrides: HubOverrides;
   ingest: Ingest;
   sessions: SessionRegistry;
+  replays: ReplayManager;
   simulator: SimulatedDynoController | null;
   mapping: ChannelMapping;
   policy: AuthPolicy;
@@ -242,7 +238,6 @@ interface ServeDeps {
   ingestStatus: () => IngestStatus;
   simulatorOrigin: SimulatorOriginTracker;
   runs: HubRuns;
-  replays: ReplayManager;
 }
 
 /** HTTP and Socket.IO on one port, every connection and command behind the guard; resolves once listening. */
@@ -290,16 +285,30 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
   return listen(server, { host: config.host, port: config.port });
 }
 
-/** Starts the JetDrive side: the ingest, then the simulator; in live mode, a hint if no provider shows up. */
+/** `--replay <file>`: the recording plays at 1x, looping, in place of the simulator (no UDP socket is open). */
+async function startReplayMode(replays: ReplayManager, file: string): Promise<void> {
+  const status = await replays.startFile(file, { rate: 1, loop: true }, basename(file, '.mcap'));
+  log.info(
+    { file, replay: status.id, durationMs: status.durationMs },
+    'replaying %s (%d ms, looping) instead of the simulator: no JetDrive socket is open',
+    file,
+    Math.round(status.durationMs),
+  );
+}
+
+/**
+ * Starts the JetDrive side: the ingest, then the simulator or the recording (--replay); in live mode, a hint if no
+ * provider shows up.
+ */
 async function startJetDrive(d: ServeDeps, running: Running): Promise<void> {
   await d.ingest.start();
   // Before the simulator: the black box hears its first datagrams, and runs a crash left are recovered first.
   await d.runs.capture.start();
-  if (d.simulator) {
+  if (d.config.replayFile) {
+    await startReplayMode(d.replays, d.config.replayFile);
+  } else if (d.simulator) {
     await d.simulator.start();
     d.simulatorOrigin.remember();
-  } else if (d.config.replayFile) {
-    await startReplayMode(d.replays, d.config.replayFile);
   } else {
     running.cancelNoProviderWarning = warnWhenNoProvider(d.ingest, {
       afterMs: d.config.noProviderWarnMs,
@@ -367,6 +376,7 @@ function runsStatsOf({ capture, library }: HubRuns) {
   };
 }
 
+/** Nothing started yet. */
 function notRunning(): Running {
   return {
     gateway: null,
@@ -384,10 +394,11 @@ function notRunning(): Running {
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
   const ingest = createIngest(ingestOptionsOf(config, late.resolver));
-  const simulator =
-    sourceOf(config) === 'simulated' ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  const simulated = sourceOf(config) === 'simulated';
+  const simulator = simulated ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
   const sessions = createSessionRegistry(sessionOptionsOf(config));
   const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
+  // Replays feed the same registry through passive nodes of their own (never the network).
   const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
@@ -421,6 +432,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         overrides,
         ingest,
         sessions,
+        replays,
         simulator,
         mapping,
         policy,
@@ -428,7 +440,6 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         ingestStatus,
         simulatorOrigin,
         runs,
-        replays,
       };
       await startJetDrive(deps, running);
       const address = await serve(deps, running);

@@ -10,9 +10,9 @@ import { formatTable, formatValue } from './cli/format-table.js';
 import { duration, formatDuration, hubUrl, integerIn, positiveNumber } from './cli/option-parsers.js';
 import { parseCondition } from './cli/parse-condition.js';
 import { requireMatches } from './cli/require-matches.js';
-import { formatReplayStatus, replayRate, runReplay } from './cli/run-replay.js';
 import { registerRunsCommands } from './cli/run-runs.js';
 import { registerRunsAnalysisCommands } from './cli/run-runs-analysis.js';
+import { formatReplayStatus, replayRate, runReplay } from './cli/run-replay.js';
 import { runTune } from './cli/run-tune.js';
 import { runWait } from './cli/run-wait.js';
 import { runWatch } from './cli/run-watch.js';
@@ -200,8 +200,7 @@ program
     },
   );
 
-registerRunsCommands(program, openHub);
-registerRunsAnalysisCommands(program, openHub);
+registerRunsAnalysisCommands(registerRunsCommands(program, openHub), openHub);
 program
   .command('replay')
   .description("replay a recorded run through the hub's live pipeline, showing its position (operator token)")

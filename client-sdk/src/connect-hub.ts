@@ -2,9 +2,9 @@ import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, map, Obs
 import { applyCatalogEvent } from './apply-catalog-event.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { type ChannelDebug, createChannelDebug } from './create-channel-debug.js';
+import { createRunsApi } from './create-runs-api.js';
 import { createReplayApi } from './create-replay-api.js';
 import { createRunAnalysisApi } from './create-run-analysis-api.js';
-import { createRunsApi } from './create-runs-api.js';
 import { createSessionsApi } from './create-sessions-api.js';
 import type {
   AckError,
@@ -187,7 +187,6 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
     whenConnected: () => whenConnected(parts.connection.state$),
     lagging$: parts.lagging$.pipe(distinctUntilChanged()),
     sessions: createSessionsApi({ socket, request, requestTimeoutMs }),
-    // The library over HTTP and replay control over the socket: one `hub.runs`.
     runs: {
       ...createRunsApi({ url, token: options.token, socket }),
       ...createReplayApi({ socket, request, requestTimeoutMs }),

@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
+import type { RunsApi } from './create-runs-api.js';
 import type { ReplayApi } from './create-replay-api.js';
 import type { RunAnalysisApi } from './create-run-analysis-api.js';
-import type { RunsApi } from './create-runs-api.js';
 import type { SessionsApi } from './create-sessions-api.js';
 import type { ConnectionFailure } from './hub-error.js';
 import type {
@@ -97,8 +97,8 @@ export interface Hub {
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;
   /**
-   * The run library and the recording indicator (HTTP with `token`, events over the socket), replay control, and
-   * run analysis (curves, compare, exports, import).
+   * The run library, the recording indicator (HTTP with `token`, events over the socket), replay control, and run
+   * analysis (curves, compare, exports, CSV import).
    */
   readonly runs: RunsApi & ReplayApi & RunAnalysisApi;
   /** Resolves with the catalog (asks the hub once). */

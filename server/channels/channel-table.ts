@@ -8,6 +8,7 @@ import { createNameIndex, type NameIndex } from './create-name-index.js';
 import type { RegistryOptions } from './default-registry-options.js';
 import { msBehind } from './ms-behind.js';
 import { LIVE } from './provider-columns.js';
+import type { HistoryBatch } from './provider-history.js';
 import type { ProviderEntry } from './provider-table.js';
 import { createSampleBatch } from './sample-batch.js';
 import type { CatalogEvent, ChannelKey, SampleBatch } from './types.js';
@@ -46,6 +47,8 @@ export class ChannelTable {
   /** Reused for every message (samples$ consumers copy what they keep). */
   readonly #out: SampleBatch;
   readonly #result: WriteResult;
+  /** The accepted samples' slots, beside #out's columns: the provider's history appends them in one call. */
+  readonly #history: HistoryBatch;
   samples = 0;
   staleSamples = 0;
 
@@ -58,6 +61,8 @@ export class ChannelTable {
     );
     this.#out = createSampleBatch(batchCapacity);
     this.#result = { batch: this.#out, provisional: false };
+    const { times, values, providerTs } = this.#out;
+    this.#history = { slots: new Uint16Array(batchCapacity), times, values, pts: providerTs };
   }
 
   get size(): number {
@@ -169,7 +174,7 @@ export class ChannelTable {
     const synced = clock.synced;
     const byPosition = pe.byPosition;
     const live = pe.cols.live;
-    const history = pe.cols.history;
+    const slots = this.#history.slots;
     let provisional = false;
     // A fresh sample earlier in this datagram means the provider's clock did not go back (see #clockWentBack).
     let fresh = false;
@@ -204,8 +209,8 @@ export class ChannelTable {
       // NaN never becomes a min or max (comparisons with it are false).
       if (value < live[b + LIVE.min]) live[b + LIVE.min] = value;
       if (value > live[b + LIVE.max]) live[b + LIVE.max] = value;
-      history.push(e.slot, time, value, ts);
       if (e.views.length > 0) this.#deliver(e);
+      slots[n] = e.slot;
       keys[n] = e.meta.key;
       channelIds[n] = channelId;
       times[n] = time;
@@ -214,6 +219,7 @@ export class ChannelTable {
       n++;
     }
     if (fresh) pe.lastFreshAt = receivedAt;
+    pe.cols.history.append(this.#history, n);
     out.providerId = p.hostId;
     out.receivedAt = receivedAt;
     out.count = n;

@@ -10,6 +10,14 @@ export interface HistoryChannel {
 }
 
 /** What a history keeps: per channel at most `maxPerChannel` samples, none older than `maxAgeMs` behind the newest. */
+/** Records to append, as columns (the first n are read). */
+export interface HistoryBatch {
+  slots: Uint16Array;
+  times: Float64Array;
+  values: Float64Array | Float32Array;
+  pts: Uint32Array;
+}
+
 export interface HistoryLimits {
   maxPerChannel: number;
   maxAgeMs: number;
@@ -53,6 +61,13 @@ export class ProviderHistory {
   #prev = new Uint32Array(0);
   /** Absolute number of each slot's newest record (NEVER, GONE: none); older than the oldest held: none either. */
   readonly #lastAbs: Int32Array;
+  /** push()'s one-record batch. */
+  readonly #one: HistoryBatch = {
+    slots: new Uint16Array(1),
+    times: new Float64Array(1),
+    values: new Float64Array(1),
+    pts: new Uint32Array(1),
+  };
   /** The newest time that needs no trim (the oldest record's time + maxAgeMs, when last looked at). */
   #trimAfter = Number.NEGATIVE_INFINITY;
 
@@ -63,23 +78,55 @@ export class ProviderHistory {
     this.#lastAbs = new Int32Array(maxSlots).fill(NEVER);
   }
 
-  /** Appends one sample of `slot` (the hot path). */
+  /** Appends one sample of `slot`. */
   push(slot: number, time: number, value: number, providerTs: number): void {
-    const last = this.#lastAbs[slot];
-    if (last === NEVER) this.#limit += this.limits.maxPerChannel;
-    if (this.size === this.#capacity && !this.#makeRoom(time)) return;
+    const one = this.#one;
+    one.slots[0] = slot;
+    one.times[0] = time;
+    one.values[0] = value;
+    one.pts[0] = providerTs;
+    this.append(one, 1);
+  }
+
+  /**
+   * Appends the first `n` records of `batch` in order (the hot path: one call per datagram). Room is made once for
+   * all of them and the columns are copied in sequence.
+   */
+  append(batch: HistoryBatch, n: number): void {
+    if (n === 0) return;
+    this.#countNewSlots(batch.slots, n);
+    let first = 0;
+    if (n > this.#capacity - this.size) first = this.#makeRoom(n, batch.times[n - 1]);
     let pos = this.#head + this.size;
     if (pos >= this.#capacity) pos -= this.#capacity;
-    const abs = this.#written++;
-    this.#slots[pos] = slot;
-    this.#times[pos] = time;
-    this.#values[pos] = value;
-    this.#pts[pos] = providerTs;
-    this.#prev[pos] = last < 0 ? NO_PREVIOUS : abs - last;
-    this.#lastAbs[slot] = abs;
-    this.size++;
-    if (time > this.#trimAfter) this.#trimOld(time);
-    if (this.#written === RENUMBER_AT) this.#renumber();
+    const { slots, times, values, pts } = batch;
+    const last = this.#lastAbs;
+    for (let i = first; i < n; i++) {
+      const slot = slots[i];
+      const abs = this.#written++;
+      const previous = last[slot];
+      this.#slots[pos] = slot;
+      this.#times[pos] = times[i];
+      this.#values[pos] = values[i];
+      this.#pts[pos] = pts[i];
+      this.#prev[pos] = previous < 0 ? NO_PREVIOUS : abs - previous;
+      last[slot] = abs;
+      if (++pos === this.#capacity) pos = 0;
+    }
+    this.size += n - first;
+    const newest = times[n - 1];
+    if (newest > this.#trimAfter) this.#trimOld(newest);
+    if (this.#written >= RENUMBER_AT) this.#renumber();
+  }
+
+  /** Slots writing for the first time since the last clear raise the limit by their share. */
+  #countNewSlots(slots: Uint16Array, n: number): void {
+    const last = this.#lastAbs;
+    for (let i = 0; i < n; i++) {
+      if (last[slots[i]] !== NEVER) continue;
+      last[slots[i]] = GONE;
+      this.#limit += this.limits.maxPerChannel;
+    }
   }
 
   /** Drops records with time < cutoff (oldest first). */
@@ -148,16 +195,25 @@ export class ProviderHistory {
     return pos >= this.#capacity ? pos - this.#capacity : pos;
   }
 
-  /** Full: grows while under the limit and the oldest record is still wanted, else drops the oldest. */
-  #makeRoom(time: number): boolean {
+  /**
+   * Room for `n` more records: grows (doubling) while under the limit and the oldest record is still wanted, then
+   * drops the oldest. Returns how many of the `n` to skip (a batch larger than the whole capacity keeps its newest).
+   */
+  #makeRoom(n: number, time: number): number {
     const limit = this.#limit;
-    if (this.#capacity < limit && (this.size === 0 || this.#times[this.#head] >= time - this.limits.maxAgeMs)) {
-      this.#grow(Math.min(limit, Math.max(INITIAL_CAPACITY, this.#capacity * 2)));
-      return true;
+    const oldestWanted = this.size === 0 || this.#times[this.#head] >= time - this.limits.maxAgeMs;
+    if (this.#capacity < limit && oldestWanted) {
+      let capacity = Math.max(INITIAL_CAPACITY, this.#capacity);
+      while (capacity < this.size + n && capacity < limit) capacity *= 2;
+      this.#grow(Math.min(limit, capacity));
     }
-    if (this.#capacity === 0) return false;
-    this.#dropOldest();
-    return true;
+    const skip = Math.max(0, n - this.#capacity);
+    const excess = this.size + (n - skip) - this.#capacity;
+    if (excess > 0) {
+      this.#head = (this.#head + excess) % this.#capacity;
+      this.size -= excess;
+    }
+    return skip;
   }
 
   #grow(capacity: number): void {

@@ -318,83 +318,49 @@ function registerAuthMetrics(registry: Registry, sources: Sources): void {
   );
 }
 
-function registerRunsMetrics(registry: Registry, runs: Sources['runs']): void {
-  const read =
-    <T>(pick: (s: NonNullable<ReturnType<NonNullable<Sources['runs']>>>) => T, none: T) =>
-    () => {
-      const s = runs?.();
-      return s ? pick(s) : none;
-    };
-  gauge(
-    registry,
-    'jetdrive_recording',
-    'A run is being recorded (1) or not (0)',
-    [],
-    read((s) => (s.recording ? 1 : 0), 0),
-  );
-  gauge(
-    registry,
+type RunsReading = (s: NonNullable<ReturnType<NonNullable<Sources['runs']>>>) => Reading;
+
+/** Run capture and library metrics: [counter or gauge, name, help, label, reading]. */
+const RUNS_METRICS: ReadonlyArray<readonly ['counter' | 'gauge', string, string, string | null, RunsReading]> = [
+  ['gauge', 'jetdrive_recording', 'A run is being recorded (1) or not (0)', null, (s) => (s.recording ? 1 : 0)],
+  [
+    'gauge',
     'jetdrive_recording_suspended',
     'Recording stopped by a write error, until space returns',
-    [],
-    read((s) => (s.suspended ? 1 : 0), 0),
-  );
-  mirroredCounter(
-    registry,
+    null,
+    (s) => (s.suspended ? 1 : 0),
+  ],
+  [
+    'counter',
     'jetdrive_recording_errors_total',
     'Write errors that suspended recording, by code',
-    ['code'],
-    read((s) => s.writeErrors, {}),
-  );
-  mirroredCounter(
-    registry,
-    'jetdrive_runs_recorded_total',
-    'Runs recorded and saved',
-    [],
-    read((s) => s.runsRecorded, 0),
-  );
-  mirroredCounter(
-    registry,
+    'code',
+    (s) => s.writeErrors,
+  ],
+  ['counter', 'jetdrive_runs_recorded_total', 'Runs recorded and saved', null, (s) => s.runsRecorded],
+  [
+    'counter',
     'jetdrive_runs_recovered_total',
     'Unfinished run files finalised at a later start',
-    [],
-    read((s) => s.recovered, 0),
-  );
-  mirroredCounter(
-    registry,
-    'jetdrive_runs_removed_total',
-    'Runs removed by retention',
-    [],
-    read((s) => s.removedByRetention, 0),
-  );
-  mirroredCounter(
-    registry,
-    'jetdrive_runs_dropped_datagrams_total',
-    'Datagrams not recorded, by buffer',
-    ['buffer'],
-    read((s) => s.dropped, {}),
-  );
-  gauge(
-    registry,
-    'jetdrive_runs_library_runs',
-    'Runs in the library',
-    [],
-    read((s) => s.libraryRuns, 0),
-  );
-  gauge(
-    registry,
-    'jetdrive_runs_library_bytes',
-    'Bytes of run files in the library',
-    [],
-    read((s) => s.libraryBytes, 0),
-  );
-  gauge(
-    registry,
-    'jetdrive_runs_blackbox_bytes',
-    'Datagram bytes held by the black-box ring',
-    [],
-    read((s) => s.ringBytes, 0),
-  );
+    null,
+    (s) => s.recovered,
+  ],
+  ['counter', 'jetdrive_runs_removed_total', 'Runs removed by retention', null, (s) => s.removedByRetention],
+  ['counter', 'jetdrive_runs_dropped_datagrams_total', 'Datagrams not recorded, by buffer', 'buffer', (s) => s.dropped],
+  ['gauge', 'jetdrive_runs_library_runs', 'Runs in the library', null, (s) => s.libraryRuns],
+  ['gauge', 'jetdrive_runs_library_bytes', 'Bytes of run files in the library', null, (s) => s.libraryBytes],
+  ['gauge', 'jetdrive_runs_blackbox_bytes', 'Datagram bytes held by the black-box ring', null, (s) => s.ringBytes],
+];
+
+function registerRunsMetrics(registry: Registry, runs: Sources['runs']): void {
+  for (const [kind, name, help, label, pick] of RUNS_METRICS) {
+    const read = (): Reading => {
+      const s = runs?.();
+      return s ? pick(s) : label === null ? 0 : {};
+    };
+    if (kind === 'counter') mirroredCounter(registry, name, help, label === null ? [] : [label], read);
+    else gauge(registry, name, help, label === null ? [] : [label], read);
+  }
 }
 
 export function createMetrics(deps: MetricsDeps): HubMetrics {

@@ -91,7 +91,6 @@ export function createIngest(options: IngestOptions = {}): Ingest {
     });
     send = passive ? null : (bytes) => sender?.send(bytes);
   }
-
   const datagramTap = createDatagramTap(datagrams$);
 
   const node = createJetDriveNode(

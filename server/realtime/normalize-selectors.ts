@@ -5,8 +5,8 @@ import type { ChannelSelector } from '@jetdrive-hub/client/contract';
 // Tags: n: exact name, g: glob (lower-cased), q: quantity, p# provider id, p: provider name, k: channel key.
 
 const GLOB_CHARS = /[*?]/;
-// Up to 8 hex digits: a replay's providers carry (slot << 16) | host id.
-const HEX_ID = /^0x[0-9a-f]{1,8}$/i;
+// Up to 6 hex digits: a replay's providers carry (slot << 16) | host id, slot ≤ 255.
+const HEX_ID = /^0x[0-9a-f]{1,6}$/i;
 
 export function normalizeSelector(selector: ChannelSelector): string {
   if (typeof selector === 'string') return GLOB_CHARS.test(selector) ? `g:${selector.toLowerCase()}` : `n:${selector}`;

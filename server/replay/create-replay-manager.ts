@@ -28,7 +28,7 @@ export interface ReplayManagerOptions {
 
 export const DEFAULT_REPLAY_OPTIONS: Readonly<Omit<ReplayManagerOptions, 'runsDir'>> = Object.freeze({
   maxConcurrent: 4,
-  maxFileBytes: 256 * 1024 * 1024,
+  maxFileBytes: 64 * 1024 * 1024,
   statusIntervalMs: 250,
   maxPerTurn: 2000,
   offlineAfterMs: 5000,
@@ -71,6 +71,13 @@ export function createReplayManager(
     let added: Replay | null = null;
     try {
       const run = await loadRunFile(path, o.maxFileBytes);
+      if ((options.from ?? 0) >= run.durationMs) {
+        throw new ReplayError(
+          'REPLAY_OUT_OF_RANGE',
+          `from: ${options.from} ms is at or past the run's end (${Math.floor(run.durationMs)} ms)`,
+          { field: 'from' },
+        );
+      }
       const id = `rp-${randomBytes(4).toString('hex')}`;
       added = new Replay({ ...o, id, runId: label ?? path, slot, run, sink, options, changed: table.changed });
       table.add(added);

@@ -53,7 +53,7 @@ function sourceOf(channel: McapTypes.Channel): DatagramSource {
   };
 }
 
-async function readIndexed(path: string): Promise<Collected | null> {
+async function readIndexed(path: string, budget: ByteBudget): Promise<Collected | null> {
   const handle = await open(path, 'r');
   try {
     let reader: McapIndexedReader;
@@ -70,7 +70,10 @@ async function readIndexed(path: string): Promise<Collected | null> {
       return null;
     }
     const messages: McapTypes.Message[] = [];
-    for await (const m of reader.readMessages()) messages.push(m);
+    for await (const m of reader.readMessages()) {
+      budget.take(m.data.byteLength);
+      messages.push(m);
+    }
     let metadata: McapTypes.Metadata | null = null;
     for await (const m of reader.readMetadata({ name: RUN_METADATA_NAME })) metadata = m;
     return { header: reader.header, channels: new Map(reader.channelsById), messages, metadata };
@@ -80,7 +83,7 @@ async function readIndexed(path: string): Promise<Collected | null> {
 }
 
 /** A recovered or unfinished file: every complete record up to where it ends (a cut tail is not an error). */
-async function readStream(path: string): Promise<Collected> {
+async function readStream(path: string, budget: ByteBudget): Promise<Collected> {
   const handle = await open(path, 'r');
   const out: Collected = { header: null, channels: new Map(), messages: [], metadata: null };
   const reader = new McapStreamReader({ decompressHandlers: DECOMPRESS_HANDLERS });
@@ -90,11 +93,14 @@ async function readStream(path: string): Promise<Collected> {
       for (let r = reader.nextRecord(); r; r = reader.nextRecord()) {
         if (r.type === 'Header') out.header = r;
         else if (r.type === 'Channel') out.channels.set(r.id, r);
-        else if (r.type === 'Message') out.messages.push(r);
-        else if (r.type === 'Metadata' && r.name === RUN_METADATA_NAME) out.metadata = r;
+        else if (r.type === 'Message') {
+          budget.take(r.data.byteLength);
+          out.messages.push(r);
+        } else if (r.type === 'Metadata' && r.name === RUN_METADATA_NAME) out.metadata = r;
       }
     }
   } catch (err) {
+    if (err instanceof ReplayError) throw err;
     // A corrupt record (a crash mid-write): keep what came before it.
     if (out.messages.length === 0) throw invalid(path, err);
     log.warn(
@@ -106,6 +112,24 @@ async function readStream(path: string): Promise<Collected> {
   }
   out.messages.sort((a, b) => (a.logTime < b.logTime ? -1 : a.logTime > b.logTime ? 1 : 0));
   return out;
+}
+
+/** Datagram bytes held in memory: a compressed file may hold many times its size. */
+class ByteBudget {
+  #held = 0;
+  constructor(
+    readonly path: string,
+    readonly max: number,
+  ) {}
+  take(bytes: number): void {
+    this.#held += bytes;
+    if (this.#held > this.max) {
+      throw new ReplayError(
+        'RUN_FILE_TOO_LARGE',
+        `${this.path} holds more than ${this.max} bytes of datagrams; replay reads at most that (REPLAY_MAX_FILE_BYTES)`,
+      );
+    }
+  }
 }
 
 function invalid(path: string, err: unknown): ReplayError {
@@ -152,7 +176,8 @@ function toRun(c: Collected, indexed: boolean, path: string): LoadedRun {
 }
 
 /**
- * Reads a run file into memory (at most `maxBytes` on disk: a pull is seconds to minutes, kilobytes per second), so
+ * Reads a run file into memory (at most `maxBytes` on disk and of datagrams: a pull is seconds to minutes, kilobytes
+ * per second), so
  * seeking and looping are index lookups. The indexed reader first; a file without a usable summary (a recovered or
  * unfinished one) is read front to back with the stream reader.
  */
@@ -170,11 +195,11 @@ export async function loadRunFile(path: string, maxBytes: number): Promise<Loade
   await decompressorsReady();
   let collected: Collected | null;
   try {
-    collected = await readIndexed(path);
+    collected = await readIndexed(path, new ByteBudget(path, maxBytes));
   } catch (err) {
-    throw invalid(path, err);
+    throw err instanceof ReplayError ? err : invalid(path, err);
   }
   // An index without chunks (messages written unchunked) lists no messages: read those front to back too.
   if (collected && collected.messages.length > 0) return toRun(collected, true, path);
-  return toRun(await readStream(path), false, path);
+  return toRun(await readStream(path, new ByteBudget(path, maxBytes)), false, path);
 }

@@ -9,13 +9,21 @@ export type ChunkCompression = 'zstd' | 'lz4' | 'none';
 
 export type CompressChunk = (data: Uint8Array) => { compression: string; compressedData: Uint8Array };
 
-let zstdReady: Promise<void> | null = null;
+// zstd-wasm's init() instantiates its module again on every call, breaking the instance others use ("code -10"): one
+// init per process, shared with the replay's reader (server/replay/decompress-handlers.ts) through this global key.
+const ZSTD_INIT = Symbol.for('jetdrive-hub.zstd-wasm.init');
+type WithZstd = typeof globalThis & { [ZSTD_INIT]?: Promise<void> };
+
+function zstdReady(): Promise<void> {
+  const g = globalThis as WithZstd;
+  g[ZSTD_INIT] ??= zstdInit();
+  return g[ZSTD_INIT];
+}
 
 /** The compressor for McapWriter (zstd needs its wasm loaded first: awaited here, once per process). */
 export async function chunkCompressor(kind: ChunkCompression): Promise<CompressChunk | undefined> {
   if (kind === 'none') return undefined;
   if (kind === 'lz4') return (data) => ({ compression: 'lz4', compressedData: lz4Compress(data) });
-  zstdReady ??= zstdInit();
-  await zstdReady;
+  await zstdReady();
   return (data) => ({ compression: 'zstd', compressedData: zstdCompress(data, 3) });
 }

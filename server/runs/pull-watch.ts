@@ -15,6 +15,9 @@ interface Watch {
   level: number | null;
 }
 
+/** Providers a replay namespaces (`replay:<run name>/<provider>`). */
+const REPLAY_PROVIDER_PREFIX = 'replay:';
+
 export type PullEvent = DetectorEvent & { providerId: number; providerName: string };
 
 export class PullWatch {
@@ -32,6 +35,8 @@ export class PullWatch {
     const byProvider = new Map<number, { rpm?: string; speed?: string; tps?: string; name: string }>();
     let anyTps: string | null = null;
     for (const c of registry.catalog().channels) {
+      // A replay's providers (server/replay) feed the same registry: a replayed pull is not a new run.
+      if (c.providerName.startsWith(REPLAY_PROVIDER_PREFIX)) continue;
       const q = resolver.quantityOf(c);
       if (q !== 'rpm' && q !== 'speed' && q !== 'tps') continue;
       const p = byProvider.get(c.providerId) ?? { name: c.providerName };

@@ -14,7 +14,7 @@ import { type ClockOffset, hostOf, publishTimeNs, sequenceOf } from './datagram-
 import { PullWatch } from './pull-watch.js';
 import { rewriteRunFile } from './rewrite-run-file.js';
 import type { ActiveRun, CaptureEvent, RunCaptureDeps, RunCaptureStats } from './run-capture-types.js';
-import { msToNs } from './run-file-format.js';
+import { JOURNAL_EXTENSION, msToNs } from './run-file-format.js';
 import { createRunId, defaultRunName } from './run-id.js';
 import { RunJournal } from './run-journal.js';
 import type { RunOptions } from './run-options.js';
@@ -389,7 +389,9 @@ export class RunCapture {
     log.info('recording resumed');
     this.#events.next({ type: 'recording:alert', alert: this.#alert });
     const pending = await this.#d.fs.readdir(this.#d.library.dir).catch(() => [] as string[]);
-    const journals = pending.filter((n) => n.endsWith('.mcap.part')).map((n) => n.slice(0, -'.mcap.part'.length));
+    const journals = pending
+      .filter((n) => n.endsWith(JOURNAL_EXTENSION))
+      .map((n) => n.slice(0, -JOURNAL_EXTENSION.length));
     this.#chain(null, () => this.#recoverJournals(journals));
   }
 

@@ -7,7 +7,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createIngest } from '../../server/ingest/create-ingest.js';
+import { createIngest, type Ingest } from '../../server/ingest/create-ingest.js';
 import { DEFAULT_RECV_BUFFER_SIZE } from '../../server/transport/default-multicast-options.js';
 import type { BlastRequest, BlastResult } from './ingest-sender.js';
 import type { BenchResult } from './types.js';
@@ -152,7 +152,7 @@ async function bareReceiver(): Promise<Receiver> {
   };
 }
 
-async function hubReceiver(): Promise<Receiver> {
+export async function hubReceiver(): Promise<Receiver & { ingest: Ingest }> {
   const ingest = createIngest({
     multicast: {
       groups: [GROUP],
@@ -169,6 +169,7 @@ async function hubReceiver(): Promise<Receiver> {
   if (port === null) throw new Error('ingest did not report its port');
   return {
     port,
+    ingest,
     count: () => ingest.registry.stats().samples / SAMPLES_PER_DATAGRAM,
     close: () => ingest.stop(),
   };

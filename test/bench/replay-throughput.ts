@@ -5,15 +5,9 @@ import { Subject } from 'rxjs';
 import { createChannelRegistry } from '../../server/channels/index.js';
 import { createJetDriveNode } from '../../server/jetdrive/create-jetdrive-node.js';
 import { createReplayManager, loadRunFile } from '../../server/replay/index.js';
-import {
-  DYNO_CHANNELS,
-  DYNO_PROVIDER_NAME,
-  PROBE_CHANNELS,
-  PROBE_PROVIDER_NAME,
-  type SimChannel,
-} from '../../server/sim/sim-channels.js';
 import type { Datagram } from '../../server/transport/types.js';
 import { mergeRuns, syntheticRun, writeRunFile } from '../support/replay-fixtures.js';
+import { ATMO_PROVIDER, DYNO_PROVIDER, SIMULATOR_CHANNELS } from '../support/simulator-channels.js';
 import type { BenchResult } from './types.js';
 
 // Replay throughput at the highest rate: a run shaped like the simulator's (the dyno's 16 channels at 50 Hz, the
@@ -34,28 +28,20 @@ export interface ReplayRates {
   runSeconds: number;
 }
 
-/** One simulated provider's part of the run: its channels every `periodMs`. */
-function providerRun(
-  host: number,
-  name: string,
-  channels: readonly SimChannel[],
-  port: number,
-  seconds: number,
-  periodMs: number,
-) {
-  const spec = {
-    host,
-    name,
-    address: '127.0.0.1',
-    port,
-    channels: channels.map((c) => ({ channelId: c.id, name: c.name, unit: c.unit })),
-  };
+/** One simulated provider's part of the run (the simulator's own channel set): its channels every `periodMs`. */
+function providerRun(host: number, name: string, port: number, seconds: number, periodMs: number) {
+  const channels = SIMULATOR_CHANNELS.filter((c) => c.provider === name).map((c) => ({
+    channelId: c.id,
+    name: c.name,
+    unit: c.unit,
+  }));
+  const spec = { host, name, address: '127.0.0.1', port, channels };
   return syntheticRun(spec, { startNs: START_NS, durationMs: seconds * 1000, periodMs });
 }
 
 async function writeSimulatorRun(path: string, seconds: number): Promise<void> {
-  const dyno = providerRun(0x43fd, DYNO_PROVIDER_NAME, DYNO_CHANNELS, 40001, seconds, 20);
-  const probe = providerRun(0x1234, PROBE_PROVIDER_NAME, PROBE_CHANNELS, 40002, seconds, 100);
+  const dyno = providerRun(0x43fd, DYNO_PROVIDER, 40001, seconds, 20);
+  const probe = providerRun(0x1234, ATMO_PROVIDER, 40002, seconds, 100);
   await writeRunFile(path, mergeRuns(dyno, probe), { name: 'Bench run', chunkSize: 256 * 1024 });
 }
 

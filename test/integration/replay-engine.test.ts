@@ -235,6 +235,46 @@ describe('run files', () => {
     );
   });
 
+  it('bounds what a replay holds: the file on disk and its datagrams once decompressed', async () => {
+    await zstdReady();
+    // One datagram recorded again and again: compresses far below what it holds.
+    const wide = {
+      ...DYNO,
+      channels: Array.from({ length: 100 }, (_, i) => ({ channelId: i + 1, name: `C${i}`, unit: 255 })),
+    };
+    const run = syntheticRun(wide, { startNs: START_NS, durationMs: 0, periodMs: 10 });
+    const infos = run.filter((d) => d.bytes[0] === 0x01);
+    const values = run.filter((d) => d.bytes[0] === 0x02)[0];
+    const datagrams = [
+      ...infos,
+      ...Array.from({ length: 1001 }, (_, i) => ({ ...values, logTimeNs: START_NS + BigInt(i * 10_000_000) })),
+    ];
+    const path = join(dir, 'runs', `${RUN_ID}.mcap`);
+    await writeRunFile(path, datagrams, {
+      chunkSize: 64 * 1024,
+      compressChunk: (data) => ({ compression: 'zstd', compressedData: zstdCompress(data, 3) }),
+    });
+    const onDisk = (await readFile(path)).byteLength;
+    const held = datagrams.reduce((n, d) => n + d.bytes.byteLength, 0);
+    expect(held).toBeGreaterThan(onDisk * 2);
+    const small = createReplayManager(registry.sink, { runsDir: join(dir, 'runs'), maxFileBytes: onDisk + 100 });
+    await expect(small.startRun(RUN_ID, { rate: 1 })).rejects.toMatchObject({
+      code: 'RUN_FILE_TOO_LARGE',
+      message: expect.stringContaining(`holds more than ${onDisk + 100} bytes of datagrams`),
+    });
+    const tiny = createReplayManager(registry.sink, { runsDir: join(dir, 'runs'), maxFileBytes: 1024 });
+    await expect(tiny.startRun(RUN_ID, { rate: 1 })).rejects.toMatchObject({ code: 'RUN_FILE_TOO_LARGE' });
+    // A refused start leaves its slot free.
+    expect(small.stats()).toMatchObject({ active: 0 });
+    await expect(replays.startRun(RUN_ID, { rate: 1, from: 10_000 })).rejects.toMatchObject({
+      code: 'REPLAY_OUT_OF_RANGE',
+      field: 'from',
+    });
+    expect((await replays.startRun(RUN_ID, { rate: 1, from: 9_000 })).state).toBe('playing');
+    small.dispose();
+    tiny.dispose();
+  });
+
   it('refuses missing, foreign and non-MCAP files with a clear error', async () => {
     await expect(replays.startRun(RUN_ID, { rate: 1 })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
     await expect(replays.startRun('../../etc/passwd', { rate: 1 })).rejects.toMatchObject({

@@ -64,6 +64,9 @@ describe('a hub killed while recording', () => {
     const file = await readRunFileIndependently(join(runsDir, `${runId}.mcap`));
     expect(file.messages.length).toBeGreaterThan(50);
     const lastMs = Number((file.messages.at(-1)?.logTime ?? 0n) / 1_000_000n);
+    console.log(
+      `[runs-crash] kill -9 after ${file.messages.length} recorded datagrams: the last one kept was received ${killedAt - lastMs} ms before the kill`,
+    );
     expect(killedAt - lastMs).toBeLessThanOrEqual(1000);
     expect(file.metadata.at(-1)).toMatchObject({ id: runId, recovered: true, datagrams: file.messages.length });
   }, 90_000);

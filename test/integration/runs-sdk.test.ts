@@ -61,6 +61,15 @@ describe('hub.runs (SDK) and `jetdrive runs` (CLI)', () => {
     expect(dl.code).toBe(0);
     expect(Buffer.from(await readFile(target)).equals(Buffer.from(file.bytes))).toBe(true);
 
+    // The replay engine (server/replay) plays what the recorder wrote: its providers under the replay namespace.
+    const replay = await client.runs.replay(id, { rate: 10 });
+    await until(
+      () => hub?.hub.ingest.registry.providers().some((p) => p.name.startsWith('replay:SDK run/')),
+      5000,
+      'the replayed providers',
+    );
+    await replay.stop();
+
     await client.runs.delete(id);
     expect((await client.runs.list()).total).toBe(0);
   }, 60_000);

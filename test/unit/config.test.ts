@@ -103,6 +103,11 @@ describe('loadConfig', () => {
     unitSystem: 'furlongs',
     maxViewers: '0',
     logLevel: 'verbose',
+    runStartRpm: '0',
+    runStartTps: '150',
+    runPreRollS: '-1',
+    runPostRollS: 'soon',
+    replayFile: 'pull.csv',
   };
   const ANY_TEXT: readonly (keyof HubConfig)[] = ['host', 'dataDir'];
   const messageOf = (run: () => unknown): string => {

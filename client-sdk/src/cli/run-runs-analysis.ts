@@ -56,10 +56,8 @@ async function exportRun(hub: Hub, args: RunsExportArgs): Promise<string> {
   return hub.runs.exportCsv(args.id);
 }
 
-/** Adds `compare` and `export` to the CLI's `runs` command (registered before by registerRunsCommands). */
-export function registerRunsAnalysisCommands(program: Command, openHub: OpenHub): void {
-  const runs = program.commands.find((c) => c.name() === 'runs');
-  if (!runs) throw new Error('registerRunsAnalysisCommands: register the runs command first');
+/** Adds `compare` and `export` to the CLI's `runs` command (the one registerRunsCommands returns). */
+export function registerRunsAnalysisCommands(runs: Command, openHub: OpenHub): void {
   addRunsAnalysisCommands(runs, {
     async compare(args: RunsCompareArgs) {
       const { hub } = await openHub();

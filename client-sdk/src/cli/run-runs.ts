@@ -37,7 +37,8 @@ function row(r: RunSummary, units: UnitSystem): (string | number)[] {
   ];
 }
 
-export function registerRunsCommands(program: Command, openHub: OpenHub): void {
+/** Adds `runs list|get|download`; returns the `runs` command (the run-analysis commands attach to it too). */
+export function registerRunsCommands(program: Command, openHub: OpenHub): Command {
   const runs = program.command('runs').description('the run library: recorded pulls');
   runs
     .command('list')
@@ -82,4 +83,5 @@ export function registerRunsCommands(program: Command, openHub: OpenHub): void {
       process.stdout.write(`${target} (${bytes.byteLength} bytes)\n`);
       hub.close();
     });
+  return runs;
 }

@@ -15,8 +15,8 @@ export const channelSelectorSchema = z.union([
   z.strictObject({ name: text }),
   z.strictObject({ glob: text }),
   z.strictObject({ quantity: z.string().min(1).max(64) }),
-  // A replay's providers carry (slot << 16) | host id, so provider ids go beyond 16 bits.
-  z.strictObject({ provider: z.union([text, z.number().int().min(0).max(0xffff_ffff)]) }),
+  // A replay's providers carry (slot << 16) | host id (slot ≤ 255), so provider ids go up to 24 bits.
+  z.strictObject({ provider: z.union([text, z.number().int().min(0).max(0xff_ffff)]) }),
   z.strictObject({ key: text }),
 ]);
 export type ChannelSelector = z.infer<typeof channelSelectorSchema>;

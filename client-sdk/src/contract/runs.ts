@@ -2,7 +2,7 @@
 // RunMetadata is also what the run file carries (MCAP metadata record `jetdrive-hub.run`, key `json`; readers take
 // the last one in the file). HTTP bodies and Socket.IO events of the run library use these types.
 import { z } from 'zod';
-import { strictFieldsError } from './describe-zod-error.js';
+import { closedObject } from './closed-object.js';
 
 /** `YYYYMMDDTHHMMSSZ-xxxxxx`: UTC start time + 6 random hex digits; safe in a path and a URL. */
 export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/;
@@ -131,7 +131,7 @@ const runListQueryShape = {
   /** Case-insensitive text in the name or notes. */
   q: z.string().max(200).optional(),
 };
-export const runListQuerySchema = z.strictObject(runListQueryShape, strictFieldsError(runListQueryShape));
+export const runListQuerySchema = closedObject(runListQueryShape);
 export type RunListQuery = z.input<typeof runListQuerySchema>;
 
 /** PATCH /api/runs/:id body. */
@@ -140,12 +140,12 @@ const runUpdateShape = {
   notes: z.string().max(4000).optional(),
   pinned: z.boolean().optional(),
 };
-export const runUpdateSchema = z.strictObject(runUpdateShape, strictFieldsError(runUpdateShape));
+export const runUpdateSchema = closedObject(runUpdateShape);
 export type RunUpdate = z.infer<typeof runUpdateSchema>;
 
 /** POST /api/runs/record/start body (optional). */
 const recordStartShape = { name: z.string().trim().min(1).max(120).optional() };
-export const recordStartSchema = z.strictObject(recordStartShape, strictFieldsError(recordStartShape));
+export const recordStartSchema = closedObject(recordStartShape);
 export type RecordStartRequest = z.infer<typeof recordStartSchema>;
 
 export type RecordingState = 'idle' | 'recording' | 'post_roll' | 'suspended';

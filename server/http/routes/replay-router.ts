@@ -1,43 +1,65 @@
 import Router from '@koa/router';
-import { replayIdSchema, replayOptionsSchema, replaySeekBodySchema, replayRunIdSchema } from '@jetdrive-hub/client/contract';
+import {
+  replayIdSchema,
+  replayOptionsSchema,
+  replayRunIdSchema,
+  replaySeekBodySchema,
+} from '@jetdrive-hub/client/contract';
 import { z } from 'zod';
 import type { ReplayManager } from '../../replay/index.js';
-import { validateBody, validateParams } from '../validate.js';
+import { route } from '../route.js';
+import { validateParams } from '../validate.js';
 
 // Replay of recorded runs (README, "Replay"): POST /api/runs/:id/replay starts one, /api/replays lists and controls
-// them. Every POST is a control action (operator token), like every other write.
+// them. Every POST is a control action (operator token), like every other write. The body is checked before the path's
+// id, so a misspelt field is named whatever the id.
 
-const runParams = z.strictObject({ id: replayRunIdSchema });
-const replayParams = z.strictObject({ id: replayIdSchema });
+const runParams = z.object({ id: replayRunIdSchema });
+const replayParams = z.object({ id: replayIdSchema });
+
+const replayId = (params: Record<string, string>): string => validateParams(replayParams, params).id;
 
 export function createReplayRouter(replays: ReplayManager): Router {
   const router = new Router();
 
-  router.post('/api/runs/:id/replay', async (ctx) => {
-    const { id } = validateParams(runParams, ctx.params);
-    const options = validateBody(replayOptionsSchema, ctx);
-    ctx.status = 201;
-    ctx.body = await replays.startRun(id, options);
-  });
+  router.post(
+    '/api/runs/:id/replay',
+    route({ body: replayOptionsSchema }, async (ctx, { body, params }) => {
+      const { id } = validateParams(runParams, params);
+      ctx.status = 201;
+      ctx.body = { success: true, ...(await replays.startRun(id, body)) };
+    }),
+  );
 
-  router.get('/api/replays', (ctx) => {
-    ctx.body = { replays: replays.list() };
-  });
+  router.get(
+    '/api/replays',
+    route({}, (ctx) => {
+      ctx.body = { success: true, replays: replays.list() };
+    }),
+  );
 
-  router.get('/api/replays/:id', (ctx) => {
-    ctx.body = replays.get(validateParams(replayParams, ctx.params).id);
-  });
+  router.get(
+    '/api/replays/:id',
+    route({}, (ctx, { params }) => {
+      ctx.body = { success: true, ...replays.get(replayId(params)) };
+    }),
+  );
 
   for (const action of ['pause', 'resume', 'stop'] as const) {
-    router.post(`/api/replays/:id/${action}`, (ctx) => {
-      ctx.body = replays[action](validateParams(replayParams, ctx.params).id);
-    });
+    router.post(
+      `/api/replays/:id/${action}`,
+      route({}, (ctx, { params }) => {
+        ctx.body = { success: true, ...replays[action](replayId(params)) };
+      }),
+    );
   }
 
-  router.post('/api/replays/:id/seek', (ctx) => {
-    const { id } = validateParams(replayParams, ctx.params);
-    ctx.body = replays.seek(id, validateBody(replaySeekBodySchema, ctx).position);
-  });
+  router.post(
+    '/api/replays/:id/seek',
+    route({ body: replaySeekBodySchema }, (ctx, { body, params }) => {
+      ctx.body = { success: true, ...replays.seek(replayId(params), body.position) };
+    }),
+  );
 
   return router;
 }

@@ -31,7 +31,16 @@ describe('socket command roles', () => {
         .filter(([, r]) => r === 'operator')
         .map(([e]) => e)
         .sort(),
-    ).toEqual(['session:cleanup', 'session:start', 'session:stop']);
+    ).toEqual([
+      'replay:pause',
+      'replay:resume',
+      'replay:seek',
+      'replay:start',
+      'replay:stop',
+      'session:cleanup',
+      'session:start',
+      'session:stop',
+    ]);
     expect(roleOfCommand('channel:subscribe')).toBe('viewer');
     expect(roleOfCommand('dyno:brake')).toBe('operator');
     expect(roleOfCommand('__proto__')).toBe('operator');
