@@ -1,5 +1,5 @@
-import { zodIssues } from '@jetdrive-hub/client/contract';
 import { networkInterfaces } from 'node:os';
+import { zodIssues } from '@jetdrive-hub/client/contract';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { CodedError, type StatusTable } from './errors/coded-error.js';
@@ -68,6 +68,10 @@ export const configSchema = z.object({
   sessionMaxCount: int(1, 10_000).default(100),
   sessionSweepIntervalS: num(1, 86_400).default(300),
   sessionMaxRunning: int(1, 1000).default(8),
+  /** Live VE analyses kept at once (running or stopped). */
+  analysisMax: int(1, 64).default(4),
+  /** An analysis' grid deltas go to its viewers at most this often, ms. */
+  analysisPushIntervalMs: int(50, 10_000).default(200),
   jetdriveRecvBufferBytes: int(65_536, 256 * 1024 * 1024).default(4 * 1024 * 1024),
   /** Frames whose source address disagrees with their host id's: `drop` (default) or only `flag` them. */
   jetdriveSourcePolicy: oneOf(['flag', 'drop']).default('drop'),
@@ -151,6 +155,17 @@ export const configSchema = z.object({
   /** Largest run file a replay loads into memory. */
   replayMaxFileBytes: int(1024, 4 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   logLevel: oneOf(LOG_LEVELS).default('info'),
+  /** Cluster mode (server/cluster/): `ingest` publishes to Redis, `edge` serves viewers from it; needs redisUrl. */
+  role: oneOf(['standalone', 'ingest', 'edge']).default('standalone'),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL like redis://:password@127.0.0.1:6379/0')
+    .nullable()
+    .default(null),
+  /** Entries the data stream keeps (XADD MAXLEN ~): what an edge can catch up on after a Redis or edge outage. */
+  clusterStreamMaxLen: int(1000, 10_000_000).default(200_000),
+  /** Entries an edge takes per XREAD. */
+  clusterReadCount: int(1, 100_000).default(1000),
 });
 
 export type HubConfig = z.infer<typeof configSchema>;
@@ -179,6 +194,8 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   SESSION_MAX_COUNT: ['sessionMaxCount', (s) => s],
   SESSION_SWEEP_INTERVAL_S: ['sessionSweepIntervalS', (s) => s],
   SESSION_MAX_RUNNING: ['sessionMaxRunning', (s) => s],
+  ANALYSIS_MAX: ['analysisMax', (s) => s],
+  ANALYSIS_PUSH_INTERVAL_MS: ['analysisPushIntervalMs', (s) => s],
   JETDRIVE_RCVBUF: ['jetdriveRecvBufferBytes', (s) => s],
   JETDRIVE_SOURCE_POLICY: ['jetdriveSourcePolicy', (s) => s],
   JETDRIVE_STALE_WINDOW_MS: ['jetdriveStaleWindowMs', (s) => s],
@@ -213,6 +230,10 @@ const ENV: Record<string, [keyof HubConfig, (raw: string) => unknown]> = {
   RUNS_MAX_COUNT: ['runsMaxCount', (s) => s],
   RUN_COMPRESSION: ['runCompression', (s) => s.trim().toLowerCase()],
   RUN_UPLOAD_MAX_BYTES: ['runUploadMaxBytes', (s) => s],
+  HUB_ROLE: ['role', (s) => s.trim().toLowerCase()],
+  REDIS_URL: ['redisUrl', (s) => s.trim()],
+  CLUSTER_STREAM_MAXLEN: ['clusterStreamMaxLen', (s) => s],
+  CLUSTER_READ_COUNT: ['clusterReadCount', (s) => s],
   REPLAY_FILE: ['replayFile', (s) => s],
   REPLAY_MAX_CONCURRENT: ['replayMaxConcurrent', (s) => s],
   REPLAY_MAX_FILE_BYTES: ['replayMaxFileBytes', (s) => s],
@@ -297,8 +318,14 @@ function buildCommand(): Command {
     .addOption(new Option('--run-start-tps <pct>', 'runs: … with the throttle at least this open (RUN_START_TPS)'))
     .addOption(new Option('--run-pre-roll <s>', 'runs: seconds kept before a detected start (RUN_PRE_ROLL_S)'))
     .addOption(new Option('--run-post-roll <s>', 'runs: seconds recorded after a detected end (RUN_POST_ROLL_S)'))
-    .addOption(new Option('--replay <file>', 'play this .mcap run file, looping, instead of the simulator (REPLAY_FILE)'))
-    .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'));
+    .addOption(
+      new Option('--replay <file>', 'play this .mcap run file, looping, instead of the simulator (REPLAY_FILE)'),
+    )
+    .addOption(new Option('--log-level <level>', 'trace … silent (LOG_LEVEL)'))
+    .addOption(new Option('--role <role>', 'standalone, ingest or edge (HUB_ROLE)'))
+    .addOption(
+      new Option('--redis-url <url>', 'Redis for cluster mode; put credentials in REDIS_URL instead (REDIS_URL)'),
+    );
 }
 
 const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]> = {
@@ -319,6 +346,8 @@ const FLAG: Record<string, [keyof HubConfig, (raw: string | boolean) => unknown]
   runPreRoll: ['runPreRollS', (v) => v],
   runPostRoll: ['runPostRollS', (v) => v],
   replay: ['replayFile', (v) => v],
+  role: ['role', (v) => v],
+  redisUrl: ['redisUrl', (v) => v],
 };
 
 /** Where a setting can come from: its config field, environment variable and (when it has one) flag. */
@@ -338,6 +367,13 @@ export function configNames(): ConfigName[] {
   });
 }
 
+/** A value as errors show it: a Redis URL may carry a password, which is masked. */
+function shownValue(field: keyof HubConfig, value: string | boolean): string | boolean {
+  return field === 'redisUrl' && typeof value === 'string'
+    ? value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+    : value;
+}
+
 function readEnv(env: Readonly<Record<string, string | undefined>>, raw: Record<string, unknown>, sources: Sources) {
   for (const [name, [field, parse]] of Object.entries(ENV)) {
     const value = env[name];
@@ -347,7 +383,7 @@ function readEnv(env: Readonly<Record<string, string | undefined>>, raw: Record<
     } catch (error) {
       throw new ConfigError(`${name}=${JSON.stringify(value)}: ${describeProblem(error)}`, field);
     }
-    sources.set(field, `${name}=${JSON.stringify(value)}`);
+    sources.set(field, `${name}=${JSON.stringify(shownValue(field, value))}`);
   }
 }
 
@@ -363,7 +399,7 @@ function readFlags(argv: readonly string[], raw: Record<string, unknown>, source
     const value = opts[flag];
     if (value === undefined) continue;
     raw[field] = parse(value);
-    sources.set(field, `${flagText(flag)} ${JSON.stringify(value)}`);
+    sources.set(field, `${flagText(flag)} ${JSON.stringify(shownValue(field, value))}`);
   }
   // commander's --no-x flags default to true; only an explicit --no-x counts.
   if (argv.includes('--no-sim')) raw.sim = false;
@@ -414,6 +450,7 @@ export function loadConfig(
     );
   }
   checkRunConfig(parsed.data);
+  checkCluster(parsed.data);
   return resolveInterfaces(parsed.data, host.networkInterfaces(), sources);
 }
 
@@ -429,6 +466,16 @@ function checkRunConfig(c: HubConfig): void {
     throw new ConfigError(
       `invalid configuration: runEndTps (RUN_END_TPS=${c.runEndTps}) must be below runStartTps (${c.runStartTps}); lower it or raise RUN_START_TPS`,
       'runEndTps',
+    );
+  }
+}
+
+/** An ingest or edge node needs Redis; a standalone hub ignores it. */
+function checkCluster(config: HubConfig): void {
+  if (config.role !== 'standalone' && config.redisUrl === null) {
+    throw new ConfigError(
+      `invalid configuration: role: ${config.role} needs Redis; set REDIS_URL (e.g. redis://127.0.0.1:6379) or --redis-url, or HUB_ROLE=standalone`,
+      'redisUrl',
     );
   }
 }

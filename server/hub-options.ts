@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { NEVER } from 'rxjs';
 import type { QuantityResolver } from './channels/types.js';
+import type { ClusterNodeConfig } from './cluster/index.js';
 import { type HubConfig, operatorReservedConnections } from './config.js';
 import type { IngestOptions } from './ingest/index.js';
 import { DEFAULT_PONG_LIMITER_OPTIONS } from './jetdrive/create-pong-limiter.js';
 import type { RealtimeGateway, RealtimeOptions } from './realtime/index.js';
-import { DEFAULT_RUN_OPTIONS, type RunOptions } from './runs/index.js';
 import type { ReplayManagerOptions } from './replay/index.js';
+import { DEFAULT_RUN_OPTIONS, type RunOptions } from './runs/index.js';
 import type { SimulatedDynoOptions } from './sim/index.js';
 import { defaultInterfaces } from './transport/index.js';
 
@@ -122,6 +123,22 @@ export function realtimeOptionsOf(config: HubConfig): Partial<RealtimeOptions> {
     stuckAfterMs: config.realtimeStuckAfterMs,
     corsOrigin:
       config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : [...config.corsOrigins],
+    // A cluster sits behind a plain load balancer: WebSocket only, so no sticky sessions are needed.
+    ...(config.role === 'standalone' ? {} : { transports: ['websocket' as const] }),
+  };
+}
+
+/** The cluster node's options, or null for a standalone hub. */
+export function clusterOptionsOf(config: HubConfig): ClusterNodeConfig | null {
+  if (config.role === 'standalone' || config.redisUrl === null) return null;
+  return {
+    role: config.role,
+    redisUrl: config.redisUrl,
+    streamMaxLen: config.clusterStreamMaxLen,
+    readCount: config.clusterReadCount,
+    source: config.sim ? 'simulated' : 'live',
+    maxProviders: config.maxProviders,
+    maxChannelsPerProvider: config.maxChannelsPerProvider,
   };
 }
 

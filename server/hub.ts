@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import type Router from '@koa/router';
 import { Subject, type Subscription } from 'rxjs';
+import { type AnalysisRegistry, attachAnalysisSocketHandlers, createAnalysisRegistry } from './analysis/index.js';
 import {
   type AuthPolicy,
   createAuthPolicy,
@@ -11,10 +12,12 @@ import {
   type SocketGuard,
 } from './auth/index.js';
 import type { QuantityResolver } from './channels/types.js';
+import { type ClusterNode, createClusterNode } from './cluster/index.js';
 import type { HubConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import {
   closeServer,
+  createAnalysisRouter,
   createHttpApp,
   createHttpServer,
   createReplayRouter,
@@ -27,12 +30,13 @@ import {
 } from './http/index.js';
 import type { IngestStatus } from './http/types.js';
 import {
+  clusterOptionsOf,
   gatewayMetricsOf,
   ingestOptionsOf,
   LOOPBACK,
   realtimeOptionsOf,
-  runOptionsOf,
   replayOptionsOf,
+  runOptionsOf,
   sessionOptionsOf,
   simulatorOptionsOf,
   socketGuardLimitsOf,
@@ -43,14 +47,8 @@ import { createLogger } from './log.js';
 import { createChannelMapping, createMappingStore } from './mapping/index.js';
 import { preflight } from './preflight.js';
 import { createRealtimeGateway, type RealtimeGateway } from './realtime/index.js';
-import {
-  attachRunEvents,
-  NODE_RUN_FILE_SYSTEM,
-  RunCapture,
-  type RunFileSystem,
-  RunLibrary,
-} from './runs/index.js';
 import { attachReplaySocketHandlers, createReplayManager, type ReplayManager } from './replay/index.js';
+import { attachRunEvents, NODE_RUN_FILE_SYSTEM, RunCapture, type RunFileSystem, RunLibrary } from './runs/index.js';
 import { SERVER_VERSION } from './server-version.js';
 import { attachSessionSocketHandlers, createSessionRegistry, type SessionRegistry } from './sessions/index.js';
 import { createRateLimiter } from './shared/index.js';
@@ -81,6 +79,8 @@ export interface Hub {
   readonly simulator: SimulatedDynoController | null;
   readonly replays: ReplayManager;
   gateway(): RealtimeGateway | null;
+  /** The cluster node (ingest or edge role), null for a standalone hub. */
+  readonly cluster: ClusterNode | null;
   /** The HTTP app once started (its routes() lists every route: the API-shape test walks them). */
   http(): HttpApp | null;
   /** Run capture and the run library (issue 16). */
@@ -141,12 +141,18 @@ function logProviderEvents(ingest: Ingest): Subscription {
   });
 }
 
-function ingestStatusOf(ingest: Ingest, config: HubConfig, lastDatagramAt: number | null): IngestStatus {
+function ingestStatusOf(
+  ingest: Ingest,
+  config: HubConfig,
+  lastDatagramAt: number | null,
+  cluster: ClusterNode | null,
+): IngestStatus {
   const s = ingest.status();
   return {
+    ...(cluster ? { cluster: cluster.view(), clusterCounters: cluster.stats() } : {}),
     source: sourceOf(config),
-    // A recording (--replay) opens no socket: it is ready once started.
-    bound: s.port !== null || config.replayFile !== null,
+    // A recording (--replay) opens no socket: it is ready once started; an edge, while it reads the ingest node's stream.
+    bound: s.port !== null || config.replayFile !== null || cluster?.stats().reader?.source.state === 'live',
     hostId: s.node.hostId,
     passive: s.node.passive,
     port: s.port,
@@ -164,11 +170,12 @@ type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extra
   sessions: SessionRegistry;
   runs: HubRuns;
   replays: ReplayManager;
+  analyses: AnalysisRegistry;
 };
 
 /** The Koa app: the API, the virtual-tune and replay routes and (unless turned off) the dashboard page. */
 function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, runs, replays, ...rest } = deps;
+  const { ingest, sessions, runs, replays, analyses, ...rest } = deps;
   const routers: Router[] = [
     createVirtualTuneRouter(sessions),
     // Before the library's router: its `/:id` would take `/compare`.
@@ -181,6 +188,7 @@ function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps
     }),
     createRunsRouter({ ...runs, compression: config.runCompression, uploadMaxBytes: config.runUploadMaxBytes }),
     createReplayRouter(replays),
+    createAnalysisRouter(analyses),
   ];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
@@ -222,6 +230,7 @@ interface Running {
   detachSessions: (() => void) | null;
   detachRuns: (() => void) | null;
   detachReplays: (() => void) | null;
+  detachAnalyses: (() => void) | null;
   cancelNoProviderWarning: (() => void) | null;
 }
 
@@ -231,6 +240,7 @@ interface ServeDeps {
   ingest: Ingest;
   sessions: SessionRegistry;
   replays: ReplayManager;
+  analyses: AnalysisRegistry;
   simulator: SimulatedDynoController | null;
   mapping: ChannelMapping;
   policy: AuthPolicy;
@@ -238,6 +248,7 @@ interface ServeDeps {
   ingestStatus: () => IngestStatus;
   simulatorOrigin: SimulatorOriginTracker;
   runs: HubRuns;
+  cluster: ClusterNode | null;
 }
 
 /** HTTP and Socket.IO on one port, every connection and command behind the guard; resolves once listening. */
@@ -249,6 +260,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     sessions,
     runs: d.runs,
     replays: d.replays,
+    analyses: d.analyses,
     simulator: d.simulator,
     simulatorOrigin: d.simulatorOrigin.originOf,
     auth: { policy: d.policy, limiter: d.limiter },
@@ -259,6 +271,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
       gateway: () => gatewayMetricsOf(running.gateway),
       sessions: () => ({ byStatus: sessions.stats().byStatus }),
       runs: () => runsStatsOf(d.runs),
+      analyses: () => d.analyses.stats(),
     },
   });
   running.http = http;
@@ -275,13 +288,23 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     unitSystem: config.unitSystem,
     allowRequest: guard.allowRequest,
     options: realtimeOptionsOf(config),
+    ...(d.cluster ? { cluster: d.cluster.view, sourceState$: d.cluster.sourceState$ } : {}),
   });
   running.gateway = gateway;
   // Before any handler: every connection and command passes the guard first.
   guard.attach(gateway.io);
-  running.detachSessions = attachSessionSocketHandlers(gateway.io, sessions).detach;
+  // An edge relays session commands to the ingest node, which runs the sessions.
+  const handlers = config.role === 'edge' ? null : attachSessionSocketHandlers(gateway.io, sessions);
+  const relayed = d.cluster?.attachIo(gateway.io, { registry: sessions, handlers });
+  running.detachSessions = () => {
+    handlers?.detach();
+    relayed?.detach();
+  };
   running.detachRuns = attachRunEvents(gateway.io, d.runs.capture, d.runs.library);
   running.detachReplays = attachReplaySocketHandlers(gateway.io, d.replays).detach;
+  running.detachAnalyses = attachAnalysisSocketHandlers(gateway.io, d.analyses, {
+    pushIntervalMs: config.analysisPushIntervalMs,
+  }).detach;
   return listen(server, { host: config.host, port: config.port });
 }
 
@@ -304,12 +327,13 @@ async function startJetDrive(d: ServeDeps, running: Running): Promise<void> {
   await d.ingest.start();
   // Before the simulator: the black box hears its first datagrams, and runs a crash left are recovered first.
   await d.runs.capture.start();
+  d.cluster?.start(d.ingest);
   if (d.config.replayFile) {
     await startReplayMode(d.replays, d.config.replayFile);
   } else if (d.simulator) {
     await d.simulator.start();
     d.simulatorOrigin.remember();
-  } else {
+  } else if (d.config.role !== 'edge') {
     running.cancelNoProviderWarning = warnWhenNoProvider(d.ingest, {
       afterMs: d.config.noProviderWarnMs,
       groups: d.config.groups,
@@ -376,6 +400,13 @@ function runsStatsOf({ capture, library }: HubRuns) {
   };
 }
 
+/** After the simulator stopped: a run in progress ends (reason shutdown) and is saved whole. */
+async function stopRuns(runs: HubRuns, running: Running): Promise<void> {
+  await runs.capture.stop().catch((err: unknown) => log.warn({ err }, 'run capture stop failed'));
+  running.detachRuns?.();
+  runs.analysis.dispose();
+}
+
 /** Nothing started yet. */
 function notRunning(): Running {
   return {
@@ -386,20 +417,49 @@ function notRunning(): Running {
     detachSessions: null,
     detachRuns: null,
     detachReplays: null,
+    detachAnalyses: null,
     cancelNoProviderWarning: null,
   };
 }
 
+/** The live analyses, reading the registry's samples through the (late-attached) mapping. */
+function createAnalyses(config: HubConfig, ingest: Ingest, resolver: QuantityResolver): AnalysisRegistry {
+  return createAnalysisRegistry({
+    registry: ingest.registry,
+    quantityOf: (channel) => resolver.quantityOf(channel),
+    options: { maxAnalyses: config.analysisMax },
+  });
+}
+
+/** The cluster node (ingest or edge role), the ingest it feeds or is fed by, and the simulator (never on an edge). */
+function jetDriveOf(config: HubConfig, resolver: QuantityResolver, overrides: HubOverrides) {
+  const clusterOptions = clusterOptionsOf(config);
+  const cluster = clusterOptions ? createClusterNode(clusterOptions) : null;
+  const ingest = createIngest({ ...ingestOptionsOf(config, resolver), ...cluster?.ingestOptions() });
+  // An edge has no JetDrive network of its own: the ingest node runs the simulator.
+  const simulated = sourceOf(config) === 'simulated' && config.role !== 'edge';
+  const simulator = simulated ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  return { cluster, ingest, simulator };
+}
+
 /** Wires the modules together (their options come from hub-options.ts; interfaces and TTL are chosen there). */
+/** Sessions' socket handlers, replays and analyses: detached and disposed before the gateway closes. */
+function stopFeatures(running: Running, replays: ReplayManager, analyses: AnalysisRegistry): void {
+  running.detachSessions?.();
+  running.detachReplays?.();
+  replays.dispose();
+  running.detachAnalyses?.();
+  analyses.dispose();
+}
+
 export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub {
   const late = createLateResolver();
-  const ingest = createIngest(ingestOptionsOf(config, late.resolver));
-  const simulated = sourceOf(config) === 'simulated';
-  const simulator = simulated ? createSimulatedDyno(simulatorOptionsOf(config, overrides.simulator)) : null;
+  const { cluster, ingest, simulator } = jetDriveOf(config, late.resolver, overrides);
   const sessions = createSessionRegistry(sessionOptionsOf(config));
   const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
   // Replays feed the same registry through passive nodes of their own (never the network).
   const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
+  const analyses = createAnalyses(config, ingest, late.resolver);
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   const running = notRunning();
@@ -409,7 +469,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     lastDatagramAt = batch.receivedAt;
   });
   const providerWatch = logProviderEvents(ingest);
-  const ingestStatus = (): IngestStatus => ingestStatusOf(ingest, config, lastDatagramAt);
+  const ingestStatus = (): IngestStatus => ingestStatusOf(ingest, config, lastDatagramAt, cluster);
 
   return {
     ingest,
@@ -418,6 +478,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
     gateway: () => running.gateway,
     http: () => running.http,
     runs,
+    cluster,
     async start() {
       // Before anything anyone could see (a token printed, the simulator sending): fail now if start must fail.
       await preflight(config);
@@ -433,6 +494,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         ingest,
         sessions,
         replays,
+        analyses,
         simulator,
         mapping,
         policy,
@@ -440,10 +502,12 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         ingestStatus,
         simulatorOrigin,
         runs,
+        cluster,
       };
       await startJetDrive(deps, running);
       const address = await serve(deps, running);
       const url = announceListening(address, ingestStatus().source);
+      cluster?.listening(url);
       return { url, port: address.port, jetdrivePort: ingest.port() ?? config.jetdrivePort, operatorToken };
     },
     stop() {
@@ -451,19 +515,15 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
         running.cancelNoProviderWarning?.();
         await simulator?.stop().catch((err: unknown) => log.warn({ err }, 'simulator stop failed'));
         sessions.dispose();
-        // After the simulator stopped: a run in progress ends (reason shutdown) and is saved whole.
-        await runs.capture.stop().catch((err: unknown) => log.warn({ err }, 'run capture stop failed'));
-        running.detachRuns?.();
-        runs.analysis.dispose();
-        running.detachSessions?.();
-        running.detachReplays?.();
-        replays.dispose();
+        await stopRuns(runs, running);
+        stopFeatures(running, replays, analyses);
         if (running.gateway) await running.gateway.close();
         else if (running.server) await closeServer(running.server);
         datagramWatch.unsubscribe();
         providerWatch.unsubscribe();
         late.detach();
         await ingest.stop();
+        await cluster?.close();
         log.info('jetdrive-hub stopped');
       })();
       return stopping;

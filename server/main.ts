@@ -1,6 +1,6 @@
 import { ConfigError, helpText, loadConfig } from './config.js';
-import { createHub } from './hub.js';
 import { CodedError } from './errors/coded-error.js';
+import { createHub } from './hub.js';
 import { createLogger, rootLogger } from './log.js';
 import { StartupError } from './preflight.js';
 

@@ -2,6 +2,7 @@
 // jetdrive CLI: watch live channels, list the catalog, wait for a condition in shell scripts, run a tuning session,
 // list and download recorded runs.
 import { Command, CommanderError, Option } from 'commander';
+import { addAnalysisCommand } from './cli/analysis-command.js';
 import { check, CliFailure } from './cli/cli-failure.js';
 import { show } from './cli/display-units.js';
 import { escapeControl } from './cli/escape-control.js';
@@ -217,6 +218,7 @@ program
     hub.close();
     process.exit(EXIT.OK);
   });
+addAnalysisCommand(program, openHub);
 
 try {
   await program.parseAsync(process.argv);

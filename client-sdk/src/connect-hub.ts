@@ -2,9 +2,10 @@ import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, map, Obs
 import { applyCatalogEvent } from './apply-catalog-event.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { type ChannelDebug, createChannelDebug } from './create-channel-debug.js';
-import { createRunsApi } from './create-runs-api.js';
 import { createReplayApi } from './create-replay-api.js';
 import { createRunAnalysisApi } from './create-run-analysis-api.js';
+import { createRunsApi } from './create-runs-api.js';
+import { createAnalysisApi } from './create-analysis-api.js';
 import { createSessionsApi } from './create-sessions-api.js';
 import type {
   AckError,
@@ -72,6 +73,7 @@ function listen(parts: HubParts): void {
     connection.onConnect();
   });
   socket.on('hello', (hello) => connection.onHello(hello));
+  socket.on('source:state', (source) => connection.onSourceState(source));
   socket.on('connect_error', (error) => connection.onConnectError(error));
   socket.on('disconnect', (reason) => {
     subscriptions.forgetServerState();
@@ -124,11 +126,12 @@ function close({ socket, connection, subscriptions, catalogState$, lagging$ }: H
 function whenConnected(state$: Observable<ConnectionState>): Promise<Hello | null> {
   const settled = (state: ConnectionState) =>
     state.state === 'connected' ||
+    state.state === 'stale' ||
     (state.state === 'disconnected' && (state.failure !== undefined || !state.willReconnect));
   const closed = () => new HubError({ code: 'CLOSED', message: 'the client was closed before it connected' });
   return firstValueFrom(state$.pipe(filter(settled))).then(
     (state) => {
-      if (state.state === 'connected') return state.hello;
+      if (state.state === 'connected' || state.state === 'stale') return state.hello;
       if (state.state === 'disconnected' && state.failure) throw HubError.fromFailure(state.failure);
       throw closed();
     },
@@ -186,12 +189,14 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
     connection$: parts.connection.state$.asObservable(),
     whenConnected: () => whenConnected(parts.connection.state$),
     lagging$: parts.lagging$.pipe(distinctUntilChanged()),
+    resumed$: subscriptions.resumed$.asObservable(),
     sessions: createSessionsApi({ socket, request, requestTimeoutMs }),
     runs: {
       ...createRunsApi({ url, token: options.token, socket }),
       ...createReplayApi({ socket, request, requestTimeoutMs }),
       ...createRunAnalysisApi({ url, token: options.token }),
     },
+    analysis: createAnalysisApi({ socket, request, requestTimeoutMs }),
     catalog: () =>
       request<CatalogView>((ack) => socket.timeout(requestTimeoutMs).emit('catalog:get', ack)).then((view) => {
         catalogState$.next(view);

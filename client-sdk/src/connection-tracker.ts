@@ -1,5 +1,5 @@
 import { BehaviorSubject } from 'rxjs';
-import { type Hello, PROTOCOL_VERSION } from '@jetdrive-hub/client/contract';
+import { type Hello, PROTOCOL_VERSION, type SourceState } from '@jetdrive-hub/client/contract';
 import { type ConnectErrorLike, describeConnectError, wrongParserFailure } from './describe-connect-error.js';
 import type { ConnectionFailure } from './hub-error.js';
 import type { ConnectionState, HubLogger, WireParser } from './hub-types.js';
@@ -34,6 +34,8 @@ export class ConnectionTracker {
   readonly #reconnectDelayMs: number;
   readonly #reconnectDelayMaxMs: number;
   #hello: Hello | null = null;
+  /** The hub's data source, when it said it is not live (cluster edges). */
+  #source: SourceState | null = null;
   #evictedReason: string | null = null;
   #closed = false;
   #manualAttempt = 0;
@@ -73,9 +75,22 @@ export class ConnectionTracker {
       );
     }
     if (received) this.#hello = received;
-    if (this.#socket.connected && this.state$.value.state !== 'connected') {
-      this.state$.next({ state: 'connected', hello: this.#hello });
-    }
+    if (received) this.#source = received.sourceState ?? null;
+    const state = this.state$.value.state;
+    if (this.#socket.connected && state !== 'connected' && state !== 'stale') this.#announceJoined();
+  }
+
+  /** The hub's `source:state`: 'stale' while its source is not live, 'connected' again when it is. */
+  onSourceState(source: SourceState): void {
+    this.#source = source;
+    const state = this.state$.value.state;
+    if (state === 'connected' || state === 'stale') this.#announceJoined();
+  }
+
+  #announceJoined(): void {
+    const source = this.#source;
+    if (source && source.state !== 'live') this.state$.next({ state: 'stale', hello: this.#hello, source });
+    else this.state$.next({ state: 'connected', hello: this.#hello });
   }
 
   onEvicted(reason: string): void {

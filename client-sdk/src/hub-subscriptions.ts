@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import type { ChannelDebug } from './create-channel-debug.js';
 import { decodeDataFrame, type StreamView, toHubSample } from './decode-data-frame.js';
 import type {
@@ -10,7 +10,7 @@ import type {
   SubscribeResult,
 } from '@jetdrive-hub/client/contract';
 import { HubError } from './hub-error.js';
-import type { HubBatch, HubSample } from './hub-types.js';
+import type { HubBatch, HubSample, ResumeOutcome } from './hub-types.js';
 import { LocalSubscription } from './local-subscription.js';
 import type { HubSocket } from './open-hub-socket.js';
 
@@ -33,6 +33,8 @@ export class HubSubscriptions {
   readonly #streams = new Map<number, StreamView>();
   readonly #byServerId = new Map<string, LocalSubscription>();
   #generation = 0;
+  /** One per resubscribe after a reconnect: whether the hub replayed the whole gap. */
+  readonly resumed$ = new Subject<ResumeOutcome>();
 
   constructor(options: HubSubscriptionsOptions) {
     this.#socket = options.socket;
@@ -52,7 +54,7 @@ export class HubSubscriptions {
   /** A new connection: the old server state is gone; subscribe everything again. */
   resubscribeAll(): void {
     this.forgetServerState();
-    for (const local of this.#locals) this.#subscribeOnServer(local);
+    for (const local of this.#locals) this.#subscribeOnServer(local, true);
   }
 
   forgetServerState(): void {
@@ -88,6 +90,7 @@ export class HubSubscriptions {
       this.#release(local);
       local.subscriber.complete();
     }
+    this.resumed$.complete();
   }
 
   #deliver(local: LocalSubscription, kind: HubBatch['kind'], samples: HubSample[]): void {
@@ -107,7 +110,11 @@ export class HubSubscriptions {
     }
     for (const channel of result.stream.channels) view.channels.set(channel.index, channel);
     local.stream = view;
-    if (local.request.backfill) return;
+    if (result.recovered !== undefined) {
+      this.resumed$.next({ selectors: [...local.request.selectors], recovered: result.recovered });
+      // The missed samples follow as stream:backfill.
+      if (result.recovered) return;
+    } else if (local.request.backfill) return;
     const last: HubSample[] = [];
     for (const channel of result.stream.channels) {
       if (channel.last) last.push(toHubSample(channel, channel.last[0], channel.last[1], channel.last[2]));
@@ -116,9 +123,12 @@ export class HubSubscriptions {
     this.#deliver(local, 'last', last);
   }
 
-  #subscribeOnServer(local: LocalSubscription): void {
+  /** `resuming`: a reconnect; the hub is asked for what this subscription missed since its last samples. */
+  #subscribeOnServer(local: LocalSubscription, resuming = false): void {
     const at = this.#generation;
-    this.#socket.timeout(this.#requestTimeoutMs).emit('channel:subscribe', local.request, (error, result) => {
+    const resume = resuming ? local.resumePoint() : null;
+    const request = resume ? { ...local.request, resume } : local.request;
+    this.#socket.timeout(this.#requestTimeoutMs).emit('channel:subscribe', request, (error, result) => {
       if (!this.#locals.has(local) || at !== this.#generation) {
         // Torn down or reconnected meanwhile: make sure the server does not keep what we no longer want.
         if (!error && result.ok && at === this.#generation)
@@ -126,7 +136,7 @@ export class HubSubscriptions {
         return;
       }
       if (error) {
-        if (this.#socket.connected) this.#subscribeOnServer(local);
+        if (this.#socket.connected) this.#subscribeOnServer(local, resuming);
         return;
       }
       if (!result.ok) {

@@ -1,7 +1,8 @@
 import type { Observable } from 'rxjs';
-import type { RunsApi } from './create-runs-api.js';
 import type { ReplayApi } from './create-replay-api.js';
 import type { RunAnalysisApi } from './create-run-analysis-api.js';
+import type { RunsApi } from './create-runs-api.js';
+import type { AnalysisApi } from './create-analysis-api.js';
 import type { SessionsApi } from './create-sessions-api.js';
 import type { ConnectionFailure } from './hub-error.js';
 import type {
@@ -10,6 +11,7 @@ import type {
   CatalogView,
   ChannelSelector,
   Hello,
+  SourceState,
   SubscribeOptions,
 } from '@jetdrive-hub/client/contract';
 
@@ -44,9 +46,24 @@ export interface HubBatch {
   samples: HubSample[];
 }
 
+/** How one subscription came back after a reconnect. */
+export interface ResumeOutcome {
+  selectors: ChannelSelector[];
+  /**
+   * true: every sample missed while disconnected follows (kind 'backfill'), none twice. false: the hub no longer
+   * held the whole gap: the subscription starts afresh from the last values (kind 'last').
+   */
+  recovered: boolean;
+}
+
 export type ConnectionState =
   | { state: 'connecting'; attempt: number }
   | { state: 'connected'; hello: Hello | null }
+  /**
+   * Connected, but the hub's data source is not live (a cluster edge that lost Redis: `stale`, or whose ingest node is
+   * silent: `offline`). Subscriptions stay; data goes on when the source is live again ('connected').
+   */
+  | { state: 'stale'; hello: Hello | null; source: SourceState }
   /**
    * `failure` says why a connection failed before it joined (unreachable, host not found, TLS, wrong parser,
    * unauthorized…), with a hint; a disconnect after joining has only the `reason`.
@@ -93,14 +110,22 @@ export interface Hub {
    * first failure (unreachable, unauthorized, …), or 'CLOSED' when the client is closed first.
    */
   whenConnected(): Promise<Hello | null>;
+  /**
+   * After each reconnect, per subscription: `recovered: true` when the hub replayed every sample missed meanwhile
+   * (from its rings, on the same or another node of a cluster; kind 'backfill', none twice), `false` when it no
+   * longer held the gap and the subscription started afresh from the last values.
+   */
+  readonly resumed$: Observable<ResumeOutcome>;
   /** True while the hub conflates this viewer's data because it reads too slowly. */
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;
   /**
-   * The run library, the recording indicator (HTTP with `token`, events over the socket), replay control, and run
-   * analysis (curves, compare, exports, CSV import).
+   * Recorded runs: the library, the recording indicator (HTTP with `token`, events over the socket), replay control,
+   * and run analysis (curves, compare, exports, CSV import).
    */
   readonly runs: RunsApi & ReplayApi & RunAnalysisApi;
+  /** Live VE analyses: start/stop/reset, the grid and its updates (grid$), exports. */
+  readonly analysis: AnalysisApi;
   /** Resolves with the catalog (asks the hub once). */
   catalog(): Promise<CatalogView>;
   close(): void;

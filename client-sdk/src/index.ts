@@ -3,6 +3,7 @@ export { type ChannelDebug, createChannelDebug, DEBUG_BATCH_INTERVAL } from './c
 export type { RunsApi } from './create-runs-api.js';
 export type { ReplayHandle, ReplayApi } from './create-replay-api.js';
 export { type CurveQuery, type RunAnalysisApi, runAnalysisPaths } from './create-run-analysis-api.js';
+export type { AnalysisApi } from './create-analysis-api.js';
 export type { SessionsApi } from './create-sessions-api.js';
 export { decodeDataFrame, type StreamView } from './decode-data-frame.js';
 export { checkHubUrl, describeConnectError } from './describe-connect-error.js';

@@ -25,6 +25,15 @@ export class LocalSubscription {
     this.subscriber = subscriber;
   }
 
+  /**
+   * Where a resubscribe resumes: the newest delivered time per channel key (null before anything was delivered).
+   * Bounded by the channels the subscription matched.
+   */
+  resumePoint(): Record<string, number> | null {
+    if (this.#lastTimes.size === 0) return null;
+    return Object.fromEntries(this.#lastTimes);
+  }
+
   /** Forgets the server side (disconnect, reconnect, release); what was delivered is kept. */
   detach(): void {
     this.serverId = null;

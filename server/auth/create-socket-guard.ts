@@ -111,7 +111,12 @@ function admitter(deps: AdmitDeps): (socket: HubSocket, next: (err?: Error) => v
     socket.once('disconnect', () => deps.unknownEvents.limiter.forget(socket.id));
     socket.data = { address, credential, operator };
     deps.gate.joined(socket.conn);
-    guardCommandPackets(socket, { policy, limiter, unknownEvents: deps.unknownEvents, refusedCommands: deps.refusedCommands });
+    guardCommandPackets(socket, {
+      policy,
+      limiter,
+      unknownEvents: deps.unknownEvents,
+      refusedCommands: deps.refusedCommands,
+    });
     next();
   };
 }

@@ -1,8 +1,8 @@
 import { type Ack, type AckError, type EvictionNotice, splitCommandArgs } from '@jetdrive-hub/client/contract';
 import { createLogger } from '../log.js';
+import type { RateLimiter } from '../shared/create-rate-limiter.js';
 import { budgetKey, identityOf } from './control-budget.js';
 import type { AuthPolicy } from './create-auth-policy.js';
-import type { RateLimiter } from '../shared/create-rate-limiter.js';
 import type { Role } from './roles.js';
 import { isSocketCommand, SOCKET_COMMAND_ROLES } from './socket-command-roles.js';
 import type { HubSocket } from './socket-data.js';

@@ -21,6 +21,6 @@ export {
   OperatorTokenError,
 } from './load-operator-token.js';
 export type { AuthDecision, AuthErrorCode, Credential, RefusalReason, Role } from './roles.js';
-export type { HubServer, HubSocket, HubSocketData } from './socket-data.js';
 export { isSocketCommand, roleOfCommand, SOCKET_COMMAND_ROLES } from './socket-command-roles.js';
+export type { HubServer, HubSocket, HubSocketData } from './socket-data.js';
 export { tokensEqual } from './tokens-equal.js';

@@ -25,6 +25,15 @@ export const SOCKET_COMMAND_ROLES: Readonly<Record<SocketCommand, Role>> = Objec
   'replay:resume': 'operator',
   'replay:seek': 'operator',
   'replay:stop': 'operator',
+  'analysis:watch': 'viewer',
+  'analysis:unwatch': 'viewer',
+  'analysis:list': 'viewer',
+  'analysis:get': 'viewer',
+  'analysis:export': 'viewer',
+  'analysis:start': 'operator',
+  'analysis:stop': 'operator',
+  'analysis:reset': 'operator',
+  'analysis:delete': 'operator',
 });
 
 export function isSocketCommand(event: string): event is SocketCommand {

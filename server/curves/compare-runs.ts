@@ -1,6 +1,6 @@
 import { MAX_COMPARE_RUNS, type PeakDeltaView, type RunDeltaView } from '@jetdrive-hub/client/contract';
-import { type CurveOptions, resolveCurveOptions } from './curve-options.js';
 import { computeRunCurves, type PeakAt, type RunCurves } from './compute-run-curves.js';
+import { type CurveOptions, resolveCurveOptions } from './curve-options.js';
 import { CurvesError } from './curves-error.js';
 import type { RunSeries } from './types.js';
 

@@ -1,9 +1,9 @@
 import type { CurveSetView } from '@jetdrive-hub/client/contract';
-import { type CorrectionFactor, correctionFactor } from './correction-standards.js';
-import { CurvesError } from './curves-error.js';
-import { type CurveOptions, type CurveXAxis, type ResolvedCurveOptions, resolveCurveOptions } from './curve-options.js';
-import { type MixtureQuantity, type PullPoints, extractPull } from './extract-pull.js';
 import { binOnGrid } from './bin-on-grid.js';
+import { type CorrectionFactor, correctionFactor } from './correction-standards.js';
+import { type CurveOptions, type CurveXAxis, type ResolvedCurveOptions, resolveCurveOptions } from './curve-options.js';
+import { CurvesError } from './curves-error.js';
+import { extractPull, type MixtureQuantity, type PullPoints } from './extract-pull.js';
 import { findPeak, type Peak } from './find-peak.js';
 import { type RunAtmosphere, runAtmosphere } from './run-atmosphere.js';
 import { type CurveUnits, curveUnits } from './si-units.js';

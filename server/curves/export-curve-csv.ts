@@ -1,7 +1,7 @@
 import type { RunCurves } from './compute-run-curves.js';
 import { csvLine, csvNumber } from './csv-text.js';
 import type { MixtureQuantity } from './extract-pull.js';
-import { columnHeader, CURVE_EXPORT_MARKER } from './run-csv-format.js';
+import { CURVE_EXPORT_MARKER, columnHeader } from './run-csv-format.js';
 
 // A run's curves as a table: one row per bin, power / torque / AFR per bank under the chosen correction and
 // smoothing; the preamble says which, with the factor and the air it came from.

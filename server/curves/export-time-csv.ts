@@ -1,5 +1,5 @@
-import { CurvesError } from './curves-error.js';
 import { csvLine, csvNumber } from './csv-text.js';
+import { CurvesError } from './curves-error.js';
 import { interpolateAt } from './interpolate-at.js';
 import { columnHeader, QUANTITY_ROW_MARKER, TIME_EXPORT_MARKER, TIME_EXPORT_STEP_MS } from './run-csv-format.js';
 import type { RunSeries } from './types.js';

@@ -1,5 +1,5 @@
-import { CurvesError, csvError } from './curves-error.js';
 import { type CsvRecord, readCsv, utf8Length } from './csv-text.js';
+import { CurvesError, csvError } from './curves-error.js';
 import { guessQuantity, type QuantityResolver } from './guess-quantity.js';
 import { parseColumnHeader, QUANTITY_ROW_MARKER, TIME_EXPORT_MARKER } from './run-csv-format.js';
 import { siConversion } from './si-units.js';

@@ -12,6 +12,7 @@ import { CurvesError } from './curves-error.js';
 // symmetrically (fewer than 7 bins: the value stays); a bin with a NaN in its window keeps its value.
 
 export { MAX_SMOOTHING };
+
 const SPIKE_MADS = 6;
 const SPIKE_WINDOW = 5;
 

@@ -1,14 +1,14 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { createLogger } from '../log.js';
-import { DashboardError } from './dashboard-error.js';
 import {
   cachedDashboardBuild,
-  DEFAULT_DASHBOARD_BUILD_OPTIONS,
   type DashboardAsset,
   type DashboardBuildOptions,
   type DashboardBundle,
+  DEFAULT_DASHBOARD_BUILD_OPTIONS,
 } from './build-dashboard.js';
+import { DashboardError } from './dashboard-error.js';
 
 const log = createLogger('dashboard');
 

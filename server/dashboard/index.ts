@@ -1,10 +1,10 @@
 export {
   buildDashboard,
   cachedDashboardBuild,
-  DEFAULT_DASHBOARD_BUILD_OPTIONS,
   type DashboardAsset,
   type DashboardBuildOptions,
   type DashboardBundle,
+  DEFAULT_DASHBOARD_BUILD_OPTIONS,
 } from './build-dashboard.js';
-export { createDashboardRouter, DEFAULT_DASHBOARD_OPTIONS, type DashboardOptions } from './create-dashboard-router.js';
+export { createDashboardRouter, type DashboardOptions, DEFAULT_DASHBOARD_OPTIONS } from './create-dashboard-router.js';
 export { DASHBOARD_ERROR_STATUS, DashboardError, type DashboardErrorCode } from './dashboard-error.js';

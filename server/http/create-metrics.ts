@@ -363,6 +363,24 @@ function registerRunsMetrics(registry: Registry, runs: Sources['runs']): void {
   }
 }
 
+function registerAnalysisMetrics(registry: Registry, read: MetricsSources['analyses']): void {
+  gauge(registry, 'jetdrive_analyses', 'Live VE analyses kept, by status', ['status'], () => read?.().byStatus ?? {});
+  mirroredCounter(
+    registry,
+    'jetdrive_analysis_starts_refused_total',
+    'Analysis starts refused because ANALYSIS_MAX analyses were kept',
+    [],
+    () => read?.().refused ?? 0,
+  );
+  gauge(
+    registry,
+    'jetdrive_analysis_samples',
+    'Samples of the analyses kept now, by outcome (accepted, or the filter that refused them)',
+    ['outcome'],
+    () => read?.().samples ?? {},
+  );
+}
+
 export function createMetrics(deps: MetricsDeps): HubMetrics {
   const registry = new Registry();
   registerIngestMetrics(registry, () => deps.sources.ingest?.() ?? deps.registry.stats());
@@ -376,6 +394,7 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     ['status'],
     () => deps.sources.sessions?.().byStatus ?? {},
   );
+  registerAnalysisMetrics(registry, deps.sources.analyses);
   registerAuthMetrics(registry, deps.sources);
   mirroredCounter(
     registry,

@@ -1,11 +1,12 @@
 // The HTTP layer as the hub wiring uses it: the Koa app, its server, and the shapes it asks the rest of the hub for.
 export { createHttpApp, type HttpApp, type HttpRoute } from './create-http-app.js';
-export { createRunsRouter, type RunsRouterDeps } from './routes/runs-router.js';
+export { closeServer, createHttpServer, type ListenOptions, listen } from './listen.js';
+export { createAnalysisRouter } from './routes/analysis-router.js';
 export { createReplayRouter } from './routes/replay-router.js';
 export { RunAnalysisCache } from './routes/run-analysis-cache.js';
 export { createRunAnalysisRouter } from './routes/run-analysis-router.js';
+export { createRunsRouter, type RunsRouterDeps } from './routes/runs-router.js';
 export { createVirtualTuneRouter } from './routes/virtual-tune-router.js';
-export { closeServer, createHttpServer, type ListenOptions, listen } from './listen.js';
 export type { SimulatorControl, SimulatorStatus } from './simulator-control.js';
 export type {
   DataSource,

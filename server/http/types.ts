@@ -1,7 +1,9 @@
+import type { ClusterView } from '@jetdrive-hub/client/contract';
 import type Router from '@koa/router';
 import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
 import type { SocketGuardStats } from '../auth/create-socket-guard.js';
 import type { ChannelRegistry, IngestStats, ProviderSnapshot } from '../channels/types.js';
+import type { ClusterNodeStats } from '../cluster/index.js';
 import type { ChannelMapping } from '../mapping/channel-mapping.js';
 import type { RateLimiter, RateLimiterStats } from '../shared/create-rate-limiter.js';
 import type { JoinResult } from '../transport/types.js';
@@ -30,6 +32,10 @@ export interface IngestStatus {
   /** Our host id changes after collisions (rate-limited; the suppressed ones are in the ingest stats). */
   hostIdChanges?: number;
   pongsAnswered?: number;
+  /** Cluster mode: this node's role and the nodes it knows (absent on a standalone hub). */
+  cluster?: ClusterView;
+  /** Cluster mode: the Redis state and what was published, read, relayed and dropped (each drop counted). */
+  clusterCounters?: ClusterNodeStats;
 }
 
 export type IngestStatusSource = () => IngestStatus;
@@ -76,11 +82,19 @@ export interface RunsStats {
   ringMemoryBytes: number;
 }
 
+/** The live analyses: how many by status, starts refused at the bound, and their samples by filter outcome. */
+export interface AnalysisStats {
+  byStatus: Record<string, number>;
+  refused: number;
+  samples: Record<string, number>;
+}
+
 export interface MetricsSources {
   runs?: () => RunsStats;
   ingest?: () => IngestStats;
   gateway?: () => GatewayStats;
   sessions?: () => SessionStats;
+  analyses?: () => AnalysisStats;
   /** Defaults to the app's own policy and limiter. */
   auth?: () => AuthStats;
   rateLimit?: () => RateLimiterStats;

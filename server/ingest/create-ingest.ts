@@ -1,11 +1,11 @@
-import type { Observable } from 'rxjs';
+import { Observable } from 'rxjs';
 import { type ChannelRegistryHandle, createChannelRegistry } from '../channels/create-channel-registry.js';
 import type { RegistryOptions } from '../channels/default-registry-options.js';
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
-import type { JetDriveSink } from '../jetdrive/types.js';
 import { createJetDriveNode, type JetDriveNode, type JetDriveNodeStatus } from '../jetdrive/create-jetdrive-node.js';
 import { createNodeCounters } from '../jetdrive/create-node-counters.js';
 import type { JetDriveNodeOptions } from '../jetdrive/default-node-options.js';
+import type { JetDriveSink } from '../jetdrive/types.js';
 import { createMulticastSender, type MulticastSender } from '../transport/create-multicast-sender.js';
 import { DEFAULT_MULTICAST_OPTIONS } from '../transport/default-multicast-options.js';
 import type { Datagram, JoinResult, MulticastOptions } from '../transport/types.js';
@@ -25,6 +25,26 @@ export interface IngestOptions {
    */
   datagrams$?: Observable<Datagram>;
   send?: (bytes: Uint8Array) => void;
+  /**
+   * Called with every datagram right after the JetDrive node handled it (so the node's state, e.g. a clock synced
+   * by a Pong, already includes it): the cluster publisher forwards what the ingest node received.
+   */
+  afterDatagram?: (d: Datagram) => void;
+}
+
+/** `source` with `after` (when given) called once each datagram's subscribers (the node) are done with it. */
+function withAfter(source: Observable<Datagram>, after?: (d: Datagram) => void): Observable<Datagram> {
+  if (!after) return source;
+  return new Observable<Datagram>((subscriber) =>
+    source.subscribe({
+      next: (d) => {
+        subscriber.next(d);
+        after(d);
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    }),
+  );
 }
 
 export interface IngestStatus {
@@ -73,13 +93,11 @@ export function createIngest(options: IngestOptions = {}): Ingest {
 
   let datagrams$: Observable<Datagram>;
   let send: ((bytes: Uint8Array) => void) | null;
-  let ready: Promise<void>;
+  let ready: Promise<void> = Promise.resolve();
   if (options.datagrams$) {
     datagrams$ = options.datagrams$;
     send = options.send ?? null;
-    ready = Promise.resolve();
   } else {
-    ready = Promise.resolve();
     datagrams$ = udpDatagrams$(multicast, (info) => {
       joins = info.joins;
       port = info.port;
@@ -95,7 +113,7 @@ export function createIngest(options: IngestOptions = {}): Ingest {
 
   const node = createJetDriveNode(
     {
-      datagrams$: datagramTap.tapped$,
+      datagrams$: withAfter(datagramTap.tapped$, options.afterDatagram),
       get ready() {
         return ready;
       },

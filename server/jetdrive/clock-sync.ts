@@ -15,6 +15,11 @@ export interface ClockSync {
   onPong(hostTs: number, remoteTs: number, now: number): boolean;
   /** Epoch ms of a sample stamped `providerTs` by the provider; `receivedAt` until the first Pong. */
   toTime(providerTs: number, receivedAt: number): number;
+  /**
+   * Takes another node's measurement as ours (a cluster edge cannot ping: it uses the ingest node's offset and
+   * latency, so its sample times are the ingest node's to the millisecond).
+   */
+  adopt(offsetMs: number, latencyMs: number): void;
 }
 
 /** Our clock as a u32 for Ping host_ts. */
@@ -63,6 +68,10 @@ export function createClockSync(): ClockSync {
         offsetMs = now - remote;
       }
       return true;
+    },
+    adopt(offset, latency) {
+      offsetMs = offset;
+      latencyMs = latency;
     },
     toTime(providerTs, receivedAt) {
       if (offsetMs === null || latencyMs === null) return receivedAt;

@@ -10,8 +10,8 @@ import { HostIdClaim } from './host-id-claim.js';
 import { NodeProviderTable } from './node-provider-table.js';
 import { NodeReceiver } from './node-receiver.js';
 import { NodeTransmitter } from './node-transmitter.js';
-import { PingScheduler } from './ping-scheduler.js';
 import { hostHex } from './pick-host-id.js';
+import { PingScheduler } from './ping-scheduler.js';
 import type { JetDriveSink, NodeCounters, ProviderState } from './types.js';
 
 const log = createLogger('jetdrive');

@@ -1,4 +1,4 @@
-export { createClockSync, type ClockSync, MAX_ROUND_TRIP_MS, u32Clock } from './clock-sync.js';
+export { type ClockSync, createClockSync, MAX_ROUND_TRIP_MS, u32Clock } from './clock-sync.js';
 export {
   createJetDriveNode,
   INCOMPATIBLE_VERSION,

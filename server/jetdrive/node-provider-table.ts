@@ -1,5 +1,5 @@
-import { createRateLimiter } from '../shared/create-rate-limiter.js';
 import { createLogger } from '../log.js';
+import { createRateLimiter } from '../shared/create-rate-limiter.js';
 import { createNodeProvider, type NodeProvider } from './node-provider.js';
 import { pickEvictionVictim } from './pick-eviction-victim.js';
 import { hostHex } from './pick-host-id.js';

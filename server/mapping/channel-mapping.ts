@@ -35,8 +35,8 @@ export const DEFAULT_CHANNEL_MAPPING_OPTIONS: ChannelMappingOptions = {
   suggestionNoticeIntervalMs: 250,
 };
 
-export type { MappingSource, ResolvedChannel } from './resolve-channel.js';
 export type { MappingSummary } from './create-mapping-counts.js';
+export type { MappingSource, ResolvedChannel } from './resolve-channel.js';
 
 export interface ChannelMapping extends QuantityResolver {
   /** Full resolution with a fresh suggestion from the channel's recent values. */

@@ -12,8 +12,8 @@ import type { Quantity } from './quantities.js';
 export {
   fromDisplay,
   toDisplay,
-  type UnitConversion,
   UNIT_SYSTEMS,
+  type UnitConversion,
   type UnitSystem,
 } from '@jetdrive-hub/client/contract';
 

@@ -1,30 +1,32 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import {
+  type ClusterView,
   createSubscribeSchema,
   type EvictionNotice,
   type Hello,
   noPayloadSchema,
   PROTOCOL_VERSION,
   type ServerToClientEvents,
+  type SourceState,
   subscriptionIdSchema,
   type UnitSystem,
 } from '@jetdrive-hub/client/contract';
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { Server } from 'socket.io';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import type { HubServer, HubSocket } from '../auth/socket-data.js';
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import { createLogger } from '../log.js';
 import {
-  type CommandPacketStats,
   attachCommandNormalizer,
+  type CommandPacketStats,
   emptyCommandPacketStats,
 } from './attach-command-normalizer.js';
+import { closeUnjoinedSessions } from './close-unjoined-sessions.js';
 import { type BacklogViewer, createBacklogMonitor } from './create-backlog-monitor.js';
 import { createFanOut, type FanOut, type FanOutStats, type FanOutTransport } from './create-fan-out.js';
-import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from './options.js';
-import { closeUnjoinedSessions } from './close-unjoined-sessions.js';
 import { CommandError, type CommandOptions, dataOf, onCommand } from './on-command.js';
+import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from './options.js';
 import { socketBacklogBytes } from './socket-backlog-bytes.js';
 import { toCatalogEventView, toCatalogView } from './to-catalog-view.js';
 
@@ -45,6 +47,10 @@ export interface RealtimeGatewayConfig {
     request: IncomingMessage,
     callback: (message: string | null | undefined, ok: boolean) => void,
   ) => void;
+  /** The hub's role and the cluster's nodes, said in hello (cluster mode). */
+  cluster?: () => ClusterView;
+  /** The data source's state (a cluster edge's): said in hello and as `source:state` on every change. */
+  sourceState$?: Observable<SourceState>;
 }
 
 export interface RealtimeGatewayStats extends FanOutStats, CommandPacketStats {
@@ -77,6 +83,7 @@ function createServer(config: RealtimeGatewayConfig, options: RealtimeOptions): 
     // Only a backstop: closeUnjoinedSessions closes at connectTimeoutMs, discarding the transport. Socket.IO's polite
     // close must not come first, or a polling session that never polls again lingers for 30 s.
     connectTimeout: options.connectTimeoutMs + 1000,
+    transports: options.transports,
     ...(config.allowRequest ? { allowRequest: config.allowRequest } : {}),
     cors: options.corsOrigin === false ? undefined : { origin: options.corsOrigin },
     ...(options.parser === 'msgpack' ? { parser: msgpackParser } : {}),
@@ -95,14 +102,19 @@ function helloOf(config: RealtimeGatewayConfig, options: RealtimeOptions): Hello
       maxBackfillSeconds: options.maxBackfillSeconds,
       maxHz: options.maxHz,
     },
+    ...(config.cluster ? { cluster: config.cluster() } : {}),
   };
 }
 
-/** The fan-out's way out: Socket.IO rooms for streams, the socket itself for one viewer. */
+/**
+ * The fan-out's way out: Socket.IO rooms for streams, the socket itself for one viewer. Stream rooms are this
+ * node's own (`io.local`): in a cluster every node builds the same frames from the same data, so a broadcast through
+ * the Redis adapter would reach other nodes' viewers twice.
+ */
 function fanOutTransport(io: RealtimeServer, sockets: ReadonlyMap<string, RealtimeSocket>): FanOutTransport {
   return {
     broadcast: (room, event, payload) => {
-      io.to(room).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
+      io.local.to(room).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
     },
     send: (viewerId, event, payload) => {
       sockets.get(viewerId)?.emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
@@ -128,7 +140,8 @@ function followRegistry(io: RealtimeServer, fanOut: FanOut, config: RealtimeGate
       if (event.type === 'channel:added' || event.type === 'channel:renamed')
         fanOut.reconcileChannel(event.channel, false);
       else if (event.type === 'channel:removed') fanOut.reconcileChannel(event.channel, true);
-      io.emit('catalog:event', toCatalogEventView(event, quantities));
+      // Every node has its own registry and tells its own viewers.
+      io.local.emit('catalog:event', toCatalogEventView(event, quantities));
     }),
   ];
   if (quantities) {
@@ -214,7 +227,15 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
   const backlogViewers = new Map<string, BacklogViewer>();
   const monitor = createBacklogMonitor({ viewers: () => backlogViewers.values(), target: fanOut, options });
   const subscriptions = followRegistry(io, fanOut, config);
-  const hello = helloOf(config, options);
+  let sourceState: SourceState | null = null;
+  if (config.sourceState$) {
+    subscriptions.push(
+      config.sourceState$.subscribe((state) => {
+        sourceState = state;
+        io.local.emit('source:state', state);
+      }),
+    );
+  }
 
   io.on('connection', (socket) => {
     sockets.set(socket.id, socket);
@@ -229,7 +250,8 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
       notify: (notice) => socket.emit('viewer:lagging', notice),
       evict: (notice) => evict(socket, notice),
     });
-    socket.emit('hello', hello);
+    // Built per connection: the cluster's nodes and the source state change over time.
+    socket.emit('hello', { ...helloOf(config, options), ...(sourceState ? { sourceState } : {}) });
     attachCommandNormalizer(socket, packetStats);
     registerChannelCommands(socket, fanOut, config, subscribeSchema, commandOptions);
     socket.on('disconnect', () => {
@@ -255,7 +277,8 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
       monitor.close();
       unjoined.dispose();
       fanOut.close();
-      io.disconnectSockets(true);
+      // This node's viewers only: through a cluster adapter, a plain disconnectSockets reaches every node's.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

@@ -1,9 +1,4 @@
-import type {
-  DataFrame,
-  ServerToClientEvents,
-  SubscribeRequest,
-  SubscribeResult,
-} from '@jetdrive-hub/client/contract';
+import type { DataFrame, ServerToClientEvents, SubscribeRequest, SubscribeResult } from '@jetdrive-hub/client/contract';
 import type { ChannelMeta, ChannelRegistry, QuantityResolver, SampleBatch } from '../channels/types.js';
 import type { RealtimeOptions } from './options.js';
 import type { StreamHolder } from './stream-holdings.js';

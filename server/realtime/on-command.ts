@@ -16,9 +16,8 @@ const log = createLogger('realtime');
 export type CommandName = keyof ClientToServerEvents;
 
 /** What a command's ack carries on success, read from the event map (the ack is its last parameter). */
-export type AckData<E extends CommandName> = Parameters<ClientToServerEvents[E]> extends [...unknown[], Ack<infer T>]
-  ? T
-  : never;
+export type AckData<E extends CommandName> =
+  Parameters<ClientToServerEvents[E]> extends [...unknown[], Ack<infer T>] ? T : never;
 
 /** The part of a Socket.IO socket onCommand needs (the server's typed Socket has it). */
 export interface CommandSocket {
@@ -97,9 +96,11 @@ export function onCommand<E extends CommandName, S extends z.ZodType>(
       return answer(failure(error, event));
     }
     if (!(data instanceof Promise)) return answer({ ok: true, data });
-    data.then(
-      (value) => answer({ ok: true, data: value }),
-      (error: unknown) => answer(failure(error, event)),
-    ).catch((error: unknown) => log.warn({ err: error, event }, 'command ack failed'));
+    data
+      .then(
+        (value) => answer({ ok: true, data: value }),
+        (error: unknown) => answer(failure(error, event)),
+      )
+      .catch((error: unknown) => log.warn({ err: error, event }, 'command ack failed'));
   });
 }

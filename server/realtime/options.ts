@@ -41,6 +41,11 @@ export interface RealtimeOptions {
   pingTimeoutMs: number;
   /** An Engine.IO session that has not joined the namespace by then is closed (Socket.IO's connectTimeout). */
   connectTimeoutMs: number;
+  /**
+   * Engine.IO transports accepted. Cluster nodes accept WebSocket only: a long-polling session's requests must all
+   * reach the node that holds it (sticky sessions); a WebSocket is one connection, so a plain load balancer works.
+   */
+  transports: ('polling' | 'websocket')[];
 }
 
 export const DEFAULT_REALTIME_OPTIONS: Readonly<RealtimeOptions> = Object.freeze({
@@ -66,4 +71,5 @@ export const DEFAULT_REALTIME_OPTIONS: Readonly<RealtimeOptions> = Object.freeze
   pingIntervalMs: 25_000,
   pingTimeoutMs: 20_000,
   connectTimeoutMs: 5_000,
+  transports: ['polling', 'websocket'] as ('polling' | 'websocket')[],
 });

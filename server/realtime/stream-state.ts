@@ -2,8 +2,8 @@ import {
   type DataFrame,
   pushEnvelope,
   pushRecord,
-  startFrame,
   type StreamChannel,
+  startFrame,
 } from '@jetdrive-hub/client/contract';
 import type { ChannelKey } from '../channels/types.js';
 import { ChannelChangeBuffer } from './channel-change-buffer.js';

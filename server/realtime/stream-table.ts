@@ -149,18 +149,53 @@ export class StreamTable {
   /** The last `seconds` of the stream's channels from the registry's rings, spaced at its rate, in frames. */
   backfill(stream: StreamState, seconds: number, maxSamples: number, frameRecords: number): DataFrame[] {
     const since = this.#deps.now() - seconds * 1000;
-    const spacing = stream.maxHz !== null ? 1000 / stream.maxHz : 0;
-    const collected: { index: number; sample: Sample }[] = [];
+    const collected: Collected[] = [];
+    for (const [key, index] of stream.indexOf)
+      this.#collect(stream, index, this.#deps.registry.history(key, since), collected);
+    collected.sort((a, b) => a.sample.time - b.sample.time);
+    return this.#frames(stream, collected.length > maxSamples ? collected.slice(-maxSamples) : collected, frameRecords);
+  }
+
+  /**
+   * What came after `after` (last time received, per channel key) from the rings: `recovered` only when every
+   * channel's ring still reaches back to its time, and all of it fits in `maxSamples`; otherwise nothing (a fresh
+   * start from the last values — never part of a gap). A channel the viewer had no time for starts after the
+   * earliest time it gave.
+   */
+  resume(
+    stream: StreamState,
+    after: Readonly<Record<string, number>>,
+    maxSamples: number,
+    frameRecords: number,
+  ): { recovered: boolean; frames: DataFrame[] } {
+    const times = Object.values(after);
+    const fallback = times.length > 0 ? Math.min(...times) : Number.POSITIVE_INFINITY;
+    const collected: Collected[] = [];
     for (const [key, index] of stream.indexOf) {
-      let lastKept = Number.NEGATIVE_INFINITY;
-      for (const sample of this.#deps.registry.history(key, since)) {
-        if (sample.time - lastKept < spacing) continue;
-        lastKept = sample.time;
-        collected.push({ index, sample });
-      }
+      const from = Object.hasOwn(after, key) ? after[key] : fallback;
+      const ring = this.#deps.registry.history(key);
+      // The ring's oldest sample must be at or before the resume point, or what lay between is gone.
+      if (ring.length > 0 && ring[0].time > from + SAME_TIME_MS) return { recovered: false, frames: [] };
+      const missed = ring.filter((sample) => sample.time > from + SAME_TIME_MS);
+      this.#collect(stream, index, missed, collected);
+      if (collected.length > maxSamples) return { recovered: false, frames: [] };
     }
     collected.sort((a, b) => a.sample.time - b.sample.time);
-    const kept = collected.length > maxSamples ? collected.slice(-maxSamples) : collected;
+    return { recovered: true, frames: this.#frames(stream, collected, frameRecords) };
+  }
+
+  /** Samples of one channel, spaced at the stream's rate. */
+  #collect(stream: StreamState, index: number, samples: Iterable<Sample>, into: Collected[]): void {
+    const spacing = stream.maxHz !== null ? 1000 / stream.maxHz : 0;
+    let lastKept = Number.NEGATIVE_INFINITY;
+    for (const sample of samples) {
+      if (sample.time - lastKept < spacing) continue;
+      lastKept = sample.time;
+      into.push({ index, sample });
+    }
+  }
+
+  #frames(stream: StreamState, kept: readonly Collected[], frameRecords: number): DataFrame[] {
     const frames: DataFrame[] = [];
     for (let start = 0; start < kept.length; start += frameRecords) {
       const chunk = kept.slice(start, start + frameRecords);
@@ -176,6 +211,14 @@ export class StreamTable {
     }
     return frames;
   }
+}
+
+/** Two sample times closer than this (ms) are the same sample (the SDK uses the same tolerance). */
+const SAME_TIME_MS = 0.0005;
+
+interface Collected {
+  index: number;
+  sample: Sample;
 }
 
 /** A re-described channel that viewers need not hear about. */

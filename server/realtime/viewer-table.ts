@@ -1,10 +1,10 @@
-import type { SubscribeRequest } from '@jetdrive-hub/client/contract';
+import type { SubscribeRequest, SubscribeResult } from '@jetdrive-hub/client/contract';
 import type { FanOutDelivery } from './fan-out-delivery.js';
 import type { FanOutDeps, FanOutError, FanOutStats, FanOutTransport, SubscribeOutcome } from './fan-out-types.js';
 import type { LagHandling, ViewerState } from './lag-handling.js';
 import { normalizeSelectors } from './normalize-selectors.js';
-import type { StreamState } from './stream-state.js';
 import { type StreamHolder, StreamHoldings } from './stream-holdings.js';
+import type { StreamState } from './stream-state.js';
 import type { StreamTable } from './stream-table.js';
 
 type Outcome<T> = { ok: true; data: T } | { ok: false; error: FanOutError };
@@ -118,15 +118,17 @@ export class ViewerTable {
       if (viewer.lagging) this.#p.lag.add(viewerId, viewer, stream);
       else this.#p.transport.join(viewerId, stream.room);
     }
+    const { maxBackfillSamples, backfillFrameRecords } = this.#p.options;
+    const result: SubscribeResult = { subscriptionId, stream: this.#p.streams.describe(stream) };
+    if (request.resume) {
+      const resumed = this.#p.streams.resume(stream, request.resume, maxBackfillSamples, backfillFrameRecords);
+      result.recovered = resumed.recovered;
+      return { ok: true, data: { result, backfill: resumed.frames } };
+    }
     const backfill = request.backfill
-      ? this.#p.streams.backfill(
-          stream,
-          request.backfill,
-          this.#p.options.maxBackfillSamples,
-          this.#p.options.backfillFrameRecords,
-        )
+      ? this.#p.streams.backfill(stream, request.backfill, maxBackfillSamples, backfillFrameRecords)
       : [];
-    return { ok: true, data: { result: { subscriptionId, stream: this.#p.streams.describe(stream) }, backfill } };
+    return { ok: true, data: { result, backfill } };
   }
 
   #release(viewerId: string, viewer: ViewerState, stream: StreamState): void {

@@ -3,9 +3,9 @@ import type { FileHandle } from 'node:fs/promises';
 import type { RunMetadata } from '@jetdrive-hub/client/contract';
 import { McapStreamReader, McapWriter, type TypedMcapRecord } from '@mcap/core';
 import { SERVER_VERSION } from '../server-version.js';
-import { FileWritable } from './file-writable.js';
 import { type ChunkCompression, chunkCompressor } from './chunk-compression.js';
 import { decompressHandlers } from './decompress-handlers.js';
+import { FileWritable } from './file-writable.js';
 import {
   DATAGRAM_ENCODING,
   DATAGRAM_TOPIC,

@@ -1,3 +1,4 @@
+import type { SessionEvent, SessionEventBody } from '@jetdrive-hub/client/contract';
 import {
   BehaviorSubject,
   concat,
@@ -7,17 +8,16 @@ import {
   map,
   type Observable,
   of,
+  Subject,
   scan,
   share,
-  Subject,
 } from 'rxjs';
-import type { SessionEvent, SessionEventBody } from '@jetdrive-hub/client/contract';
 import { createLogger } from '../log.js';
 import { sharedTimeSlicer, type TimeSlicer } from './create-time-slicer.js';
 import type { SessionConfig } from './session-config.js';
 import { initialSessionState, isTerminal, reduceSession, type SessionState } from './session-state.js';
-import type { PlantFactory } from './tuning-plant.js';
 import { type SessionTables, type TuneStep, tuneSteps } from './tune-steps.js';
+import type { PlantFactory } from './tuning-plant.js';
 
 const log = createLogger('sessions');
 

@@ -14,9 +14,11 @@ export {
 export {
   attachSessionSocketHandlers,
   DEFAULT_SESSION_SOCKET_OPTIONS,
+  SESSION_COMMAND_OPTIONS,
   type SessionServer,
   type SessionSocketHandlers,
   type SessionSocketOptions,
+  sessionRoomOf,
 } from './session-socket-handlers.js';
 export { SessionStarter, type SessionStarterOptions } from './session-starter.js';
 export {

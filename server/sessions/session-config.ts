@@ -1,6 +1,6 @@
 import {
-  describeZodError,
   type EngineProfileId as ContractProfileId,
+  describeZodError,
   type SessionStartConfig,
   sessionStartSchema,
 } from '@jetdrive-hub/client/contract';

@@ -1,4 +1,3 @@
-import { asyncScheduler, filter, type Observable, type SchedulerLike, Subject } from 'rxjs';
 import type {
   CleanupRequest,
   CleanupResult,
@@ -7,6 +6,7 @@ import type {
   SessionSnapshot,
   SessionSummary,
 } from '@jetdrive-hub/client/contract';
+import { asyncScheduler, filter, type Observable, type SchedulerLike, Subject } from 'rxjs';
 import { createDynoPlant } from './create-dyno-plant.js';
 import { SessionError } from './session-error.js';
 import { SessionStarter } from './session-starter.js';

@@ -28,7 +28,9 @@ export const DEFAULT_SESSION_SOCKET_OPTIONS: Readonly<SessionSocketOptions> = Ob
 
 const log = createLogger('sessions');
 
-const roomOf = (id: string): string => `session:${id}`;
+/** The Socket.IO room of one session's watchers (a cluster's ingest node joins remote sockets to it). */
+export const sessionRoomOf = (id: string): string => `session:${id}`;
+const roomOf = sessionRoomOf;
 
 function logStopFailure(err: unknown, id: string): void {
   if (err instanceof SessionError && err.code === 'SESSION_NOT_RUNNING') return;
@@ -45,6 +47,14 @@ const BY_ID = validation('sessionId');
 const NO_PAYLOAD = validation('payload');
 const START = validation(START_FIELDS.root);
 const CLEANUP = validation('request', 'request');
+
+/** How each session command's payload is validated and its refusals named (an edge forwarding them uses the same). */
+export const SESSION_COMMAND_OPTIONS = Object.freeze({
+  byId: BY_ID,
+  noPayload: NO_PAYLOAD,
+  start: START,
+  cleanup: CLEANUP,
+});
 
 /** One forwarder per watched session into its room, so N watchers cost one subscription. */
 class SessionForwarders {
@@ -157,6 +167,8 @@ function registerReadCommands(socket: HubSocket, registry: SessionRegistry): voi
 export interface SessionSocketHandlers {
   /** Stops forwarding and broadcasting (sockets keep their own handlers until they disconnect). */
   detach(): void;
+  /** Forwards the session's events to its room from now on (a cluster's ingest node, for watchers on edges). */
+  forward(id: string): void;
 }
 
 /**
@@ -201,5 +213,6 @@ export function attachSessionSocketHandlers(
       changesSub.unsubscribe();
       forwarders.close();
     },
+    forward: (id) => forwarders.ensure(id),
   };
 }

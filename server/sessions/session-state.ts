@@ -1,9 +1,4 @@
-import type {
-  IterationResult,
-  SessionEvent,
-  SessionStartInput,
-  SessionStatus,
-} from '@jetdrive-hub/client/contract';
+import type { IterationResult, SessionEvent, SessionStartInput, SessionStatus } from '@jetdrive-hub/client/contract';
 
 /** Everything a snapshot, summary or result is built from. Small and immutable: it outlives the VE tables. */
 export interface SessionState {

@@ -13,6 +13,7 @@ import { DYNO_CHANNELS, DYNO_PROVIDER_NAME, PROBE_CHANNELS, PROBE_PROVIDER_NAME 
 import { openSimSocket, type SimSocket } from './sim-socket.js';
 import { TickPacer, U32_CLOCK_WRAP } from './tick-pacer.js';
 import type { OutgoingDatagram, SimStatus } from './types.js';
+import { WidebandDelay } from './wideband-delay.js';
 
 const log = createLogger('sim');
 
@@ -43,6 +44,8 @@ export interface SimRunConfig {
   infoIntervalMs: number;
   mtu: number;
   maxCatchUpMs: number;
+  /** The wideband's AFR and lambda channels are sent this late (0: as the model has them). */
+  widebandDelayMs: number;
 }
 
 export function pickHostId(avoid: number): number {
@@ -196,11 +199,13 @@ export class SimRun {
   #startTicking(onFrame: (frame: SimFrame) => void): void {
     const dt = 1 / this.#cfg.rateHz;
     const probes = new ProbeSchedule(this.#cfg.rateHz, this.#cfg.probeRateHz);
+    const wideband = new WidebandDelay(this.#cfg.widebandDelayMs, this.#cfg.rateHz);
     const tick = (): void => {
       const frame = this.sim.step(dt);
       const ts = this.#pacer.tick();
       onFrame(frame);
-      this.send(this.dyno.values((c) => c.read(frame), ts));
+      const sensed = wideband.delay(frame);
+      this.send(this.dyno.values((c) => c.read(sensed), ts));
       for (let n = probes.sendsAt(this.#pacer.ticks); n > 0; n--) {
         this.send(this.probe.values((c) => c.read(frame), ts));
       }

@@ -40,6 +40,8 @@ export interface SimulatedDynoOptions {
   infoIntervalMs?: number;
   /** Maximum value bytes per datagram. Default 1400. */
   mtu?: number;
+  /** The AFR and lambda channels lag the engine by this much, as a wideband's do. Default 100 ms; 0 turns it off. */
+  widebandDelayMs?: number;
   /** Noise seed; default random. Host ids are always random. */
   seed?: number;
   profile?: EngineProfileId;
@@ -48,6 +50,8 @@ export interface SimulatedDynoOptions {
   autoPullIntervalS?: number;
   faults?: SimFaults;
 }
+
+const MAX_WIDEBAND_DELAY_MS = 2000;
 
 export const DEFAULT_SIMULATED_DYNO_OPTIONS = Object.freeze({
   group: '224.0.2.10',
@@ -58,6 +62,7 @@ export const DEFAULT_SIMULATED_DYNO_OPTIONS = Object.freeze({
   probeRateHz: 10,
   infoIntervalMs: 30_000,
   mtu: 1400,
+  widebandDelayMs: 100,
   profile: DEFAULT_PROFILE_ID,
   autoPull: true,
   autoPullIntervalS: 15,
@@ -159,6 +164,9 @@ function configOf(options: SimulatedDynoOptions) {
   positive('probeRateHz', cfg.probeRateHz, MAX_RATE_HZ);
   positive('infoIntervalMs', cfg.infoIntervalMs, MAX_INFO_INTERVAL_MS);
   positive('autoPullIntervalS', cfg.autoPullIntervalS, MAX_AUTO_PULL_INTERVAL_S);
+  if (!(cfg.widebandDelayMs >= 0 && cfg.widebandDelayMs <= MAX_WIDEBAND_DELAY_MS)) {
+    throw new RangeError(`widebandDelayMs ${cfg.widebandDelayMs}: expected 0 to ${MAX_WIDEBAND_DELAY_MS}`);
+  }
   getEngineProfile(cfg.profile);
   return cfg;
 }

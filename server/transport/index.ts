@@ -1,4 +1,3 @@
-export type { Datagram, DatagramSource, JoinResult, MulticastOptions } from './types.js';
 export { createMulticastSender, type MulticastSender } from './create-multicast-sender.js';
 export { defaultInterfaces } from './default-interfaces.js';
 export {
@@ -14,4 +13,5 @@ export {
   listIpv4Interfaces,
   resolveInterface,
 } from './resolve-interface.js';
+export type { Datagram, DatagramSource, JoinResult, MulticastOptions } from './types.js';
 export { type OpenSocketInfo, udpDatagrams$ } from './udp-datagrams.js';

@@ -1,6 +1,6 @@
-import { GRID_CELLS } from './ve-grid.js';
 import type { CellBins } from './cell-bins.js';
 import type { TuningOptions } from './tuning-options.js';
+import { GRID_CELLS } from './ve-grid.js';
 
 export interface AfrErrorMetrics {
   /** Largest |mean AFR error| of a judged cell, over both cylinders (AFR points). */

@@ -1,5 +1,5 @@
-import { GRID_CELLS, type GridTable, lookupGrid } from './ve-grid.js';
 import { nearestCell } from './nearest-cell.js';
+import { GRID_CELLS, type GridTable, lookupGrid } from './ve-grid.js';
 
 /** One sample of a pull as the tuning math sees it: rpm on the grid's axis (already divided by gridRpmScale). */
 export interface TuneSample {

@@ -1,6 +1,6 @@
-import { GRID_CELLS, type GridTable } from './ve-grid.js';
 import type { CellBins, CylinderBins } from './cell-bins.js';
 import type { TuningOptions } from './tuning-options.js';
+import { GRID_CELLS, type GridTable } from './ve-grid.js';
 
 export interface Corrections {
   /** VE multipliers per cell, front cylinder (1 where nothing is corrected). */

@@ -1,7 +1,7 @@
 import type { CellGrid, CellMaps } from '@jetdrive-hub/client/contract';
-import { cellIndex, type GridTable, MAP_AXIS, RPM_AXIS } from './ve-grid.js';
 import type { CellBins, CylinderBins } from './cell-bins.js';
 import type { Corrections } from './compute-corrections.js';
+import { cellIndex, type GridTable, MAP_AXIS, RPM_AXIS } from './ve-grid.js';
 
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 
@@ -13,7 +13,11 @@ function grid(value: (cell: number) => number | null): CellGrid {
  * The iteration's per-cell picture: mean AFR error where a cell has at least `minHits` samples (the same cells the
  * corrections and the convergence rule judge), and the correction applied there (`corrections` null: none applied).
  */
-export function toCellMaps(bins: CellBins, corrections: Pick<Corrections, 'front' | 'rear'> | null, minHits: number): CellMaps {
+export function toCellMaps(
+  bins: CellBins,
+  corrections: Pick<Corrections, 'front' | 'rear'> | null,
+  minHits: number,
+): CellMaps {
   const judged = (cell: number) => bins.hits[cell] >= minHits;
   const afr = (cyl: CylinderBins) => grid((c) => (judged(c) ? r3(cyl.errSum[c] / bins.hits[c]) : null));
   const ve = (table: GridTable | null) => grid((c) => (judged(c) ? (table ? r3((table[c] - 1) * 100) : 0) : null));

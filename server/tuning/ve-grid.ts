@@ -1,7 +1,9 @@
 // The one RPM × MAP grid shared by the virtual ECU (sim/) and the tuning math (tuning/), and the one AFR
 // target table (the older system had three different targets; see ../shared/origin/system.md §6.2).
 
-export const RPM_AXIS: readonly number[] = Object.freeze([1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 5500, 6000, 6500]);
+export const RPM_AXIS: readonly number[] = Object.freeze([
+  1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 5500, 6000, 6500,
+]);
 export const MAP_AXIS: readonly number[] = Object.freeze([20, 30, 40, 50, 60, 70, 80, 90, 100]);
 export const GRID_CELLS = RPM_AXIS.length * MAP_AXIS.length; // 99
 

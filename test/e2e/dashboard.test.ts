@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../server/config.js';
 import type { RunComparisonAnswer, RunCurvesAnswer, SessionResults } from '@jetdrive-hub/client/contract';
 import { createHub, type Hub } from '../../server/hub.js';
+import { launchChromium } from '../support/launch-chromium.js';
 import { MAP_AXIS, RPM_AXIS } from '../../server/tuning/ve-grid.js';
 import { createTestProvider } from '../support/test-jetdrive-provider.js';
 import { until } from '../support/until.js';
@@ -14,7 +15,6 @@ import { until } from '../support/until.js';
 // One browser and one hub for the file (starting them is the slow part); every case opens its own browser context
 // and page, so no case depends on another's clicks, token or order. The cases that stop a hub start their own.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'artifacts');
 const TERMINAL = ['converged', 'failed', 'stopped', 'max_iterations'];
 const OPERATOR_TOKEN = 'e2e-operator-token-0123456789';
@@ -109,20 +109,7 @@ async function startSession(body: Record<string, unknown>): Promise<string> {
 
 beforeAll(async () => {
   ({ hub, url } = await startHub(0, true));
-  // Playwright starts Chromium with a fresh temporary profile; the flags keep it off the network and quiet.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 beforeEach(async () => {

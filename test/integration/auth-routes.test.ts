@@ -40,6 +40,7 @@ async function call(base: string, c: Call, token?: string, authorization?: strin
 
 /** Every control route the hub serves; `status` is what the operator gets in this order (with the hub state then). */
 const CONTROL: (Call & { status: number })[] = [
+  { method: 'POST', path: '/api/analysis', body: { provider: 'Simulated Dyno', load: 'map' }, status: 201 },
   { method: 'PUT', path: `/api/jetdrive/mapping/${DYNO}`, body: { channels: { MAP: { hidden: true } } }, status: 200 },
   { method: 'DELETE', path: `/api/jetdrive/mapping/${DYNO}`, status: 200 },
   { method: 'POST', path: '/api/jetdrive/simulator/pull', status: 200 },
@@ -51,6 +52,7 @@ const CONTROL: (Call & { status: number })[] = [
 ];
 
 const READS = [
+  '/api/analysis',
   '/api/jetdrive/status',
   '/api/jetdrive/providers',
   '/api/jetdrive/channels',
@@ -86,6 +88,15 @@ const PAYLOADS: Record<string, unknown[]> = {
   'session:start': [{ max_iterations: 1 }],
   'session:stop': ['nope'],
   'session:cleanup': [{ all_completed: true }],
+  'analysis:watch': ['nope'],
+  'analysis:unwatch': ['nope'],
+  'analysis:list': [],
+  'analysis:get': ['nope'],
+  'analysis:export': [{ id: 'nope', kind: 'hits' }],
+  'analysis:start': [{ provider: 'Simulated Dyno', load: 'map' }],
+  'analysis:stop': ['nope'],
+  'analysis:reset': ['nope'],
+  'analysis:delete': ['nope'],
 };
 
 async function waitForChannels(base: string): Promise<void> {

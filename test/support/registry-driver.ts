@@ -43,7 +43,14 @@ export interface RegistryDriver extends ChannelRegistry {
 
 /** A provider clock already synced, with the given offset and latency; sample times are the receive times. */
 export function syncedClock(offsetMs: number, latencyMs: number): ClockSync {
-  return { synced: true, offsetMs, latencyMs, onPong: () => false, toTime: (_ts, receivedAt) => receivedAt };
+  return {
+    synced: true,
+    offsetMs,
+    latencyMs,
+    onPong: () => false,
+    toTime: (_ts, receivedAt) => receivedAt,
+    adopt: () => {},
+  };
 }
 
 /**

@@ -108,6 +108,8 @@ describe('loadConfig', () => {
     runPreRollS: '-1',
     runPostRollS: 'soon',
     replayFile: 'pull.csv',
+    role: 'leader',
+    redisUrl: 'http://127.0.0.1:6379',
   };
   const ANY_TEXT: readonly (keyof HubConfig)[] = ['host', 'dataDir'];
   const messageOf = (run: () => unknown): string => {

@@ -28,6 +28,9 @@ export interface SubscribeLimits {
   maxBackfillSeconds: number;
 }
 
+/** Channels one resume request may name (a stream's channels; the hub's per-provider cap is 256). */
+export const MAX_RESUME_CHANNELS = 4096;
+
 export function createSubscribeSchema(limits: SubscribeLimits) {
   return closedObject({
     selectors: z.array(channelSelectorSchema).min(1).max(limits.maxSelectorsPerSubscription),
@@ -37,6 +40,17 @@ export function createSubscribeSchema(limits: SubscribeLimits) {
     envelope: z.boolean().optional(),
     /** Seconds of recent history (from the channel rings) to send before live data. */
     backfill: z.number().min(0).max(limits.maxBackfillSeconds).optional(),
+    /**
+     * Resume after a reconnect (to the same or another node): per channel key (`providerId:channelId`), the time of the
+     * last sample received. The hub sends what came after from its rings and answers `recovered: true`, or, when it no
+     * longer holds the whole gap, `recovered: false` and the last values (a fresh start). Wins over `backfill`.
+     */
+    resume: z
+      .record(z.string().max(32), z.number().finite())
+      .refine((r) => Object.keys(r).length <= MAX_RESUME_CHANNELS, {
+        error: `must name at most ${MAX_RESUME_CHANNELS} channels`,
+      })
+      .optional(),
   });
 }
 export type SubscribeRequest = z.infer<ReturnType<typeof createSubscribeSchema>>;

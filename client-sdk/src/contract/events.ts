@@ -1,6 +1,14 @@
 // The Socket.IO event maps between jetdrive-hub and its clients. The server types its Server and Socket with them,
 // the SDK uses the same maps swapped (socket.io's `Socket<ServerToClient, ClientToServer>`); every ack is part of
 // the type. Payload types come from the command schemas (command-schemas.ts).
+import type { ClusterView, SourceState } from './cluster.js';
+import type {
+  AnalysisDelta,
+  AnalysisExportRequest,
+  AnalysisGrid,
+  AnalysisStartInput,
+  AnalysisSummary,
+} from './analysis.js';
 import type { CleanupRequest, SessionStartInput, SubscribeRequest } from './command-schemas.js';
 import type { UnitSystem } from './unit-conversion.js';
 import type { DataFrame } from './data-frame.js';
@@ -45,6 +53,11 @@ export interface StreamDescriptor {
 export interface SubscribeResult {
   subscriptionId: string;
   stream: StreamDescriptor;
+  /**
+   * Only for a request with `resume`: true when every sample after the given times follows as `stream:backfill`
+   * (nothing missing, nothing twice); false when the gap is no longer held: the channels' `last` values are a fresh start.
+   */
+  recovered?: boolean;
 }
 
 /** Channel changes of one stream since the previous message (sent at most once per flush, before any frame using them). */
@@ -107,6 +120,10 @@ export interface Hello {
   /** The hub's display units (UNIT_SYSTEM / --units); absent from hubs older than this field. */
   units?: UnitSystem;
   limits: { maxSubscriptions: number; maxSelectors: number; maxBackfillSeconds: number; maxHz: number };
+  /** The hub's role and the cluster's nodes (absent from hubs older than cluster mode). */
+  cluster?: ClusterView;
+  /** The data source's state when it is not simply live (an edge without Redis or without its ingest node). */
+  sourceState?: SourceState;
 }
 
 export interface LaggingNotice {
@@ -146,6 +163,17 @@ export interface ClientToServerEvents {
   'replay:seek': (request: ReplaySeekRequest, ack: Ack<ReplayStatus>) => void;
   'replay:stop': (id: string, ack: Ack<ReplayStatus>) => void;
   'replay:list': (ack: Ack<ReplayStatus[]>) => void;
+  'analysis:start': (input: AnalysisStartInput, ack: Ack<AnalysisSummary>) => void;
+  'analysis:stop': (id: string, ack: Ack<AnalysisSummary>) => void;
+  'analysis:reset': (id: string, ack: Ack<AnalysisSummary>) => void;
+  'analysis:delete': (id: string, ack: Ack<{ id: string }>) => void;
+  'analysis:list': (ack: Ack<AnalysisSummary[]>) => void;
+  'analysis:get': (id: string, ack: Ack<AnalysisGrid>) => void;
+  /** Joins `analysis:<id>`: the ack carries the whole grid, `analysis:delta` events follow. */
+  'analysis:watch': (id: string, ack: Ack<AnalysisGrid>) => void;
+  'analysis:unwatch': (id: string, ack: Ack<{ id: string }>) => void;
+  /** A table export (CSV text). */
+  'analysis:export': (request: AnalysisExportRequest, ack: Ack<{ filename: string; csv: string }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -164,6 +192,11 @@ export interface ServerToClientEvents {
   /** The first page of the run library (newest first) after a run was added, changed or removed. */
   'runs:changed': (runs: RunSummary[]) => void;
   'recording:alert': (alert: RecordingAlert) => void;
+  /** The data source went stale or offline, or came back (cluster edges; a standalone hub is always live). */
+  'source:state': (state: SourceState) => void;
   /** A replay's position and state: on every state change, and while playing at most a few times per second. */
   'replay:status': (status: ReplayStatus) => void;
+  'analysis:delta': (delta: AnalysisDelta) => void;
+  /** The whole grid again, after a reset. */
+  'analysis:grid': (grid: AnalysisGrid) => void;
 }

@@ -1,6 +1,30 @@
 // The wire contract of jetdrive-hub (`@jetdrive-hub/client/contract`): what the hub, the SDK and the dashboard agree
 // on. Socket.IO event maps, command schemas (zod) and the types inferred from them, session wire types, the error
 // shape, the data frame layout and the protocol version.
+export {
+  ANALYSIS_EXPORT_KINDS,
+  ANALYSIS_LOADS,
+  ANALYSIS_WEIGHTINGS,
+  type AnalysisBankCells,
+  type AnalysisChannels,
+  type AnalysisCounts,
+  type AnalysisDelta,
+  type AnalysisExportKind,
+  type AnalysisExportRequest,
+  type AnalysisGrid,
+  type AnalysisLoad,
+  type AnalysisSettings,
+  type AnalysisStartInput,
+  type AnalysisStartRequest,
+  type AnalysisStatus,
+  type AnalysisSummary,
+  type AnalysisWeighting,
+  analysisExportSchema,
+  analysisIdSchema,
+  analysisStartSchema,
+  applyAnalysisDelta,
+  MAX_ANALYSIS_CSV_CHARS,
+} from './analysis.js';
 export { closedObject } from './closed-object.js';
 export { type CommandArgs, splitCommandArgs } from './command-args.js';
 export {
@@ -61,6 +85,13 @@ export type {
   StreamDescriptor,
   SubscribeResult,
 } from './events.js';
+export type {
+  ClusterNodeView,
+  ClusterView,
+  HubRole,
+  SourceState,
+  SourceStateName,
+} from './cluster.js';
 export { PROTOCOL_VERSION, type ProtocolVersion } from './protocol-version.js';
 export {
   RUN_ID_PATTERN,

@@ -4,7 +4,7 @@ import { formatClock } from './format-value.js';
 import type { ProviderView } from './parse-status.js';
 import { shownProviders } from './shown-providers.js';
 
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+export type ConnectionState = 'connecting' | 'connected' | 'stale' | 'disconnected';
 
 export interface Header {
   setConnection(state: ConnectionState, reason?: string | null): void;
@@ -16,6 +16,7 @@ export interface Header {
 const CONNECTION_TEXT: Readonly<Record<ConnectionState, string>> = {
   connecting: 'Connecting…',
   connected: 'Connected',
+  stale: 'Source stale',
   disconnected: 'Disconnected',
 };
 
@@ -41,7 +42,10 @@ export function createHeader(onSystem: (system: UnitSystem) => void): Header {
     },
     setSource(value) {
       setAttr(source, 'data-source', value ?? 'unknown');
-      setText(source, value === 'live' ? 'LIVE' : value === 'simulated' ? 'SIMULATED' : value === 'replay' ? 'REPLAY' : '—');
+      setText(
+        source,
+        value === 'live' ? 'LIVE' : value === 'simulated' ? 'SIMULATED' : value === 'replay' ? 'REPLAY' : '—',
+      );
     },
     setProviders(all) {
       const list = shownProviders(all, offlineSince, Date.now());

@@ -2,10 +2,10 @@ import uPlot from 'uplot';
 import { displayConversion, type UnitConversion, type UnitSystem } from '../../mapping/unit-conversion.js';
 import { binByRpm } from './bin-by-rpm.js';
 import { fitToContainer } from './chart-theme.js';
-import { el } from './dom.js';
-import { formatValue } from './format-value.js';
 import type { Pull, PullPeak } from './create-pull-tracker.js';
+import { el } from './dom.js';
 import { drawPullPeaks, type PeakMark } from './draw-pull-peaks.js';
+import { formatValue } from './format-value.js';
 import { POWER_COLOR, pullPlotOptions, TORQUE_COLOR } from './pull-plot-options.js';
 
 // Power and torque against RPM for the current (or last) pull, with the peaks marked the way a dyno sheet does.

@@ -1,5 +1,5 @@
-import type { ReplayStatus } from '@jetdrive-hub/client/contract';
 import type { ReplayApi } from '@jetdrive-hub/client';
+import type { ReplayStatus } from '@jetdrive-hub/client/contract';
 import { el, setText } from './dom.js';
 import { errorText } from './error-text.js';
 

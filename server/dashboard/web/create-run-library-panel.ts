@@ -91,7 +91,11 @@ export function createRunLibraryPanel(root: HTMLElement, indicator: HTMLElement,
     el(
       'thead',
       {},
-      el('tr', {}, ...['Run', 'Date', 'Peak power', 'Peak torque', 'Duration', ''].map((h) => el('th', { class: 'run-cell' }, h))),
+      el(
+        'tr',
+        {},
+        ...['Run', 'Date', 'Peak power', 'Peak torque', 'Duration', ''].map((h) => el('th', { class: 'run-cell' }, h)),
+      ),
     ),
     body,
   );

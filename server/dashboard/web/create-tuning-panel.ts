@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs';
 import type {
   CleanupRequest,
   CleanupResult,
@@ -8,6 +7,7 @@ import type {
   SessionStartInput,
   SessionSummary,
 } from '@jetdrive-hub/client/contract';
+import type { Observable } from 'rxjs';
 import type { UnitSystem } from '../../mapping/unit-conversion.js';
 import { errorText } from './error-text.js';
 import { SessionFollower } from './session-follower.js';

@@ -1,7 +1,8 @@
 import './styles.css';
 import { connectHub, type Hub, type WireParser } from '@jetdrive-hub/client';
 import type { UnitSystem } from '../../mapping/unit-conversion.js';
-import { bannerFor, type BannerInput } from './banner-for.js';
+import { type BannerInput, bannerFor } from './banner-for.js';
+import { createAnalysisPanel } from './create-analysis-panel.js';
 import { createBanner } from './create-banner.js';
 import { createChannelBrowser } from './create-channel-browser.js';
 import { createHeader } from './create-header.js';
@@ -10,9 +11,9 @@ import { createPullChart } from './create-pull-chart.js';
 import { createPullFeed } from './create-pull-feed.js';
 import { createPullTracker } from './create-pull-tracker.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
+import { createReplayPanel } from './create-replay-panel.js';
 import { createRunLibraryPanel, type RunLibraryPanel } from './create-run-library-panel.js';
 import { createRunOverlayPanel, type RunOverlayPanel } from './create-run-overlay-panel.js';
-import { createReplayPanel } from './create-replay-panel.js';
 import { createTokenField, storedToken } from './create-token-field.js';
 import { createTuningPanel, type TuningPanel } from './create-tuning-panel.js';
 import { byId } from './dom.js';
@@ -78,7 +79,8 @@ function start(): void {
   };
   hub.connection$.subscribe((c) => {
     showConnection(header, c);
-    why.connection = c.state;
+    // A stale source is still a connection: the header says stale, the panels keep the last data.
+    why.connection = c.state === 'stale' ? 'connected' : c.state;
     banner.show(bannerFor(why));
   });
   feedPanels(hub, { readouts, chart, browser }, pullFeed);
@@ -93,6 +95,7 @@ function start(): void {
   runLibrary = createRunLibraryPanel(byId('run-library'), byId('recording'), hub);
   runLibrary.setSystem(system);
   createReplayPanel(byId('replay'), hub.runs);
+  createAnalysisPanel(byId('analysis'), hub.analysis, hub.providers$);
   const tracker = createPullTracker();
   overlay = createRunOverlayPanel(byId('run-overlay'), byId('run-library'), hub, tracker);
   overlay.setSystem(system);

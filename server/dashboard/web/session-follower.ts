@@ -1,5 +1,5 @@
-import type { Observable, Subscription } from 'rxjs';
 import type { SessionEvent, SessionSummary } from '@jetdrive-hub/client/contract';
+import type { Observable, Subscription } from 'rxjs';
 import { errorText } from './error-text.js';
 import { isTerminal, TERMINAL, type TuningPanelView } from './tuning-panel-view.js';
 

@@ -1,5 +1,5 @@
 import type { SessionResults } from '@jetdrive-hub/client/contract';
-import { createAfrTargetTable, createBaselineVeTable, MAP_AXIS, RPM_AXIS, cellIndex } from '../../tuning/ve-grid.js';
+import { cellIndex, createAfrTargetTable, createBaselineVeTable, MAP_AXIS, RPM_AXIS } from '../../tuning/ve-grid.js';
 import type { HeatmapData } from './render-heatmap.js';
 
 // The two tuning heatmaps. Measured per-cell maps are used when the results carry them (`cell_maps`, requested

@@ -1,7 +1,7 @@
 import { isQuantity } from '../../mapping/quantities.js';
 import { displayConversion, type UnitSystem } from '../../mapping/unit-conversion.js';
-import type { SuggestedConfig } from './parse-discovery.js';
 import type { ReadoutSuggestion } from './create-readouts-panel.js';
+import type { SuggestedConfig } from './parse-discovery.js';
 
 /**
  * What of discovery's suggested_config a readout can use. Decimals and colour always. The range is given in the

@@ -11,8 +11,8 @@ import type { UnitSystem } from '../../mapping/unit-conversion.js';
 import { MAP_AXIS, RPM_AXIS } from '../../tuning/ve-grid.js';
 import { el, setAttr, setText } from './dom.js';
 import { formatDuration, formatValue } from './format-value.js';
-import { renderHeatmap } from './render-heatmap.js';
 import { peakColumns } from './iteration-peaks.js';
+import { renderHeatmap } from './render-heatmap.js';
 import { cumulativeHeatmap, sessionHeatmaps } from './session-heatmaps.js';
 import { uniqueIds } from './unique-ids.js';
 

@@ -1,10 +1,10 @@
-import Router from '@koa/router';
 import {
   replayIdSchema,
   replayOptionsSchema,
   replayRunIdSchema,
   replaySeekBodySchema,
 } from '@jetdrive-hub/client/contract';
+import Router from '@koa/router';
 import { z } from 'zod';
 import type { ReplayManager } from '../../replay/index.js';
 import { route } from '../route.js';

@@ -3,8 +3,8 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { EngineProfileId, SimStartOptions } from '../../engine/types.js';
 import { HttpError } from '../http-error.js';
-import type { SimulatorControl } from '../simulator-control.js';
 import { route } from '../route.js';
+import type { SimulatorControl } from '../simulator-control.js';
 
 // /api/jetdrive/simulator/*, shaped like the older system's routes. start/stop/pull are control actions and go
 // through the single authorization check.

@@ -6,7 +6,7 @@ import { providersJson } from '../provider-json.js';
 import { route } from '../route.js';
 import type { SimulatorControl } from '../simulator-control.js';
 import { storeStatusJson } from '../store-status-json.js';
-import type { IngestStatusSource, MetricsSources, SimulatorOriginOf } from '../types.js';
+import type { IngestStatus, IngestStatusSource, MetricsSources, SimulatorOriginOf } from '../types.js';
 
 export interface StatusRouterDeps {
   registry: ChannelRegistry;
@@ -59,6 +59,27 @@ function dynoJson(mapping: ChannelMapping, catalog: CatalogSnapshot) {
   return dyno && { provider_id: dyno.providerId, provider_name: dyno.providerName, channels: dyno.channels };
 }
 
+/** The status's `ingest` section: where the hub listens and what its JetDrive node did. */
+function ingestJson(ingest: IngestStatus) {
+  const lastDatagramAt = ingest.lastDatagramAt;
+  return {
+    bound: ingest.bound,
+    host_id: ingest.hostId,
+    host_id_hex: ingest.hostId === null ? null : `0x${ingest.hostId.toString(16).toUpperCase().padStart(4, '0')}`,
+    passive: ingest.passive,
+    port: ingest.port,
+    groups: ingest.groups,
+    joined: ingest.joins.filter((join) => join.ok).map((join) => ({ group: join.group, iface: join.iface })),
+    failures: ingest.joins
+      .filter((join) => !join.ok)
+      .map((join) => ({ group: join.group, iface: join.iface, error: join.error ?? 'unknown error' })),
+    last_datagram_at: lastDatagramAt === null ? null : new Date(lastDatagramAt).toISOString(),
+    source_policy: ingest.sourcePolicy ?? null,
+    host_id_changes: ingest.hostIdChanges ?? null,
+    pongs_answered: ingest.pongsAnswered ?? null,
+  };
+}
+
 /** GET /api/jetdrive/status and /providers. */
 export function createStatusRouter(deps: StatusRouterDeps): Router {
   const router = new Router({ prefix: '/api/jetdrive' });
@@ -83,7 +104,6 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
       const ingest = deps.ingestStatus?.() ?? null;
       const simulatorActive = deps.simulator ? deps.simulator.status().active : false;
       const source = ingest?.source ?? (simulatorActive ? 'simulated' : 'live');
-      const lastDatagramAt = ingest?.lastDatagramAt ?? null;
       const gateway = deps.metrics?.gateway?.() ?? null;
       const mappingSummary = deps.mapping.summary();
       const store = deps.mapping.storeStatus();
@@ -93,25 +113,9 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
         simulated: source === 'simulated',
         simulator: deps.simulator ? { available: true, active: simulatorActive } : { available: false, active: false },
         uptime_s: Math.round((deps.now() - deps.startedAt) / 100) / 10,
-        ingest: ingest
-          ? {
-              bound: ingest.bound,
-              host_id: ingest.hostId,
-              host_id_hex:
-                ingest.hostId === null ? null : `0x${ingest.hostId.toString(16).toUpperCase().padStart(4, '0')}`,
-              passive: ingest.passive,
-              port: ingest.port,
-              groups: ingest.groups,
-              joined: ingest.joins.filter((join) => join.ok).map((join) => ({ group: join.group, iface: join.iface })),
-              failures: ingest.joins
-                .filter((join) => !join.ok)
-                .map((join) => ({ group: join.group, iface: join.iface, error: join.error ?? 'unknown error' })),
-              last_datagram_at: lastDatagramAt === null ? null : new Date(lastDatagramAt).toISOString(),
-              source_policy: ingest.sourcePolicy ?? null,
-              host_id_changes: ingest.hostIdChanges ?? null,
-              pongs_answered: ingest.pongsAnswered ?? null,
-            }
-          : null,
+        role: ingest?.cluster?.role ?? 'standalone',
+        cluster: ingest?.cluster ? { ...ingest.cluster, counters: ingest.clusterCounters ?? null } : null,
+        ingest: ingest && ingestJson(ingest),
         dyno: dyno(),
         providers: providersJson(providers, deps.simulatorOrigin),
         provider_count: providers.length,

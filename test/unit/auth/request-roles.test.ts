@@ -32,6 +32,10 @@ describe('socket command roles', () => {
         .map(([e]) => e)
         .sort(),
     ).toEqual([
+      'analysis:delete',
+      'analysis:reset',
+      'analysis:start',
+      'analysis:stop',
       'replay:pause',
       'replay:resume',
       'replay:seek',

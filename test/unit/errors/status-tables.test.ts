@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ANALYSIS_ERROR_STATUS } from '../../../server/analysis/analysis-error.js';
 import { SELECTOR_ERROR_STATUS } from '../../../server/channels/selector-error.js';
 import { CONFIG_ERROR_STATUS } from '../../../server/config.js';
 import { DASHBOARD_ERROR_STATUS } from '../../../server/dashboard/dashboard-error.js';
@@ -16,6 +17,7 @@ import { SESSION_ERROR_STATUS, SessionError } from '../../../server/sessions/ses
 const TABLES = {
   http: HTTP_ERROR_STATUS,
   sessions: SESSION_ERROR_STATUS,
+  analysis: ANALYSIS_ERROR_STATUS,
   mapping: MAPPING_STORE_STATUS,
   dashboard: DASHBOARD_ERROR_STATUS,
   selector: SELECTOR_ERROR_STATUS,

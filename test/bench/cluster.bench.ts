@@ -1,0 +1,155 @@
+// Cluster mode (issue 18). One redis-server, one ingest node running the simulated dyno (50 Hz), one edge, and a
+// standalone hub listening passively to the same loopback JetDrive traffic (the baseline: the same data and the same
+// viewers without Redis), each a forked process. Viewers run in child processes (test/support/spawn-viewers.ts),
+// each subscribed to every channel, and histogram receive time − sample time. Measured in the same run:
+//   latency p50/p99 of edge viewers against ingest-node viewers (what the Redis hop adds);
+//   CPU per delivered message (process CPU from /proc over the window / frames the node's viewers got): edge against
+//   the standalone hub (target ≤ 1.2x);
+//   Redis input bytes/s (INFO stats, everything the nodes send it: data stream, adapter, heartbeats) per 1,000
+//   samples/s ingested.
+import { readFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { forkHub, type ForkedHub } from '../support/fork-hub.js';
+import { histogramPercentile } from '../support/histogram-percentile.js';
+import { startRedisServer } from '../support/redis-server.js';
+import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
+import type { BenchResult } from './types.js';
+
+const SECTION = 'cluster';
+const VIEWERS = Number(process.env.CLUSTER_BENCH_VIEWERS ?? 50);
+const WARMUP_MS = 3_000;
+const MEASURE_MS = 10_000;
+const CLOCK_TICK_MS = 10;
+
+/** utime + stime of a process in ms (Linux /proc; 100 ticks a second). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
+}
+
+/** total_net_input_bytes from INFO stats, over a raw connection. */
+function redisInputBytes(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let text = '';
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write('INFO stats\r\n'));
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+      const match = /total_net_input_bytes:(\d+)/.exec(text);
+      if (match) {
+        socket.destroy();
+        resolve(Number(match[1]));
+      }
+    });
+  });
+}
+
+interface Node {
+  name: string;
+  hub: ForkedHub;
+  viewers: ViewerGroup[];
+}
+
+/** Viewers per child process: a burst of more WebSocket handshakes from one address trips the handshake gate. */
+const GROUP = 10;
+
+async function viewerStats(groups: ViewerGroup[], reset = false) {
+  const all = await Promise.all(groups.map((g) => g.stats(reset)));
+  const histogram = all[0].histogram.map((_, i) => all.reduce((sum, s) => sum + s.histogram[i], 0));
+  return { frames: all.reduce((n, s) => n + s.frames, 0), samples: all.reduce((n, s) => n + s.samples, 0), histogram };
+}
+
+async function measure(nodes: Node[], redisPort: number) {
+  for (const n of nodes) await viewerStats(n.viewers, true);
+  const cpu0 = await Promise.all(nodes.map((n) => cpuMs(n.hub.proc.pid ?? 0)));
+  const bytes0 = await redisInputBytes(redisPort);
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
+  const seconds = (performance.now() - started) / 1000;
+  const bytes1 = await redisInputBytes(redisPort);
+  const cpu1 = await Promise.all(nodes.map((n) => cpuMs(n.hub.proc.pid ?? 0)));
+  const stats = await Promise.all(nodes.map((n) => viewerStats(n.viewers, true)));
+  return nodes.map((n, i) => ({
+    name: n.name,
+    p50: histogramPercentile(stats[i].histogram, 0.5),
+    p99: histogramPercentile(stats[i].histogram, 0.99),
+    frames: stats[i].frames,
+    samplesPerS: stats[i].samples / VIEWERS / seconds,
+    cpuPerFrameUs: ((cpu1[i] - cpu0[i]) * 1000) / Math.max(1, stats[i].frames),
+    redisBytesPerS: (bytes1 - bytes0) / seconds,
+  }));
+}
+
+/** An edge viewer's latency percentile against the ingest node's, with what the Redis hop added. */
+function edgeLatency(percentile: string, edge: number, ingest: number): BenchResult {
+  return {
+    section: SECTION,
+    name: `edge viewer latency ${percentile}`,
+    value: edge,
+    unit: 'ms',
+    baseline: { name: 'ingest node', value: ingest },
+    ratio: edge / ingest,
+    notes: `added ${(edge - ingest).toFixed(2)} ms`,
+  };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const redis = await startRedisServer();
+  const hubs: ForkedHub[] = [];
+  const groups: ViewerGroup[] = [];
+  try {
+    const ingest = await forkHub({ role: 'ingest', redisUrl: redis.url, simRateHz: 50, simAutoPull: true });
+    hubs.push(ingest);
+    const edge = await forkHub({ role: 'edge', redisUrl: redis.url });
+    hubs.push(edge);
+    // The baseline hears the ingest node's simulator on the same loopback group and port, listening only.
+    const standalone = await forkHub({ jetdrivePort: ingest.jetdrivePort, sim: false, passive: true });
+    hubs.push(standalone);
+    const nodes: Node[] = [];
+    for (const [name, hub] of [
+      ['ingest', ingest],
+      ['edge', edge],
+      ['standalone', standalone],
+    ] as const) {
+      const viewers: ViewerGroup[] = [];
+      for (let left = VIEWERS; left > 0; left -= GROUP) {
+        const group = await spawnViewers({ url: hub.url, clients: Math.min(GROUP, left), selectors: ['*'] });
+        viewers.push(group);
+        groups.push(group);
+      }
+      nodes.push({ name, hub, viewers });
+    }
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+    const [i, e, s] = await measure(nodes, redis.port);
+    const notes = `${VIEWERS} viewers per node, every channel, ${Math.round(i.samplesPerS)} samples/s each`;
+    return [
+      { section: SECTION, name: 'ingest-node viewer latency p50', value: i.p50, unit: 'ms', notes },
+      { section: SECTION, name: 'ingest-node viewer latency p99', value: i.p99, unit: 'ms' },
+      edgeLatency('p50', e.p50, i.p50),
+      edgeLatency('p99', e.p99, i.p99),
+      {
+        section: SECTION,
+        name: 'edge CPU per delivered frame',
+        value: e.cpuPerFrameUs,
+        unit: 'µs',
+        baseline: { name: 'standalone hub, same data and viewers', value: s.cpuPerFrameUs },
+        ratio: e.cpuPerFrameUs / s.cpuPerFrameUs,
+        target: '≤ 1.2x',
+        notes: `frames: edge ${e.frames}, standalone ${s.frames}`,
+      },
+      {
+        section: SECTION,
+        name: 'Redis input per 1,000 samples/s',
+        value: (i.redisBytesPerS * 1000) / i.samplesPerS,
+        unit: 'B/s',
+        notes: `${Math.round(i.redisBytesPerS)} B/s for ${Math.round(i.samplesPerS)} samples/s (one ingest node, one edge)`,
+      },
+    ];
+  } finally {
+    for (const g of groups) await g.close();
+    for (const h of hubs) await h.close();
+    await redis.stop();
+  }
+}

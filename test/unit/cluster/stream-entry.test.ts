@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { decodeStreamEntry, encodeStreamEntry } from '../../../server/cluster/stream-entry.js';
+
+describe('stream entries', () => {
+  it('carries a datagram with its receive time and source, byte for byte', () => {
+    const bytes = Uint8Array.from([0x02, 10, 0, 0xfd, 0x43, 7, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const datagram = { bytes, from: { address: '192.168.1.50', port: 22344 }, receivedAt: 1_732_000_000_123.5 };
+    const encoded = encodeStreamEntry({ kind: 'datagram', datagram });
+    // type, f64 time, u16 port, u8 address length, the address, then the datagram itself.
+    expect(encoded.length).toBe(1 + 8 + 2 + 1 + 12 + bytes.length);
+    const decoded = decodeStreamEntry(encoded);
+    expect(decoded).toEqual({ kind: 'datagram', datagram: { ...datagram, bytes: Buffer.from(bytes) } });
+  });
+
+  it('carries a provider clock and a heartbeat', () => {
+    for (const entry of [
+      { kind: 'clock', hostId: 0x43fd, offsetMs: 1_732_000_000_000.25, latencyMs: 0.5 },
+      { kind: 'beat', node: 'ingest-a-1', source: 'simulated' },
+    ] as const) {
+      expect(decodeStreamEntry(encodeStreamEntry(entry))).toEqual(entry);
+    }
+  });
+
+  it('refuses what is not an entry (the reader counts it) instead of throwing', () => {
+    expect(decodeStreamEntry(Buffer.alloc(0))).toBeNull();
+    expect(decodeStreamEntry(Buffer.from([1, 0, 0]))).toBeNull();
+    // An address length pointing past the end.
+    expect(decodeStreamEntry(Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 200]))).toBeNull();
+    expect(decodeStreamEntry(Buffer.concat([Buffer.from([2]), Buffer.from('{"h":"x"}')]))).toBeNull();
+    expect(decodeStreamEntry(Buffer.concat([Buffer.from([3]), Buffer.from('not json')]))).toBeNull();
+    expect(decodeStreamEntry(Buffer.from([9, 1, 2]))).toBeNull();
+  });
+});
