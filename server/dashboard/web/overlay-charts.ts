@@ -37,7 +37,11 @@ function chartOptions(width: number, height: number, xLabel: string, yLabel: str
     cursor: { drag: { x: false, y: false } },
     scales: {
       x: { time: false },
-      y: { range: (_u: uPlot, min: number, max: number) => [Math.min(0, min), max * 1.1] },
+      // Power and torque from 0, as dyno sheets draw them; AFR around its values (a 12–14 band would be a flat line).
+      y: {
+        range: (_u: uPlot, min: number, max: number) =>
+          yLabel === 'AFR' ? [Math.floor(min - 0.5), Math.ceil(max + 0.5)] : [Math.min(0, min), max * 1.1],
+      },
     },
     axes: [axis({ label: xLabel }), axis({ label: yLabel, size: 56 })],
     series,
