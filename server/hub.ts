@@ -382,7 +382,7 @@ function createRuns(
   return { capture, library, fs, analysis: new RunAnalysisCache({ library, fs }) };
 }
 
-function runsStatsOf({ capture, library }: HubRuns) {
+function runsStatsOf({ capture, library, analysis }: HubRuns) {
   const c = capture.stats();
   const l = library.stats();
   return {
@@ -397,6 +397,7 @@ function runsStatsOf({ capture, library }: HubRuns) {
     writeErrors: c.writeErrors,
     ringBytes: c.ring.bytes,
     ringMemoryBytes: c.ring.memoryBytes,
+    analysisCache: analysis.stats(),
   };
 }
 
