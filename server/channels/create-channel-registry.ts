@@ -98,6 +98,9 @@ export function createChannelRegistry(
     events$: events$.asObservable(),
     channel$: channels.views.channel$,
     catalog: buildCatalog,
+    forEachChannel(visit) {
+      for (const e of channels.values()) visit(e.meta);
+    },
     providers: () => providers.snapshots(),
     channelCount: () => channels.size,
     getChannel: (key) => channels.get(key)?.rateSnapshot(now(), opts.historyMs),

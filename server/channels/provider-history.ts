@@ -27,7 +27,7 @@ const INITIAL_CAPACITY = 1024;
 /** Record numbers are renumbered from the oldest held before they reach this, so they stay small integers. */
 const RENUMBER_AT = 2 ** 30;
 /** Samples walked back to estimate a channel's rate: enough for a steady rate, cheap for a catalog of thousands. */
-const RATE_WALK = 128;
+const RATE_WALK = 32;
 /** lastAbs of a slot that has not written since the last clear; GONE: it has, but no record of it is held. */
 const NEVER = -1;
 const GONE = -2;

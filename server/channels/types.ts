@@ -146,6 +146,11 @@ export interface ChannelRegistry {
   channel$(selector: ChannelSelector): Observable<Sample>;
   /** Every channel's snapshot: O(channels); prefer providers() / channelCount() where they are enough. */
   catalog(): CatalogSnapshot;
+  /**
+   * Every channel's names and identity, without copies or rates (its live fields are not current): for code that
+   * re-reads the channel set often, e.g. on each catalog change, where catalog()'s snapshots cost O(channels) objects.
+   */
+  forEachChannel(visit: (meta: Readonly<ChannelMeta>) => void): void;
   /** The catalog's providers, without building a snapshot of every channel. */
   providers(): ProviderSnapshot[];
   channelCount(): number;

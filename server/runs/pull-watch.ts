@@ -34,16 +34,16 @@ export class PullWatch {
   rebuild(registry: ChannelRegistry, resolver: QuantityResolver): void {
     const byProvider = new Map<number, { rpm?: string; speed?: string; tps?: string; name: string }>();
     let anyTps: string | null = null;
-    for (const c of registry.catalog().channels) {
+    registry.forEachChannel((c) => {
       // A replay's providers (server/replay) feed the same registry: a replayed pull is not a new run.
-      if (c.providerName.startsWith(REPLAY_PROVIDER_PREFIX)) continue;
+      if (c.providerName.startsWith(REPLAY_PROVIDER_PREFIX)) return;
       const q = resolver.quantityOf(c);
-      if (q !== 'rpm' && q !== 'speed' && q !== 'tps') continue;
+      if (q !== 'rpm' && q !== 'speed' && q !== 'tps') return;
       const p = byProvider.get(c.providerId) ?? { name: c.providerName };
       p[q] ??= c.key;
       byProvider.set(c.providerId, p);
       if (q === 'tps') anyTps ??= c.key;
-    }
+    });
     const next = new Map<number, Watch>();
     for (const [providerId, p] of byProvider) {
       const levelKey = p.rpm ?? p.speed;

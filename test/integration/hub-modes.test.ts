@@ -122,7 +122,8 @@ describe('two hubs on one JetDrive port (loopback, interfaces pinned to 127.0.0.
       const providers = await until(
         async () => {
           const seen = await providersOf(self.url);
-          return seen.filter((p) => p.online).length === 4 && seen;
+          const named = seen.every((p) => !p.name.startsWith('Provider 0x'));
+          return seen.filter((p) => p.online).length === 4 && named && seen;
         },
         10_000,
         'four simulated providers',
@@ -147,10 +148,11 @@ describe('two hubs on one JetDrive port (loopback, interfaces pinned to 127.0.0.
       const providers = await until(
         async () => {
           const seen = await providersOf(live.url);
-          return seen.length === 5 && seen;
+          // Named: a provider is "Provider 0x…" until its ChannelInfo arrives, and the flag reads the name.
+          return seen.length === 5 && seen.every((p) => !p.name.startsWith('Provider 0x')) && seen;
         },
         10_000,
-        'four simulated providers and Power Core',
+        'four simulated providers and Power Core, named',
         50,
       );
       expect(providers.find((p) => p.name === 'Power Core')?.simulator).toBeNull();

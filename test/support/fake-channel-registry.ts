@@ -27,6 +27,7 @@ export function createFakeChannelRegistry(historySize = 200): FakeChannelRegistr
     events$: driver.events$,
     channel$: driver.channel$,
     catalog: driver.catalog,
+    forEachChannel: driver.forEachChannel,
     providers: driver.providers,
     channelCount: driver.channelCount,
     getChannel: driver.getChannel,
