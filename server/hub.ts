@@ -21,10 +21,12 @@ import {
   createHttpApp,
   createHttpServer,
   createReplayRouter,
+  createRunAnalysisRouter,
   createRunsRouter,
   createVirtualTuneRouter,
   type HttpApp,
   listen,
+  RunAnalysisCache,
 } from './http/index.js';
 import type { IngestStatus } from './http/types.js';
 import {
@@ -89,6 +91,8 @@ export interface HubRuns {
   capture: RunCapture;
   library: RunLibrary;
   fs: RunFileSystem;
+  /** Run analysis (issue 17): decoded series and curves, shared by every viewer. */
+  analysis: RunAnalysisCache;
 }
 
 export interface HubOverrides {
@@ -174,6 +178,14 @@ function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps
   const { ingest, sessions, runs, replays, analyses, ...rest } = deps;
   const routers: Router[] = [
     createVirtualTuneRouter(sessions),
+    // Before the library's router: its `/:id` would take `/compare`.
+    createRunAnalysisRouter({
+      library: runs.library,
+      fs: runs.fs,
+      cache: runs.analysis,
+      compression: config.runCompression,
+      unitSystem: config.unitSystem,
+    }),
     createRunsRouter({ ...runs, compression: config.runCompression, uploadMaxBytes: config.runUploadMaxBytes }),
     createReplayRouter(replays),
     createAnalysisRouter(analyses),
@@ -367,10 +379,10 @@ function createRuns(
       return profile ? { profile, scenario: null } : null;
     },
   });
-  return { capture, library, fs };
+  return { capture, library, fs, analysis: new RunAnalysisCache({ library, fs }) };
 }
 
-function runsStatsOf({ capture, library }: HubRuns) {
+function runsStatsOf({ capture, library, analysis }: HubRuns) {
   const c = capture.stats();
   const l = library.stats();
   return {
@@ -385,6 +397,7 @@ function runsStatsOf({ capture, library }: HubRuns) {
     writeErrors: c.writeErrors,
     ringBytes: c.ring.bytes,
     ringMemoryBytes: c.ring.memoryBytes,
+    analysisCache: analysis.stats(),
   };
 }
 
@@ -392,6 +405,7 @@ function runsStatsOf({ capture, library }: HubRuns) {
 async function stopRuns(runs: HubRuns, running: Running): Promise<void> {
   await runs.capture.stop().catch((err: unknown) => log.warn({ err }, 'run capture stop failed'));
   running.detachRuns?.();
+  runs.analysis.dispose();
 }
 
 /** Nothing started yet. */

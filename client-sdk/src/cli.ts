@@ -12,6 +12,7 @@ import { duration, formatDuration, hubUrl, integerIn, positiveNumber } from './c
 import { parseCondition } from './cli/parse-condition.js';
 import { requireMatches } from './cli/require-matches.js';
 import { registerRunsCommands } from './cli/run-runs.js';
+import { registerRunsAnalysisCommands } from './cli/run-runs-analysis.js';
 import { formatReplayStatus, replayRate, runReplay } from './cli/run-replay.js';
 import { runTune } from './cli/run-tune.js';
 import { runWait } from './cli/run-wait.js';
@@ -200,7 +201,7 @@ program
     },
   );
 
-registerRunsCommands(program, openHub);
+registerRunsAnalysisCommands(registerRunsCommands(program, openHub), openHub);
 program
   .command('replay')
   .description("replay a recorded run through the hub's live pipeline, showing its position (operator token)")

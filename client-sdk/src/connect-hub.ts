@@ -3,6 +3,7 @@ import { applyCatalogEvent } from './apply-catalog-event.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { type ChannelDebug, createChannelDebug } from './create-channel-debug.js';
 import { createReplayApi } from './create-replay-api.js';
+import { createRunAnalysisApi } from './create-run-analysis-api.js';
 import { createRunsApi } from './create-runs-api.js';
 import { createAnalysisApi } from './create-analysis-api.js';
 import { createSessionsApi } from './create-sessions-api.js';
@@ -193,6 +194,7 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
     runs: {
       ...createRunsApi({ url, token: options.token, socket }),
       ...createReplayApi({ socket, request, requestTimeoutMs }),
+      ...createRunAnalysisApi({ url, token: options.token }),
     },
     analysis: createAnalysisApi({ socket, request, requestTimeoutMs }),
     catalog: () =>

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { ReplayApi } from './create-replay-api.js';
+import type { RunAnalysisApi } from './create-run-analysis-api.js';
 import type { RunsApi } from './create-runs-api.js';
 import type { AnalysisApi } from './create-analysis-api.js';
 import type { SessionsApi } from './create-sessions-api.js';
@@ -118,8 +119,11 @@ export interface Hub {
   /** True while the hub conflates this viewer's data because it reads too slowly. */
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;
-  /** Recorded runs: the library, the recording indicator (HTTP with `token`, events over the socket), replay control. */
-  readonly runs: RunsApi & ReplayApi;
+  /**
+   * Recorded runs: the library, the recording indicator (HTTP with `token`, events over the socket), replay control,
+   * and run analysis (curves, compare, exports, CSV import).
+   */
+  readonly runs: RunsApi & ReplayApi & RunAnalysisApi;
   /** Live VE analyses: start/stop/reset, the grid and its updates (grid$), exports. */
   readonly analysis: AnalysisApi;
   /** Resolves with the catalog (asks the hub once). */

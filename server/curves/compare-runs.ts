@@ -1,4 +1,4 @@
-import { MAX_COMPARE_RUNS } from '@jetdrive-hub/client/contract';
+import { MAX_COMPARE_RUNS, type PeakDeltaView, type RunDeltaView } from '@jetdrive-hub/client/contract';
 import { computeRunCurves, type PeakAt, type RunCurves } from './compute-run-curves.js';
 import { type CurveOptions, resolveCurveOptions } from './curve-options.js';
 import { CurvesError } from './curves-error.js';
@@ -22,21 +22,11 @@ export interface AlignedRun {
   torque: (number | null)[];
 }
 
-export interface PeakDelta {
-  /** This run's peak minus the first's (display units). */
-  value: number;
-  /** Where this run peaks minus where the first does (RPM). */
-  rpm: number;
-}
+/** This run's peak minus the first's (display units), and where it peaks minus where the first does (RPM). */
+export type PeakDelta = PeakDeltaView;
 
-export interface RunDelta {
-  id: string;
-  /** Per grid bin: this run − the first; null where either has no bin. */
-  power: (number | null)[];
-  torque: (number | null)[];
-  peakPower: PeakDelta | null;
-  peakTorque: PeakDelta | null;
-}
+/** Per grid bin: this run − the first (null where either has no bin), and at the peaks: the wire's shape. */
+export type RunDelta = RunDeltaView;
 
 export interface RunComparison {
   /** The common grid, ascending (x's display unit). */

@@ -1,3 +1,4 @@
+import type { CurveSetView } from '@jetdrive-hub/client/contract';
 import { binOnGrid } from './bin-on-grid.js';
 import { type CorrectionFactor, correctionFactor } from './correction-standards.js';
 import { type CurveOptions, type CurveXAxis, type ResolvedCurveOptions, resolveCurveOptions } from './curve-options.js';
@@ -9,19 +10,8 @@ import { type CurveUnits, curveUnits } from './si-units.js';
 import { smoothCurve } from './smooth-curve.js';
 import type { RunSeries } from './types.js';
 
-/** Binned curves in display units, power and torque corrected; bins without points are absent. */
-export interface CurveSet {
-  /** Bin centres (k × binWidth), ascending. */
-  x: number[];
-  /** Raw points per bin. */
-  count: number[];
-  /** Mean RPM per bin (equal to x when x is rpm, up to the bin's spread). */
-  rpm: number[];
-  power: number[];
-  torque: number[];
-  /** AFR or λ per bank (not corrected). */
-  mixture: Partial<Record<MixtureQuantity, number[]>>;
-}
+/** Binned curves in display units, power and torque corrected; bins without points are absent (the wire's shape). */
+export type CurveSet = CurveSetView;
 
 export interface PeakAt extends Peak {
   /** Mean RPM of the peak's bin. */

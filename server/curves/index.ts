@@ -34,5 +34,6 @@ export { type CsvImport, DEFAULT_CSV_IMPORT_LIMITS, importRunCsv } from './impor
 export { type RunSheetInput, type RunSheetRun, renderRunSheet } from './render-run-sheet.js';
 export { DEFAULT_RUN_ATMOSPHERE, type RunAtmosphere, runAtmosphere } from './run-atmosphere.js';
 export { TIME_EXPORT_STEP_MS } from './run-csv-format.js';
+export { type SiConversion, siConversion } from './si-units.js';
 export { MAX_SMOOTHING, smoothCurve } from './smooth-curve.js';
 export type { Atmosphere, RunSeries, SeriesChannel } from './types.js';

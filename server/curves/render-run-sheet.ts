@@ -110,7 +110,7 @@ export function renderRunSheet({ run, curves }: RunSheetInput): string {
     .join(' · ');
   return [
     '<!doctype html>',
-    `<html lang="en"><head><meta charset="utf-8"><title>Run sheet — ${escapeHtml(run.name)}</title><style>${STYLE}</style></head><body>`,
+    `<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Run sheet — ${escapeHtml(run.name)}</title><style>${STYLE}</style></head><body>`,
     `<h1>${escapeHtml(run.name)}</h1>`,
     `<div class="meta">${meta}</div>`,
     peaksTable(curves),

@@ -100,8 +100,9 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   if (corsHandler) app.use(corsHandler);
   // Before the body parser: a refused request's body is never read.
   app.use(authorizeRequests({ serves, ...deps.auth }));
-  // Run uploads (POST /api/runs) carry the .mcap file itself.
-  app.use(requireJsonBody((method, path) => method === 'POST' && (path === '/api/runs' || path === '/api/runs/')));
+  // Run uploads (POST /api/runs) carry the .mcap file itself, CSV imports (POST /api/runs/import) the CSV.
+  const takesFile = (path: string) => path === '/api/runs' || path === '/api/runs/' || path === '/api/runs/import';
+  app.use(requireJsonBody((method, path) => method === 'POST' && takesFile(path)));
   app.use(
     bodyParser({
       enableTypes: ['json'],

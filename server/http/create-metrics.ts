@@ -350,6 +350,27 @@ const RUNS_METRICS: ReadonlyArray<readonly ['counter' | 'gauge', string, string,
   ['gauge', 'jetdrive_runs_library_runs', 'Runs in the library', null, (s) => s.libraryRuns],
   ['gauge', 'jetdrive_runs_library_bytes', 'Bytes of run files in the library', null, (s) => s.libraryBytes],
   ['gauge', 'jetdrive_runs_blackbox_bytes', 'Datagram bytes held by the black-box ring', null, (s) => s.ringBytes],
+  [
+    'gauge',
+    'jetdrive_run_analysis_cache_bytes',
+    'Bytes of decoded run series the run analysis keeps',
+    null,
+    (s) => s.analysisCache?.seriesBytes ?? 0,
+  ],
+  [
+    'counter',
+    'jetdrive_run_analysis_cache_lookups_total',
+    'Run analysis cache lookups, by result',
+    'result',
+    (s) => ({ hit: s.analysisCache?.hits ?? 0, miss: s.analysisCache?.misses ?? 0 }),
+  ],
+  [
+    'counter',
+    'jetdrive_run_analysis_cache_evictions_total',
+    'Decoded series and curve sets pushed out of the run analysis cache by its bounds',
+    null,
+    (s) => s.analysisCache?.evicted ?? 0,
+  ],
 ];
 
 function registerRunsMetrics(registry: Registry, runs: Sources['runs']): void {

@@ -80,6 +80,8 @@ export interface RunsStats {
   writeErrors: Record<string, number>;
   ringBytes: number;
   ringMemoryBytes: number;
+  /** Run analysis (issue 17): the decoded series kept, and the cache's lookups and evictions. */
+  analysisCache?: { seriesBytes: number; hits: number; misses: number; evicted: number };
 }
 
 /** The live analyses: how many by status, starts refused at the bound, and their samples by filter outcome. */

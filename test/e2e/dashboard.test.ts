@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../server/config.js';
-import type { SessionResults } from '@jetdrive-hub/client/contract';
+import type { RunComparisonAnswer, RunCurvesAnswer, SessionResults } from '@jetdrive-hub/client/contract';
 import { createHub, type Hub } from '../../server/hub.js';
 import { launchChromium } from '../support/launch-chromium.js';
 import { MAP_AXIS, RPM_AXIS } from '../../server/tuning/ve-grid.js';
@@ -496,5 +496,110 @@ describe('dashboard', () => {
     } finally {
       await own.hub.stop();
     }
+  });
+});
+
+// Issue 17: runs recorded by a hub of its own (its own JetDrive port: the shared hub's auto pulls must not land in
+// its library), one baseline pull and the same pull "tuned" (its CSV export with power and torque 4 % up, imported).
+describe('run analysis in the page (standalone hub)', () => {
+  let own: { hub: Hub; url: string } | null = null;
+  let baseline = '';
+  let tuned = '';
+
+  /** The baseline's CSV export with its power and torque columns scaled by `f`. */
+  function scaled(csv: string, f: number): string {
+    const lines = csv.split('\n');
+    const header = lines.findIndex((l) => l.startsWith('Time (s)'));
+    const columns = lines[header].split(',').flatMap((h, i) => (/^(Power|Torque) \(/.test(h) ? [i] : []));
+    return lines
+      .map((line, row) => {
+        if (row <= header || line === '') return line;
+        const cells = line.split(',');
+        for (const c of columns) if (cells[c] !== '') cells[c] = String(Number(cells[c]) * f);
+        return cells.join(',');
+      })
+      .join('\n');
+  }
+
+  beforeAll(async () => {
+    own = await startHub(0, false, randomHighPort());
+    const started = own;
+    await until(() => started.hub.ingest.registry.channelCount() > 10, 10_000, 'simulator channels');
+    expect(started.hub.simulator?.pull().ok).toBe(true);
+    await until(() => started.hub.runs.library.count === 1, 60_000, 'the baseline pull recorded');
+    baseline = started.hub.runs.library.list({ offset: 0, limit: 1 }).runs[0].id;
+    const csv = await (await fetch(`${started.url}/api/runs/${baseline}/export.csv`)).text();
+    const imported = await fetch(`${started.url}/api/runs/import?name=${encodeURIComponent('Tuned +4 %')}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'text/csv' },
+      body: scaled(csv, 1.04),
+    });
+    expect(imported.status).toBe(201);
+    tuned = ((await imported.json()) as { id: string }).id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await own?.hub.stop();
+  });
+
+  it('overlays runs picked in the run library with a legend per run; the live pull draws on top', async () => {
+    if (!own) throw new Error('no hub');
+    page = await openPage(own.url);
+    await page.waitForSelector(`#run-library tr[data-run-id="${tuned}"] .overlay-pick input`, { timeout: 15_000 });
+    await page.check(`#run-library tr[data-run-id="${baseline}"] .overlay-pick input`);
+    await page.check(`#run-library tr[data-run-id="${tuned}"] .overlay-pick input`);
+    await page.waitForSelector('#run-overlay[data-runs="2"]', { timeout: 15_000 });
+    const api = (await (
+      await fetch(`${own.url}/api/runs/compare?ids=${baseline},${tuned}&correction=sae&smoothing=2&units=imperial`)
+    ).json()) as RunComparisonAnswer;
+    const legend = await page.$$eval('.overlay-run', (rows) => rows.map((r) => r.textContent ?? ''));
+    expect(legend).toHaveLength(2);
+    expect(legend[1]).toContain('Tuned +4 %');
+    api.runs.forEach((r, i) => {
+      expect(legend[i]).toContain(`${r.curves.peaks.smoothed.power?.value.toFixed(1)} hp`);
+    });
+    expect(Number(await page.getAttribute('#overlay-chart', 'data-points'))).toBe(
+      api.runs[0].power.filter((v) => v !== null).length,
+    );
+    // Another correction is computed by the hub again.
+    await page.selectOption('.overlay-controls select[name="correction"]', 'din');
+    await page.waitForFunction(() => document.querySelector('.overlay-status')?.textContent?.includes('DIN'), null, {
+      timeout: 10_000,
+    });
+    // A pull now (once the simulator is back at idle after the first): its points land on the baselines' grid and
+    // draw over them.
+    const sim = own.hub.simulator;
+    await until(() => sim?.pull().ok === true, 30_000, 'the simulator to take a second pull', 200);
+    await page.waitForFunction(
+      () => Number(document.getElementById('overlay-chart')?.dataset.livePoints ?? 0) >= 5,
+      null,
+      { timeout: 30_000 },
+    );
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('#run-overlay').screenshot({ path: join(ARTIFACTS, 'run-overlay.png') });
+  }, 90_000);
+
+  it("opens the run sheet and its numbers equal the API's", async () => {
+    if (!own) throw new Error('no hub');
+    const query = 'correction=sae&smoothing=2&units=imperial';
+    const api = (await (await fetch(`${own.url}/api/runs/${baseline}/curves?${query}`)).json()) as RunCurvesAnswer;
+    page = await openPage(`${own.url}/api/runs/${baseline}/sheet?${query}`);
+    const c = api.curves;
+    const cell = (p: { value: number; rpm: number } | null, unit: string) =>
+      `${p?.value.toFixed(1)} ${unit} @ ${p?.rpm.toFixed(0)} rpm`;
+    expect(await page.textContent('table.peaks tr:nth-child(2) td[data-peak="power"]')).toBe(
+      cell(c.peaks.smoothed.power, c.units.power),
+    );
+    expect(await page.textContent('table.peaks tr:nth-child(2) td[data-peak="torque"]')).toBe(
+      cell(c.peaks.smoothed.torque, c.units.torque),
+    );
+    expect(await page.textContent('table.peaks tr:nth-child(3) td[data-peak="power"]')).toBe(
+      cell(c.peaks.raw.power, c.units.power),
+    );
+    expect(await page.textContent('td[data-correction="sae"]')).toContain(c.correction.factor.toFixed(4));
+    expect(await page.locator('svg').count()).toBeGreaterThanOrEqual(1);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'run-sheet.png'), fullPage: true });
+    await page.pdf({ path: join(ARTIFACTS, 'run-sheet.pdf'), format: 'A4' });
   });
 });

@@ -8,11 +8,12 @@ import {
   UNIT_SYSTEMS,
 } from '@jetdrive-hub/client/contract';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { runAnalysisPaths } from '../create-run-analysis-api.js';
 import { check } from './cli-failure.js';
 import { integerIn } from './option-parsers.js';
 
 // `runs compare a b --correction sae` and `runs export <id> --csv`: the arguments parsed and checked here, the network
-// left to handlers the CLI wiring passes in (the run library's HTTP routes land with issue 16). The query is checked
+// left to handlers the CLI wiring passes in (cli/run-runs-analysis.ts). The query is checked
 // with the contract's schema, so the CLI refuses what the hub would refuse, before any request.
 
 export interface RunsCompareArgs {
@@ -46,26 +47,16 @@ export interface RunsAnalysisHandlers {
 
 /** The compare request path: `/api/runs/compare?ids=a,b&correction=sae&smoothing=2&x=rpm[&units=…]`. */
 export function runsComparePath(args: RunsCompareArgs): string {
-  const query = new URLSearchParams({
-    ids: args.ids.join(','),
-    correction: args.correction,
-    smoothing: String(args.smoothing),
-    x: args.x,
-  });
-  if (args.units) query.set('units', args.units);
-  return `/api/runs/compare?${query}`;
+  const { correction, smoothing, x, units } = args;
+  return runAnalysisPaths.compare(args.ids, { correction, smoothing, x, ...(units ? { units } : {}) });
 }
 
-/** The export request path (a proposal for the run library's routes): `/api/runs/<id>/export/<format>?…`. */
+/** The export request path: `/api/runs/<id>/export.csv`, `/curves.csv?…` or `/sheet?…`. */
 export function runsExportPath(args: RunsExportArgs): string {
-  const query = new URLSearchParams();
-  if (args.format !== 'csv') {
-    query.set('correction', args.correction);
-    query.set('smoothing', String(args.smoothing));
-    if (args.units) query.set('units', args.units);
-  }
-  const search = query.size > 0 ? `?${query}` : '';
-  return `/api/runs/${encodeURIComponent(args.id)}/export/${args.format}${search}`;
+  if (args.format === 'csv') return runAnalysisPaths.exportCsv(args.id);
+  const { correction, smoothing, units } = args;
+  const query = { correction, smoothing, ...(units ? { units } : {}) };
+  return args.format === 'curves' ? runAnalysisPaths.curvesCsv(args.id, query) : runAnalysisPaths.sheet(args.id, query);
 }
 
 /** Checks the ids and options with the contract's compare schema; a problem becomes a usage error naming it. */

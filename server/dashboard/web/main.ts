@@ -13,6 +13,7 @@ import { createPullTracker } from './create-pull-tracker.js';
 import { createReadoutsPanel } from './create-readouts-panel.js';
 import { createReplayPanel } from './create-replay-panel.js';
 import { createRunLibraryPanel, type RunLibraryPanel } from './create-run-library-panel.js';
+import { createRunOverlayPanel, type RunOverlayPanel } from './create-run-overlay-panel.js';
 import { createTokenField, storedToken } from './create-token-field.js';
 import { createTuningPanel, type TuningPanel } from './create-tuning-panel.js';
 import { byId } from './dom.js';
@@ -52,6 +53,7 @@ function start(): void {
   let pollDiscovery: (() => Promise<void>) | null = null;
   let tuning: TuningPanel | null = null;
   let runLibrary: RunLibraryPanel | null = null;
+  let overlay: RunOverlayPanel | null = null;
 
   const header = createHeader((next) => {
     system = next;
@@ -63,6 +65,7 @@ function start(): void {
     for (const panel of [header, readouts, chart, pullChart, browser]) panel.setSystem(system);
     tuning?.setSystem(system);
     runLibrary?.setSystem(system);
+    overlay?.setSystem(system);
   }
   applySystem();
 
@@ -93,7 +96,10 @@ function start(): void {
   runLibrary.setSystem(system);
   createReplayPanel(byId('replay'), hub.runs);
   createAnalysisPanel(byId('analysis'), hub.analysis, hub.providers$);
-  startFrameLoop({ readouts, chart, browser, pullChart }, createPullTracker(), pullFeed);
+  const tracker = createPullTracker();
+  overlay = createRunOverlayPanel(byId('run-overlay'), byId('run-library'), hub, tracker);
+  overlay.setSystem(system);
+  startFrameLoop({ readouts, chart, browser, pullChart }, tracker, pullFeed);
 
   window.addEventListener('pagehide', () => hub.close());
 }

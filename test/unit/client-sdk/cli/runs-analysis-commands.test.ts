@@ -65,9 +65,9 @@ describe('runs export', () => {
     expect(calls.export.map((a) => a.format)).toEqual(['csv', 'curves', 'sheet']);
     expect(calls.export[1]).toEqual({ id: 'r1', format: 'curves', correction: 'std', smoothing: 3, out: 'r1.csv' });
     expect(calls.export.map(runsExportPath)).toEqual([
-      '/api/runs/r1/export/csv',
-      '/api/runs/r1/export/curves?correction=std&smoothing=3',
-      '/api/runs/r1/export/sheet?correction=sae&smoothing=0&units=imperial',
+      '/api/runs/r1/export.csv',
+      '/api/runs/r1/curves.csv?correction=std&smoothing=3',
+      '/api/runs/r1/sheet?correction=sae&smoothing=0&units=imperial',
     ]);
   });
 

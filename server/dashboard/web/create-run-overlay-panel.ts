@@ -1,0 +1,186 @@
+import type { Hub } from '@jetdrive-hub/client';
+import {
+  CORRECTION_STANDARDS,
+  type CorrectionStandard,
+  CURVE_X_AXES,
+  type CurveXAxis,
+  MAX_COMPARE_RUNS,
+  MAX_SMOOTHING,
+  type RunComparisonAnswer,
+} from '@jetdrive-hub/client/contract';
+import { displayConversion, type UnitSystem } from '../../mapping/unit-conversion.js';
+import type { PullTracker } from './create-pull-tracker.js';
+import { el, setAttr, setText } from './dom.js';
+import { createOverlayCharts } from './overlay-charts.js';
+import { LIVE_COLOR, overlayPlotData, RUN_COLORS } from './overlay-plot-data.js';
+
+// Compare runs: tick runs in the run library panel (a checkbox in each row) and their power and torque curves (and
+// AFR) overlay here, computed by the hub under the chosen correction, smoothing and x axis, in the page's units, with
+// a legend per run (peaks, Δ to the first). While a pull happens the live pull draws on top of these baselines.
+
+export interface RunOverlayPanel {
+  setSystem(system: UnitSystem): void;
+}
+
+/** The live pull is re-binned onto the baselines' grid this often while it grows (ms). */
+const LIVE_MS = 250;
+
+function select<T extends string | number>(name: string, label: string, values: readonly T[], value: T) {
+  const s = el('select', { name, 'aria-label': label });
+  for (const v of values) s.append(el('option', { value: String(v), selected: v === value }, String(v)));
+  return s;
+}
+
+const liveUnits = (system: UnitSystem) => ({
+  power: displayConversion(4, system),
+  torque: displayConversion(5, system),
+});
+
+function liveLegend(active: boolean): HTMLElement {
+  const text = `${active ? 'Live pull' : 'Last pull'} (uncorrected: the page has no air reading for it)`;
+  return el(
+    'div',
+    { class: 'overlay-run live' },
+    el('span', { class: 'swatch', style: `background: ${LIVE_COLOR}` }),
+    text,
+  );
+}
+
+function legendOf(cmp: RunComparisonAnswer): HTMLElement[] {
+  return cmp.runs.map((r, i) => {
+    const c = r.curves;
+    const p = c.peaks.smoothed;
+    const d = i === 0 ? null : cmp.deltas[i - 1];
+    const delta = (v: number | undefined) => (v === undefined ? '' : ` (${v >= 0 ? '+' : ''}${v.toFixed(1)})`);
+    const text =
+      `${r.name}: ${p.power?.value.toFixed(1) ?? '—'} ${c.units.power}${delta(d?.peakPower?.value)} @ ` +
+      `${p.power?.rpm.toFixed(0) ?? '—'} rpm · ${p.torque?.value.toFixed(1) ?? '—'} ${c.units.torque}` +
+      `${delta(d?.peakTorque?.value)} · CF ${c.correction.factor.toFixed(3)}`;
+    return el(
+      'div',
+      { class: 'overlay-run', 'data-run-id': r.id },
+      el('span', { class: 'swatch', style: `background: ${RUN_COLORS[i % RUN_COLORS.length]}` }),
+      text,
+    );
+  });
+}
+
+/** A "Compare" checkbox in every run library row, kept ticked across the library's redraws. */
+function mountPickers(library: HTMLElement, picked: Set<string>, onChange: () => void): MutationObserver {
+  const mount = () => {
+    for (const row of library.querySelectorAll<HTMLElement>('tr[data-run-id]')) {
+      if (row.querySelector('.overlay-pick')) continue;
+      const id = row.dataset.runId ?? '';
+      const box = el('input', { type: 'checkbox', 'data-run-id': id, checked: picked.has(id) });
+      box.addEventListener('change', () => {
+        if (box.checked && picked.size >= MAX_COMPARE_RUNS) box.checked = false;
+        else if (box.checked) picked.add(id);
+        else picked.delete(id);
+        onChange();
+      });
+      row.querySelector('td')?.prepend(el('label', { class: 'overlay-pick', title: 'overlay in Compare runs' }, box));
+    }
+  };
+  const observer = new MutationObserver(mount);
+  observer.observe(library, { childList: true, subtree: true });
+  mount();
+  return observer;
+}
+
+/** The form's choices, and a listener for any change. */
+function createControls() {
+  const correction = select<CorrectionStandard>('correction', 'Correction', CORRECTION_STANDARDS, 'sae');
+  const smoothing = select(
+    'smoothing',
+    'Smoothing',
+    Array.from({ length: MAX_SMOOTHING + 1 }, (_, i) => i),
+    2,
+  );
+  const x = select<CurveXAxis>('x', 'X axis', CURVE_X_AXES, 'rpm');
+  const form = el(
+    'form',
+    { class: 'overlay-controls' },
+    el('label', {}, 'Correction ', correction),
+    el('label', {}, 'Smoothing ', smoothing),
+    el('label', {}, 'X ', x),
+  );
+  return {
+    form,
+    query: (units: UnitSystem) => ({
+      correction: correction.value as CorrectionStandard,
+      smoothing: Number(smoothing.value),
+      x: x.value as CurveXAxis,
+      units,
+    }),
+    onChange: (listener: () => void) => {
+      for (const s of [correction, smoothing, x]) s.addEventListener('change', listener);
+    },
+  };
+}
+
+export function createRunOverlayPanel(
+  root: HTMLElement,
+  library: HTMLElement,
+  hub: Hub,
+  tracker: PullTracker,
+): RunOverlayPanel {
+  let system: UnitSystem = 'imperial';
+  const picked = new Set<string>();
+  const controls = createControls();
+  const status = el('div', { class: 'overlay-status' });
+  const legend = el('div', { class: 'overlay-legend' });
+  const chartBox = el('div', { class: 'chart', id: 'overlay-chart' });
+  const afrBox = el('div', { class: 'chart', id: 'overlay-afr-chart' });
+  const head = el('div', { class: 'panel-head' }, el('h2', {}, 'Compare runs'), status);
+  root.replaceChildren(head, controls.form, legend, chartBox, afrBox);
+  const charts = createOverlayCharts(chartBox, afrBox);
+  let cmp: RunComparisonAnswer | null = null;
+  let liveShown = -1;
+  let asked = 0;
+
+  function render(): void {
+    if (!cmp) return;
+    const pull = tracker.current();
+    liveShown = pull?.points.length ?? 0;
+    const live = pull && liveShown > 0 ? { points: pull.points, ...liveUnits(system) } : null;
+    charts.draw(overlayPlotData(cmp, live), cmp);
+    legend.replaceChildren(...legendOf(cmp), ...(live ? [liveLegend(pull?.active ?? false)] : []));
+    setAttr(root, 'data-runs', String(cmp.runs.length));
+  }
+
+  async function refresh(): Promise<void> {
+    const ask = ++asked;
+    cmp = null;
+    if (picked.size === 0) {
+      charts.clear();
+      legend.replaceChildren();
+      setAttr(root, 'data-runs', '0');
+      setText(status, 'Tick runs in the run library to overlay them');
+      return;
+    }
+    setText(status, 'Loading…');
+    try {
+      const answer = await hub.runs.compare([...picked], controls.query(system));
+      if (ask !== asked) return;
+      cmp = answer;
+      setText(status, `${answer.runs.length} run(s) · ${answer.runs[0]?.curves.correction.label ?? ''}`);
+      render();
+    } catch (error) {
+      if (ask === asked) setText(status, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  controls.onChange(() => void refresh());
+  mountPickers(library, picked, () => void refresh());
+  // The live pull over the baselines, redrawn while it grows; the page owns this timer for its whole life.
+  setInterval(() => {
+    if (cmp && (tracker.current()?.points.length ?? 0) !== liveShown) render();
+  }, LIVE_MS);
+  void refresh();
+  return {
+    setSystem(next) {
+      system = next;
+      void refresh();
+    },
+  };
+}
