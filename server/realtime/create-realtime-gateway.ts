@@ -75,6 +75,19 @@ export interface RealtimeGateway {
 
 const log = createLogger('realtime');
 
+/**
+ * Closes Socket.IO and its HTTP server. As closeServer: requests still in flight get a grace period, then their
+ * connections are cut, so one that never ends cannot keep a stopping hub alive.
+ */
+async function closeIo(io: RealtimeServer, httpServer: HttpServer): Promise<void> {
+  const cut = setTimeout(() => httpServer.closeAllConnections(), CLOSE_GRACE_MS);
+  cut.unref();
+  await new Promise<void>((resolve) => {
+    io.close(() => resolve());
+  });
+  clearTimeout(cut);
+}
+
 function createServer(config: RealtimeGatewayConfig, options: RealtimeOptions): RealtimeServer {
   return new Server(config.httpServer, {
     serveClient: false,
@@ -280,14 +293,7 @@ export function createRealtimeGateway(config: RealtimeGatewayConfig): RealtimeGa
       fanOut.close();
       // This node's viewers only: through a cluster adapter, a plain disconnectSockets reaches every node's.
       io.local.disconnectSockets(true);
-      // As closeServer: requests still in flight get a grace period, then their connections are cut, so one that never
-      // ends cannot keep a stopping hub alive.
-      const cut = setTimeout(() => config.httpServer.closeAllConnections(), CLOSE_GRACE_MS);
-      cut.unref();
-      await new Promise<void>((resolve) => {
-        io.close(() => resolve());
-      });
-      clearTimeout(cut);
+      await closeIo(io, config.httpServer);
     },
   };
 }
