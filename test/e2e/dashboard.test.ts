@@ -450,6 +450,8 @@ describe('dashboard', () => {
       await page.waitForSelector('#banner[data-kind="none"]', { state: 'attached', timeout: 10_000 });
       pageErrors = pageErrors.filter((e) => !/401|403|Unauthorized|UNAUTHORIZED|websocket/i.test(e));
     } finally {
+      // The page first: a hub stopping under an open page makes it log refused reconnects after the case ended.
+      await context?.close();
       await own.hub.stop();
     }
   });
@@ -468,6 +470,8 @@ describe('dashboard', () => {
       // The older-compatible discovery route answers 404 while no channel has data: Chromium logs it.
       pageErrors = pageErrors.filter((e) => !e.includes('404'));
     } finally {
+      // The page first: a hub stopping under an open page makes it log refused reconnects after the case ended.
+      await context?.close();
       await own.hub.stop();
     }
   });
@@ -494,6 +498,8 @@ describe('dashboard', () => {
       // Chromium logs each refused reconnect attempt while the hub is down: expected here, and only here.
       pageErrors = pageErrors.filter((e) => !e.includes('net::ERR_CONNECTION_REFUSED'));
     } finally {
+      // The page first: a hub stopping under an open page makes it log refused reconnects after the case ended.
+      await context?.close();
       await own.hub.stop();
     }
   });
