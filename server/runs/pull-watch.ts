@@ -1,10 +1,12 @@
-import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
+import type { CatalogEvent, ChannelMeta, ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import { type DetectorEvent, RunDetector } from './run-detector.js';
 import type { RunDetectionOptions } from './run-options.js';
 
 // Which channels the pull detection watches, per provider, found through the quantity mapping: engine rpm (else
-// drum speed) and the throttle (the provider's own, else any provider's). Rebuilt when the catalog or the mapping
-// changes; the per-sample work is one Set lookup.
+// drum speed) and the throttle (the provider's own, else any provider's). Each channel's quantity is judged once, when
+// it is added or renamed (catalog events, whose ChannelInfo runs within the node's time budget), or again for all
+// when the mapping changes; a rebuild then only walks the few rpm / speed / throttle channels. Re-judging every channel
+// on each catalog change cost ~20 ms per rebuild during a ChannelInfo flood. The per-sample work is one Set lookup.
 
 interface Watch {
   providerId: number;
@@ -25,25 +27,45 @@ export class PullWatch {
   #watches = new Map<number, Watch>();
   #keys = new Set<string>();
   readonly #latest = new Map<string, number>();
+  /** Channels measuring rpm, speed or throttle, by key: at most one entry per registry channel. */
+  readonly #candidates = new Map<string, { providerId: number; quantity: 'rpm' | 'speed' | 'tps' }>();
 
   constructor(options: RunDetectionOptions) {
     this.#o = options;
   }
 
-  /** Re-reads the catalog; detectors of providers that keep their channels keep their state. */
-  rebuild(registry: ChannelRegistry, resolver: QuantityResolver): void {
+  /** A channel added, renamed or removed: judged once, here. */
+  onEvent(e: CatalogEvent, resolver: QuantityResolver): void {
+    if (e.type === 'channel:added' || e.type === 'channel:renamed') this.#judge(e.channel, resolver);
+    else if (e.type === 'channel:removed') this.#candidates.delete(e.channel.key);
+  }
+
+  /** Every channel judged again (the mapping changed). */
+  judgeAll(registry: ChannelRegistry, resolver: QuantityResolver): void {
+    this.#candidates.clear();
+    registry.forEachChannel((c) => this.#judge(c, resolver));
+  }
+
+  #judge(c: Readonly<ChannelMeta>, resolver: QuantityResolver): void {
+    const q = resolver.quantityOf(c);
+    if (q === 'rpm' || q === 'speed' || q === 'tps')
+      this.#candidates.set(c.key, { providerId: c.providerId, quantity: q });
+    else this.#candidates.delete(c.key);
+  }
+
+  /** Watches from the candidates; detectors of providers that keep their channels keep their state. */
+  rebuild(registry: ChannelRegistry): void {
     const byProvider = new Map<number, { rpm?: string; speed?: string; tps?: string; name: string }>();
     let anyTps: string | null = null;
-    registry.forEachChannel((c) => {
+    for (const [key, { providerId, quantity: q }] of this.#candidates) {
+      const c = registry.getChannel(key);
       // A replay's providers (server/replay) feed the same registry: a replayed pull is not a new run.
-      if (c.providerName.startsWith(REPLAY_PROVIDER_PREFIX)) return;
-      const q = resolver.quantityOf(c);
-      if (q !== 'rpm' && q !== 'speed' && q !== 'tps') return;
-      const p = byProvider.get(c.providerId) ?? { name: c.providerName };
-      p[q] ??= c.key;
-      byProvider.set(c.providerId, p);
-      if (q === 'tps') anyTps ??= c.key;
-    });
+      if (!c || c.providerName.startsWith(REPLAY_PROVIDER_PREFIX)) continue;
+      const p = byProvider.get(providerId) ?? { name: c.providerName };
+      p[q] ??= key;
+      byProvider.set(providerId, p);
+      if (q === 'tps') anyTps ??= key;
+    }
     const next = new Map<number, Watch>();
     for (const [providerId, p] of byProvider) {
       const levelKey = p.rpm ?? p.speed;

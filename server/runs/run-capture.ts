@@ -73,10 +73,13 @@ export class RunCapture {
     }
     this.#untap = this.#d.tap((d) => this.#onDatagram(d));
     const { registry, resolver } = this.#d;
+    this.#watch.judgeAll(registry, resolver);
     this.#subs.push(
+      registry.events$.subscribe((e) => this.#watch.onEvent(e, resolver)),
+      resolver.changes$.subscribe(() => this.#watch.judgeAll(registry, resolver)),
       merge(registry.catalog$, resolver.changes$)
         .pipe(auditTime(250))
-        .subscribe(() => this.#watch.rebuild(registry, resolver)),
+        .subscribe(() => this.#watch.rebuild(registry)),
     );
     if (this.#o.autoRecord) {
       this.#subs.push(
