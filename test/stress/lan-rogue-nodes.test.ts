@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHub, type Hub } from '@jetdrive-hub/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPullFeed } from '../../server/dashboard/web/create-pull-feed.js';
 import { createPullTracker, type PullTracker } from '../../server/dashboard/web/create-pull-tracker.js';
 import { countPongs, floodPings, pingsHandled, rogueHostIds } from '../support/rogue-hosts.js';
@@ -7,8 +7,8 @@ import { runProviderSquat, SQUATTERS } from '../support/run-provider-squat.js';
 import { DYNO_PROVIDER } from '../support/simulator-channels.js';
 import { startTestHub, type TestHub } from '../support/start-test-hub.js';
 import { createTestProvider } from '../support/test-jetdrive-provider.js';
-import { until } from '../support/until.js';
 import { closeSocket, openLoopbackMulticast } from '../support/udp.js';
+import { until } from '../support/until.js';
 
 // Issue 13 with the measured numbers, over real loopback UDP against a whole hub with its simulated dyno:
 // - provider table: 62 rogue hosts for 12 s (before: the real new provider refused for all 12 s);
@@ -94,15 +94,18 @@ describe('rogue JetDrive nodes at the measured load', () => {
     const fixed: PullTracker = createPullTracker();
     viewer.catalog$.subscribe((view) => feed.setCatalog(view));
     // The dashboard's subscription: readout quantities at 20 Hz.
-    viewer.samples$(['rpm', 'power', 'torque', 'tps'].map((quantity) => ({ quantity })), { maxHz: 20 }).subscribe(
-      (batch) => {
+    viewer
+      .samples$(
+        ['rpm', 'power', 'torque', 'tps'].map((quantity) => ({ quantity })),
+        { maxHz: 20 },
+      )
+      .subscribe((batch) => {
         const at = Date.now();
         for (const s of batch.samples) {
           if (s.quantity) byQuantity.set(s.quantity, s.value);
           feed.offer(s.key, s.quantity, s.value, at);
         }
-      },
-    );
+      });
     const timer = setInterval(() => {
       const now = Date.now();
       void rogue.sendValues([{ channelId: 1, value: ROGUE_KW }]);

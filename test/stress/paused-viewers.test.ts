@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRealtimeGateway, DEFAULT_REALTIME_OPTIONS, type RealtimeGateway } from '../../server/realtime/index.js';
-import { createRegistryDriver, type RegistryDriver, SIMULATOR_CHANNELS } from '../support/registry-driver.js';
 import { usedMemory } from '../support/gc.js';
 import { histogramPercentile } from '../support/histogram-percentile.js';
+import { createRegistryDriver, type RegistryDriver, SIMULATOR_CHANNELS } from '../support/registry-driver.js';
 import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
 import { sleep, until } from '../support/until.js';
 

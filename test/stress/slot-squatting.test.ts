@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import type { EvictionNotice } from '@jetdrive-hub/client/contract';
+import { afterEach, describe, expect, it } from 'vitest';
 import { churnCatalog } from '../support/catalog-churn.js';
 import { floodHandshakes, subscribeDistinct } from '../support/flood-handshakes.js';
 import { usedMemory } from '../support/gc.js';

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataFrame } from '@jetdrive-hub/client/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlastRequest, BlastResult } from '../bench/ingest-sender.js';
 import { command, connectViewer, startTestHub, type TestHub, type TestSocket } from '../support/start-test-hub.js';
 import { sleep, until } from '../support/until.js';
