@@ -16,7 +16,7 @@ export interface ClassifiedHeader {
 
 /**
  * `values`: a ChannelValues message, its records decoded into the caller's batch (the bulk of the traffic skips
- * decodeFrame and its object per sample); `frame`: any other message, decoded; `malformed`: the codec's error.
+ * decodeFrame and its object per sample); `frame`: every other message, decoded; `malformed`: the codec's error.
  */
 export type ClassifiedDatagram =
   | ({ kind: 'values' } & ClassifiedHeader)

@@ -1,4 +1,4 @@
-// JetDrive has no authentication: any node can send under any host id. A real node sends from one socket, so the
+// JetDrive has no authentication, so every node can send under every host id. A real node sends from one socket, so the
 // source address (ip:port) of a host id's frames never changes while it runs (a restarted device picks a new id).
 // Frames for a host id from another address while the first one is still active are a spoofer (or a misconfigured
 // twin): they are counted and flagged, and by policy dropped. When the owning address has been silent for

@@ -32,7 +32,7 @@ describe('cluster sessions: commands relayed to the ingest node, events on every
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    cluster = await startCluster(2, { sim: false });
+    cluster = await startCluster(2, { sim: false, interfaces: ['127.0.0.1'] });
   }, 60_000);
 
   afterAll(async () => {

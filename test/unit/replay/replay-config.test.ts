@@ -10,7 +10,7 @@ describe('replay configuration', () => {
     expect(loadConfig([], { REPLAY_FILE: 'other.MCAP' }).replayFile).toBe('other.MCAP');
     expect(sourceOf(config)).toBe('replay');
     expect(sourceOf(loadConfig([], {}))).toBe('simulated');
-    expect(sourceOf(loadConfig(['--no-sim'], {}))).toBe('live');
+    expect(sourceOf(loadConfig(['--no-sim', '--iface', '127.0.0.1'], {}))).toBe('live');
   });
 
   it('opens no JetDrive socket in replay mode: the ingest gets a datagram source of its own', () => {
