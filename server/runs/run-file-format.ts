@@ -14,6 +14,19 @@ export const RUN_FILE_EXTENSION = '.mcap';
 /** A run being recorded (or left unfinished by a crash) is a journal beside where its file will be. */
 export const JOURNAL_EXTENSION = '.mcap.part';
 
+/**
+ * McapWriter options of a journal (and of a file written in one go that a rewrite finishes): unchunked, no indexes —
+ * they would grow with every flush marker, and the unchunked writer's metadata index is wrong; the rewrite builds them.
+ */
+export const JOURNAL_WRITER_OPTIONS = {
+  useChunks: false,
+  useStatistics: false,
+  useMetadataIndex: false,
+  useAttachmentIndex: false,
+  useChunkIndex: false,
+  useSummaryOffsets: false,
+} as const;
+
 export function runMetadataRecord(meta: RunMetadata): { name: string; metadata: Map<string, string> } {
   return { name: RUN_METADATA_NAME, metadata: new Map([['json', JSON.stringify(meta)]]) };
 }

@@ -7,6 +7,7 @@ import {
   DATAGRAM_ENCODING,
   DATAGRAM_TOPIC,
   FLUSH_MARKER_NAME,
+  JOURNAL_WRITER_OPTIONS,
   MAX_SOURCES_PER_FILE,
   RUN_PROFILE,
   runMetadataRecord,
@@ -42,16 +43,8 @@ export class RunJournal {
   private constructor(handle: FileHandle) {
     this.#handle = handle;
     this.#writable = new FileWritable(handle);
-    this.#writer = new McapWriter({
-      writable: this.#writable,
-      useChunks: false,
-      useStatistics: false,
-      // Indexes would grow with every flush marker; the finished file gets its indexes when it is rewritten.
-      useMetadataIndex: false,
-      useAttachmentIndex: false,
-      useChunkIndex: false,
-      useSummaryOffsets: false,
-    });
+    // The finished file gets its indexes when it is rewritten.
+    this.#writer = new McapWriter({ writable: this.#writable, ...JOURNAL_WRITER_OPTIONS });
   }
 
   /** Creates the journal (never replacing a file) and writes the header and the start metadata to disk. */

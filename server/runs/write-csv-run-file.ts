@@ -12,6 +12,7 @@ import { FileWritable } from './file-writable.js';
 import {
   DATAGRAM_ENCODING,
   DATAGRAM_TOPIC,
+  JOURNAL_WRITER_OPTIONS,
   RUN_PROFILE,
   runMetadataRecord,
   sourceChannelMetadata,
@@ -93,15 +94,7 @@ export async function writeCsvRunFile(input: CsvRunFileInput): Promise<RunMetada
   const handle = await input.fs.open(input.file, 'wx', 0o600);
   try {
     // Like a journal: no indexes (the unchunked writer's metadata index is wrong); the rewrite builds them.
-    const writer = new McapWriter({
-      writable: new FileWritable(handle),
-      useChunks: false,
-      useStatistics: false,
-      useMetadataIndex: false,
-      useAttachmentIndex: false,
-      useChunkIndex: false,
-      useSummaryOffsets: false,
-    });
+    const writer = new McapWriter({ writable: new FileWritable(handle), ...JOURNAL_WRITER_OPTIONS });
     await writer.start({ profile: RUN_PROFILE, library: `jetdrive-hub ${SERVER_VERSION}` });
     await writer.addMetadata(runMetadataRecord(meta));
     const channelId = await writer.registerChannel({
