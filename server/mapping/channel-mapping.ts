@@ -1,7 +1,7 @@
 import { merge, type Observable, type Subscription } from 'rxjs';
 import type { CatalogEvent, ChannelMeta, ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import type { ChannelOverride, ProviderOverrides } from './channel-override.js';
-import { createMappingCounts, type MappingSummary } from './create-mapping-counts.js';
+import { createMappingCounts, type MappingSummary, type ResolvedQuantity } from './create-mapping-counts.js';
 import { createSiblingIndex } from './create-sibling-index.js';
 import { createSuggestionCache } from './create-suggestion-cache.js';
 import type { MappingStore, MappingStoreStatus } from './mapping-store.js';
@@ -26,6 +26,12 @@ export interface ChannelMappingOptions {
    * at every channel again, so a host flipping guesses (adding and clearing a Humidity channel) must not set the pace.
    */
   suggestionNoticeIntervalMs: number;
+  /**
+   * Old suggestions recomputed per `staleWindowMs` at most, however many are read: a reader of every channel would
+   * otherwise recompute all of them in one task when they age together (see create-suggestion-cache.ts).
+   */
+  staleRefreshes: number;
+  staleWindowMs: number;
 }
 
 export const DEFAULT_CHANNEL_MAPPING_OPTIONS: ChannelMappingOptions = {
@@ -33,9 +39,11 @@ export const DEFAULT_CHANNEL_MAPPING_OPTIONS: ChannelMappingOptions = {
   reevaluateMs: 5_000,
   maxCachedChannels: 4_096,
   suggestionNoticeIntervalMs: 250,
+  staleRefreshes: 64,
+  staleWindowMs: 50,
 };
 
-export type { MappingSummary } from './create-mapping-counts.js';
+export type { MappingSummary, ResolvedQuantity } from './create-mapping-counts.js';
 export type { MappingSource, ResolvedChannel } from './resolve-channel.js';
 
 export interface ChannelMapping extends QuantityResolver {
@@ -52,6 +60,11 @@ export interface ChannelMapping extends QuantityResolver {
   attach(registry: ChannelRegistry): void;
   /** Mapped / unmapped / hidden over the registry's channels, as last resolved (kept up to date, O(1)). */
   summary(): MappingSummary;
+  /**
+   * Every channel's quantity as last resolved (kept current from registry events and override changes, O(1) each):
+   * for a reader of all channels at once, which resolving each anew would make O(channels) suggestions.
+   */
+  lastQuantities(): Iterable<ResolvedQuantity>;
   storeStatus(): MappingStoreStatus;
 }
 
@@ -92,7 +105,7 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
     const override = overrideOf(store, channel);
     const suggestion = suggestions.suggestionFor(channel, effectiveUnit(channel, override), fresh);
     const resolved = resolveChannel(channel, override, suggestion);
-    counts.record(channel.key, mappingStateOf(resolved));
+    counts.record(channel.key, mappingStateOf(resolved), resolved.quantity);
     return resolved;
   }
 
@@ -148,6 +161,7 @@ export function createChannelMapping(deps: ChannelMappingDeps): ChannelMapping {
     providersWithOverrides: () => store.providers(),
     attach,
     summary: () => counts.summary(),
+    lastQuantities: () => counts.quantities(),
     storeStatus: () => store.status(),
   };
 }

@@ -1,8 +1,10 @@
 import type { ChannelKey } from '../channels/types.js';
+import type { Quantity } from './quantities.js';
 
 // The mapping summary (mapped / unmapped / hidden) kept up to date as each channel is resolved, so /status and
 // /metrics read three numbers instead of resolving every channel per request (issue 13: quadratic with a rogue host's
-// thousands of channels).
+// thousands of channels). The quantity each channel was last resolved to is kept too, for readers that want every
+// channel's quantity at once (the status route's dyno choice) without resolving 4,096 channels in one request.
 
 export type MappingState = 'mapped' | 'unmapped' | 'hidden';
 
@@ -12,22 +14,32 @@ export interface MappingSummary {
   hidden: number;
 }
 
+/** A tracked channel's quantity as last resolved (null: unmapped, hidden, or not resolved yet). */
+export interface ResolvedQuantity {
+  key: ChannelKey;
+  providerId: number;
+  quantity: Quantity | null;
+}
+
 export interface MappingCounts {
   /** Starts counting a channel of the registry (its state is set by the first record()). */
   track(key: ChannelKey, providerId: number): void;
   /** The channel's latest resolution; ignored for channels not tracked (bounded by the registry's channels). */
-  record(key: ChannelKey, state: MappingState): void;
+  record(key: ChannelKey, state: MappingState, quantity: Quantity | null): void;
   forget(key: ChannelKey): void;
   summary(): MappingSummary;
   /** Tracked channels (to resolve again when overrides change). */
   keys(): IterableIterator<ChannelKey>;
   keysOf(providerId: number): Iterable<ChannelKey>;
+  /** Every tracked channel's last quantity, in the order the channels were first tracked. */
+  quantities(): Iterable<ResolvedQuantity>;
   clear(): void;
 }
 
 interface Tracked {
   providerId: number;
   state: MappingState | null;
+  quantity: Quantity | null;
 }
 
 export function createMappingCounts(): MappingCounts {
@@ -44,7 +56,7 @@ export function createMappingCounts(): MappingCounts {
   return {
     track(key, providerId) {
       if (tracked.has(key)) return;
-      tracked.set(key, { providerId, state: null });
+      tracked.set(key, { providerId, state: null, quantity: null });
       let keys = byProvider.get(providerId);
       if (!keys) {
         keys = new Set();
@@ -52,9 +64,11 @@ export function createMappingCounts(): MappingCounts {
       }
       keys.add(key);
     },
-    record(key, state) {
+    record(key, state, quantity) {
       const t = tracked.get(key);
-      if (t && t.state !== state) setState(t, state);
+      if (!t) return;
+      if (t.state !== state) setState(t, state);
+      t.quantity = quantity;
     },
     forget(key) {
       const t = tracked.get(key);
@@ -68,6 +82,9 @@ export function createMappingCounts(): MappingCounts {
     summary: () => ({ ...counts }),
     keys: () => tracked.keys(),
     keysOf: (providerId) => byProvider.get(providerId) ?? [],
+    *quantities() {
+      for (const [key, t] of tracked) yield { key, providerId: t.providerId, quantity: t.quantity };
+    },
     clear() {
       tracked.clear();
       byProvider.clear();

@@ -5,12 +5,18 @@ import { type QuantitySuggestion, suggestQuantity } from './suggest-quantity.js'
 
 // Automatic suggestions, cached per channel and recomputed at most every `reevaluateMs` (values can settle a guess
 // such as MAP vs baro); a cached guess that changes is announced, coalesced and paced.
+// Refreshing a guess that is merely old is rationed (`staleRefreshes` per `staleWindowMs`): a caller that reads every
+// channel (the status route's dyno choice, a rebuild) would otherwise recompute all 4,096 at once when they age
+// together, ~30 ms in one task. An old guess over the ration is served as it is and refreshed on a later read.
 
 export interface SuggestionCacheOptions {
   acceptThreshold: number;
   reevaluateMs: number;
   maxCachedChannels: number;
   suggestionNoticeIntervalMs: number;
+  /** Old (not changed) suggestions recomputed per window at most; the rest wait for a later read. */
+  staleRefreshes: number;
+  staleWindowMs: number;
 }
 
 export interface SuggestionCache {
@@ -38,6 +44,16 @@ export function createSuggestionCache(
   const changes$ = new Subject<void>();
   let notifyPending = false;
   let notifiedAt = Number.NEGATIVE_INFINITY;
+  const ration = { windowAt: Number.NEGATIVE_INFINITY, used: 0 };
+
+  /** Whether an old suggestion may be recomputed now (see the ration above). */
+  function mayRefresh(at: number): boolean {
+    if (at - ration.windowAt >= opts.staleWindowMs) {
+      ration.windowAt = at;
+      ration.used = 0;
+    }
+    return ration.used++ < opts.staleRefreshes;
+  }
 
   // quantityOf() is called from inside the registry and the gateway; announcing a change synchronously there would
   // re-enter them mid-update, so changes are coalesced and emitted on a microtask, or later when one went out less
@@ -70,7 +86,7 @@ export function createSuggestionCache(
     const signature = `${channel.providerName}\u0000${channel.name}\u0000${unit}\u0000${humiditySibling}`;
     const cached = cache.get(channel.key);
     const at = now();
-    if (cached && cached.signature === signature && !fresh && at - cached.at < opts.reevaluateMs)
+    if (cached && cached.signature === signature && !fresh && (at - cached.at < opts.reevaluateMs || !mayRefresh(at)))
       return cached.suggestion;
     const suggestion = computeSuggestion(channel, unit, humiditySibling);
     if (!cached && cache.size >= opts.maxCachedChannels) {

@@ -77,7 +77,9 @@ export class RunCapture {
     this.#subs.push(
       registry.events$.subscribe((e) => this.#watch.onEvent(e, resolver)),
       resolver.changes$.subscribe(() => this.#watch.judgeAll(registry, resolver)),
-      merge(registry.catalog$, resolver.changes$)
+      // Catalog events, not catalog$: catalog$ builds a snapshot of every channel per change (each ChannelInfo
+      // datagram of a flood) before auditTime could thin it out.
+      merge(registry.events$, resolver.changes$)
         .pipe(auditTime(250))
         .subscribe(() => this.#watch.rebuild(registry)),
     );

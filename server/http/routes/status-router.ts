@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { CatalogSnapshot, ChannelRegistry, IngestStats } from '../../channels/types.js';
+import type { ChannelRegistry, IngestStats } from '../../channels/types.js';
 import type { ChannelMapping } from '../../mapping/channel-mapping.js';
 import { chooseDynoChannels } from '../../mapping/choose-dyno-channels.js';
 import { providersJson } from '../provider-json.js';
@@ -50,12 +50,12 @@ function countersOf(stats: IngestStats) {
 
 const DYNO_CHOICE_MAX_AGE_MS = 1000;
 
-/** The provider and channels the dashboard's pull chart reads (one dyno, chosen through the mapping). */
-function dynoJson(mapping: ChannelMapping, catalog: CatalogSnapshot) {
-  const dyno = chooseDynoChannels(
-    catalog.providers,
-    catalog.channels.map((c) => ({ key: c.key, providerId: c.providerId, quantity: mapping.quantityOf(c) })),
-  );
+/**
+ * The provider and channels the dashboard's pull chart reads (one dyno, chosen through the mapping). Reads the
+ * quantities as last resolved: resolving every channel here made one request O(channels) suggestions (issue 13).
+ */
+function dynoJson(mapping: ChannelMapping, registry: ChannelRegistry) {
+  const dyno = chooseDynoChannels(registry.providers(), [...mapping.lastQuantities()]);
   return dyno && { provider_id: dyno.providerId, provider_name: dyno.providerName, channels: dyno.channels };
 }
 
@@ -90,7 +90,7 @@ export function createStatusRouter(deps: StatusRouterDeps): Router {
   const dyno = (): ReturnType<typeof dynoJson> => {
     const now = deps.now();
     if (now - dynoAt >= DYNO_CHOICE_MAX_AGE_MS) {
-      dynoCached = dynoJson(deps.mapping, deps.registry.catalog());
+      dynoCached = dynoJson(deps.mapping, deps.registry);
       dynoAt = now;
     }
     return dynoCached;

@@ -88,6 +88,45 @@ describe('createChannelMapping', () => {
     expect(changes).toBe(1);
   });
 
+  it('rations the refresh of old guesses: a sweep over every channel recomputes a few, later sweeps the rest', async () => {
+    let now = 1_000;
+    const { registry, store } = await setup();
+    const mapping = createChannelMapping({
+      registry,
+      store,
+      options: { staleRefreshes: 4, staleWindowMs: 50 },
+      now: () => now,
+    });
+    const specs = Array.from({ length: 10 }, (_, i) => ({ id: i + 1, name: `Pressure ${i}`, unit: 7 }));
+    registry.addProvider(0x7777, 'Power Core', specs);
+    const keys = specs.map((s) => registry.keyOf('Power Core', s.name));
+    const sweep = () => keys.map((key) => mapping.quantityOf(registry.getChannel(key)!));
+    for (const key of keys) for (let i = 0; i < 20; i++) registry.push(key, 100.5, i);
+    expect(sweep()).toEqual(keys.map(() => 'baro'));
+    // Every engine starts at once: each "Pressure" swings with the throttle and its guess ages past reevaluateMs.
+    for (const key of keys) for (let i = 0; i < 20; i++) registry.push(key, 30 + i * 3, 100 + i);
+    now += 5_000;
+    expect(sweep().filter((q) => q === 'map')).toHaveLength(4);
+    expect(sweep().filter((q) => q === 'map')).toHaveLength(4);
+    now += 50;
+    expect(sweep().filter((q) => q === 'map')).toHaveLength(8);
+    now += 50;
+    expect(sweep()).toEqual(keys.map(() => 'map'));
+  });
+
+  it('keeps every channel’s last quantity current from registry events and override changes', async () => {
+    const { registry, mapping } = await setup();
+    const quantityOf = (provider: string, name: string) =>
+      [...mapping.lastQuantities()].find((q) => q.key === registry.keyOf(provider, name))?.quantity;
+    expect([...mapping.lastQuantities()]).toHaveLength(SIMULATOR_CHANNELS.length);
+    for (const spec of SIMULATOR_CHANNELS) expect(quantityOf(spec.provider, spec.name), spec.name).toBe(spec.quantity);
+    await mapping.setOverrides(ATMO_PROVIDER, { Pressure: { quantity: 'map' }, Humidity: { hidden: true } });
+    expect(quantityOf(ATMO_PROVIDER, 'Pressure')).toBe('map');
+    expect(quantityOf(ATMO_PROVIDER, 'Humidity')).toBeNull();
+    registry.addProvider(0x7779, 'Box', [{ id: 1, name: 'Engine RPM', unit: 8 }]);
+    expect(quantityOf('Box', 'Engine RPM')).toBe('rpm');
+  });
+
   it('keeps the summary current from registry events, with sibling evidence kept per provider', async () => {
     const { registry, mapping } = await setup();
     const before = mapping.summary();
