@@ -424,10 +424,17 @@ function notRunning(): Running {
 }
 
 /** The live analyses, reading the registry's samples through the (late-attached) mapping. */
-function createAnalyses(config: HubConfig, ingest: Ingest, resolver: QuantityResolver): AnalysisRegistry {
+function createAnalyses(
+  config: HubConfig,
+  ingest: Ingest,
+  resolver: QuantityResolver,
+  runs: HubRuns,
+): AnalysisRegistry {
   return createAnalysisRegistry({
     registry: ingest.registry,
     quantityOf: (channel) => resolver.quantityOf(channel),
+    // Offline analyses read runs through the run analysis' cache of decoded series (shared with the curves).
+    runs: { describe: (id) => runs.library.get(id), read: async (id) => (await runs.analysis.series(id)).series },
     options: { maxAnalyses: config.analysisMax },
   });
 }
@@ -460,7 +467,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
   // Replays feed the same registry through passive nodes of their own (never the network).
   const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
-  const analyses = createAnalyses(config, ingest, late.resolver);
+  const analyses = createAnalyses(config, ingest, late.resolver, runs);
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });
   const running = notRunning();

@@ -10,7 +10,9 @@ export type AnalysisErrorCode =
   | 'CHANNELS_MISSING'
   | 'ANALYSIS_NOT_RUNNING'
   | 'TOO_MANY_ANALYSES'
-  | 'TOO_MANY_WATCHES';
+  | 'TOO_MANY_WATCHES'
+  | 'TOO_MANY_RUNS'
+  | 'ANALYSIS_IS_LIVE';
 
 /** 404 for what does not exist, 409 for a state that does not allow it, 422 for a provider that lacks a channel. */
 export const ANALYSIS_ERROR_STATUS: StatusTable<AnalysisErrorCode> = Object.freeze({
@@ -22,6 +24,8 @@ export const ANALYSIS_ERROR_STATUS: StatusTable<AnalysisErrorCode> = Object.free
   ANALYSIS_NOT_RUNNING: 409,
   TOO_MANY_ANALYSES: 429,
   TOO_MANY_WATCHES: 429,
+  TOO_MANY_RUNS: 429,
+  ANALYSIS_IS_LIVE: 409,
 });
 
 export class AnalysisError extends CodedError<AnalysisErrorCode> {

@@ -29,7 +29,9 @@ function bankIndexOf(a: LiveAnalysis, bank: string | number | undefined): number
 export function exportAnalysis(a: LiveAnalysis, kind: AnalysisExportKind, bank?: string | number): AnalysisExport {
   const b = bankIndexOf(a, bank);
   const result = a.core.results()[b];
-  const { axes, veTable, layout } = a.tables;
+  const { axes, layout } = a.tables;
+  // The bank's own current table when it has one: its suggestion scales that table.
+  const veTable = a.core.veTables[b];
   const decimals = Math.max(layout.decimals, 1);
   const cell = (k: number): string => {
     if (kind === 'hits') return String(result.hits[k]);

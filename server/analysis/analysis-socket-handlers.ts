@@ -1,4 +1,5 @@
 import {
+  analysisAddRunsSchema,
   analysisExportSchema,
   analysisIdSchema,
   analysisStartSchema,
@@ -98,6 +99,13 @@ function registerCommands(socket: HubSocket, registry: AnalysisRegistry): void {
       return { id };
     },
     BY_ID,
+  );
+  onCommand(
+    socket,
+    'analysis:add-runs',
+    analysisAddRunsSchema,
+    (r) => registry.addRuns(r.id, r.runs),
+    validation('request'),
   );
   onCommand(socket, 'analysis:list', noPayloadSchema, () => registry.list(), validation('payload'));
   onCommand(socket, 'analysis:get', analysisIdSchema, (id) => registry.grid(id), BY_ID);

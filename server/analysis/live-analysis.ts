@@ -1,7 +1,9 @@
 import type {
   AnalysisChannels,
   AnalysisLoad,
+  AnalysisRunState,
   AnalysisSettings,
+  AnalysisSource,
   AnalysisStatus,
   AnalysisSummary,
 } from '@jetdrive-hub/client/contract';
@@ -9,7 +11,7 @@ import type { Observable, Subscription } from 'rxjs';
 import type { SampleBatch } from '../channels/index.js';
 import { type AnalysisSample, VeAnalysis } from '../tuning/index.js';
 import type { AnalysisTables } from './analysis-tables.js';
-import { coreSettingsOf } from './analysis-tables.js';
+import { bankTablesFor, coreSettingsOf } from './analysis-tables.js';
 
 export interface LiveAnalysisOptions {
   id: string;
@@ -19,9 +21,12 @@ export interface LiveAnalysisOptions {
   channels: AnalysisChannels;
   settings: AnalysisSettings;
   tables: AnalysisTables;
-  /** Any stream of sample batches: the live registry's, or later a replayed run's. */
+  /** Any stream of sample batches: the live registry's, or an offline feed of recorded runs. */
   samples$: Observable<SampleBatch>;
   now: () => number;
+  /** 'runs': fed from the run library; its runs' states for the summary. Default live. */
+  source?: AnalysisSource;
+  runs?: () => AnalysisRunState[];
 }
 
 /**
@@ -37,6 +42,8 @@ export class LiveAnalysis {
   readonly tables: AnalysisTables;
   readonly core: VeAnalysis;
   readonly createdAt: number;
+  readonly source: AnalysisSource;
+  readonly #runs: () => AnalysisRunState[];
   #status: AnalysisStatus = 'running';
   #provider: { hostId: number; name: string };
   #channels: AnalysisChannels;
@@ -62,10 +69,16 @@ export class LiveAnalysis {
     this.tables = o.tables;
     this.#now = o.now;
     this.createdAt = o.now();
+    this.source = o.source ?? 'live';
+    this.#runs = o.runs ?? (() => []);
     const banks = o.channels.banks.length;
     this.core = new VeAnalysis({
       axes: o.tables.axes,
       veTable: o.tables.veTable,
+      bankVeTables: bankTablesFor(
+        o.tables,
+        o.channels.banks.map((b) => b.name),
+      ),
       afrTarget: o.tables.afrTarget,
       banks,
       settings: coreSettingsOf(o.settings),
@@ -127,6 +140,35 @@ export class LiveAnalysis {
     this.core.reset();
   }
 
+  /** An offline analysis whose queued runs are all fed: stopped, its stream kept for runs added later. */
+  finish(): void {
+    if (this.#status === 'stopped') return;
+    this.#status = 'stopped';
+    this.#stoppedAt = this.#now();
+  }
+
+  /** An offline analysis given more runs: running again while they are fed. */
+  resume(): void {
+    if (this.#sub === null) return;
+    this.#status = 'running';
+    this.#stoppedAt = null;
+  }
+
+  /**
+   * Forgets the latest readings (a new run starts): its first readings do not borrow the previous run's throttle,
+   * temperature or AFR.
+   */
+  clearReadings(): void {
+    const s = this.#sample;
+    s.rpm = Number.NaN;
+    s.load = Number.NaN;
+    s.tps = Number.NaN;
+    s.engineTempC = Number.NaN;
+    this.#afrT.fill(Number.NEGATIVE_INFINITY);
+    this.#latestAfr.fill(Number.NaN);
+    this.#loadT = Number.NEGATIVE_INFINITY;
+  }
+
   summary(): AnalysisSummary {
     return {
       id: this.id,
@@ -140,6 +182,9 @@ export class LiveAnalysis {
       createdAt: this.createdAt,
       stoppedAt: this.#stoppedAt,
       veTableSource: this.tables.source,
+      bankVeTables: this.channels.banks.map((b) => b.name).filter((n) => this.tables.bankVeTables.has(n)),
+      source: this.source,
+      runs: this.#runs(),
     };
   }
 

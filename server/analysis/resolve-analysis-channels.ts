@@ -59,6 +59,36 @@ export function findProvider(providers: readonly AnalysisProvider[], provider: s
   throw new AnalysisError('PROVIDER_NOT_FOUND', `provider: no provider "${provider}" (known: ${known})`, 'provider');
 }
 
+/**
+ * The analysis channels among `first` (each quantity's channel key): rpm, the load axis, the banks, and throttle and
+ * engine temperature when there are. CHANNELS_MISSING names what `who` lacks.
+ */
+export function channelsOfQuantities(
+  first: ReadonlyMap<string, string>,
+  load: AnalysisLoad,
+  who: string,
+  field: string,
+): AnalysisChannels {
+  const banks: AnalysisChannels['banks'] = [];
+  for (const bank of BANKS) {
+    const quantity = bank.quantities.find((q) => first.has(q));
+    if (quantity) banks.push({ name: bank.name, key: first.get(quantity) as string, quantity });
+  }
+  const rpm = first.get('rpm');
+  const loadKey = first.get(load);
+  const missing = [rpm ? null : 'rpm', loadKey ? null : load, banks.length > 0 ? null : 'afr_front or lambda_front'];
+  const lacks = missing.filter((m) => m !== null);
+  if (!rpm || !loadKey || banks.length === 0) {
+    throw new AnalysisError(
+      'CHANNELS_MISSING',
+      `${field}: ${who} has no channel mapped to ${lacks.join(', ')} (map one in the channel mapping)`,
+      field,
+      { missing: lacks },
+    );
+  }
+  return { rpm, load: loadKey, tps: first.get('tps') ?? null, engineTemp: first.get('ect') ?? null, banks };
+}
+
 /** The channels of `provider` for an analysis on `load`; CHANNELS_MISSING names the quantities it lacks. */
 export function resolveAnalysisChannels(
   providers: readonly AnalysisProvider[],
@@ -72,25 +102,8 @@ export function resolveAnalysisChannels(
     if (c.providerId !== p.hostId || c.quantity === null || first.has(c.quantity)) continue;
     first.set(c.quantity, c.key);
   }
-  const banks: AnalysisChannels['banks'] = [];
-  for (const bank of BANKS) {
-    const quantity = bank.quantities.find((q) => first.has(q));
-    if (quantity) banks.push({ name: bank.name, key: first.get(quantity) as string, quantity });
-  }
-  const rpm = first.get('rpm');
-  const loadKey = first.get(load);
-  const missing = [rpm ? null : 'rpm', loadKey ? null : load, banks.length > 0 ? null : 'afr_front or lambda_front'];
-  const lacks = missing.filter((m) => m !== null);
-  if (!rpm || !loadKey || banks.length === 0) {
-    throw new AnalysisError(
-      'CHANNELS_MISSING',
-      `provider: "${p.name}" has no channel mapped to ${lacks.join(', ')} (map one in the channel mapping)`,
-      'provider',
-      { missing: lacks },
-    );
-  }
   return {
     provider: { hostId: p.hostId, name: p.name },
-    channels: { rpm, load: loadKey, tps: first.get('tps') ?? null, engineTemp: first.get('ect') ?? null, banks },
+    channels: channelsOfQuantities(first, load, `"${p.name}"`, 'provider'),
   };
 }

@@ -34,6 +34,7 @@ export const SOCKET_COMMAND_ROLES: Readonly<Record<SocketCommand, Role>> = Objec
   'analysis:stop': 'operator',
   'analysis:reset': 'operator',
   'analysis:delete': 'operator',
+  'analysis:add-runs': 'operator',
 });
 
 export function isSocketCommand(event: string): event is SocketCommand {

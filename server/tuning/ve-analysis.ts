@@ -36,6 +36,8 @@ export interface VeAnalysisInput {
   axes: AnalysisAxes;
   /** The current VE table on the axes (row-major by rpm), in any unit: suggestions scale it. */
   veTable: ArrayLike<number>;
+  /** A bank's own current VE table (one per cylinder or bank), on the same axes; absent or null: veTable. */
+  bankVeTables?: readonly (ArrayLike<number> | null | undefined)[];
   /** Target AFR on the axes. */
   afrTarget: ArrayLike<number>;
   /** Banks (cylinders or wideband sensors), 1..8. */
@@ -104,7 +106,10 @@ export class VeAnalysis {
   readonly cells: number;
   readonly banks: number;
   readonly settings: Readonly<VeAnalysisSettings>;
+  /** The shared current VE table (banks without their own use it). */
   readonly veTable: Float64Array;
+  /** Each bank's current VE table (the shared one's array for banks without their own). */
+  readonly veTables: readonly Float64Array[];
   readonly afrTarget: Float64Array;
   /** Bumped by every accepted sample (and reset): results() recomputes only when it moved. */
   #version = 0;
@@ -139,12 +144,18 @@ export class VeAnalysis {
     this.banks = input.banks;
     this.settings = Object.freeze({ ...input.settings });
     this.veTable = Float64Array.from(input.veTable);
+    this.veTables = Array.from({ length: this.banks }, (_, b) => {
+      const own = input.bankVeTables?.[b];
+      if (own === null || own === undefined) return this.veTable;
+      checkTable(`bankVeTables[${b}]`, own, this.cells, true);
+      return Float64Array.from(own);
+    });
     this.afrTarget = Float64Array.from(input.afrTarget);
     this.#ring = new OpPointRing(opRingCapacity(this.settings));
     const L = this.axes.load.length;
     this.#bank = Array.from({ length: this.banks }, () => new BankCells(this.cells, L));
     this.#results = Array.from({ length: this.banks }, () => emptyResult(this.cells));
-    this.#fit = Array.from({ length: this.banks }, () => Float64Array.from(this.veTable));
+    this.#fit = this.veTables.map((t) => Float64Array.from(t));
     this.#scratch = createFitScratch(this.cells);
   }
 
@@ -168,7 +179,7 @@ export class VeAnalysis {
 
   reset(): void {
     for (const b of this.#bank) b.reset();
-    for (let b = 0; b < this.banks; b++) this.#fit[b].set(this.veTable);
+    for (let b = 0; b < this.banks; b++) this.#fit[b].set(this.veTables[b]);
     this.#ring.clear();
     this.#counts = zeroCounts();
     this.#lastT = Number.NEGATIVE_INFINITY;
@@ -238,7 +249,6 @@ export class VeAnalysis {
     const closed = at.tps < st.closedThrottlePct;
     const L = this.axes.load.length;
     const target = readWeighted(this.afrTarget, L, w);
-    const tableVe = readWeighted(this.veTable, L, w);
     const nearest = st.weighting === 'nearest' ? nearestOf(L, w, this.#r, this.#l) : -1;
     let fed = false;
     let fuelCut = false;
@@ -252,6 +262,8 @@ export class VeAnalysis {
         c.bankReadingsOutOfRange++;
         continue;
       }
+      // What this bank's ECU table reads here: its own table when it has one.
+      const tableVe = nearest >= 0 ? 0 : readWeighted(this.veTables[b], L, w);
       this.#observe(this.#bank[b], nearest, afr - target, afr / target, tableVe);
       fed = true;
     }
@@ -289,7 +301,8 @@ export class VeAnalysis {
     const bank = this.#bank[b];
     const out = this.#results[b];
     const bilinear = st.weighting === 'bilinear';
-    if (bilinear) this.#fitIterations = solveVeFit(bank, this.veTable, st.priorWeight, this.#fit[b], this.#scratch);
+    const table = this.veTables[b];
+    if (bilinear) this.#fitIterations = solveVeFit(bank, table, st.priorWeight, this.#fit[b], this.#scratch);
     const lim = st.maxCorrectionPct / 100;
     for (let k = 0; k < this.cells; k++) {
       const W = bank.weight[k];
@@ -303,10 +316,10 @@ export class VeAnalysis {
         out.changePct[k] = Number.NaN;
         continue;
       }
-      const raw = bilinear ? this.#fit[b][k] / this.veTable[k] : bank.ratioSum[k] / W;
+      const raw = bilinear ? this.#fit[b][k] / table[k] : bank.ratioSum[k] / W;
       const ratio = Math.min(1 + lim, Math.max(1 - lim, raw));
       if (ratio !== raw) out.clamped[k] = 1;
-      out.suggestedVe[k] = this.veTable[k] * ratio;
+      out.suggestedVe[k] = table[k] * ratio;
       out.changePct[k] = (ratio - 1) * 100;
     }
   }

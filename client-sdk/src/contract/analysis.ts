@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { closedObject } from './closed-object.js';
+import { runIdSchema } from './runs.js';
 
 // The live VE analysis on the wire: the start body (HTTP POST /api/analysis and the `analysis:start` command), the
 // grid a viewer gets when it starts watching `analysis:<id>`, and the deltas of changed cells that follow (at most one
@@ -15,12 +16,21 @@ export type AnalysisStatus = 'running' | 'stopped';
 
 /** Largest CSV table accepted in a start body, in characters. */
 export const MAX_ANALYSIS_CSV_CHARS = 32_768;
+/** Runs one offline analysis accumulates at most (over its life: queued, analysed or failed). */
+export const MAX_ANALYSIS_RUNS = 16;
+/** Banks an analysis has at most (one VE table each). */
+export const MAX_ANALYSIS_BANKS = 8;
 
 const csv = z.string().min(1).max(MAX_ANALYSIS_CSV_CHARS);
+const runIds = z.array(runIdSchema).min(1).max(MAX_ANALYSIS_RUNS);
 
 const analysisStartShape = {
-  /** The provider's name, or its host id (a number, or "0x43FD"). */
-  provider: z.union([z.string().min(1).max(200), z.number().int().min(0).max(0xffff)]),
+  /** The provider's name, or its host id (a number, or "0x43FD"); or give `run` / `runs` instead. */
+  provider: z.union([z.string().min(1).max(200), z.number().int().min(0).max(0xffff)]).optional(),
+  /** A run of the library to analyse offline instead of a live provider. */
+  run: runIdSchema.optional(),
+  /** Runs of the library to analyse offline, accumulated in this order. */
+  runs: runIds.optional(),
   load: z.enum(ANALYSIS_LOADS),
   name: z.string().min(1).max(100).optional(),
   weighting: z.enum(ANALYSIS_WEIGHTINGS).optional(),
@@ -44,16 +54,26 @@ const analysisStartShape = {
   veTableCsv: csv.optional(),
   /** Target AFR on the same axes; default 14.0 at cruise to 12.5 at WOT. */
   targetAfrCsv: csv.optional(),
+  /**
+   * One current VE table per bank (front, rear, …) for engines with a table per cylinder; a bank without one uses
+   * veTableCsv (or the default grid). Every table must have the same axes.
+   */
+  bankVeTablesCsv: z
+    .record(z.string().min(1).max(32), csv)
+    .refine((r) => Object.keys(r).length <= MAX_ANALYSIS_BANKS, { message: `at most ${MAX_ANALYSIS_BANKS} banks` })
+    .optional(),
 };
 
 /** Strict: a misspelt setting is refused (naming it and listing the fields), never dropped for the default. */
-export const analysisStartSchema = closedObject(analysisStartShape).refine(
-  (b) => b.afrMin === undefined || b.afrMax === undefined || b.afrMin < b.afrMax,
-  {
+export const analysisStartSchema = closedObject(analysisStartShape)
+  .refine((b) => b.afrMin === undefined || b.afrMax === undefined || b.afrMin < b.afrMax, {
     message: 'must be above afrMin',
     path: ['afrMax'],
-  },
-);
+  })
+  .refine((b) => (b.provider === undefined ? 0 : 1) + (b.run === undefined && b.runs === undefined ? 0 : 1) === 1, {
+    message: 'give either a provider (live) or run / runs (offline, from the run library), not both',
+    path: ['provider'],
+  });
 export type AnalysisStartInput = z.input<typeof analysisStartSchema>;
 export type AnalysisStartRequest = z.output<typeof analysisStartSchema>;
 
@@ -66,6 +86,27 @@ export const analysisExportSchema = closedObject({
   bank: z.union([z.string().min(1).max(32), z.number().int().min(0).max(7)]).optional(),
 });
 export type AnalysisExportRequest = z.input<typeof analysisExportSchema>;
+
+/** Runs added to an offline analysis (`POST /api/analysis/:id/runs`, `analysis:add-runs`). */
+export const analysisAddRunsSchema = closedObject({ id: analysisIdSchema, runs: runIds });
+export type AnalysisAddRunsRequest = z.input<typeof analysisAddRunsSchema>;
+
+/** Where an analysis' samples come from: a live provider, or runs of the library fed through offline. */
+export type AnalysisSource = 'live' | 'runs';
+
+/** A run of an offline analysis: queued, being read, being fed, done, failed (why in `error`) or cancelled by a stop. */
+export type AnalysisRunStatus = 'queued' | 'reading' | 'feeding' | 'done' | 'failed' | 'cancelled';
+
+export interface AnalysisRunState {
+  id: string;
+  /** The run's name in the library (its id until read). */
+  name: string;
+  status: AnalysisRunStatus;
+  /** Readings fed to the analysis (one per rpm sample). */
+  readings: number;
+  /** Why the run was not analysed (status failed). */
+  error: string | null;
+}
 
 /** What the filters did: every sample is either accepted or counted under the first filter that refused it. */
 export interface AnalysisCounts {
@@ -143,6 +184,11 @@ export interface AnalysisSummary {
   stoppedAt: number | null;
   /** Where the VE table came from: the uploaded CSV or the default grid. */
   veTableSource: 'csv' | 'default';
+  /** Banks with a VE table of their own (bankVeTablesCsv); the others use the shared table. */
+  bankVeTables: string[];
+  source: AnalysisSource;
+  /** An offline analysis' runs in the order they are fed (empty for a live one). */
+  runs: AnalysisRunState[];
 }
 
 /**
@@ -169,7 +215,10 @@ export interface AnalysisGrid {
   load: AnalysisLoad;
   rpmAxis: number[];
   loadAxis: number[];
+  /** The first bank's current VE table (the shared one unless it has its own). */
   veTable: number[];
+  /** Each bank's current VE table (the same table for banks without their own). */
+  veTables: number[][];
   afrTarget: number[];
   minHits: number;
   bankNames: string[];

@@ -3,6 +3,7 @@
 // the type. Payload types come from the command schemas (command-schemas.ts).
 import type { ClusterView, SourceState } from './cluster.js';
 import type {
+  AnalysisAddRunsRequest,
   AnalysisDelta,
   AnalysisExportRequest,
   AnalysisGrid,
@@ -174,6 +175,8 @@ export interface ClientToServerEvents {
   'analysis:unwatch': (id: string, ack: Ack<{ id: string }>) => void;
   /** A table export (CSV text). */
   'analysis:export': (request: AnalysisExportRequest, ack: Ack<{ filename: string; csv: string }>) => void;
+  /** Adds runs of the library to an offline analysis (fed after the ones it has). */
+  'analysis:add-runs': (request: AnalysisAddRunsRequest, ack: Ack<AnalysisSummary>) => void;
 }
 
 export interface ServerToClientEvents {

@@ -1,4 +1,9 @@
-import { ANALYSIS_EXPORT_KINDS, analysisIdSchema, closedObject } from '@jetdrive-hub/client/contract';
+import {
+  ANALYSIS_EXPORT_KINDS,
+  analysisAddRunsSchema,
+  analysisIdSchema,
+  closedObject,
+} from '@jetdrive-hub/client/contract';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { type AnalysisRegistry, parseAnalysisStart } from '../../analysis/index.js';
@@ -10,6 +15,7 @@ const idParams = z.object({ id: analysisIdSchema });
 const exportParams = z.object({ id: analysisIdSchema, kind: z.string() });
 const exportKind = z.object({ kind: z.enum(ANALYSIS_EXPORT_KINDS) });
 const exportQuery = closedObject({ bank: z.string().min(1).max(32).optional() });
+const addRunsBody = analysisAddRunsSchema.omit({ id: true });
 
 /**
  * /api/analysis: live VE analyses. POST (start, stop, reset) and DELETE are control actions: the app's one
@@ -54,6 +60,14 @@ export function createAnalysisRouter(registry: AnalysisRegistry): Router {
       }),
     );
   }
+
+  /** More runs of the library for an offline analysis: { runs: [ids] }. */
+  router.post(
+    '/:id/runs',
+    route({ params: idParams, body: addRunsBody }, (ctx, { params, body }) => {
+      ctx.body = { success: true, analysis: registry.addRuns(params.id, body.runs) };
+    }),
+  );
 
   router.delete(
     '/:id',
