@@ -57,6 +57,8 @@ export interface AnalysisRegistryStats {
   byStatus: Record<string, number>;
   /** Samples of the analyses kept now, by outcome: accepted, or the filter that refused them. */
   samples: Record<string, number>;
+  /** Offline analyses' feeds: the longest stretch one fed without a turn of the event loop (ms), the turns given. */
+  feeds: { longestSliceMs: number; yields: number };
 }
 
 export type AnalysisChange = { type: 'started' | 'stopped' | 'reset' | 'deleted' | 'runs-added'; id: string };
@@ -110,7 +112,7 @@ function createLiveAnalysis(
   });
 }
 
-function statsOf(analyses: Iterable<LiveAnalysis>, refused: number): AnalysisRegistryStats {
+function statsOf(analyses: Iterable<LiveAnalysis>, refused: number, feeds: Iterable<RunFeed>): AnalysisRegistryStats {
   const byStatus: Record<string, number> = { running: 0, stopped: 0 };
   const samples: Record<string, number> = {};
   let kept = 0;
@@ -120,7 +122,13 @@ function statsOf(analyses: Iterable<LiveAnalysis>, refused: number): AnalysisReg
     const { samples: _total, bankReadingsOutOfRange: _banks, ...outcomes } = a.core.counts();
     for (const [k, v] of Object.entries(outcomes)) samples[k] = (samples[k] ?? 0) + v;
   }
-  return { kept, running: byStatus.running, refused, byStatus, samples };
+  const fed = { longestSliceMs: 0, yields: 0 };
+  for (const f of feeds) {
+    const s = f.stats();
+    fed.longestSliceMs = Math.max(fed.longestSliceMs, s.longestSliceMs);
+    fed.yields += s.yields;
+  }
+  return { kept, running: byStatus.running, refused, byStatus, samples, feeds: fed };
 }
 
 /** The live analyses of the hub: a bounded table of LiveAnalysis, each fed from the registry's sample batches. */
@@ -230,7 +238,7 @@ export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegi
     grid: (id) => analysisGridOf(get(id), 0),
     exportTable: (id, kind, bank) => exportAnalysis(get(id), kind, bank),
     changes$,
-    stats: () => statsOf(analyses.values(), refused),
+    stats: () => statsOf(analyses.values(), refused, feeds.values()),
     dispose() {
       follow.unsubscribe();
       for (const feed of feeds.values()) feed.dispose();

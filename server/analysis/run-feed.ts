@@ -84,6 +84,7 @@ export class RunFeed {
   #generation = 0;
   #clock = 0;
   #longestSliceMs = 0;
+  #yields = 0;
 
   constructor(options: RunFeedOptions) {
     this.#o = options;
@@ -102,9 +103,9 @@ export class RunFeed {
     return this.#draining === this.#generation;
   }
 
-  /** The longest stretch fed without a turn of the event loop, ms (a read of a run file is the reader's). */
-  get longestSliceMs(): number {
-    return this.#longestSliceMs;
+  /** The longest stretch fed without a turn of the event loop (ms; reading the file is the reader's) and the turns. */
+  stats(): { longestSliceMs: number; yields: number } {
+    return { longestSliceMs: this.#longestSliceMs, yields: this.#yields };
   }
 
   /** Queues runs (the caller has checked that they exist and that maxRuns allows them) and starts feeding. */
@@ -170,6 +171,7 @@ export class RunFeed {
       const spent = this.#now() - sliceStart;
       if (spent < this.#o.sliceMs) continue;
       this.#longestSliceMs = Math.max(this.#longestSliceMs, spent);
+      this.#yields++;
       await this.#yield();
       if (generation !== this.#generation) return;
       sliceStart = this.#now();

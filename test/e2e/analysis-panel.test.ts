@@ -90,7 +90,7 @@ describe('live VE analysis panel', () => {
     await page.click('[data-export="hits"][data-bank="front"]');
     await page.waitForSelector('.analysis-export:not([hidden])');
     const csv = (await page.textContent('.analysis-export')) ?? '';
-    expect(csv.split('\n')[0]).toBe('rpm\\map,20,30,40,50,60,70,80,90,100');
+    expect(csv.split('\n')[0]).toBe('rpm\\MAP (kPa),20,30,40,50,60,70,80,90,100');
     expect(await page.getAttribute('.analysis-export', 'data-filename')).toMatch(/-front-hits\.csv$/);
 
     await page.click('[data-action="analysis-reset"]');

@@ -109,7 +109,7 @@ describe('live analysis on the simulated dyno', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/text\/csv/);
       const lines = (await res.text()).trim().split('\n');
-      expect(lines[0]).toBe('rpm\\map,20,30,40,50,60,70,80,90,100');
+      expect(lines[0]).toBe('rpm\\MAP (kPa),20,30,40,50,60,70,80,90,100');
       expect(lines).toHaveLength(12);
     }
     const metrics = await (await fetch(`${t.url}/metrics`)).text();

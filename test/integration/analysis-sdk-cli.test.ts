@@ -48,7 +48,7 @@ describe('analysis over the SDK and the CLI', () => {
     expect(grids.every((s, i) => i === 0 || s === grids[i - 1] + 1)).toBe(true);
     expect((await hub.analysis.stop(summary.id)).status).toBe('stopped');
     const hits = await hub.analysis.export({ id: summary.id, kind: 'hits' });
-    expect(hits.csv.split('\n')[0]).toBe('rpm\\map,20,30,40,50,60,70,80,90,100');
+    expect(hits.csv.split('\n')[0]).toBe('rpm\\MAP (kPa),20,30,40,50,60,70,80,90,100');
     const reset = await hub.analysis.reset(summary.id);
     expect(reset.counts.samples).toBe(0);
     await hub.analysis.remove(summary.id);

@@ -221,6 +221,20 @@ describe('offline analysis of runs from the library', () => {
     live.dispose();
   });
 
+  it('feeds in slices: the event loop gets a turn at least every feedSliceMs of feeding', async () => {
+    const r = registry(source(), { feedSliceMs: 1 });
+    const { id } = start(r, { run: RUN_A });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    await finished(r, id);
+    clearInterval(timer);
+    const { feeds } = r.stats();
+    expect(feeds.yields).toBeGreaterThan(3);
+    expect(feeds.longestSliceMs).toBeGreaterThan(0);
+    // Timers ran while the run was fed, not only after it.
+    expect(ticks).toBeGreaterThan(1);
+  }, 30_000);
+
   it('a stop cancels the runs not fed yet; runs added later are fed on a clock after the last one', async () => {
     const r = registry(source(), { feedSliceMs: 0 });
     const { id } = start(r, { runs: [RUN_A, RUN_B] });
