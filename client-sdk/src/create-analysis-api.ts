@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import type { Socket } from 'socket.io-client';
 import {
+  type AnalysisAddRunsRequest,
   type AnalysisDelta,
   type AnalysisExportRequest,
   type AnalysisGrid,
@@ -15,8 +16,13 @@ import { HubError } from './hub-error.js';
 
 /** Live VE analyses over the hub's socket (the same commands the HTTP API offers under /api/analysis). */
 export interface AnalysisApi {
-  /** Starts an analysis on a provider (by name or host id) with load 'map' or 'tps'; needs the operator token. */
+  /**
+   * Starts an analysis on a provider (by name or host id) with load 'map' or 'tps', or of runs from the library
+   * (`run` / `runs` instead of `provider`: fed offline, the summary's `runs` tell how far); needs the operator token.
+   */
   start(input: AnalysisStartInput): Promise<AnalysisSummary>;
+  /** Adds runs of the library to an offline analysis: they accumulate into its grid. */
+  addRuns(request: AnalysisAddRunsRequest): Promise<AnalysisSummary>;
   stop(id: string): Promise<AnalysisSummary>;
   reset(id: string): Promise<AnalysisSummary>;
   remove(id: string): Promise<{ id: string }>;
@@ -78,6 +84,7 @@ export function createAnalysisApi(deps: {
 
   return {
     start: (input) => request<AnalysisSummary>((ack) => timed().emit('analysis:start', input, ack)),
+    addRuns: (r) => request<AnalysisSummary>((ack) => timed().emit('analysis:add-runs', r, ack)),
     stop: (id) => request<AnalysisSummary>((ack) => timed().emit('analysis:stop', id, ack)),
     reset: (id) => request<AnalysisSummary>((ack) => timed().emit('analysis:reset', id, ack)),
     remove: (id) => request<{ id: string }>((ack) => timed().emit('analysis:delete', id, ack)),

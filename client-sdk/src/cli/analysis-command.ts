@@ -15,49 +15,90 @@ import { CliFailure, EXIT } from './cli-failure.js';
 import { formatTable } from './format-table.js';
 import { integerIn } from './option-parsers.js';
 
-// `jetdrive analysis …`: live VE analyses on a provider (start, list, stop, reset, delete) and their tables as CSV.
+// `jetdrive analysis …`: VE analyses on a live provider or of runs from the library (start, add-runs, list, stop,
+// reset, delete) and their tables as CSV.
 
 type OpenHub = () => Promise<{ hub: Hub }>;
 
 interface StartOptions {
-  provider: string;
+  provider?: string;
+  run?: string[];
   load: AnalysisLoad;
   weighting?: AnalysisWeighting;
   minHits?: number;
   lagMs?: number;
   veTable?: string;
+  bankVeTable?: string[];
   name?: string;
+  wait?: boolean;
+}
+
+async function readCsv(option: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliFailure(`${option}: cannot read ${file}: ${(error as Error).message}`, EXIT.USAGE);
+  }
+}
+
+/** `--bank-ve-table rear=rear.csv` (repeatable): each bank's own table. */
+async function bankTables(specs: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) {
+      throw new CliFailure(`--bank-ve-table: "${spec}" is not <bank>=<file> (e.g. rear=rear.csv)`, EXIT.USAGE);
+    }
+    out[spec.slice(0, eq)] = await readCsv('--bank-ve-table', spec.slice(eq + 1));
+  }
+  return out;
 }
 
 async function startInput(o: StartOptions): Promise<AnalysisStartInput> {
+  if ((o.provider === undefined) === (o.run === undefined)) {
+    throw new CliFailure('give --provider (live) or --run <id> (runs from the library), not both', EXIT.USAGE);
+  }
+  const input: AnalysisStartInput = { load: o.load };
   // A bare number is a host id; anything else (a name, or "0x43FD") goes as text.
-  const provider = /^\d+$/.test(o.provider) ? Number(o.provider) : o.provider;
-  const input: AnalysisStartInput = { provider, load: o.load };
+  if (o.provider !== undefined) input.provider = /^\d+$/.test(o.provider) ? Number(o.provider) : o.provider;
+  if (o.run) input.runs = o.run;
   if (o.weighting) input.weighting = o.weighting;
   if (o.minHits !== undefined) input.minHits = o.minHits;
   if (o.lagMs !== undefined) input.lagMs = o.lagMs;
   if (o.name) input.name = o.name;
-  if (o.veTable) {
-    try {
-      input.veTableCsv = await readFile(o.veTable, 'utf8');
-    } catch (error) {
-      throw new CliFailure(`--ve-table: cannot read ${o.veTable}: ${(error as Error).message}`, EXIT.USAGE);
-    }
-  }
+  if (o.veTable) input.veTableCsv = await readCsv('--ve-table', o.veTable);
+  if (o.bankVeTable?.length) input.bankVeTablesCsv = await bankTables(o.bankVeTable);
   return input;
 }
+
+/** Until an offline analysis has fed its runs (polled): a failed run is reported on stderr. */
+async function waitFed(hub: Hub, id: string): Promise<AnalysisSummary> {
+  for (;;) {
+    const summary = (await hub.analysis.list()).find((a) => a.id === id);
+    if (!summary) throw new CliFailure(`analysis ${id} was deleted while it was fed`, EXIT.NOT_MET);
+    if (summary.status === 'stopped') {
+      for (const r of summary.runs.filter((x) => x.status === 'failed')) {
+        process.stderr.write(`run ${r.id} not analysed: ${r.error}\n`);
+      }
+      return summary;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function summaryRows(list: AnalysisSummary[]): string {
   const rows = list.map((a) => [
     a.id,
     a.status,
-    a.provider.name,
+    a.source === 'runs' ? `${a.runs.length} run(s)` : a.provider.name,
     a.load,
     a.settings.weighting,
     String(a.counts.samples),
     String(a.counts.accepted),
   ]);
-  return formatTable(['id', 'status', 'provider', 'load', 'weighting', 'samples', 'accepted'], rows);
+  return formatTable(['id', 'status', 'source', 'load', 'weighting', 'samples', 'accepted'], rows);
 }
 
 /** Runs `fn` on an open hub and closes it, whatever happens. */
@@ -76,18 +117,34 @@ export function addAnalysisCommand(program: Command, openHub: OpenHub): void {
     .description('live VE analyses (the operator token starts and stops them)');
   analysis
     .command('start')
-    .description('start an analysis on a provider; prints its id')
-    .requiredOption('--provider <name|hostId>', 'provider name, or host id (decimal or 0x43FD)')
+    .description('start an analysis on a provider, or of runs from the library; prints its id')
+    .option('--provider <name|hostId>', 'provider name, or host id (decimal or 0x43FD)')
+    .option('--run <id>', 'a run of the library to analyse offline (repeat to accumulate several)', collect)
     .addOption(new Option('--load <axis>', 'load axis').choices(ANALYSIS_LOADS).makeOptionMandatory())
     .addOption(new Option('--weighting <w>', 'cell weighting (hub default bilinear)').choices(ANALYSIS_WEIGHTINGS))
     .option('--min-hits <n>', 'samples a cell needs for a suggestion', integerIn(1, 10_000))
     .option('--lag-ms <ms>', 'sensor lag compensation, 0 to 1000 ms (hub default 100)', integerIn(0, 1000))
     .option('--ve-table <file>', 'the current VE table as CSV (rows rpm, columns load)')
+    .option('--bank-ve-table <bank=file>', "a bank's own VE table, e.g. rear=rear.csv (repeatable)", collect)
     .option('--name <name>', 'a name for the analysis')
+    .option('--wait', 'with --run: return once every run is fed')
     .action(async (o: StartOptions) => {
       const input = await startInput(o);
-      const summary = await withHub(openHub, (hub) => hub.analysis.start(input));
+      const summary = await withHub(openHub, async (hub) => {
+        const started = await hub.analysis.start(input);
+        return o.wait && o.run ? waitFed(hub, started.id) : started;
+      });
       process.stdout.write(`${summary.id}\n`);
+    });
+  analysis
+    .command('add-runs <id> <runIds...>')
+    .description('add runs of the library to an offline analysis (they accumulate)')
+    .option('--wait', 'return once every run is fed')
+    .action(async (id: string, runs: string[], o: { wait?: boolean }) => {
+      await withHub(openHub, async (hub) => {
+        await hub.analysis.addRuns({ id, runs });
+        if (o.wait) await waitFed(hub, id);
+      });
     });
   analysis
     .command('list')
