@@ -102,4 +102,37 @@ describe('live VE analysis panel', () => {
     );
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it('analyses a recorded run offline on a TPS table (the axis says TPS %), then accumulates a second run', async () => {
+    // The auto-pulling simulator is recorded into the run library; the panel lists the finished runs.
+    await page.waitForFunction(
+      () => (document.querySelector('#analysis select[name="run"]')?.children.length ?? 0) >= 1,
+      undefined,
+      {
+        timeout: 60_000,
+      },
+    );
+    await page.selectOption('#analysis select[name="load"]', 'tps');
+    await page.click('[data-action="analysis-run"]');
+    await page.waitForFunction(
+      () =>
+        Number(document.querySelector('[data-heatmap="analysis-hits-front"]')?.getAttribute('data-filled') ?? 0) >= 3 &&
+        document.querySelector('#analysis-status')?.getAttribute('data-status') === 'stopped',
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(await page.textContent('[data-heatmap="analysis-hits-front"] thead th')).toBe('TPS %');
+    const before = await filled('analysis-hits-front');
+    await page.click('[data-action="analysis-add-run"]');
+    await page.waitForFunction(
+      () => /runs: .*\(done\) · .*\(done\)/.test(document.querySelector('.analysis-runs')?.textContent ?? ''),
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
+    expect(await filled('analysis-hits-front')).toBeGreaterThanOrEqual(before);
+    await page.locator('#analysis').screenshot({ path: join(ARTIFACTS, 'analysis-panel-offline.png') });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import type { AnalysisGrid } from '@jetdrive-hub/client/contract';
+import type { AnalysisGrid, AnalysisLoad } from '@jetdrive-hub/client/contract';
 import { el } from './dom.js';
 import { renderHeatmap } from './render-heatmap.js';
 
@@ -9,6 +9,9 @@ export interface OperatingTrace {
   /** Cell indices (rpmIndex × loads + loadIndex), newest last. */
   cells: readonly number[];
 }
+
+/** The load axis as the heatmaps and the operating point name it. */
+export const loadUnitOf = (load: AnalysisLoad): string => (load === 'map' ? 'kPa' : 'TPS %');
 
 /** Trail length: how many recent cells stay marked. */
 export const TRACE_LENGTH = 12;
@@ -68,7 +71,8 @@ export function renderAnalysisBank(
     el('div', { class: 'heatmap-slot' }),
     el('div', { class: 'heatmap-slot' }),
   ];
-  const axes = { rpmAxis: grid.rpmAxis, mapAxis: grid.loadAxis };
+  // The load axis is MAP or throttle: the tables and their cells say which.
+  const axes = { rpmAxis: grid.rpmAxis, mapAxis: grid.loadAxis, loadUnit: loadUnitOf(grid.load) };
   const hitsCaption = `suggested at ≥ ${grid.minHits} hits`;
   renderHeatmap(
     slots[0],

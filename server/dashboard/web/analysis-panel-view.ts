@@ -6,11 +6,12 @@ import type {
   AnalysisSummary,
   AnalysisWeighting,
 } from '@jetdrive-hub/client/contract';
-import { type OperatingTrace, renderAnalysisBank } from './analysis-heatmaps.js';
+import { loadUnitOf, type OperatingTrace, renderAnalysisBank } from './analysis-heatmaps.js';
 import { el, setText } from './dom.js';
 
-// The analysis panel's DOM: the start form (provider, load axis, weighting), stop / reset, the list of analyses,
-// export buttons per table and bank, the filter counts and one set of heatmaps per bank.
+// The analysis panel's DOM: the start form (a live provider or a run of the library, load axis, weighting, the
+// current VE table shared or per bank), stop / reset, the list of analyses and an offline one's runs, export buttons
+// per table and bank, the filter counts and one set of heatmaps per bank.
 
 const EXPORTS: readonly [AnalysisExportKind, string][] = [
   ['suggested', 'Suggested VE'],
@@ -26,6 +27,19 @@ function select(name: string, options: readonly [string, string][]): HTMLSelectE
 
 const field = (label: string, control: HTMLElement): HTMLElement => el('label', { class: 'field' }, label, control);
 
+const csvInput = (name: string): HTMLInputElement => el('input', { type: 'file', name, accept: '.csv,text/csv' });
+
+/** The text of the file chosen in an input, or undefined when none is. */
+async function fileText(input: HTMLInputElement): Promise<string | undefined> {
+  const file = input.files?.[0];
+  return file ? file.text() : undefined;
+}
+
+function runsText(summary: AnalysisSummary | undefined): string {
+  if (!summary || summary.source !== 'runs') return '';
+  return `runs: ${summary.runs.map((r) => `${r.name} (${r.status}${r.error ? `: ${r.error}` : ''})`).join(' · ')}`;
+}
+
 export class AnalysisPanelView {
   readonly startButton = el(
     'button',
@@ -34,6 +48,12 @@ export class AnalysisPanelView {
   );
   readonly stopButton = el('button', { class: 'btn danger', type: 'button', 'data-action': 'analysis-stop' }, 'Stop');
   readonly resetButton = el('button', { class: 'btn', type: 'button', 'data-action': 'analysis-reset' }, 'Reset');
+  readonly runButton = el('button', { class: 'btn', type: 'button', 'data-action': 'analysis-run' }, 'Analyse run');
+  readonly addRunButton = el('button', { class: 'btn', type: 'button', 'data-action': 'analysis-add-run' }, 'Add run');
+  readonly #run = select('run', []);
+  readonly #veTable = csvInput('ve-table');
+  readonly #bankTables = { front: csvInput('ve-table-front'), rear: csvInput('ve-table-rear') };
+  readonly #runs = el('div', { class: 'analysis-runs muted' });
   readonly #provider = el('input', {
     name: 'provider',
     list: 'analysis-providers',
@@ -72,26 +92,58 @@ export class AnalysisPanelView {
       field('Load', this.#load),
       field('Weighting', this.#weighting),
       this.startButton,
+      field('Run', this.#run),
+      this.runButton,
+      this.addRunButton,
       field('Analysis', this.#list),
       this.stopButton,
       this.resetButton,
     );
+    const tables = el(
+      'div',
+      { class: 'controls analysis-tables' },
+      field('VE table (CSV)', this.#veTable),
+      field('Front table', this.#bankTables.front),
+      field('Rear table', this.#bankTables.rear),
+    );
     root.append(
       el('div', { class: 'panel-head' }, el('h2', {}, 'Live VE analysis'), this.#status, this.#message),
       form,
-      el('div', { class: 'analysis-info' }, this.#point, this.#counts, this.#exports),
+      tables,
+      el('div', { class: 'analysis-info' }, this.#point, this.#counts, this.#runs, this.#exports),
       this.#banks,
       this.#lastExport,
     );
   }
 
-  startInput(): AnalysisStartInput {
-    const text = this.#provider.value.trim();
-    return {
-      provider: text,
+  /** The start body: on the provider typed, or (`run`) the run chosen; with the VE tables chosen, shared or per bank. */
+  async startInput(source: 'provider' | 'run'): Promise<AnalysisStartInput> {
+    const input: AnalysisStartInput = {
       load: this.#load.value as AnalysisLoad,
       weighting: this.#weighting.value as AnalysisWeighting,
     };
+    if (source === 'run') input.run = this.selectedRun();
+    else input.provider = this.#provider.value.trim();
+    const shared = await fileText(this.#veTable);
+    if (shared !== undefined) input.veTableCsv = shared;
+    const banks: Record<string, string> = {};
+    for (const [bank, node] of Object.entries(this.#bankTables)) {
+      const text = await fileText(node);
+      if (text !== undefined) banks[bank] = text;
+    }
+    if (Object.keys(banks).length > 0) input.bankVeTablesCsv = banks;
+    return input;
+  }
+
+  selectedRun(): string {
+    return this.#run.value;
+  }
+
+  showRuns(runs: readonly { id: string; name: string }[]): void {
+    const current = this.#run.value;
+    this.#run.replaceChildren(
+      ...runs.map((r) => el('option', { value: r.id, selected: r.id === current }, `${r.name} · ${r.id}`)),
+    );
   }
 
   showProviders(names: readonly string[]): void {
@@ -103,6 +155,7 @@ export class AnalysisPanelView {
     this.#list.replaceChildren(
       ...list.map((a) => el('option', { value: a.id, selected: a.id === current }, `${a.name} (${a.status})`)),
     );
+    setText(this.#runs, runsText(list.find((a) => a.id === current)));
   }
 
   onSelect(handler: (id: string) => void): void {
@@ -133,7 +186,7 @@ export class AnalysisPanelView {
         `AFR range ${c.afrRange} · off grid ${c.outsideGrid} · lag history ${c.history} · invalid ${c.invalid}`,
     );
     const p = grid.operatingPoint;
-    setText(this.#point, p ? `now ${p.rpm} rpm · ${p.load} ${grid.load === 'map' ? 'kPa' : '%'}` : 'no data yet');
+    setText(this.#point, p ? `now ${p.rpm} rpm · ${p.load} ${loadUnitOf(grid.load)}` : 'no data yet');
     this.#showExportButtons(grid.bankNames);
     this.#banks.replaceChildren(
       ...grid.bankNames.map((_, b) => {

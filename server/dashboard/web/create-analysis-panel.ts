@@ -3,18 +3,22 @@ import type {
   AnalysisGrid,
   AnalysisStartInput,
   AnalysisSummary,
+  AnalysisAddRunsRequest,
   CatalogProvider,
+  RunPage,
 } from '@jetdrive-hub/client/contract';
 import type { Observable, Subscription } from 'rxjs';
 import { nearestCellOf, TRACE_LENGTH } from './analysis-heatmaps.js';
 import { AnalysisPanelView } from './analysis-panel-view.js';
 import { errorText } from './error-text.js';
 
-// The live VE analysis panel: start an analysis on a provider (MAP or TPS load), watch its grid fill as the bike runs
-// (AFR error, suggested VE change and hits per bank, the operating point traced), stop, reset, export the tables.
+// The live VE analysis panel: start an analysis on a provider (MAP or TPS load) or of a run from the library (and add
+// more runs to it), watch its grid fill as the bike runs or the runs are fed (AFR error, suggested VE change and hits
+// per bank, the operating point traced), stop, reset, export the tables.
 
 export interface AnalysisPanelApi {
   start(input: AnalysisStartInput): Promise<AnalysisSummary>;
+  addRuns(request: AnalysisAddRunsRequest): Promise<AnalysisSummary>;
   stop(id: string): Promise<AnalysisSummary>;
   reset(id: string): Promise<AnalysisSummary>;
   list(): Promise<AnalysisSummary[]>;
@@ -35,10 +39,16 @@ function download(filename: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** The run library's listing, for picking a run to analyse. */
+export interface AnalysisRunsApi {
+  list(): Promise<RunPage>;
+}
+
 export function createAnalysisPanel(
   root: HTMLElement,
   api: AnalysisPanelApi,
   providers$: Observable<CatalogProvider[]>,
+  runs: AnalysisRunsApi,
 ): AnalysisPanel {
   const view = new AnalysisPanelView(root);
   let watched: { id: string; sub: Subscription } | null = null;
@@ -69,16 +79,24 @@ export function createAnalysisPanel(
   };
   const refresh = () =>
     attempt('Analyses', async () => {
-      const list = await api.list();
-      view.showList(list, watched?.id ?? null);
+      const [list, page] = await Promise.all([api.list(), runs.list()]);
       const latest = list[list.length - 1];
       if (!watched && latest) watch(latest.id);
+      view.showList(list, watched?.id ?? null);
+      view.showRuns(page.runs.filter((r) => r.endedAt !== null));
+    });
+  const start = (source: 'provider' | 'run') =>
+    attempt('Start failed', async () => {
+      const summary = await api.start(await view.startInput(source));
+      watch(summary.id);
+      await refresh();
     });
 
-  view.startButton.addEventListener('click', () =>
-    attempt('Start failed', async () => {
-      const summary = await api.start(view.startInput());
-      watch(summary.id);
+  view.startButton.addEventListener('click', () => start('provider'));
+  view.runButton.addEventListener('click', () => start('run'));
+  view.addRunButton.addEventListener('click', () =>
+    attempt('Add run failed', async () => {
+      if (watched) await api.addRuns({ id: watched.id, runs: [view.selectedRun()] });
       await refresh();
     }),
   );
@@ -105,7 +123,8 @@ export function createAnalysisPanel(
   view.onSelect((id) => watch(id));
   const providerSub = providers$.subscribe((list) => view.showProviders(list.map((p) => p.name)));
   void refresh();
-  const timer = setInterval(() => void refresh(), 5000);
+  // Faster than a live grid needs: an offline analysis' runs change state within seconds.
+  const timer = setInterval(() => void refresh(), 2000);
   return {
     dispose() {
       clearInterval(timer);

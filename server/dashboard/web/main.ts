@@ -95,7 +95,7 @@ function start(): void {
   runLibrary = createRunLibraryPanel(byId('run-library'), byId('recording'), hub);
   runLibrary.setSystem(system);
   createReplayPanel(byId('replay'), hub.runs);
-  createAnalysisPanel(byId('analysis'), hub.analysis, hub.providers$);
+  createAnalysisPanel(byId('analysis'), hub.analysis, hub.providers$, hub.runs);
   const tracker = createPullTracker();
   overlay = createRunOverlayPanel(byId('run-overlay'), byId('run-library'), hub, tracker);
   overlay.setSystem(system);

@@ -10,6 +10,8 @@ export interface HeatmapData {
   mapAxis: readonly number[];
   /** [rpmIndex][mapIndex]; null for a cell without data. */
   cells: readonly (readonly (number | null)[])[];
+  /** The load axis' label (default kPa: MAP); a throttle-load table says TPS %. */
+  loadUnit?: string;
 }
 
 export interface HeatmapOptions {
@@ -26,7 +28,8 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
   const flat: (number | null)[] = [];
   for (const row of data.cells) flat.push(...row);
   const scale = heatScale(flat, options.scaleFloor);
-  const head = el('tr', {}, el('th', {}, 'kPa'), ...data.rpmAxis.map((rpm) => el('th', {}, String(rpm))));
+  const loadUnit = data.loadUnit ?? 'kPa';
+  const head = el('tr', {}, el('th', {}, loadUnit), ...data.rpmAxis.map((rpm) => el('th', {}, String(rpm))));
   const body = el('tbody');
   let filled = 0;
   for (let m = data.mapAxis.length - 1; m >= 0; m--) {
@@ -44,7 +47,7 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
             'data-rpm': data.rpmAxis[r],
             'data-map': data.mapAxis[m],
             'data-value': v === null ? null : String(v),
-            title: `${data.rpmAxis[r]} rpm · ${data.mapAxis[m]} kPa`,
+            title: `${data.rpmAxis[r]} rpm · ${data.mapAxis[m]} ${loadUnit}`,
           },
           v === null ? '·' : formatValue(v, options.decimals),
         ),

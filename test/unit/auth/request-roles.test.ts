@@ -32,6 +32,7 @@ describe('socket command roles', () => {
         .map(([e]) => e)
         .sort(),
     ).toEqual([
+      'analysis:add-runs',
       'analysis:delete',
       'analysis:reset',
       'analysis:start',

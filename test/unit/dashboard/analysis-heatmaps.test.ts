@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisGrid } from '@jetdrive-hub/client/contract';
-import { nearestCellOf } from '../../../server/dashboard/web/analysis-heatmaps.js';
+import { loadUnitOf, nearestCellOf } from '../../../server/dashboard/web/analysis-heatmaps.js';
 
 const grid = { rpmAxis: [1500, 2000, 2500], loadAxis: [20, 60, 100] } as AnalysisGrid;
 
@@ -15,5 +15,12 @@ describe('nearestCellOf (the operating point traced on the analysis heatmaps)', 
     expect(nearestCellOf(grid, 900, 40)).toBe(-1);
     expect(nearestCellOf(grid, 1300, 45)).toBe(1);
     expect(nearestCellOf(grid, 2000, 130)).toBe(-1);
+  });
+});
+
+describe('loadUnitOf (the load axis label of the analysis heatmaps)', () => {
+  it('says kPa for a MAP table and TPS % for a throttle table', () => {
+    expect(loadUnitOf('map')).toBe('kPa');
+    expect(loadUnitOf('tps')).toBe('TPS %');
   });
 });
