@@ -34,7 +34,7 @@ export interface AnalysisRegistryOptions {
 export const DEFAULT_ANALYSIS_REGISTRY_OPTIONS: Readonly<AnalysisRegistryOptions> = Object.freeze({
   maxAnalyses: 4,
   maxRunsPerAnalysis: MAX_ANALYSIS_RUNS,
-  feedSliceMs: 8,
+  feedSliceMs: 5,
 });
 
 /** Between two runs of an offline analysis on its feed clock: far beyond any lag, window or gap setting. */

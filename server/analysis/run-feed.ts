@@ -33,7 +33,7 @@ export interface RunFeedOptions {
 }
 
 /** Records per batch before a cut at the next timestamp; a batch never passes MAX_BATCH. */
-const BATCH_RECORDS = 512;
+const BATCH_RECORDS = 256;
 const MAX_BATCH = 4096;
 
 interface Column {
