@@ -15,10 +15,9 @@ import { analysisSettingsOf, analysisTablesOf } from './analysis-tables.js';
 import { followRestartedProviders } from './follow-restarted-provider.js';
 import { analysisGridOf } from './grid-publisher.js';
 import { LiveAnalysis } from './live-analysis.js';
-import { createOfflineAnalysis, describeRuns } from './offline-analysis.js';
+import { OfflineFeeds } from './offline-analysis.js';
 import { resolveAnalysisChannels } from './resolve-analysis-channels.js';
 import type { AnalysisRunSource } from './run-channels.js';
-import type { RunFeed } from './run-feed.js';
 
 const log = createLogger('analysis');
 
@@ -112,7 +111,7 @@ function createLiveAnalysis(
   });
 }
 
-function statsOf(analyses: Iterable<LiveAnalysis>, refused: number, feeds: Iterable<RunFeed>): AnalysisRegistryStats {
+function statsOf(analyses: Iterable<LiveAnalysis>, refused: number, feeds: OfflineFeeds): AnalysisRegistryStats {
   const byStatus: Record<string, number> = { running: 0, stopped: 0 };
   const samples: Record<string, number> = {};
   let kept = 0;
@@ -122,26 +121,64 @@ function statsOf(analyses: Iterable<LiveAnalysis>, refused: number, feeds: Itera
     const { samples: _total, bankReadingsOutOfRange: _banks, ...outcomes } = a.core.counts();
     for (const [k, v] of Object.entries(outcomes)) samples[k] = (samples[k] ?? 0) + v;
   }
-  const fed = { longestSliceMs: 0, yields: 0 };
-  for (const f of feeds) {
-    const s = f.stats();
-    fed.longestSliceMs = Math.max(fed.longestSliceMs, s.longestSliceMs);
-    fed.yields += s.yields;
-  }
-  return { kept, running: byStatus.running, refused, byStatus, samples, feeds: fed };
+  return { kept, running: byStatus.running, refused, byStatus, samples, feeds: feeds.stats() };
 }
 
-/** The live analyses of the hub: a bounded table of LiveAnalysis, each fed from the registry's sample batches. */
+/** What a registry keeps: its analyses (and the offline ones' feeds), who follows a provider by name, its counters. */
+interface RegistryState {
+  deps: AnalysisRegistryDeps;
+  options: AnalysisRegistryOptions;
+  now: () => number;
+  analyses: Map<string, LiveAnalysis>;
+  offline: OfflineFeeds;
+  changes$: Subject<AnalysisChange>;
+  /** Analyses started by the provider's name: they follow it to a new host id. */
+  byName: Set<string>;
+  refused: number;
+}
+
+/** A start: refused at the bound; live on a provider, or offline on runs (fed after the answer). */
+function startAnalysis(st: RegistryState, request: AnalysisStartRequest): AnalysisSummary {
+  const { analyses, options, changes$ } = st;
+  if (analyses.size >= options.maxAnalyses) {
+    st.refused++;
+    throw new AnalysisError(
+      'TOO_MANY_ANALYSES',
+      `${analyses.size} analyses are kept (limit ${options.maxAnalyses}); delete one first`,
+    );
+  }
+  const analysis =
+    request.provider !== undefined
+      ? createLiveAnalysis(st.deps, request, st.now)
+      : // Once every run is in, viewers get the stop.
+        st.offline.start(request, st.now, (a) => {
+          if (analyses.get(a.id) === a) changes$.next({ type: 'stopped', id: a.id });
+        });
+  analyses.set(analysis.id, analysis);
+  const named = typeof request.provider === 'string' && !/^0x[0-9a-f]{1,4}$/i.test(request.provider.trim());
+  if (named) st.byName.add(analysis.id);
+  changes$.next({ type: 'started', id: analysis.id });
+  return analysis.summary();
+}
+
+/** The analyses of the hub: a bounded table of LiveAnalysis, fed from the registry's batches or from library runs. */
 export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegistry {
   const options = { ...DEFAULT_ANALYSIS_REGISTRY_OPTIONS, ...deps.options };
-  const now = deps.now ?? Date.now;
-  const analyses = new Map<string, LiveAnalysis>();
-  /** The feeds of offline analyses, by analysis id. */
-  const feeds = new Map<string, RunFeed>();
-  const changes$ = new Subject<AnalysisChange>();
-  let refused = 0;
-  /** Analyses started by the provider's name: they follow it to a new host id. */
-  const byName = new Set<string>();
+  const st: RegistryState = {
+    deps,
+    options,
+    now: deps.now ?? Date.now,
+    analyses: new Map(),
+    offline: new OfflineFeeds(deps.runs, {
+      maxRuns: options.maxRunsPerAnalysis,
+      sliceMs: options.feedSliceMs,
+      gapMs: RUN_GAP_MS,
+    }),
+    changes$: new Subject<AnalysisChange>(),
+    byName: new Set(),
+    refused: 0,
+  };
+  const { analyses, offline, changes$, byName } = st;
   const follow = deps.registry.events$
     .pipe(filter((e) => e.type === 'channel:added' || e.type === 'provider:online'))
     .subscribe(() => {
@@ -154,71 +191,22 @@ export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegi
     return a;
   };
 
-  const create = (request: AnalysisStartRequest): LiveAnalysis => {
-    if (request.provider !== undefined) return createLiveAnalysis(deps, request, now);
-    const offline = createOfflineAnalysis(deps.runs, request, {
-      maxRuns: options.maxRunsPerAnalysis,
-      sliceMs: options.feedSliceMs,
-      gapMs: RUN_GAP_MS,
-      now,
-      onIdle: (a) => {
-        if (analyses.get(a.id) === a) changes$.next({ type: 'stopped', id: a.id });
-      },
-    });
-    feeds.set(offline.analysis.id, offline.feed);
-    return offline.analysis;
-  };
-
-  const start = (request: AnalysisStartRequest): AnalysisSummary => {
-    if (analyses.size >= options.maxAnalyses) {
-      refused++;
-      throw new AnalysisError(
-        'TOO_MANY_ANALYSES',
-        `${analyses.size} analyses are kept (limit ${options.maxAnalyses}); delete one first`,
-      );
-    }
-    const analysis = create(request);
-    analyses.set(analysis.id, analysis);
-    const named = typeof request.provider === 'string' && !/^0x[0-9a-f]{1,4}$/i.test(request.provider.trim());
-    if (named) byName.add(analysis.id);
-    changes$.next({ type: 'started', id: analysis.id });
-    return analysis.summary();
-  };
-
-  const addRuns = (id: string, runs: readonly string[]): AnalysisSummary => {
-    const a = get(id);
-    const feed = feeds.get(id);
-    if (!feed) {
-      throw new AnalysisError(
-        'ANALYSIS_IS_LIVE',
-        `id: analysis "${id}" reads a live provider; start an analysis of runs ({ runs: [...] }) to accumulate runs`,
-        'id',
-      );
-    }
-    const described = describeRuns(deps.runs, runs, feed.states().length, options.maxRunsPerAnalysis);
-    a.resume();
-    feed.add(described.map((r) => ({ id: r.id, name: r.run.name })));
-    changes$.next({ type: 'runs-added', id });
-    return a.summary();
-  };
-
-  const stop = (id: string): AnalysisSummary => {
-    const a = get(id);
-    if (a.status !== 'running')
-      throw new AnalysisError('ANALYSIS_NOT_RUNNING', `id: analysis "${id}" is already stopped`, 'id');
-    const feed = feeds.get(id);
-    if (feed) {
-      feed.cancel();
-      a.finish();
-    } else a.stop();
-    changes$.next({ type: 'stopped', id });
-    return a.summary();
-  };
-
   return {
-    start,
-    addRuns,
-    stop,
+    start: (request) => startAnalysis(st, request),
+    addRuns(id, runs) {
+      const a = get(id);
+      offline.addRuns(a, runs);
+      changes$.next({ type: 'runs-added', id });
+      return a.summary();
+    },
+    stop(id) {
+      const a = get(id);
+      if (a.status !== 'running')
+        throw new AnalysisError('ANALYSIS_NOT_RUNNING', `id: analysis "${id}" is already stopped`, 'id');
+      offline.stop(a);
+      changes$.next({ type: 'stopped', id });
+      return a.summary();
+    },
     reset(id) {
       const a = get(id);
       a.reset();
@@ -227,8 +215,7 @@ export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegi
     },
     remove(id) {
       get(id).stop();
-      feeds.get(id)?.dispose();
-      feeds.delete(id);
+      offline.remove(id);
       analyses.delete(id);
       byName.delete(id);
       changes$.next({ type: 'deleted', id });
@@ -238,11 +225,10 @@ export function createAnalysisRegistry(deps: AnalysisRegistryDeps): AnalysisRegi
     grid: (id) => analysisGridOf(get(id), 0),
     exportTable: (id, kind, bank) => exportAnalysis(get(id), kind, bank),
     changes$,
-    stats: () => statsOf(analyses.values(), refused, feeds.values()),
+    stats: () => statsOf(analyses.values(), st.refused, offline),
     dispose() {
       follow.unsubscribe();
-      for (const feed of feeds.values()) feed.dispose();
-      feeds.clear();
+      offline.dispose();
       for (const a of analyses.values()) a.stop();
       analyses.clear();
       changes$.complete();

@@ -93,3 +93,71 @@ export function createOfflineAnalysis(
   feed.add(runs.map((r) => ({ id: r.id, name: r.run.name })));
   return { analysis, feed };
 }
+
+/**
+ * The offline analyses of a registry: their feeds by analysis id, what a start, an added run, a stop and a delete do
+ * to them. A live analysis has no feed here.
+ */
+export class OfflineFeeds {
+  readonly #feeds = new Map<string, RunFeed>();
+  readonly #source: AnalysisRunSource | undefined;
+  readonly #options: OfflineOptions;
+
+  constructor(source: AnalysisRunSource | undefined, options: OfflineOptions) {
+    this.#source = source;
+    this.#options = options;
+  }
+
+  start(request: AnalysisStartRequest, now: () => number, onIdle: (analysis: LiveAnalysis) => void): LiveAnalysis {
+    const offline = createOfflineAnalysis(this.#source, request, { ...this.#options, now, onIdle });
+    this.#feeds.set(offline.analysis.id, offline.feed);
+    return offline.analysis;
+  }
+
+  /** Queues more runs for an offline analysis (ANALYSIS_IS_LIVE for a live one); it runs again while they are fed. */
+  addRuns(analysis: LiveAnalysis, runs: readonly string[]): void {
+    const feed = this.#feeds.get(analysis.id);
+    if (!feed) {
+      throw new AnalysisError(
+        'ANALYSIS_IS_LIVE',
+        `id: analysis "${analysis.id}" reads a live provider; start an analysis of runs ({ runs: [...] }) to accumulate runs`,
+        'id',
+      );
+    }
+    const described = describeRuns(this.#source, runs, feed.states().length, this.#options.maxRuns);
+    analysis.resume();
+    feed.add(described.map((r) => ({ id: r.id, name: r.run.name })));
+  }
+
+  /** Stops an analysis: an offline one's feed is cancelled and its stream kept (runs can be added later). */
+  stop(analysis: LiveAnalysis): void {
+    const feed = this.#feeds.get(analysis.id);
+    if (!feed) {
+      analysis.stop();
+      return;
+    }
+    feed.cancel();
+    analysis.finish();
+  }
+
+  remove(id: string): void {
+    this.#feeds.get(id)?.dispose();
+    this.#feeds.delete(id);
+  }
+
+  /** The longest stretch a feed ran without a turn of the event loop (ms) and the turns all feeds gave. */
+  stats(): { longestSliceMs: number; yields: number } {
+    const out = { longestSliceMs: 0, yields: 0 };
+    for (const f of this.#feeds.values()) {
+      const s = f.stats();
+      out.longestSliceMs = Math.max(out.longestSliceMs, s.longestSliceMs);
+      out.yields += s.yields;
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const feed of this.#feeds.values()) feed.dispose();
+    this.#feeds.clear();
+  }
+}

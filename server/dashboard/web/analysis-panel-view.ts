@@ -2,6 +2,7 @@ import type {
   AnalysisExportKind,
   AnalysisGrid,
   AnalysisLoad,
+  AnalysisRunState,
   AnalysisStartInput,
   AnalysisSummary,
   AnalysisWeighting,
@@ -36,8 +37,9 @@ async function fileText(input: HTMLInputElement): Promise<string | undefined> {
 }
 
 function runsText(summary: AnalysisSummary | undefined): string {
-  if (!summary || summary.source !== 'runs') return '';
-  return `runs: ${summary.runs.map((r) => `${r.name} (${r.status}${r.error ? `: ${r.error}` : ''})`).join(' · ')}`;
+  if (summary?.source !== 'runs') return '';
+  const state = (r: AnalysisRunState) => `${r.name} (${r.status}${r.error ? `: ${r.error}` : ''})`;
+  return `runs: ${summary.runs.map(state).join(' · ')}`;
 }
 
 export class AnalysisPanelView {

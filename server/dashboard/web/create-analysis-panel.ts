@@ -44,6 +44,51 @@ export interface AnalysisRunsApi {
   list(): Promise<RunPage>;
 }
 
+/** What the control buttons need of the panel: the watched analysis, the error display, a refresh. */
+interface PanelControls {
+  watched(): string | null;
+  attempt(label: string, action: () => Promise<void>): Promise<void>;
+  refresh(): Promise<void>;
+  clearTrace(): void;
+}
+
+/** Add run, stop, reset and the export buttons act on the watched analysis. */
+function wireControls(view: AnalysisPanelView, api: AnalysisPanelApi, c: PanelControls): void {
+  const onWatched = (label: string, action: (id: string) => Promise<void>) => () =>
+    c.attempt(label, async () => {
+      const id = c.watched();
+      if (id) await action(id);
+    });
+  view.addRunButton.addEventListener(
+    'click',
+    onWatched('Add run failed', async (id) => {
+      await api.addRuns({ id, runs: [view.selectedRun()] });
+      await c.refresh();
+    }),
+  );
+  view.stopButton.addEventListener(
+    'click',
+    onWatched('Stop failed', async (id) => {
+      await api.stop(id);
+      await c.refresh();
+    }),
+  );
+  view.resetButton.addEventListener(
+    'click',
+    onWatched('Reset failed', async (id) => {
+      await api.reset(id);
+      c.clearTrace();
+    }),
+  );
+  view.onExport((kind, bank) =>
+    onWatched('Export failed', async (id) => {
+      const out = await api.export({ id, kind, bank });
+      view.showExport(out.filename, out.csv);
+      download(out.filename, out.csv);
+    })(),
+  );
+}
+
 export function createAnalysisPanel(
   root: HTMLElement,
   api: AnalysisPanelApi,
@@ -94,32 +139,14 @@ export function createAnalysisPanel(
 
   view.startButton.addEventListener('click', () => start('provider'));
   view.runButton.addEventListener('click', () => start('run'));
-  view.addRunButton.addEventListener('click', () =>
-    attempt('Add run failed', async () => {
-      if (watched) await api.addRuns({ id: watched.id, runs: [view.selectedRun()] });
-      await refresh();
-    }),
-  );
-  view.stopButton.addEventListener('click', () =>
-    attempt('Stop failed', async () => {
-      if (watched) await api.stop(watched.id);
-      await refresh();
-    }),
-  );
-  view.resetButton.addEventListener('click', () =>
-    attempt('Reset failed', async () => {
-      if (watched) await api.reset(watched.id);
+  wireControls(view, api, {
+    watched: () => watched?.id ?? null,
+    attempt,
+    refresh,
+    clearTrace: () => {
       trace = [];
-    }),
-  );
-  view.onExport((kind, bank) =>
-    attempt('Export failed', async () => {
-      if (!watched) return;
-      const out = await api.export({ id: watched.id, kind, bank });
-      view.showExport(out.filename, out.csv);
-      download(out.filename, out.csv);
-    }),
-  );
+    },
+  });
   view.onSelect((id) => watch(id));
   const providerSub = providers$.subscribe((list) => view.showProviders(list.map((p) => p.name)));
   void refresh();
