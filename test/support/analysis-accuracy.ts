@@ -80,11 +80,10 @@ function measure(analysis: VeAnalysis, truth: Float64Array, pulls: number): Accu
   };
 }
 
-/** Runs `pulls` pulls and measures after each one. */
-export function runAccuracy(run: AccuracyRun): AccuracyResult {
-  const seed = run.seed ?? 42;
+/** The simulated dyno with the engine on a wrong ECU table (the scenario's); the true VE is the baseline. */
+export function scenarioDyno(profile: EngineProfileId, scenario: 'lean' | 'rich', seed: number) {
   const baseline = createBaselineVeTable();
-  const table = createScenarioVeTable({ scenario: run.scenario, seed });
+  const table = createScenarioVeTable({ scenario, seed });
   const ecu = createVirtualEcu({
     veFront: new Float64Array(table),
     veRear: new Float64Array(table),
@@ -92,7 +91,13 @@ export function runAccuracy(run: AccuracyRun): AccuracyResult {
     trueVeFront: baseline,
     trueVeRear: baseline,
   });
-  const sim = createDynoSim({ profile: run.profile, seed, ecu });
+  return { sim: createDynoSim({ profile, seed, ecu }), table, baseline };
+}
+
+/** Runs `pulls` pulls and measures after each one. */
+export function runAccuracy(run: AccuracyRun): AccuracyResult {
+  const seed = run.seed ?? 42;
+  const { sim, table, baseline } = scenarioDyno(run.profile, run.scenario, seed);
   const scale = sim.profile.gridRpmScale;
   const analysis = new VeAnalysis({
     // The tuner's table is the ECU's, on the engine's real rpm (the ECU looks it up at rpm / gridRpmScale).

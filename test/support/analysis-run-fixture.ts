@@ -1,19 +1,11 @@
 import type { RunChannel } from '@jetdrive-hub/client/contract';
 import type { SampleBatch } from '../../server/channels/index.js';
-import {
-  createDynoSim,
-  createScenarioVeTable,
-  createVirtualEcu,
-  type EngineProfileId,
-  runPull,
-  type SimFrame,
-} from '../../server/engine/index.js';
+import { type EngineProfileId, runPull, type SimFrame } from '../../server/engine/index.js';
 import { buildChannelInfoFrames, buildChannelValuesFrames, decodeFrame } from '../../server/protocol/index.js';
 import type { UnitByte } from '../../server/protocol/types.js';
 import { DYNO_CHANNELS, DYNO_PROVIDER_NAME } from '../../server/sim/sim-channels.js';
 import { WidebandDelay } from '../../server/sim/wideband-delay.js';
-import { createAfrTargetTable, createBaselineVeTable } from '../../server/tuning/index.js';
-import { PULL_TPS, WIDEBAND_DELAY_MS } from './analysis-accuracy.js';
+import { PULL_TPS, scenarioDyno, WIDEBAND_DELAY_MS } from './analysis-accuracy.js';
 import { type FixtureDatagram, writeRunFile } from './replay-fixtures.js';
 
 // Simulated pulls as a dyno records them, for the offline analysis tests: the simulated engine on a wrong VE table
@@ -49,17 +41,7 @@ export function simulatedPulls(o: {
   seed?: number;
   firstPull?: number;
 }): SimulatedPulls {
-  const seed = o.seed ?? 42;
-  const baseline = createBaselineVeTable();
-  const table = createScenarioVeTable({ scenario: o.scenario, seed });
-  const ecu = createVirtualEcu({
-    veFront: new Float64Array(table),
-    veRear: new Float64Array(table),
-    afrTarget: createAfrTargetTable(),
-    trueVeFront: baseline,
-    trueVeRear: baseline,
-  });
-  const sim = createDynoSim({ profile: o.profile ?? 'm8_114', seed, ecu });
+  const { sim, table, baseline } = scenarioDyno(o.profile ?? 'm8_114', o.scenario, o.seed ?? 42);
   const wideband = new WidebandDelay(WIDEBAND_DELAY_MS, 50);
   const frames: SimFrame[] = [];
   for (let p = 0; p < o.pulls; p++) {

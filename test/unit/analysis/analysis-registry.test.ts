@@ -1,42 +1,11 @@
-import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createAnalysisRegistry } from '../../../server/analysis/analysis-registry.js';
 import { parseAnalysisStart } from '../../../server/analysis/parse-analysis-start.js';
-import type {
-  CatalogEvent,
-  CatalogSnapshot,
-  ChannelMeta,
-  ProviderSnapshot,
-  SampleBatch,
-} from '../../../server/channels/index.js';
+import { channelsOf, fakeAnalysisRegistry, HOST, providerOf } from '../../support/analysis-registry-fixture.js';
 
 // The registry over a hand-made catalog: the bound, the state rules, the start body's checks and the exports in the
 // layout of the uploaded table.
 
-const HOST = 0x43fd;
-const QUANTITIES: Record<string, string> = { 1: 'rpm', 8: 'afr_front', 9: 'afr_rear', 11: 'map', 12: 'tps' };
-const channelsOf = (host: number) =>
-  Object.keys(QUANTITIES).map(
-    (id) => ({ key: `${host}:${id}`, providerId: host, channelId: Number(id) }) as ChannelMeta,
-  );
-const providerOf = (hostId: number, online = true) => ({ hostId, name: 'Power Core', online }) as ProviderSnapshot;
-
-function registry(maxAnalyses = 2) {
-  const samples$ = new Subject<SampleBatch>();
-  const events$ = new Subject<CatalogEvent>();
-  const state = { providers: [providerOf(HOST)], channels: channelsOf(HOST) };
-  const r = createAnalysisRegistry({
-    registry: {
-      samples$,
-      events$,
-      providers: () => state.providers,
-      catalog: () => ({ version: 1, providers: state.providers, channels: state.channels }) as CatalogSnapshot,
-    },
-    quantityOf: (c) => QUANTITIES[c.channelId] ?? null,
-    options: { maxAnalyses },
-  });
-  return Object.assign(r, { state, events$ });
-}
+const registry = (maxAnalyses = 2) => fakeAnalysisRegistry({ maxAnalyses });
 
 // Rows are MAP here (the corner names the load first), with percent VE and one decimal.
 const VE_CSV = 'map\\rpm,2000,3000,4000\n40,50.0,55.0,60.0\n60,60.0,65.5,70.0\n80,70.0,75.0,80.0\n';

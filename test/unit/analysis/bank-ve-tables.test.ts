@@ -1,40 +1,12 @@
-import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createAnalysisRegistry } from '../../../server/analysis/analysis-registry.js';
 import { parseAnalysisStart } from '../../../server/analysis/parse-analysis-start.js';
-import type {
-  CatalogEvent,
-  CatalogSnapshot,
-  ChannelMeta,
-  ProviderSnapshot,
-  SampleBatch,
-} from '../../../server/channels/index.js';
+import type { SampleBatch } from '../../../server/channels/index.js';
 import { DEFAULT_VE_ANALYSIS_SETTINGS, VeAnalysis } from '../../../server/tuning/index.js';
+import { fakeAnalysisRegistry as registry, HOST } from '../../support/analysis-registry-fixture.js';
 
 // One VE table per bank (a V-twin's front and rear cylinders): each bank's suggestion scales its own table, its
 // export writes its own table where nothing is suggested, and the start body's per-bank tables are checked by name
 // and axes. Without per-bank tables every bank shares one table, as before.
-
-const HOST = 0x43fd;
-const QUANTITIES: Record<string, string> = { 1: 'rpm', 8: 'afr_front', 9: 'afr_rear', 11: 'map', 12: 'tps' };
-
-function registry() {
-  const samples$ = new Subject<SampleBatch>();
-  const providers = [{ hostId: HOST, name: 'Power Core', online: true } as ProviderSnapshot];
-  const channels = Object.keys(QUANTITIES).map(
-    (id) => ({ key: `${HOST}:${id}`, providerId: HOST, channelId: Number(id) }) as ChannelMeta,
-  );
-  const r = createAnalysisRegistry({
-    registry: {
-      samples$,
-      events$: new Subject<CatalogEvent>(),
-      providers: () => providers,
-      catalog: () => ({ version: 1, providers, channels }) as CatalogSnapshot,
-    },
-    quantityOf: (c) => QUANTITIES[c.channelId] ?? null,
-  });
-  return Object.assign(r, { samples$ });
-}
 
 /** Rows rpm, columns MAP, in the given VE values (row-major). */
 const table = (values: number[]): string => {
