@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Projects split the suite: `npm test` runs unit + integration (target: under 5 minutes on 2 cores);
 // stress and e2e (real browser) are separate runs that .ci/run also executes.
+// Every project `extends: true`: an inline project does not inherit the root's options otherwise, and the network
+// safety setup file (loopback-only JetDrive, `.invalid` names never sent to a DNS server) must run in all of them.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -10,8 +12,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
@@ -21,8 +24,8 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      { test: { name: 'stress', include: ['test/stress/**/*.test.ts'], testTimeout: 120_000, fileParallelism: false } },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, fileParallelism: false } },
+      { extends: true, test: { name: 'stress', include: ['test/stress/**/*.test.ts'], testTimeout: 120_000, fileParallelism: false } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, fileParallelism: false } },
     ],
   },
 });

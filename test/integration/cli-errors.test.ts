@@ -48,7 +48,8 @@ describe('jetdrive CLI against a stopped hub', () => {
 });
 
 describe('jetdrive CLI with bad input', () => {
-  it.each([
+  // Each case is its own short process and touches nothing shared: they run side by side.
+  it.concurrent.for([
     [
       ['--parser', 'xml', 'channels'],
       "option '--parser <parser>' argument 'xml' is invalid. Allowed choices are json, msgpack",
@@ -62,7 +63,7 @@ describe('jetdrive CLI with bad input', () => {
     [['wait', 'Digital RPM 1 >> 5000'], '">>" is not an operator'],
     [['wait', 'Digital RPM 1 ~ 5'], "expected '<selector> <op> <number>'"],
     [['watch', 'RPM', '--colour'], "unknown option '--colour'"],
-  ])('%j exits 2 with the reason', async (args, reason) => {
+  ] as [string[], string][])('%j exits 2 with the reason', async ([args, reason], { expect }) => {
     // A URL nobody listens on: a usage error must not even try to connect.
     const result = await runCli(args, { JETDRIVE_HUB_URL: 'http://127.0.0.1:1' });
     expect(result.code).toBe(2);

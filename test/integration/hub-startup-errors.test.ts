@@ -82,7 +82,8 @@ describe('HTTP port in use', () => {
 });
 
 describe('environment and flags validated alike', () => {
-  it.each([
+  // Each case is two short processes refused before they bind anything: the cases run side by side.
+  it.concurrent.for([
     ['LOG_LEVEL', '--log-level', 'verbose', 'logLevel: must be one of "trace", "debug", "info"'],
     ['UNIT_SYSTEM', '--units', 'furlongs', 'unitSystem: must be one of "imperial", "metric"'],
     ['PORT', '--port', 'banana', 'port: expected number'],
@@ -92,7 +93,7 @@ describe('environment and flags validated alike', () => {
       'eth9',
       'interfaces.0: "eth9" is neither an IPv4 address of this machine nor an interface name',
     ],
-  ])('%s / %s %s: exit 2, the same message, no stack', async (env, flag, value, reason) => {
+  ])('%s / %s %s: exit 2, the same message, no stack', async ([env, flag, value, reason], { expect }) => {
     const viaEnv = await runHub(['--data-dir', join(dataDir, 'unused')], { [env]: value });
     const viaFlag = await runHub(['--data-dir', join(dataDir, 'unused'), flag, value]);
     for (const run of [viaEnv, viaFlag]) {
