@@ -62,21 +62,22 @@ function pullRange(powerKw: Float64Array, rpm: Float64Array): [number, number] {
   let peak = 0;
   for (const p of powerKw) if (p > peak) peak = p;
   const floor = peak * PULLING_SHARE;
+  const n = powerKw.length;
   let best: [number, number] = [0, 0];
   let bestGain = Number.NEGATIVE_INFINITY;
   let start = -1;
-  for (let i = 0; i <= powerKw.length; i++) {
-    const pulling = i < powerKw.length && powerKw[i] > floor && Number.isFinite(rpm[i]);
+  for (let i = 0; i <= n; i++) {
+    const pulling = i < n && powerKw[i] > floor && Number.isFinite(rpm[i]);
     if (pulling && start < 0) start = i;
     if (!pulling && start >= 0) {
-      const gain = rpm[i - 1] - rpm[start];
-      if (gain > bestGain) [best, bestGain] = [[start, i], gain];
+      // A sample at either end of the series has no neighbour on that side to be mixed with.
+      const [from, to] = [start > 0 ? start + 1 : start, i < n ? i - 1 : i];
+      const gain = to > from ? rpm[to - 1] - rpm[from] : Number.NEGATIVE_INFINITY;
+      if (gain > bestGain) [best, bestGain] = [[from, to], gain];
       start = -1;
     }
   }
-  const [from, to] = best;
-  // A sample at either end of the series has no neighbour on that side to be mixed with.
-  return [from > 0 ? from + 1 : from, to < powerKw.length ? to - 1 : to];
+  return best;
 }
 
 /** The run's pull: RPM, speed, power, torque and mixture at each RPM sample of the pulling stretch. */
