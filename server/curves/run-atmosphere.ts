@@ -23,6 +23,7 @@ const PLAUSIBLE = {
 
 type AtmosphereField = keyof typeof PLAUSIBLE;
 
+/** 'run': the probe's reading (recorded with the run, or live); 'default': the documented default. */
 export type AtmosphereSource = 'run' | 'default';
 
 export interface RunAtmosphere extends Atmosphere {
@@ -42,8 +43,24 @@ function median(values: Float64Array): number {
   return finite.length % 2 === 1 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
 }
 
-/** The run's air: the median of each probe channel (one gust does not move it), else the default, field by field. */
-export function runAtmosphere(series: RunSeries, fallback: Atmosphere = DEFAULT_RUN_ATMOSPHERE): RunAtmosphere {
+/** One probe reading per quantity: where it came from (a channel's name) and its value in °C / kPa / %. */
+export type ProbeReadings = Partial<Record<(typeof PLAUSIBLE)[AtmosphereField]['quantity'], ProbeReading>>;
+
+export interface ProbeReading {
+  name: string;
+  value: number;
+}
+
+/**
+ * The air from the probe's readings, field by field: a reading no probe could give (outside the plausible range) or
+ * a missing one falls back to the default, and says so. `where` names what had no reading ("the run", "the live
+ * data"). The run's curves and the dashboard's live pull both come through here, so one air gives one factor.
+ */
+export function atmosphereOf(
+  readings: ProbeReadings,
+  where: string,
+  fallback: Atmosphere = DEFAULT_RUN_ATMOSPHERE,
+): RunAtmosphere {
   const out: RunAtmosphere = {
     ...fallback,
     sources: { tempC: 'default', pressureKpa: 'default', humidityPct: 'default' },
@@ -52,16 +69,14 @@ export function runAtmosphere(series: RunSeries, fallback: Atmosphere = DEFAULT_
   };
   for (const field of Object.keys(PLAUSIBLE) as AtmosphereField[]) {
     const { min, max, quantity } = PLAUSIBLE[field];
-    const channel = findChannel(series, quantity);
-    if (!channel) {
-      out.notes.push(`${field}: no ${quantity} channel in the run; default ${fallback[field]} used`);
+    const reading = readings[quantity];
+    if (!reading) {
+      out.notes.push(`${field}: no ${quantity} channel in ${where}; default ${fallback[field]} used`);
       continue;
     }
-    const value = median(channel.v);
+    const { name, value } = reading;
     if (!(value >= min && value <= max)) {
-      out.notes.push(
-        `${field}: "${channel.name}" reads ${value}, outside ${min}..${max}; default ${fallback[field]} used`,
-      );
+      out.notes.push(`${field}: "${name}" reads ${value}, outside ${min}..${max}; default ${fallback[field]} used`);
       continue;
     }
     out[field] = value;
@@ -69,4 +84,14 @@ export function runAtmosphere(series: RunSeries, fallback: Atmosphere = DEFAULT_
   }
   out.defaulted = Object.values(out.sources).includes('default');
   return out;
+}
+
+/** The run's air: the median of each probe channel (one gust does not move it), else the default, field by field. */
+export function runAtmosphere(series: RunSeries, fallback: Atmosphere = DEFAULT_RUN_ATMOSPHERE): RunAtmosphere {
+  const readings: ProbeReadings = {};
+  for (const { quantity } of Object.values(PLAUSIBLE)) {
+    const channel = findChannel(series, quantity);
+    if (channel) readings[quantity] = { name: channel.name, value: median(channel.v) };
+  }
+  return atmosphereOf(readings, 'the run', fallback);
 }

@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { configSchema } from '../../server/config.js';
 import type { RunComparisonAnswer, RunCurvesAnswer, SessionResults } from '@jetdrive-hub/client/contract';
 import { createHub, type Hub } from '../../server/hub.js';
+import { correctionFactor } from '../../server/curves/index.js';
+import type { Atmosphere } from '../../server/curves/index.js';
 import { launchChromium } from '../support/launch-chromium.js';
 import { MAP_AXIS, RPM_AXIS } from '../../server/tuning/ve-grid.js';
 import { createTestProvider } from '../support/test-jetdrive-provider.js';
@@ -505,6 +507,57 @@ describe('dashboard', () => {
   });
 });
 
+/**
+ * The live pull as the overlay drew it (x = speed, DIN): the air it was corrected for is the probe's (the air the hub
+ * found in the recorded runs), the factor is the one the hub's formulas give for that air, every live bin is its
+ * uncorrected value times that factor, and the bins match the same pull's curve as the hub computes it once recorded.
+ */
+async function checkLivePull(p: Page, hubUrl: string, recorded: string, cmp: RunComparisonAnswer): Promise<void> {
+  const data = await p.$eval('#overlay-chart', (e) => ({ ...(e as HTMLElement).dataset }));
+  expect(data.liveX).toBe('speed');
+  expect(data.liveCorrection).toBe('din');
+  const air = JSON.parse(data.liveAir ?? '{}') as Atmosphere & { defaulted: boolean };
+  const runAir = cmp.runs[0].curves.atmosphere;
+  expect(air.defaulted).toBe(false);
+  expect(Math.abs(air.tempC - runAir.tempC)).toBeLessThan(0.5);
+  expect(Math.abs(air.pressureKpa - runAir.pressureKpa)).toBeLessThan(0.2);
+  expect(Math.abs(air.humidityPct - runAir.humidityPct)).toBeLessThan(2);
+  const factor = Number(data.liveFactor);
+  expect(factor).toBe(correctionFactor('din', air).factor);
+  expect(factor).not.toBe(1);
+
+  const live = JSON.parse(data.live ?? '{}') as {
+    x: number[];
+    power: (number | null)[];
+    uncorrected: (number | null)[];
+  };
+  expect(live.x).toEqual(cmp.x);
+  const bins = live.x.flatMap((x, i) =>
+    live.power[i] === null ? [] : [{ x, power: live.power[i] ?? 0, raw: live.uncorrected[i] ?? 0 }],
+  );
+  expect(bins.length).toBeGreaterThan(20);
+  for (const b of bins) expect(b.power).toBeCloseTo(b.raw * factor, 9);
+
+  // The recorded pull on the hub, same axis, standard and units, unsmoothed: the live bins are snapshots of it.
+  const query = 'correction=din&smoothing=0&x=speed&units=imperial';
+  const same = ((await (await fetch(`${hubUrl}/api/runs/${recorded}/curves?${query}`)).json()) as RunCurvesAnswer)
+    .curves;
+  expect(same.correction.factor).toBeCloseTo(factor, 3);
+  const peak = same.peaks.raw.power?.value ?? Number.NaN;
+  const off = bins.flatMap((b) => {
+    const i = same.curves.x.indexOf(b.x);
+    return i < 0 ? [] : [Math.abs(b.power - same.curves.power[i]) / peak];
+  });
+  expect(off.length).toBeGreaterThan(bins.length * 0.8);
+  off.sort((a, b) => a - b);
+  const median = off[Math.floor(off.length / 2)];
+  console.log(
+    `[overlay] live pull on x=speed, DIN CF ${factor.toFixed(4)} for ${air.tempC} °C ${air.pressureKpa} kPa ` +
+      `${air.humidityPct} %: ${bins.length} bins, median |live − recorded| ${(median * 100).toFixed(2)} % of the peak`,
+  );
+  expect(median).toBeLessThan(0.02);
+}
+
 // Issue 17: runs recorded by a hub of its own (its own JetDrive port: the shared hub's auto pulls must not land in
 // its library), one baseline pull and the same pull "tuned" (its CSV export with power and torque 4 % up, imported).
 describe('run analysis in the page (standalone hub)', () => {
@@ -567,14 +620,24 @@ describe('run analysis in the page (standalone hub)', () => {
     expect(Number(await page.getAttribute('#overlay-chart', 'data-points'))).toBe(
       api.runs[0].power.filter((v) => v !== null).length,
     );
-    // Another correction is computed by the hub again.
+    // Another correction and the speed axis are computed by the hub again.
     await page.selectOption('.overlay-controls select[name="correction"]', 'din');
     await page.waitForFunction(() => document.querySelector('.overlay-status')?.textContent?.includes('DIN'), null, {
       timeout: 10_000,
     });
-    // A pull now (once the simulator is back at idle after the first): its points land on the baselines' grid and
-    // draw over them.
+    await page.selectOption('.overlay-controls select[name="x"]', 'speed');
+    const speedApi = (await (
+      await fetch(`${own.url}/api/runs/compare?ids=${baseline},${tuned}&correction=din&smoothing=2&x=speed`)
+    ).json()) as RunComparisonAnswer;
+    await page.waitForFunction(
+      (n) => Number(document.getElementById('overlay-chart')?.dataset.points) === n,
+      speedApi.runs[0].power.filter((v) => v !== null).length,
+      { timeout: 10_000 },
+    );
+    // A pull now (once the simulator is back at idle after the first): its points land on the baselines' speed grid,
+    // under DIN for the probe's live air, and draw over them.
     const sim = own.hub.simulator;
+    const before = own.hub.runs.library.count;
     await until(() => sim?.pull().ok === true, 30_000, 'the simulator to take a second pull', 200);
     await page.waitForFunction(
       () => Number(document.getElementById('overlay-chart')?.dataset.livePoints ?? 0) >= 5,
@@ -583,7 +646,11 @@ describe('run analysis in the page (standalone hub)', () => {
     );
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.locator('#run-overlay').screenshot({ path: join(ARTIFACTS, 'run-overlay.png') });
-  }, 90_000);
+    await until(() => own?.hub.runs.library.count === before + 1, 60_000, 'the live pull recorded');
+    await page.waitForFunction(() => document.querySelector('.overlay-run.live')?.textContent?.startsWith('Last'));
+    await checkLivePull(page, own.url, own.hub.runs.library.list({ offset: 0, limit: 1 }).runs[0].id, speedApi);
+    await page.locator('#run-overlay').screenshot({ path: join(ARTIFACTS, 'run-overlay-speed.png') });
+  }, 120_000);
 
   it("opens the run sheet and its numbers equal the API's", async () => {
     if (!own) throw new Error('no hub');

@@ -34,7 +34,10 @@ export interface PullFeed {
   accepts(key: string, quantity: string | null): boolean;
   /** Keeps the value when it is from the dyno's chosen channel for a pull quantity; returns whether it was. */
   offer(key: string, quantity: string | null, value: number, at: number): boolean;
-  /** The newest RPM, power and torque (all fresh) and throttle (null when absent or stale); null without all three. */
+  /**
+   * The newest RPM, power and torque (all fresh), with the dyno's road speed when fresh, and throttle (null when absent
+   * or stale); null without all three.
+   */
   point(now: number): { point: PullPoint; tps: number | null } | null;
   dyno(): DynoChannels | null;
 }
@@ -42,12 +45,19 @@ export interface PullFeed {
 const isPullQuantity = (q: string | null): q is PullQuantity =>
   q !== null && (PULL_QUANTITIES as readonly string[]).includes(q);
 
+/** The dyno provider's first speed channel: the overlay draws the live pull against road speed from it. */
+function dynoSpeedKey(dyno: DynoChannels | null, catalog: PullFeedCatalog): string | null {
+  if (!dyno) return null;
+  return catalog.channels.find((c) => c.providerId === dyno.providerId && c.quantity === 'speed')?.key ?? null;
+}
+
 export function createPullFeed(options: Partial<PullFeedOptions> = {}): PullFeed {
   const opts = { ...DEFAULT_PULL_FEED_OPTIONS, ...options };
   let dyno: DynoChannels | null = null;
-  const latest = new Map<PullQuantity, { value: number; at: number }>();
+  let speedKey: string | null = null;
+  const latest = new Map<PullQuantity | 'speed', { value: number; at: number }>();
 
-  const fresh = (q: PullQuantity, now: number): number | null => {
+  const fresh = (q: PullQuantity | 'speed', now: number): number | null => {
     const v = latest.get(q);
     return v && now - v.at < opts.maxAgeMs ? v.value : null;
   };
@@ -57,7 +67,10 @@ export function createPullFeed(options: Partial<PullFeedOptions> = {}): PullFeed
       const next = chooseDynoChannels(catalog.providers, catalog.channels);
       // Values from a channel that is no longer chosen must not mix into the next points.
       for (const q of PULL_QUANTITIES) if (next?.channels[q] !== dyno?.channels[q]) latest.delete(q);
+      const nextSpeed = dynoSpeedKey(next, catalog);
+      if (nextSpeed !== speedKey) latest.delete('speed');
       dyno = next;
+      speedKey = nextSpeed;
     },
     accepts(key, quantity) {
       if (!isPullQuantity(quantity) || dyno === null) return true;
@@ -65,6 +78,10 @@ export function createPullFeed(options: Partial<PullFeedOptions> = {}): PullFeed
       return chosen === undefined || chosen === key;
     },
     offer(key, quantity, value, at) {
+      if (quantity === 'speed' && key === speedKey) {
+        latest.set('speed', { value, at });
+        return true;
+      }
       if (!isPullQuantity(quantity) || dyno === null || dyno.channels[quantity] !== key) return false;
       latest.set(quantity, { value, at });
       return true;
@@ -74,7 +91,8 @@ export function createPullFeed(options: Partial<PullFeedOptions> = {}): PullFeed
       const power = fresh('power', now);
       const torque = fresh('torque', now);
       if (rpm === null || power === null || torque === null) return null;
-      return { point: { rpm, power, torque }, tps: fresh('tps', now) };
+      const speed = fresh('speed', now);
+      return { point: { rpm, power, torque, ...(speed === null ? {} : { speed }) }, tps: fresh('tps', now) };
     },
     dyno: () => dyno,
   };

@@ -8,15 +8,20 @@ import {
   MAX_SMOOTHING,
   type RunComparisonAnswer,
 } from '@jetdrive-hub/client/contract';
+import { type CorrectionFactor, correctionFactor } from '../../curves/correction-standards.js';
+import type { RunAtmosphere } from '../../curves/run-atmosphere.js';
 import { displayConversion, type UnitSystem } from '../../mapping/unit-conversion.js';
-import type { PullTracker } from './create-pull-tracker.js';
+import type { Pull, PullTracker } from './create-pull-tracker.js';
 import { el, setAttr, setText } from './dom.js';
+import { createLiveAtmosphere, type LiveAtmosphere, PROBE_QUANTITIES } from './live-atmosphere.js';
 import { createOverlayCharts } from './overlay-charts.js';
-import { LIVE_COLOR, overlayPlotData, RUN_COLORS } from './overlay-plot-data.js';
+import { LIVE_COLOR, type LiveInput, overlayPlotData, RUN_COLORS } from './overlay-plot-data.js';
 
 // Compare runs: tick runs in the run library panel (a checkbox in each row) and their power and torque curves (and
 // AFR) overlay here, computed by the hub under the chosen correction, smoothing and x axis, in the page's units, with
-// a legend per run (peaks, Δ to the first). While a pull happens the live pull draws on top of these baselines.
+// a legend per run (peaks, Δ to the first). While a pull happens the live pull draws on top of these baselines, on
+// their x axis (RPM or road speed) and under their correction standard, its factor computed here by the hub's own
+// formulas (server/curves/correction-standards.ts, pure) from the atmospheric probe's live readings.
 
 export interface RunOverlayPanel {
   setSystem(system: UnitSystem): void;
@@ -24,6 +29,8 @@ export interface RunOverlayPanel {
 
 /** The live pull is re-binned onto the baselines' grid this often while it grows (ms). */
 const LIVE_MS = 250;
+/** The probe's air changes slowly: its readings are taken this often (Hz). */
+const PROBE_HZ = 2;
 
 function select<T extends string | number>(name: string, label: string, values: readonly T[], value: T) {
   const s = el('select', { name, 'aria-label': label });
@@ -32,18 +39,63 @@ function select<T extends string | number>(name: string, label: string, values: 
 }
 
 const liveUnits = (system: UnitSystem) => ({
+  speed: displayConversion(2, system),
   power: displayConversion(4, system),
   torque: displayConversion(5, system),
 });
 
-function liveLegend(active: boolean): HTMLElement {
-  const text = `${active ? 'Live pull' : 'Last pull'} (uncorrected: the page has no air reading for it)`;
+function airText(air: RunAtmosphere): string {
+  const probe = `${air.tempC.toFixed(1)} °C, ${air.pressureKpa.toFixed(2)} kPa, ${air.humidityPct.toFixed(0)} %`;
+  return air.defaulted ? `${probe}; default air where the probe gave none` : `probe ${probe}`;
+}
+
+function liveLegend(active: boolean, cf: CorrectionFactor, air: RunAtmosphere): HTMLElement {
+  const correction = cf.standard === 'none' ? 'uncorrected' : `${cf.label} CF ${cf.factor.toFixed(3)}`;
+  const text = `${active ? 'Live pull' : 'Last pull'} · ${correction} (${airText(air)})`;
   return el(
     'div',
     { class: 'overlay-run live' },
     el('span', { class: 'swatch', style: `background: ${LIVE_COLOR}` }),
     text,
   );
+}
+
+/**
+ * What the live pull was drawn with, on the chart for tests and tools: the x axis, the standard, its factor and the
+ * air it came from, and the live power per bin corrected and not.
+ */
+function markLive(
+  box: HTMLElement,
+  cmp: RunComparisonAnswer,
+  live: LiveInput,
+  cf: CorrectionFactor,
+  air: RunAtmosphere,
+) {
+  const { tempC, pressureKpa, humidityPct, defaulted } = air;
+  setAttr(box, 'data-live-x', cmp.runs[0]?.curves.x ?? 'rpm');
+  setAttr(box, 'data-live-correction', cf.standard);
+  setAttr(box, 'data-live-factor', String(cf.factor));
+  setAttr(box, 'data-live-air', JSON.stringify({ tempC, pressureKpa, humidityPct, defaulted }));
+  const power = overlayPlotData(cmp, live).columns.at(-2);
+  const uncorrected = overlayPlotData(cmp, { ...live, factor: 1 }).columns.at(-2);
+  setAttr(box, 'data-live', JSON.stringify({ x: cmp.x, power, uncorrected }));
+}
+
+/** What changes the live pull's drawing: another pull, more points, or its end (trimmed to its top, 'Last pull'). */
+const liveKey = (pull: Pull | null) => (pull ? `${pull.startedAt}|${pull.active}|${pull.points.length}` : '');
+
+/** The atmospheric probe's readings, a few a second, for the live pull's correction (for the page's whole life). */
+function watchProbe(hub: Hub): LiveAtmosphere {
+  const atmosphere = createLiveAtmosphere();
+  const selectors = PROBE_QUANTITIES.map((quantity) => ({ quantity }));
+  hub.samples$(selectors, { maxHz: PROBE_HZ }).subscribe({
+    next: (batch) => {
+      const at = Date.now();
+      for (const sample of batch.samples) atmosphere.offer(sample, at);
+    },
+    error: (err: unknown) => console.warn(`dashboard: the probe subscription ended: ${String(err)}`),
+  });
+  return atmosphere;
 }
 
 function legendOf(cmp: RunComparisonAnswer): HTMLElement[] {
@@ -135,16 +187,22 @@ export function createRunOverlayPanel(
   root.replaceChildren(head, controls.form, legend, chartBox, afrBox);
   const charts = createOverlayCharts(chartBox, afrBox);
   let cmp: RunComparisonAnswer | null = null;
-  let liveShown = -1;
+  let liveShown = '';
   let asked = 0;
+
+  const atmosphere = watchProbe(hub);
 
   function render(): void {
     if (!cmp) return;
     const pull = tracker.current();
-    liveShown = pull?.points.length ?? 0;
-    const live = pull && liveShown > 0 ? { points: pull.points, ...liveUnits(system) } : null;
+    liveShown = liveKey(pull);
+    const air = atmosphere.current(Date.now());
+    const cf = correctionFactor(cmp.runs[0]?.curves.correction.standard ?? 'none', air);
+    const shown = pull && pull.points.length > 0;
+    const live = shown ? { points: pull.points, factor: cf.factor, ...liveUnits(system) } : null;
     charts.draw(overlayPlotData(cmp, live), cmp);
-    legend.replaceChildren(...legendOf(cmp), ...(live ? [liveLegend(pull?.active ?? false)] : []));
+    if (live) markLive(chartBox, cmp, live, cf, air);
+    legend.replaceChildren(...legendOf(cmp), ...(live ? [liveLegend(pull?.active ?? false, cf, air)] : []));
     setAttr(root, 'data-runs', String(cmp.runs.length));
   }
 
@@ -174,7 +232,7 @@ export function createRunOverlayPanel(
   mountPickers(library, picked, () => void refresh());
   // The live pull over the baselines, redrawn while it grows; the page owns this timer for its whole life.
   setInterval(() => {
-    if (cmp && (tracker.current()?.points.length ?? 0) !== liveShown) render();
+    if (cmp && liveKey(tracker.current()) !== liveShown) render();
   }, LIVE_MS);
   void refresh();
   return {

@@ -23,8 +23,10 @@ function seriesOf(cmp: RunComparisonAnswer, live: boolean): uPlot.Series[] {
     series.push({ label: `${r.name} torque`, stroke, width: 1.5, dash: [6, 4], points: { show: false } });
   });
   if (live) {
-    series.push({ label: 'Live power', stroke: LIVE_COLOR, width: 3, points: { show: false } });
-    series.push({ label: 'Live torque', stroke: LIVE_COLOR, width: 2, dash: [6, 4], points: { show: false } });
+    // The live pull is sampled at the page's rate: a narrow bin (1 mph) it crossed between two samples is bridged.
+    series.push({ label: 'Live power', stroke: LIVE_COLOR, width: 3, points: { show: false }, spanGaps: true });
+    const dash = [6, 4];
+    series.push({ label: 'Live torque', stroke: LIVE_COLOR, width: 2, dash, points: { show: false }, spanGaps: true });
   }
   return series;
 }

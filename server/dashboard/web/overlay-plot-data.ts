@@ -3,7 +3,8 @@ import type { UnitConversion } from '../../mapping/unit-conversion.js';
 import type { PullPoint } from './pull.js';
 
 // The compare overlay's plot data, pure: the hub's comparison (every run on one grid, already corrected, smoothed and
-// in the page's units) as uPlot columns, plus the live pull binned onto the same grid so it draws over the baselines.
+// in the page's units) as uPlot columns, plus the live pull binned onto the same grid (RPM or road speed), under the
+// baselines' correction standard for the live air, so it draws over the baselines like for like.
 
 /** One colour per run (up to 8, the compare limit), told apart on the dark theme and in print. */
 export const RUN_COLORS = ['#38bdf8', '#f59e0b', '#22c55e', '#f472b6', '#a78bfa', '#facc15', '#fb7185', '#2dd4bf'];
@@ -26,49 +27,65 @@ function aligned(grid: readonly number[], x: readonly number[], y: readonly numb
   return grid.map((g) => at.get(g) ?? null);
 }
 
-/** Mean of the live points within half a bin of each grid value (RPM grids only: the live pull has no speed). */
+/**
+ * Mean of the live points per grid bin: a point with x belongs to bin round(x / width), the hub's own binning rule
+ * (server/curves/bin-on-grid.ts), so live and recorded curves share their bins. Points without an x are skipped.
+ */
 export function binLive(
   grid: readonly number[],
   binWidth: number,
   points: readonly PullPoint[],
-  pick: (p: PullPoint) => number,
+  xOf: (p: PullPoint) => number | null,
+  yOf: (p: PullPoint) => number,
 ): Column {
-  const sums = grid.map(() => 0);
-  const counts = grid.map(() => 0);
-  if (grid.length === 0) return [];
-  const first = grid[0];
+  const sums = new Map<number, { sum: number; n: number }>();
   for (const p of points) {
-    const k = Math.round((p.rpm - first) / binWidth);
-    if (k < 0 || k >= grid.length || Math.abs(grid[k] - p.rpm) > binWidth / 2) continue;
-    sums[k] += pick(p);
-    counts[k]++;
+    const x = xOf(p);
+    if (x === null || !Number.isFinite(x)) continue;
+    const k = Math.round(x / binWidth);
+    const s = sums.get(k) ?? { sum: 0, n: 0 };
+    s.sum += yOf(p);
+    s.n++;
+    sums.set(k, s);
   }
-  return grid.map((_, i) => (counts[i] > 0 ? sums[i] / counts[i] : null));
+  return grid.map((g) => {
+    const s = sums.get(Math.round(g / binWidth));
+    return s ? s.sum / s.n : null;
+  });
 }
 
 export interface LiveInput {
   points: readonly PullPoint[];
+  /** Road speed (km/h on the wire) in the page's unit: the x of the live points on a speed grid. */
+  speed: UnitConversion;
   power: UnitConversion;
   torque: UnitConversion;
+  /** The baselines' correction standard's factor for the live air (1 uncorrected). */
+  factor: number;
+}
+
+const convert = (c: UnitConversion, v: number) => v * c.factor + c.offset;
+
+/** The live pull's power and torque on the comparison's grid, corrected and in the page's units. */
+function liveColumns(cmp: RunComparisonAnswer, live: LiveInput): [Column, Column] {
+  const curves = cmp.runs[0]?.curves;
+  const width = curves?.binWidth ?? 50;
+  const xOf =
+    curves?.x === 'speed'
+      ? (p: PullPoint) => (p.speed === undefined ? null : convert(live.speed, p.speed))
+      : (p: PullPoint) => p.rpm;
+  return [
+    binLive(cmp.x, width, live.points, xOf, (p) => convert(live.power, p.power * live.factor)),
+    binLive(cmp.x, width, live.points, xOf, (p) => convert(live.torque, p.torque * live.factor)),
+  ];
 }
 
 export function overlayPlotData(cmp: RunComparisonAnswer, live: LiveInput | null): OverlayData {
   const columns: Column[] = [cmp.x];
   for (const r of cmp.runs) columns.push(r.power, r.torque);
   let livePoints = 0;
-  const binWidth = cmp.runs[0]?.curves.binWidth ?? 50;
-  // The grid is even (k × width), but a run may leave gaps: bin on the full even grid, then pick the grid's values.
-  if (live && cmp.runs[0]?.curves.x === 'rpm' && cmp.x.length > 0) {
-    const even = Array.from(
-      { length: Math.round((cmp.x[cmp.x.length - 1] - cmp.x[0]) / binWidth) + 1 },
-      (_, i) => cmp.x[0] + i * binWidth,
-    );
-    const index = new Map(even.map((g, i) => [g, i]));
-    const pick = (col: Column) => cmp.x.map((g) => col[index.get(g) ?? -1] ?? null);
-    const power = pick(binLive(even, binWidth, live.points, (p) => p.power * live.power.factor + live.power.offset));
-    const torque = pick(
-      binLive(even, binWidth, live.points, (p) => p.torque * live.torque.factor + live.torque.offset),
-    );
+  if (live && cmp.x.length > 0) {
+    const [power, torque] = liveColumns(cmp, live);
     livePoints = power.filter((v) => v !== null).length;
     columns.push(power, torque);
   }

@@ -5,6 +5,8 @@ export interface PullPoint {
   /** Wire units (kW, N·m); the plot converts. */
   power: number;
   torque: number;
+  /** Road (drum) speed, km/h; absent when the dyno has no speed channel or its value went stale. */
+  speed?: number;
 }
 
 export interface PullPeak {

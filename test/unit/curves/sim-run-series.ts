@@ -21,6 +21,10 @@ export interface SimRunOptions {
   ecu?: VirtualEcu;
   /** Leave the atmospheric probe's channels out (a run without a probe). */
   withoutProbe?: boolean;
+  /** Idle recorded before the trigger, s (the run library's pre-roll). Default 0: the run starts at the trigger. */
+  idleBeforeS?: number;
+  /** Added to every sample time, ms (a recording's clock is not on the export's 50 ms grid). Default 0. */
+  timeOffsetMs?: number;
 }
 
 export interface SimRun {
@@ -40,9 +44,13 @@ export function simRun(o: SimRunOptions = {}): SimRun {
     noiseScale: o.noiseScale,
     ecu: o.ecu,
   });
-  const { frames } = runPull(sim, { tps: o.tps, dtS: o.dtS ?? 0.02 });
+  const dtS = o.dtS ?? 0.02;
+  const idle: SimFrame[] = [];
+  for (let s = 0; s < (o.idleBeforeS ?? 0) - 1e-9; s += dtS) idle.push(sim.step(dtS));
+  const frames = [...idle, ...runPull(sim, { tps: o.tps, dtS }).frames];
   const channels = [...DYNO_CHANNELS, ...(o.withoutProbe ? [] : PROBE_CHANNELS)];
-  const t = Float64Array.from(frames, (f) => Math.round(f.t * 1e6) / 1e3);
+  const offset = o.timeOffsetMs ?? 0;
+  const t = Float64Array.from(frames, (f) => Math.round(f.t * 1e6) / 1e3 + offset);
   const series: RunSeries = {
     channels: channels.map(
       (c): SeriesChannel => ({

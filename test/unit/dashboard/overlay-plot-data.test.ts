@@ -37,11 +37,18 @@ describe('overlayPlotData', () => {
       [null, 12, 13, null],
       [null, 6, 6.5, null],
     ]);
-    expect(data.afr).toEqual([[3000, 3050, 3100, 3200], [12.5, 12.6, 12.7, 12.8], [null, null, null, null]]);
+    expect(data.afr).toEqual([
+      [3000, 3050, 3100, 3200],
+      [12.5, 12.6, 12.7, 12.8],
+      [null, null, null, null],
+    ]);
     expect(data.livePoints).toBe(0);
   });
 
-  it('bins the live pull (wire units, converted) onto the grid, gaps in the grid included', () => {
+  const identity = { factor: 1, offset: 0, label: '' };
+  const double = { factor: 2, offset: 0, label: '' };
+
+  it('bins the live pull (wire units, converted, times the live factor) onto the grid, gaps in the grid included', () => {
     const a = run('a', [3000, 3050, 3100, 3200], [10, 11, 12, 13]);
     const points = [
       { rpm: 3010, power: 10, torque: 20 },
@@ -49,16 +56,37 @@ describe('overlayPlotData', () => {
       { rpm: 3190, power: 30, torque: 40 },
       { rpm: 4000, power: 99, torque: 99 },
     ];
-    const identity = { factor: 1, offset: 0, label: '' };
-    const double = { factor: 2, offset: 0, label: '' };
-    const data = overlayPlotData(cmp([a]), { points, power: double, torque: identity } as never);
-    expect(data.columns[3]).toEqual([20, 24, null, 60]);
-    expect(data.columns[4]).toEqual([20, 22, null, 40]);
+    const live = { points, speed: identity, power: double, torque: identity, factor: 1.5 };
+    const data = overlayPlotData(cmp([a]), live);
+    expect(data.columns[3]).toEqual([30, 36, null, 90]);
+    expect(data.columns[4]).toEqual([30, 33, null, 60]);
     expect(data.livePoints).toBe(3);
   });
 
-  it('binLive leaves bins without points empty and ignores points off the grid', () => {
-    expect(binLive([1000, 1050], 50, [{ rpm: 1060, power: 4, torque: 0 }], (p) => p.power)).toEqual([null, 4]);
-    expect(binLive([], 50, [{ rpm: 1060, power: 4, torque: 0 }], (p) => p.power)).toEqual([]);
+  it('on a speed grid bins the live pull by its road speed in the page’s unit; points without speed are left out', () => {
+    const mph = { factor: 0.621371192, offset: 0, label: 'mph' };
+    const a = run('a', [40, 41, 43], [50, 52, 55]);
+    const onSpeed = {
+      ...cmp([{ ...a, curves: { ...a.curves, x: 'speed', binWidth: 1 } } as RunComparisonAnswer['runs'][number]]),
+      x: [40, 41, 43],
+    };
+    const points = [
+      { rpm: 3000, power: 10, torque: 20, speed: 64.4 }, // 40.02 mph
+      { rpm: 3010, power: 12, torque: 22, speed: 65.9 }, // 40.95 mph
+      { rpm: 3020, power: 14, torque: 24 },
+      { rpm: 3030, power: 16, torque: 26, speed: 69.2 }, // 43.00 mph
+    ];
+    const data = overlayPlotData(onSpeed, { points, speed: mph, power: identity, torque: identity, factor: 1 });
+    expect(data.columns[3]).toEqual([10, 12, 16]);
+    expect(data.livePoints).toBe(3);
+  });
+
+  it('binLive: the hub’s rule (bin round(x / width)), bins without points empty, points off the grid ignored', () => {
+    const rpm = (p: { rpm: number }) => p.rpm;
+    const power = (p: { power: number }) => p.power;
+    expect(binLive([1000, 1050], 50, [{ rpm: 1060, power: 4, torque: 0 }], rpm, power)).toEqual([null, 4]);
+    expect(binLive([1000, 1050], 50, [{ rpm: 1074.9, power: 4, torque: 0 }], rpm, power)).toEqual([null, 4]);
+    expect(binLive([1000, 1050], 50, [{ rpm: 1075.1, power: 4, torque: 0 }], rpm, power)).toEqual([null, null]);
+    expect(binLive([], 50, [{ rpm: 1060, power: 4, torque: 0 }], rpm, power)).toEqual([]);
   });
 });
