@@ -51,7 +51,10 @@ export interface ActiveRun {
   endReason: RunEndReason | null;
   datagrams: number;
   dropped: number;
-  timer: NodeJS.Timeout | null;
+  /** Ends the run at maxDurationS plus post-roll, however it goes; cleared when the run ends. */
+  maxTimer: NodeJS.Timeout | null;
+  /** Ends the run after the post-roll, once its pull ended; cleared if another pull starts within it. */
+  postRollTimer: NodeJS.Timeout | null;
   /** The next black-box datagram (its sequence number) to write into the journal. */
   nextSeq: number;
   /** Set when the run ends: datagrams from this one on belong to no run. */

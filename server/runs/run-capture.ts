@@ -31,6 +31,13 @@ import { startMetadata } from './start-metadata.js';
 const log = createLogger('runs');
 const PUMP_MS = 50;
 
+function clearRunTimers(run: ActiveRun): void {
+  if (run.maxTimer) clearTimeout(run.maxTimer);
+  if (run.postRollTimer) clearTimeout(run.postRollTimer);
+  run.maxTimer = null;
+  run.postRollTimer = null;
+}
+
 export class RunCapture {
   readonly #o: RunOptions;
   readonly #d: RunCaptureDeps;
@@ -158,9 +165,9 @@ export class RunCapture {
 
   #onPullStart(providerId: number): void {
     if (this.#state === 'post_roll' && this.#run) {
-      // A new pull inside the post-roll of the last one continues the same run.
-      if (this.#run.timer) clearTimeout(this.#run.timer);
-      this.#run.timer = null;
+      // A new pull inside the post-roll of the last one continues the same run (its max-duration bound stays).
+      if (this.#run.postRollTimer) clearTimeout(this.#run.postRollTimer);
+      this.#run.postRollTimer = null;
       this.#run.endReason = null;
       this.#state = 'recording';
       return;
@@ -173,7 +180,7 @@ export class RunCapture {
     if (!run || this.#state !== 'recording' || run.reason !== 'auto' || run.providerId !== providerId) return;
     run.endReason = reason;
     this.#state = 'post_roll';
-    run.timer = setTimeout(() => this.#finish(reason), this.#o.postRollMs);
+    run.postRollTimer = setTimeout(() => this.#finishRun(run, reason), this.#o.postRollMs);
   }
 
   #begin(reason: RunStartReason, providerId: number | null, name?: string): void {
@@ -196,7 +203,8 @@ export class RunCapture {
       endReason: null,
       datagrams: 0,
       dropped: 0,
-      timer: null,
+      maxTimer: null,
+      postRollTimer: null,
       nextSeq: this.#ring.seqSince(startedAt - this.#o.preRollMs),
       endSeq: null,
       journal: null,
@@ -206,8 +214,8 @@ export class RunCapture {
     this.#state = 'recording';
     this.#refreshClocks();
     // Bounded: a run (manual ones too) lasts at most maxDurationS plus its post-roll.
-    run.timer = setTimeout(
-      () => this.#finish('max_duration'),
+    run.maxTimer = setTimeout(
+      () => this.#finishRun(run, 'max_duration'),
       this.#o.detection.maxDurationS * 1000 + this.#o.postRollMs,
     );
     this.#chain(run, async () => {
@@ -220,10 +228,18 @@ export class RunCapture {
     });
   }
 
+  /**
+   * A timer's end of `run`: only if it is still the run being recorded. (A max-duration timer left running once
+   * ended the run recording a minute later — every pull after the third lasted 0.1 s.)
+   */
+  #finishRun(run: ActiveRun, reason: RunEndReason): void {
+    if (this.#run === run) this.#finish(reason);
+  }
+
   #finish(reason: RunEndReason): void {
     const run = this.#run;
     if (!run) return;
-    if (run.timer) clearTimeout(run.timer);
+    clearRunTimers(run);
     run.endSeq = this.#ring.nextSeq;
     this.#run = null;
     this.#state = 'idle';
@@ -344,7 +360,7 @@ export class RunCapture {
     log.error({ err: error, code }, 'recording stopped: %s', message);
     const run = this.#run;
     if (run) {
-      if (run.timer) clearTimeout(run.timer);
+      clearRunTimers(run);
       run.failed = true;
       await run.journal?.close(false).catch(() => undefined);
       run.journal = null;
