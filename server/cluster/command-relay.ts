@@ -6,8 +6,11 @@ import { createLogger } from '../log.js';
 
 const log = createLogger('cluster');
 
-/** Commands an edge cannot carry out itself: the ingest node runs the tuning sessions. */
-export const RELAYED_COMMANDS = [
+/**
+ * Commands an edge cannot carry out itself: the ingest node runs the tuning sessions, the replays (it has the run
+ * library) and the live analyses; `http:request` is an HTTP control or read of those, answered by its own routes.
+ */
+export const RELAYED_SOCKET_COMMANDS = [
   'session:start',
   'session:stop',
   'session:watch',
@@ -15,8 +18,26 @@ export const RELAYED_COMMANDS = [
   'session:list',
   'session:results',
   'session:cleanup',
+  'replay:list',
+  'replay:start',
+  'replay:pause',
+  'replay:resume',
+  'replay:seek',
+  'replay:stop',
+  'analysis:start',
+  'analysis:stop',
+  'analysis:reset',
+  'analysis:delete',
+  'analysis:list',
+  'analysis:get',
+  'analysis:export',
+  'analysis:watch',
+  'analysis:unwatch',
 ] as const;
 
+export const RELAYED_COMMANDS = [...RELAYED_SOCKET_COMMANDS, 'http:request'] as const;
+
+export type RelayedSocketCommand = (typeof RELAYED_SOCKET_COMMANDS)[number];
 export type RelayedCommand = (typeof RELAYED_COMMANDS)[number];
 
 const REQUEST_EVENT = 'jetdrive-hub:command';

@@ -89,6 +89,7 @@ export type {
   ClusterNodeView,
   ClusterView,
   HubRole,
+  SourceGap,
   SourceState,
   SourceStateName,
 } from './cluster.js';
