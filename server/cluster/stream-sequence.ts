@@ -12,10 +12,8 @@ export function formatSequence(s: StreamSequence): string {
 }
 
 export function parseSequence(text: string): StreamSequence | null {
-  const at = text.indexOf(':');
-  if (at <= 0) return null;
-  const seq = Number(text.slice(at + 1));
-  return Number.isSafeInteger(seq) && seq >= 0 ? { epoch: text.slice(0, at), seq } : null;
+  const match = /^([^:]+):(\d{1,15})$/.exec(text);
+  return match ? { epoch: match[1], seq: Number(match[2]) } : null;
 }
 
 /**
