@@ -6,13 +6,16 @@
 //   CPU per delivered message (process CPU from /proc over the window / frames the node's viewers got): edge against
 //   the standalone hub (target ≤ 1.2x);
 //   Redis input bytes/s (INFO stats, everything the nodes send it: data stream, adapter, heartbeats) per 1,000
-//   samples/s ingested.
+//   samples/s ingested;
+//   capacity: viewers on one edge (then, for comparison, on the ingest node) added step by step until their p99
+//   exceeds 20 ms (cluster-capacity.ts), the other nodes without viewers.
 import { readFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { forkHub, type ForkedHub } from '../support/fork-hub.js';
 import { histogramPercentile } from '../support/histogram-percentile.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
+import { describeSteps, rampViewers, VIEWER_GROUP as GROUP, viewerStats } from './cluster-capacity.js';
 import type { BenchResult } from './types.js';
 
 const SECTION = 'cluster';
@@ -20,6 +23,13 @@ const VIEWERS = Number(process.env.CLUSTER_BENCH_VIEWERS ?? 50);
 const WARMUP_MS = 3_000;
 const MEASURE_MS = 10_000;
 const CLOCK_TICK_MS = 10;
+const CAPACITY_LIMIT_MS = 20;
+const RAMP = {
+  steps: (process.env.CLUSTER_BENCH_RAMP ?? '5,10,15,20,30,40,60,80,100,150,200,300').split(',').map(Number),
+  limitMs: CAPACITY_LIMIT_MS,
+  warmupMs: 2_000,
+  measureMs: 6_000,
+};
 
 /** utime + stime of a process in ms (Linux /proc; 100 ticks a second). */
 async function cpuMs(pid: number): Promise<number> {
@@ -50,15 +60,6 @@ interface Node {
   name: string;
   hub: ForkedHub;
   viewers: ViewerGroup[];
-}
-
-/** Viewers per child process: a burst of more WebSocket handshakes from one address trips the handshake gate. */
-const GROUP = 10;
-
-async function viewerStats(groups: ViewerGroup[], reset = false) {
-  const all = await Promise.all(groups.map((g) => g.stats(reset)));
-  const histogram = all[0].histogram.map((_, i) => all.reduce((sum, s) => sum + s.histogram[i], 0));
-  return { frames: all.reduce((n, s) => n + s.frames, 0), samples: all.reduce((n, s) => n + s.samples, 0), histogram };
 }
 
 async function measure(nodes: Node[], redisPort: number) {
@@ -95,6 +96,22 @@ function edgeLatency(percentile: string, edge: number, ingest: number): BenchRes
   };
 }
 
+/** Viewers per edge at p99 ≤ 20 ms, against the ingest node's (each ramped alone, every channel at 50 Hz). */
+async function capacityResult(edge: ForkedHub, ingest: ForkedHub): Promise<BenchResult> {
+  const onEdge = await rampViewers(edge.url, RAMP);
+  const onIngest = await rampViewers(ingest.url, RAMP);
+  const rate = Math.round(onEdge.steps[0]?.samplesPerViewerS ?? 0);
+  return {
+    section: SECTION,
+    name: `viewers per edge at p99 ≤ ${CAPACITY_LIMIT_MS} ms`,
+    value: onEdge.capacity,
+    unit: 'viewers',
+    baseline: { name: 'ingest node', value: onIngest.capacity },
+    ratio: onEdge.capacity / Math.max(1, onIngest.capacity),
+    notes: `every channel, ${rate} samples/s a viewer; edge ${describeSteps(onEdge.steps)}; ingest ${describeSteps(onIngest.steps)}`,
+  };
+}
+
 export async function run(): Promise<BenchResult[]> {
   const redis = await startRedisServer();
   const hubs: ForkedHub[] = [];
@@ -123,6 +140,9 @@ export async function run(): Promise<BenchResult[]> {
     }
     await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
     const [i, e, s] = await measure(nodes, redis.port);
+    for (const g of groups.splice(0)) await g.close();
+    await standalone.close();
+    const capacity = await capacityResult(edge, ingest);
     const notes = `${VIEWERS} viewers per node, every channel, ${Math.round(i.samplesPerS)} samples/s each`;
     return [
       { section: SECTION, name: 'ingest-node viewer latency p50', value: i.p50, unit: 'ms', notes },
@@ -146,6 +166,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: 'B/s',
         notes: `${Math.round(i.redisBytesPerS)} B/s for ${Math.round(i.samplesPerS)} samples/s (one ingest node, one edge)`,
       },
+      capacity,
     ];
   } finally {
     for (const g of groups) await g.close();
