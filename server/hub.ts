@@ -469,6 +469,12 @@ function createAnalyses(config: HubConfig, ingest: Ingest, resolver: QuantityRes
   });
 }
 
+/** Replays feed the registry through passive nodes of their own; a cluster's ingest node also publishes them. */
+function createReplays(config: HubConfig, ingest: Ingest, cluster: ClusterNode | null): ReplayManager {
+  const tap = cluster?.replayTap();
+  return createReplayManager(ingest.sink, { ...replayOptionsOf(config), ...(tap ? { tap } : {}) });
+}
+
 /** The cluster node (ingest or edge role), the ingest it feeds or is fed by, and the simulator (never on an edge). */
 function jetDriveOf(config: HubConfig, resolver: QuantityResolver, overrides: HubOverrides) {
   const clusterOptions = clusterOptionsOf(config);
@@ -496,11 +502,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   const sessions = createSessionRegistry(sessionOptionsOf(config));
   const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
   // Replays feed the same registry through passive nodes of their own (never the network).
-  const replayTap = cluster?.replayTap();
-  const replays = createReplayManager(ingest.sink, {
-    ...replayOptionsOf(config),
-    ...(replayTap ? { tap: replayTap } : {}),
-  });
+  const replays = createReplays(config, ingest, cluster);
   const analyses = createAnalyses(config, ingest, late.resolver);
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });

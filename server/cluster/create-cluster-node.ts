@@ -10,8 +10,8 @@ import type { ReplayTap } from '../replay/index.js';
 import { attachRedisAdapter, type RedisAdapterStats } from './attach-redis-adapter.js';
 import { type ClusterKeys, clusterKeys } from './cluster-keys.js';
 import { ClusterError, type CommandRelay, type CommandRelayStats } from './command-relay.js';
-import { createStreamPublisher, type StreamPublisherStats } from './create-stream-publisher.js';
-import { createStreamReader, type StreamReaderStats } from './create-stream-reader.js';
+import { createStreamPublisher, type StreamPublisher, type StreamPublisherStats } from './create-stream-publisher.js';
+import { createStreamReader, type StreamReader, type StreamReaderStats } from './create-stream-reader.js';
 import { createNodeDirectory, type NodeDirectory } from './node-directory.js';
 import { createRedisConnection, type RedisConnection, type RedisState } from './redis-connection.js';
 import { type ClusterFeatures, relayOf } from './relay-commands.js';
@@ -112,6 +112,35 @@ function lateRelay(get: () => CommandRelay | null): Pick<CommandRelay, 'request'
   };
 }
 
+/** An edge reads the stream into `ingest`: datagrams, the ingest node's clocks, and its replays into mirrors. */
+function startReading(
+  reader: StreamReader,
+  ingest: Ingest,
+  config: ClusterNodeConfig,
+  subs: Subscription[],
+): ReplayMirrors {
+  subs.push(
+    reader.clocks$.subscribe((c) => {
+      for (const p of ingest.node.providers()) if (p.hostId === c.hostId) p.clock.adopt(c.offsetMs, c.latencyMs);
+    }),
+  );
+  const mirrors = new ReplayMirrors(ingest.sink, {
+    offlineAfterMs: config.replayOfflineAfterMs ?? 5000,
+    maxProviders: config.maxProviders,
+  });
+  subs.push(reader.replays$.subscribe((entry) => mirrors.feed(entry)));
+  reader.start();
+  return mirrors;
+}
+
+/** The ingest node's replays, published to the stream. */
+function replayTapOf(publisher: StreamPublisher): ReplayTap {
+  return {
+    datagram: (slot, prefix, d) => publisher.onReplayDatagram(slot, prefix, d),
+    ended: (slot) => publisher.onReplayEnd(slot),
+  };
+}
+
 /**
  * One node of a cluster: the Redis connections, the data stream (published by the ingest node, read by edges), the
  * Socket.IO adapter and command relay, and the node directory. The hub wires it in (server/hub.ts).
@@ -146,20 +175,7 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
           { datagrams$: reader?.datagrams$, passive: true },
     start(ingest) {
       ingestRef = ingest;
-      if (reader) {
-        subs.push(
-          reader.clocks$.subscribe((c) => {
-            for (const p of ingest.node.providers()) if (p.hostId === c.hostId) p.clock.adopt(c.offsetMs, c.latencyMs);
-          }),
-        );
-        const m = new ReplayMirrors(ingest.sink, {
-          offlineAfterMs: config.replayOfflineAfterMs ?? 5000,
-          maxProviders: config.maxProviders,
-        });
-        mirrors = m;
-        subs.push(reader.replays$.subscribe((entry) => m.feed(entry)));
-        reader.start();
-      }
+      if (reader) mirrors = startReading(reader, ingest, config, subs);
       void directory.refresh().catch(() => undefined);
     },
     attachIo(io, features) {
@@ -175,13 +191,7 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
         lateRelay(() => relay),
         routes,
       ),
-    replayTap: () =>
-      publisher
-        ? {
-            datagram: (slot, prefix, d) => publisher.onReplayDatagram(slot, prefix, d),
-            ended: (slot) => publisher.onReplayEnd(slot),
-          }
-        : null,
+    replayTap: () => (publisher ? replayTapOf(publisher) : null),
     source: () => reader?.stats().ingestSource ?? config.source,
     listening(u) {
       url = u;

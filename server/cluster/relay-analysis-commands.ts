@@ -1,9 +1,4 @@
-import {
-  analysisExportSchema,
-  analysisIdSchema,
-  analysisStartSchema,
-  noPayloadSchema,
-} from '@jetdrive-hub/client/contract';
+import { analysisExportSchema, analysisIdSchema, analysisStartSchema } from '@jetdrive-hub/client/contract';
 import { z } from 'zod';
 import {
   ANALYSIS_COMMAND_OPTIONS,
@@ -13,7 +8,7 @@ import {
 } from '../analysis/index.js';
 import type { HubServer, HubSocket } from '../auth/socket-data.js';
 import type { CommandRelay, RelayedCommand } from './command-relay.js';
-import { relaySocketCommand as relay } from './relay-socket-command.js';
+import { onEachConnection, relaySocketCommand as relay } from './relay-socket-command.js';
 
 const watchSchema = z.object({
   id: analysisIdSchema,
@@ -21,24 +16,18 @@ const watchSchema = z.object({
 });
 
 /**
- * An edge's analysis commands, carried out by the ingest node (which runs the analyses on its registry). A watcher
- * is joined to the analysis' room through the adapter, so the ingest node's `analysis:delta` / `analysis:grid`
- * pushes reach it here; this edge keeps the per-connection watch limit and unwatches when the socket goes.
+ * An edge's analysis:watch and unwatch (the other analysis commands are relayed as they are, see relay-commands.ts):
+ * the ingest node joins the watcher to the analysis' room through the adapter, so its `analysis:delta` /
+ * `analysis:grid` pushes reach it here; this edge keeps the per-connection watch limit and unwatches when the
+ * socket goes.
  */
-export function attachRelayedAnalysisCommands(
+export function attachRelayedAnalysisWatches(
   io: HubServer,
   relayTo: CommandRelay,
   maxWatchesPerSocket = DEFAULT_ANALYSIS_SOCKET_OPTIONS.maxWatchesPerSocket,
 ): { detach(): void } {
   const o = ANALYSIS_COMMAND_OPTIONS;
-  const onConnection = (socket: HubSocket): void => {
-    relay(socket, relayTo, 'analysis:start', analysisStartSchema, o.start);
-    relay(socket, relayTo, 'analysis:stop', analysisIdSchema, o.byId);
-    relay(socket, relayTo, 'analysis:reset', analysisIdSchema, o.byId);
-    relay(socket, relayTo, 'analysis:delete', analysisIdSchema, o.byId);
-    relay(socket, relayTo, 'analysis:list', noPayloadSchema, o.noPayload);
-    relay(socket, relayTo, 'analysis:get', analysisIdSchema, o.byId);
-    relay(socket, relayTo, 'analysis:export', analysisExportSchema, o.request);
+  return onEachConnection(io, (socket: HubSocket) => {
     // Bounded by maxWatchesPerSocket: a watch beyond it is refused by the ingest node after its id check.
     const watching = new Set<string>();
     relay(socket, relayTo, 'analysis:watch', analysisIdSchema, o.byId, {
@@ -56,9 +45,7 @@ export function attachRelayedAnalysisCommands(
       for (const id of watching) void relayTo.request('analysis:unwatch', id, socket.id);
       watching.clear();
     });
-  };
-  io.on('connection', onConnection);
-  return { detach: () => io.off('connection', onConnection) };
+  });
 }
 
 /** The ingest node's side: a relayed analysis command; undefined for other commands. */

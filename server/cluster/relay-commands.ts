@@ -1,12 +1,48 @@
-import type { AnalysisRegistry, AnalysisSocketHandlers } from '../analysis/index.js';
+import {
+  analysisExportSchema,
+  analysisIdSchema,
+  analysisStartSchema,
+  noPayloadSchema,
+  replayIdSchema,
+  replaySeekSchema,
+  replayStartSchema,
+} from '@jetdrive-hub/client/contract';
+import type { z } from 'zod';
+import { ANALYSIS_COMMAND_OPTIONS, type AnalysisRegistry, type AnalysisSocketHandlers } from '../analysis/index.js';
 import type { HubServer } from '../auth/socket-data.js';
-import type { ReplayManager } from '../replay/index.js';
+import type { CommandOptions } from '../realtime/on-command.js';
+import { REPLAY_COMMAND_OPTIONS, type ReplayManager } from '../replay/index.js';
 import type { SessionRegistry, SessionSocketHandlers } from '../sessions/index.js';
-import { type CommandRelay, ClusterError, createCommandRelay, type RelayExecutor } from './command-relay.js';
-import { analysisCommand, attachRelayedAnalysisCommands } from './relay-analysis-commands.js';
+import {
+  ClusterError,
+  type CommandRelay,
+  createCommandRelay,
+  type RelayExecutor,
+  type RelayedSocketCommand,
+} from './command-relay.js';
+import { analysisCommand, attachRelayedAnalysisWatches } from './relay-analysis-commands.js';
 import { type HttpDispatcher, relayedHttpRequestSchema } from './relay-http-requests.js';
-import { attachRelayedReplayCommands, replayCommand } from './relay-replay-commands.js';
+import { replayCommand } from './relay-replay-commands.js';
 import { attachRelayedSessionCommands, sessionCommandExecutor } from './relay-session-commands.js';
+import { onEachConnection, type RelayTable, relayEach } from './relay-socket-command.js';
+
+const r = REPLAY_COMMAND_OPTIONS;
+const a = ANALYSIS_COMMAND_OPTIONS;
+/** Each of `events` with one schema and payload wording. */
+const sharing = (events: readonly RelayedSocketCommand[], schema: z.ZodType, options: CommandOptions): RelayTable =>
+  events.map((event) => [event, schema, options] as const);
+
+/** Replay and analysis commands an edge relays as they are: same names, schemas and payload wording as on one node. */
+const RELAYED_AS_THEY_ARE: RelayTable = [
+  ...sharing(['replay:pause', 'replay:resume', 'replay:stop'], replayIdSchema, r.byId),
+  ...sharing(['analysis:stop', 'analysis:reset', 'analysis:delete', 'analysis:get'], analysisIdSchema, a.byId),
+  ...sharing(['replay:list'], noPayloadSchema, r.noPayload),
+  ...sharing(['analysis:list'], noPayloadSchema, a.noPayload),
+  ['replay:start', replayStartSchema, r.request],
+  ['replay:seek', replaySeekSchema, r.request],
+  ['analysis:start', analysisStartSchema, a.start],
+  ['analysis:export', analysisExportSchema, a.request],
+];
 
 /** What runs on the ingest node and what an edge relays to it. */
 export interface ClusterFeatures {
@@ -54,8 +90,8 @@ export function relayOf(
   const relay = createCommandRelay(io, id, null, { available });
   const attached = [
     attachRelayedSessionCommands(io, relay),
-    attachRelayedReplayCommands(io, relay),
-    attachRelayedAnalysisCommands(io, relay),
+    onEachConnection(io, (socket) => relayEach(socket, relay, RELAYED_AS_THEY_ARE)),
+    attachRelayedAnalysisWatches(io, relay),
   ];
   return {
     relay,

@@ -12,7 +12,7 @@ import {
   sessionRoomOf,
 } from '../sessions/index.js';
 import type { CommandRelay, RelayExecutor } from './command-relay.js';
-import { relaySocketCommand as relay } from './relay-socket-command.js';
+import { onEachConnection, relaySocketCommand as relay } from './relay-socket-command.js';
 
 /**
  * An edge's session commands: the same names, schemas and refusals as on one node (the socket guard has already
@@ -21,7 +21,7 @@ import { relaySocketCommand as relay } from './relay-socket-command.js';
  */
 export function attachRelayedSessionCommands(io: HubServer, relayTo: CommandRelay): { detach(): void } {
   const o = SESSION_COMMAND_OPTIONS;
-  const onConnection = (socket: HubSocket): void => {
+  return onEachConnection(io, (socket: HubSocket) => {
     // Bounded by the ingest node's running-session cap: a start beyond it is refused and not recorded.
     const started = new Set<string>();
     relay(socket, relayTo, 'session:start', sessionStartSchema, o.start, { onDone: (s) => started.add(s.session_id) });
@@ -36,9 +36,7 @@ export function attachRelayedSessionCommands(io: HubServer, relayTo: CommandRela
       for (const id of started) void relayTo.request('session:stop', id, socket.id);
       started.clear();
     });
-  };
-  io.on('connection', onConnection);
-  return { detach: () => io.off('connection', onConnection) };
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { HubSocket } from '../auth/socket-data.js';
+import type { HubServer, HubSocket } from '../auth/socket-data.js';
 import { type AckData, type CommandOptions, dataOf, onCommand } from '../realtime/on-command.js';
 import type { CommandRelay, RelayedSocketCommand } from './command-relay.js';
 
@@ -31,4 +31,17 @@ export function relaySocketCommand<E extends RelayedSocketCommand, S extends z.Z
     },
     options,
   );
+}
+
+/** Runs `attach` for every socket that connects from now on, until detach(). */
+export function onEachConnection(io: HubServer, attach: (socket: HubSocket) => void): { detach(): void } {
+  io.on('connection', attach);
+  return { detach: () => io.off('connection', attach) };
+}
+
+/** Commands relayed as they are: the event, its schema and its payload options. */
+export type RelayTable = readonly (readonly [RelayedSocketCommand, z.ZodType, CommandOptions])[];
+
+export function relayEach(socket: HubSocket, relayTo: CommandRelay, table: RelayTable): void {
+  for (const [event, schema, options] of table) relaySocketCommand(socket, relayTo, event, schema, options);
 }

@@ -32,10 +32,6 @@ export class ReplayMirrors {
     this.#o = options;
   }
 
-  get size(): number {
-    return this.#mirrors.size;
-  }
-
   feed(entry: ReplayedEntry): void {
     if (entry.datagram === null) {
       this.#end(entry.slot);

@@ -25,7 +25,7 @@ const MEASURE_MS = 10_000;
 const CLOCK_TICK_MS = 10;
 const CAPACITY_LIMIT_MS = 20;
 const RAMP = {
-  steps: (process.env.CLUSTER_BENCH_RAMP ?? '5,10,15,20,30,40,60,80,100,150,200,300').split(',').map(Number),
+  steps: (process.env.CLUSTER_BENCH_RAMP ?? '1,2,5,10,20,30,40,60,80,100,150,200,300,400,500').split(',').map(Number),
   limitMs: CAPACITY_LIMIT_MS,
   warmupMs: 2_000,
   measureMs: 6_000,
