@@ -37,11 +37,7 @@ describe('overlayPlotData', () => {
       [null, 12, 13, null],
       [null, 6, 6.5, null],
     ]);
-    expect(data.afr).toEqual([
-      [3000, 3050, 3100, 3200],
-      [12.5, 12.6, 12.7, 12.8],
-      [null, null, null, null],
-    ]);
+    expect(data.afr).toEqual([[3000, 3050, 3100, 3200], [12.5, 12.6, 12.7, 12.8], [null, null, null, null]]);
     expect(data.livePoints).toBe(0);
   });
 

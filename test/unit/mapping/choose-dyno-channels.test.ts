@@ -3,11 +3,7 @@ import { chooseDynoChannels } from '../../../server/mapping/choose-dyno-channels
 
 const dyno = { hostId: 1, name: 'Power Core', online: true };
 const rogue = { hostId: 2, name: 'Rogue', online: true };
-const ch = (providerId: number, id: number, quantity: string | null) => ({
-  key: `${providerId}:${id}`,
-  providerId,
-  quantity,
-});
+const ch = (providerId: number, id: number, quantity: string | null) => ({ key: `${providerId}:${id}`, providerId, quantity });
 
 describe('chooseDynoChannels', () => {
   it('keeps the first-seen dyno when a newcomer announces the same quantities', () => {
