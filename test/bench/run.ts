@@ -86,9 +86,7 @@ async function main(): Promise<number> {
       console.error(`\n${file} failed:`, error);
     }
   }
-  console.log(
-    `\n${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
-  );
+  console.log(`\n${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
   if (missed.length > 0) console.log(`targets missed:\n  ${missed.join('\n  ')}`);
   if (failed > 0) return 1;
   return process.argv.includes('--check') && missed.length > 0 ? 1 : 0;
