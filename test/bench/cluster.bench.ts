@@ -11,6 +11,7 @@
 //   exceeds 20 ms (cluster-capacity.ts), the other nodes without viewers.
 import { readFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { forkHub, type ForkedHub } from '../support/fork-hub.js';
 import { histogramPercentile } from '../support/histogram-percentile.js';
 import { startRedisServer } from '../support/redis-server.js';
@@ -98,8 +99,11 @@ function edgeLatency(percentile: string, edge: number, ingest: number): BenchRes
 
 /** Viewers per edge at p99 ≤ 20 ms, against the ingest node's (each ramped alone, every channel at 50 Hz). */
 async function capacityResult(edge: ForkedHub, ingest: ForkedHub): Promise<BenchResult> {
+  // The machine is shared: its load while ramping says how much of the latency is other work's.
+  const loadBefore = loadavg()[0];
   const onEdge = await rampViewers(edge.url, RAMP);
   const onIngest = await rampViewers(ingest.url, RAMP);
+  const load = `load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
   const rate = Math.round(onEdge.steps[0]?.samplesPerViewerS ?? 0);
   return {
     section: SECTION,
@@ -108,7 +112,7 @@ async function capacityResult(edge: ForkedHub, ingest: ForkedHub): Promise<Bench
     unit: 'viewers',
     baseline: { name: 'ingest node', value: onIngest.capacity },
     ratio: onEdge.capacity / Math.max(1, onIngest.capacity),
-    notes: `every channel, ${rate} samples/s a viewer; edge ${describeSteps(onEdge.steps)}; ingest ${describeSteps(onIngest.steps)}`,
+    notes: `every channel, ${rate} samples/s a viewer; ${load}; edge ${describeSteps(onEdge.steps)}; ingest ${describeSteps(onIngest.steps)}`,
   };
 }
 
