@@ -2,6 +2,7 @@
 // step by step until their p99 latency (receive time − sample time) exceeds a limit; the node's capacity is the last
 // step that met it. A step over the limit is measured once more before the ramp stops (this machine is shared).
 import { histogramPercentile } from '../support/histogram-percentile.js';
+import { raisePriority } from '../support/raise-priority.js';
 import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
 
 /** Viewers per child process: a burst of more WebSocket handshakes from one address trips the handshake gate. */
@@ -26,6 +27,8 @@ export interface RampOptions {
   limitMs: number;
   warmupMs: number;
   measureMs: number;
+  /** Raise the viewer processes' scheduling priority (as the caller did the node's and Redis'). */
+  raise: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,7 +58,9 @@ export async function rampViewers(url: string, o: RampOptions): Promise<{ capaci
     for (const target of o.steps) {
       while (viewers < target) {
         const clients = Math.min(VIEWER_GROUP, target - viewers);
-        groups.push(await spawnViewers({ url, clients, selectors: ['*'] }));
+        const group = await spawnViewers({ url, clients, selectors: ['*'] });
+        if (o.raise && group.child.pid !== undefined) raisePriority(group.child.pid);
+        groups.push(group);
         viewers += clients;
       }
       let step = await measureStep(groups, viewers, o);
