@@ -76,5 +76,5 @@ export async function rampViewers(url: string, o: RampOptions): Promise<{ capaci
 }
 
 export function describeSteps(steps: readonly RampStep[]): string {
-  return steps.map((s) => `${s.viewers}: p99 ${s.p99.toFixed(1)} ms`).join(', ');
+  return steps.map((s) => `${s.viewers}: p50 ${s.p50.toFixed(1)} / p99 ${s.p99.toFixed(1)} ms`).join(', ');
 }
