@@ -136,7 +136,8 @@ export function clusterOptionsOf(config: HubConfig): ClusterNodeConfig | null {
     redisUrl: config.redisUrl,
     streamMaxLen: config.clusterStreamMaxLen,
     readCount: config.clusterReadCount,
-    source: config.sim ? 'simulated' : 'live',
+    source: sourceOf(config),
+    replayOfflineAfterMs: config.providerTimeoutMs,
     maxProviders: config.maxProviders,
     maxChannelsPerProvider: config.maxChannelsPerProvider,
   };

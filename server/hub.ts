@@ -19,6 +19,7 @@ import {
   closeServer,
   createAnalysisRouter,
   createHttpApp,
+  createRelayedRequestDispatcher,
   createHttpServer,
   createReplayRouter,
   createRunAnalysisRouter,
@@ -150,7 +151,8 @@ function ingestStatusOf(
   const s = ingest.status();
   return {
     ...(cluster ? { cluster: cluster.view(), clusterCounters: cluster.stats() } : {}),
-    source: sourceOf(config),
+    // An edge's is the ingest node's, from its heartbeat.
+    source: cluster?.source() ?? sourceOf(config),
     // A recording (--replay) opens no socket: it is ready once started; an edge, while it reads the ingest node's stream.
     bound: s.port !== null || config.replayFile !== null || cluster?.stats().reader?.source.state === 'live',
     hostId: s.node.hostId,
@@ -173,11 +175,25 @@ type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extra
   analyses: AnalysisRegistry;
 };
 
+/** The routes of what runs on a cluster's ingest node: an edge relays their requests there (server/cluster/). */
+function ingestOnlyRoutersOf(deps: Pick<HttpAppDeps, 'sessions' | 'replays' | 'analyses'>): Router[] {
+  return [
+    createVirtualTuneRouter(deps.sessions),
+    createReplayRouter(deps.replays),
+    createAnalysisRouter(deps.analyses),
+  ];
+}
+
 /** The Koa app: the API, the virtual-tune and replay routes and (unless turned off) the dashboard page. */
-function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps): HttpApp {
-  const { ingest, sessions, runs, replays, analyses, ...rest } = deps;
+function httpAppOf(
+  config: HubConfig,
+  overrides: HubOverrides,
+  deps: HttpAppDeps & { ingestOnly: Router[]; cluster: ClusterNode | null },
+): HttpApp {
+  const { ingest, sessions, runs, replays, analyses, ingestOnly, cluster, ...rest } = deps;
+  const [virtualTune, replay, analysis] = ingestOnly;
   const routers: Router[] = [
-    createVirtualTuneRouter(sessions),
+    virtualTune,
     // Before the library's router: its `/:id` would take `/compare`.
     createRunAnalysisRouter({
       library: runs.library,
@@ -187,14 +203,15 @@ function httpAppOf(config: HubConfig, overrides: HubOverrides, deps: HttpAppDeps
       unitSystem: config.unitSystem,
     }),
     createRunsRouter({ ...runs, compression: config.runCompression, uploadMaxBytes: config.runUploadMaxBytes }),
-    createReplayRouter(replays),
-    createAnalysisRouter(analyses),
+    replay,
+    analysis,
   ];
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
   return createHttpApp({
     ...rest,
     registry: ingest.registry,
     extraRouters: routers,
+    ...(cluster?.role === 'edge' ? { beforeRoutes: cluster.httpRelay(ingestOnly) } : {}),
     options: { unitSystem: config.unitSystem, corsOrigins: config.corsOrigins, bodyLimitBytes: config.httpBodyLimit },
   });
 }
@@ -254,7 +271,10 @@ interface ServeDeps {
 /** HTTP and Socket.IO on one port, every connection and command behind the guard; resolves once listening. */
 async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
   const { config, ingest, sessions } = d;
+  const ingestOnly = ingestOnlyRoutersOf({ sessions, replays: d.replays, analyses: d.analyses });
   const http = httpAppOf(config, d.overrides, {
+    ingestOnly,
+    cluster: d.cluster,
     ingest,
     mapping: d.mapping,
     sessions,
@@ -283,7 +303,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
     httpServer: server,
     registry: ingest.registry,
     quantities: d.mapping,
-    source: sourceOf(config),
+    source: d.cluster ? d.cluster.source : sourceOf(config),
     serverVersion: SERVER_VERSION,
     unitSystem: config.unitSystem,
     allowRequest: guard.allowRequest,
@@ -293,19 +313,36 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
   running.gateway = gateway;
   // Before any handler: every connection and command passes the guard first.
   guard.attach(gateway.io);
-  // An edge relays session commands to the ingest node, which runs the sessions.
-  const handlers = config.role === 'edge' ? null : attachSessionSocketHandlers(gateway.io, sessions);
-  const relayed = d.cluster?.attachIo(gateway.io, { registry: sessions, handlers });
+  attachFeatures(d, running, gateway, ingestOnly);
+  return listen(server, { host: config.host, port: config.port });
+}
+
+/**
+ * Sessions, replays and analyses on the gateway. An edge runs none of them: it relays their socket commands (and
+ * HTTP routes) to the ingest node, which carries them out and whose events reach every node through the adapter.
+ */
+function attachFeatures(d: ServeDeps, running: Running, gateway: RealtimeGateway, ingestOnly: Router[]): void {
+  const { config, sessions, replays, analyses } = d;
+  const io = gateway.io;
+  const edge = config.role === 'edge';
+  const handlers = edge ? null : attachSessionSocketHandlers(io, sessions);
+  const replayHandlers = edge ? null : attachReplaySocketHandlers(io, replays);
+  const analysisHandlers = edge
+    ? null
+    : attachAnalysisSocketHandlers(io, analyses, { pushIntervalMs: config.analysisPushIntervalMs });
+  const relayed = d.cluster?.attachIo(io, {
+    sessions: { registry: sessions, handlers },
+    replays,
+    analyses: { registry: analyses, handlers: analysisHandlers },
+    http: config.role === 'ingest' ? createRelayedRequestDispatcher(ingestOnly, config.httpBodyLimit) : null,
+  });
   running.detachSessions = () => {
     handlers?.detach();
     relayed?.detach();
   };
-  running.detachRuns = attachRunEvents(gateway.io, d.runs.capture, d.runs.library);
-  running.detachReplays = attachReplaySocketHandlers(gateway.io, d.replays).detach;
-  running.detachAnalyses = attachAnalysisSocketHandlers(gateway.io, d.analyses, {
-    pushIntervalMs: config.analysisPushIntervalMs,
-  }).detach;
-  return listen(server, { host: config.host, port: config.port });
+  running.detachRuns = attachRunEvents(io, d.runs.capture, d.runs.library);
+  running.detachReplays = () => replayHandlers?.detach();
+  running.detachAnalyses = () => analysisHandlers?.detach();
 }
 
 /** `--replay <file>`: the recording plays at 1x, looping, in place of the simulator (no UDP socket is open). */
@@ -439,6 +476,12 @@ function createAnalyses(
   });
 }
 
+/** Replays feed the registry through passive nodes of their own; a cluster's ingest node also publishes them. */
+function createReplays(config: HubConfig, ingest: Ingest, cluster: ClusterNode | null): ReplayManager {
+  const tap = cluster?.replayTap();
+  return createReplayManager(ingest.sink, { ...replayOptionsOf(config), ...(tap ? { tap } : {}) });
+}
+
 /** The cluster node (ingest or edge role), the ingest it feeds or is fed by, and the simulator (never on an edge). */
 function jetDriveOf(config: HubConfig, resolver: QuantityResolver, overrides: HubOverrides) {
   const clusterOptions = clusterOptionsOf(config);
@@ -466,7 +509,7 @@ export function createHub(config: HubConfig, overrides: HubOverrides = {}): Hub 
   const sessions = createSessionRegistry(sessionOptionsOf(config));
   const runs = createRuns(config, ingest, late.resolver, simulator, overrides.runFileSystem ?? NODE_RUN_FILE_SYSTEM);
   // Replays feed the same registry through passive nodes of their own (never the network).
-  const replays = createReplayManager(ingest.sink, replayOptionsOf(config));
+  const replays = createReplays(config, ingest, cluster);
   const analyses = createAnalyses(config, ingest, late.resolver, runs);
   // One budget per identity (the operator's, or an address's anonymous one), shared by HTTP and Socket.IO control.
   const limiter = createRateLimiter({ ratePerMin: config.controlRatePerMin, burst: config.controlBurst });

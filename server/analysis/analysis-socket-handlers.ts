@@ -1,4 +1,5 @@
 import {
+  type AnalysisGrid,
   analysisAddRunsSchema,
   analysisExportSchema,
   analysisIdSchema,
@@ -34,9 +35,31 @@ const validation = (root: string): CommandOptions => ({
 });
 const BY_ID = validation('id');
 
+/** The commands' payload checks, for a cluster edge that relays them to the ingest node (server/cluster/). */
+export const ANALYSIS_COMMAND_OPTIONS = Object.freeze({
+  byId: BY_ID,
+  start: validation(ANALYSIS_START_FIELDS.root),
+  request: validation('request'),
+  noPayload: validation('payload'),
+});
+
+function tooManyWatches(watching: number, max: number): AnalysisError {
+  return new AnalysisError(
+    'TOO_MANY_WATCHES',
+    `id: this connection already watches ${watching} analyses (limit ${max})`,
+    'id',
+  );
+}
+
 export interface AnalysisSocketHandlers {
   detach(): void;
   stats(): { loops: number; pushes: number };
+  /**
+   * A watcher on another node (a cluster edge relays analysis:watch here): `full` when that socket is already at its
+   * limit, so the refusal comes after the id check, as on one node. Joins it to the room through the adapter.
+   */
+  watchRemote(id: string, socketId: string, full: { watching: number; max: number } | null): AnalysisGrid;
+  unwatchRemote(id: string, socketId: string): void;
 }
 
 function registerWatch(
@@ -52,13 +75,7 @@ function registerWatch(
     analysisIdSchema,
     (id) => {
       const analysis = registry.get(id);
-      if (!watching.has(id) && watching.size >= max) {
-        throw new AnalysisError(
-          'TOO_MANY_WATCHES',
-          `id: this connection already watches ${watching.size} analyses (limit ${max})`,
-          'id',
-        );
-      }
+      if (!watching.has(id) && watching.size >= max) throw tooManyWatches(watching.size, max);
       // Synchronous from the grid to the join: the next delta applies to exactly this grid.
       const grid = pushes.watch(analysis, socket.id);
       socket.join(analysisRoom(id));
@@ -161,5 +178,16 @@ export function attachAnalysisSocketHandlers(
       pushes.close();
     },
     stats: () => pushes.stats(),
+    watchRemote(id, socketId, full) {
+      const analysis = registry.get(id);
+      if (full) throw tooManyWatches(full.watching, full.max);
+      const grid = pushes.watch(analysis, socketId);
+      io.in(socketId).socketsJoin(analysisRoom(id));
+      return grid;
+    },
+    unwatchRemote(id, socketId) {
+      io.in(socketId).socketsLeave(analysisRoom(id));
+      pushes.unwatch(id, socketId);
+    },
   };
 }

@@ -12,6 +12,7 @@ export {
   DEFAULT_ANALYSIS_REGISTRY_OPTIONS,
 } from './analysis-registry.js';
 export {
+  ANALYSIS_COMMAND_OPTIONS,
   type AnalysisSocketHandlers,
   type AnalysisSocketOptions,
   analysisRoom,

@@ -22,6 +22,8 @@ export interface CatalogSnapshotStats {
  */
 export class CatalogSnapshot {
   readonly #providers = new Map<number, Map<number, Datagram>>();
+  /** A replayed provider's name prefix (`replay:<run>/`), by its namespaced host id. */
+  readonly #prefixes = new Map<number, string>();
   readonly #limits: CatalogSnapshotLimits;
   #dropped = 0;
 
@@ -30,8 +32,8 @@ export class CatalogSnapshot {
   }
 
   /** Takes a ChannelInfo or ClearChannelInfo datagram (others are ignored); true when the provider's entry changed. */
-  note(host: number, key: number, d: Datagram): boolean {
-    if (key === KEY.ClearChannelInfo) return this.#providers.delete(host);
+  note(host: number, key: number, d: Datagram, replayPrefix?: string): boolean {
+    if (key === KEY.ClearChannelInfo) return this.forget(host);
     if (key !== KEY.ChannelInfo) return false;
     let frames = this.#providers.get(host);
     if (!frames) {
@@ -41,6 +43,7 @@ export class CatalogSnapshot {
       }
       frames = new Map();
       this.#providers.set(host, frames);
+      if (replayPrefix !== undefined) this.#prefixes.set(host, replayPrefix);
     }
     const first = HEADER_SIZE + NAME_BYTES;
     const id = d.bytes.byteLength >= first + 2 ? d.bytes[first] | (d.bytes[first + 1] << 8) : -1;
@@ -59,6 +62,17 @@ export class CatalogSnapshot {
   framesOf(host: number): Datagram[] {
     const frames = this.#providers.get(host);
     return frames ? [...frames.entries()].sort((a, b) => a[0] - b[0]).map(([, d]) => d) : [];
+  }
+
+  /** Forgets the provider's frames; true when it had some. */
+  forget(host: number): boolean {
+    this.#prefixes.delete(host);
+    return this.#providers.delete(host);
+  }
+
+  /** The replay prefix of a replayed provider, null for a live one. */
+  prefixOf(host: number): string | null {
+    return this.#prefixes.get(host) ?? null;
   }
 
   hosts(): number[] {

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Result, WireError } from '@jetdrive-hub/client/contract';
+import type { ClientToServerEvents, Result, WireError } from '@jetdrive-hub/client/contract';
 import type { HubServer } from '../auth/socket-data.js';
 import { CodedError, toWireError } from '../errors/coded-error.js';
 import { createLogger } from '../log.js';
 
 const log = createLogger('cluster');
 
-/** Commands an edge cannot carry out itself: the ingest node runs the tuning sessions. */
-export const RELAYED_COMMANDS = [
+/**
+ * Commands an edge cannot carry out itself: the ingest node runs the tuning sessions, the replays (it has the run
+ * library) and the live analyses; `http:request` is an HTTP control or read of those, answered by its own routes.
+ */
+export const RELAYED_SOCKET_COMMANDS = [
   'session:start',
   'session:stop',
   'session:watch',
@@ -15,8 +18,39 @@ export const RELAYED_COMMANDS = [
   'session:list',
   'session:results',
   'session:cleanup',
+  'replay:list',
+  'replay:start',
+  'replay:pause',
+  'replay:resume',
+  'replay:seek',
+  'replay:stop',
+  'analysis:start',
+  'analysis:stop',
+  'analysis:reset',
+  'analysis:delete',
+  'analysis:list',
+  'analysis:get',
+  'analysis:export',
+  'analysis:add-runs',
+  'analysis:watch',
+  'analysis:unwatch',
 ] as const;
 
+export const RELAYED_COMMANDS = [...RELAYED_SOCKET_COMMANDS, 'http:request'] as const;
+
+/** The client's session, replay and analysis commands: an edge must relay every one (checked by the compiler). */
+type FeatureCommand = Extract<
+  keyof ClientToServerEvents,
+  `session:${string}` | `replay:${string}` | `analysis:${string}`
+>;
+/** Fails to compile when a feature command is added to the contract but not to RELAYED_SOCKET_COMMANDS. */
+export const EVERY_FEATURE_COMMAND_RELAYED: [
+  Exclude<FeatureCommand, (typeof RELAYED_SOCKET_COMMANDS)[number]>,
+] extends [never]
+  ? true
+  : never = true;
+
+export type RelayedSocketCommand = (typeof RELAYED_SOCKET_COMMANDS)[number];
 export type RelayedCommand = (typeof RELAYED_COMMANDS)[number];
 
 const REQUEST_EVENT = 'jetdrive-hub:command';

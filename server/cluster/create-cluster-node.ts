@@ -1,18 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClusterView, SourceState } from '@jetdrive-hub/client/contract';
+import type { Middleware } from 'koa';
 import { type Observable, of, type Subscription } from 'rxjs';
 import type { HubServer } from '../auth/socket-data.js';
+import { toWireError } from '../errors/coded-error.js';
 import type { Ingest, IngestOptions } from '../ingest/index.js';
-import type { SessionRegistry, SessionSocketHandlers } from '../sessions/index.js';
+import type { ReplayTap } from '../replay/index.js';
 import { attachRedisAdapter, type RedisAdapterStats } from './attach-redis-adapter.js';
 import { type ClusterKeys, clusterKeys } from './cluster-keys.js';
-import { type CommandRelay, type CommandRelayStats, createCommandRelay } from './command-relay.js';
-import { createStreamPublisher, type StreamPublisherStats } from './create-stream-publisher.js';
-import { createStreamReader, type StreamReaderStats } from './create-stream-reader.js';
+import { ClusterError, type CommandRelay, type CommandRelayStats } from './command-relay.js';
+import { createStreamPublisher, type StreamPublisher, type StreamPublisherStats } from './create-stream-publisher.js';
+import { createStreamReader, type StreamReader, type StreamReaderStats } from './create-stream-reader.js';
 import { createNodeDirectory, type NodeDirectory } from './node-directory.js';
 import { createRedisConnection, type RedisConnection, type RedisState } from './redis-connection.js';
-import { attachRelayedSessionCommands, sessionCommandExecutor } from './relay-session-commands.js';
+import { type ClusterFeatures, relayOf } from './relay-commands.js';
+import { type RouteMatcher, relayHttpRequests } from './relay-http-requests.js';
+import { ReplayMirrors } from './replay-mirrors.js';
+import type { IngestSource } from './stream-entry.js';
 
 export interface ClusterNodeConfig {
   role: 'ingest' | 'edge';
@@ -21,9 +26,12 @@ export interface ClusterNodeConfig {
   keyPrefix?: string;
   streamMaxLen: number;
   readCount: number;
-  source: 'simulated' | 'live';
+  /** What this node runs (an ingest node announces it in its heartbeat; an edge says it until the first one). */
+  source: IngestSource;
   maxProviders: number;
   maxChannelsPerProvider: number;
+  /** A mirrored replay's providers go offline after this much silence (as on the ingest node). */
+  replayOfflineAfterMs?: number;
 }
 
 export interface ClusterNodeStats {
@@ -43,13 +51,14 @@ export interface ClusterNode {
   ingestOptions(): Partial<IngestOptions>;
   /** After ingest.start(): an edge starts reading (and applies the ingest node's clocks). */
   start(ingest: Ingest): void;
-  /** The Redis adapter and the command relay on the gateway's server; the session commands per role. */
-  attachIo(
-    io: HubServer,
-    sessions: { registry: SessionRegistry; handlers: SessionSocketHandlers | null },
-  ): {
-    detach(): void;
-  };
+  /** The Redis adapter and the command relay on the gateway's server; the relayed commands per role. */
+  attachIo(io: HubServer, features: ClusterFeatures): { detach(): void };
+  /** An edge's HTTP relay of the routes that run on the ingest node (see relayHttpRequests). */
+  httpRelay(routes: readonly RouteMatcher[]): Middleware;
+  /** The ingest node's hook into its replays: their datagrams and ends go to the stream (null on an edge). */
+  replayTap(): ReplayTap | null;
+  /** The data source: the ingest node's (from its heartbeat, on an edge). */
+  source(): IngestSource;
   /** The URL this node serves viewers on, for the node directory. */
   listening(url: string): void;
   view(): ClusterView;
@@ -92,21 +101,44 @@ function dataPathOf(
   return { publisher, reader: null };
 }
 
-/** Edges relay session commands; the ingest node carries them out (when it runs sessions). */
-function relayOf(
-  io: HubServer,
-  id: string,
-  role: 'ingest' | 'edge',
-  available: () => boolean,
-  sessions: { registry: SessionRegistry; handlers: SessionSocketHandlers | null },
-): { relay: CommandRelay; detach(): void } {
-  if (role === 'edge') {
-    const relay = createCommandRelay(io, id, null, { available });
-    return { relay, detach: attachRelayedSessionCommands(io, relay).detach };
-  }
-  const { registry, handlers } = sessions;
-  const executor = handlers ? sessionCommandExecutor(io, registry, handlers) : null;
-  return { relay: createCommandRelay(io, id, executor, { available }), detach: () => undefined };
+/** Before the gateway exists (HTTP is set up first), relayed requests are refused like while Redis is down. */
+function lateRelay(get: () => CommandRelay | null): Pick<CommandRelay, 'request'> {
+  const starting = (command: string) =>
+    new ClusterError('CLUSTER_UNAVAILABLE', `${command}: this node is still starting; try again`);
+  return {
+    request: (command, payload, socketId) =>
+      get()?.request(command, payload, socketId) ??
+      Promise.resolve({ ok: false, error: toWireError(starting(command)) }),
+  };
+}
+
+/** An edge reads the stream into `ingest`: datagrams, the ingest node's clocks, and its replays into mirrors. */
+function startReading(
+  reader: StreamReader,
+  ingest: Ingest,
+  config: ClusterNodeConfig,
+  subs: Subscription[],
+): ReplayMirrors {
+  subs.push(
+    reader.clocks$.subscribe((c) => {
+      for (const p of ingest.node.providers()) if (p.hostId === c.hostId) p.clock.adopt(c.offsetMs, c.latencyMs);
+    }),
+  );
+  const mirrors = new ReplayMirrors(ingest.sink, {
+    offlineAfterMs: config.replayOfflineAfterMs ?? 5000,
+    maxProviders: config.maxProviders,
+  });
+  subs.push(reader.replays$.subscribe((entry) => mirrors.feed(entry)));
+  reader.start();
+  return mirrors;
+}
+
+/** The ingest node's replays, published to the stream. */
+function replayTapOf(publisher: StreamPublisher): ReplayTap {
+  return {
+    datagram: (slot, prefix, d) => publisher.onReplayDatagram(slot, prefix, d),
+    ended: (slot) => publisher.onReplayEnd(slot),
+  };
 }
 
 /**
@@ -128,9 +160,10 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
   const directory: NodeDirectory = createNodeDirectory(main, keys, { id, role: config.role, url: () => url });
   let ingestRef: Ingest | null = null;
   const { publisher, reader } = dataPathOf(config, keys, id, connect, () => ingestRef);
-  let clockSub: Subscription | null = null;
+  const subs: Subscription[] = [];
   let relay: CommandRelay | null = null;
   let adapter: ReturnType<typeof attachRedisAdapter> | null = null;
+  let mirrors: ReplayMirrors | null = null;
 
   return {
     role: config.role,
@@ -142,20 +175,24 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
           { datagrams$: reader?.datagrams$, passive: true },
     start(ingest) {
       ingestRef = ingest;
-      if (reader) {
-        clockSub = reader.clocks$.subscribe((c) => {
-          for (const p of ingest.node.providers()) if (p.hostId === c.hostId) p.clock.adopt(c.offsetMs, c.latencyMs);
-        });
-        reader.start();
-      }
+      if (reader) mirrors = startReading(reader, ingest, config, subs);
       void directory.refresh().catch(() => undefined);
     },
-    attachIo(io, sessions) {
+    attachIo(io, features) {
       adapter = attachRedisAdapter(io, connect('adapter', true), keys.adapter);
-      const attached = relayOf(io, id, config.role, () => main.state() === 'ready', sessions);
+      const attached = relayOf(io, id, config.role, () => main.state() === 'ready', features);
       relay = attached.relay;
+      // Gaps are this edge's own: told to its viewers only, never through the adapter.
+      if (reader) subs.push(reader.gaps$.subscribe((gap) => io.local.emit('source:gap', gap)));
       return attached;
     },
+    httpRelay: (routes) =>
+      relayHttpRequests(
+        lateRelay(() => relay),
+        routes,
+      ),
+    replayTap: () => (publisher ? replayTapOf(publisher) : null),
+    source: () => reader?.stats().ingestSource ?? config.source,
     listening(u) {
       url = u;
       void directory.refresh().catch(() => undefined);
@@ -172,7 +209,8 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
       adapter: adapter?.stats() ?? null,
     }),
     async close() {
-      clockSub?.unsubscribe();
+      for (const sub of subs) sub.unsubscribe();
+      mirrors?.close();
       relay?.close();
       publisher?.close();
       reader?.close();

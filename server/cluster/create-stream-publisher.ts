@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Subscription } from 'rxjs';
 import type { ProviderState } from '../jetdrive/types.js';
 import { createLogger } from '../log.js';
@@ -6,7 +7,8 @@ import type { Datagram } from '../transport/types.js';
 import { CatalogSnapshot, packEntries } from './catalog-snapshot.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import type { RedisConnection } from './redis-connection.js';
-import { encodeStreamEntry } from './stream-entry.js';
+import { encodeStreamEntry, type IngestSource } from './stream-entry.js';
+import { formatSequence } from './stream-sequence.js';
 
 const log = createLogger('cluster');
 
@@ -14,7 +16,7 @@ export interface StreamPublisherDeps {
   connection: RedisConnection;
   keys: ClusterKeys;
   nodeId: string;
-  source: 'simulated' | 'live';
+  source: IngestSource;
   /** Our JetDrive host id: our own Pings and Pongs are not published (no edge needs them). */
   ownHostId: () => number | null;
   /** The ingest node's providers, for their clock sync after a Pong. */
@@ -57,9 +59,16 @@ export interface StreamPublisherStats {
 export interface StreamPublisher {
   /** Called after the JetDrive node handled `d` (createIngest's afterDatagram). */
   onDatagram(d: Datagram): void;
+  /** A datagram a replay fed its own node (slot and provider-name prefix as the replay namespaces them). */
+  onReplayDatagram(slot: number, prefix: string, d: Datagram): void;
+  /** The replay in `slot` stopped: edges drop its providers. */
+  onReplayEnd(slot: number): void;
   stats(): StreamPublisherStats;
   close(): void;
 }
+
+/** A replayed provider's key in the catalog snapshot: its namespaced host id (as in server/replay/). */
+const replayHost = (slot: number, host: number): number => slot * 0x1_0000 + host;
 
 const headerOf = (bytes: Uint8Array): { key: number; host: number } | null =>
   bytes.byteLength >= HEADER_SIZE ? { key: bytes[0], host: bytes[3] | (bytes[4] << 8) } : null;
@@ -94,6 +103,9 @@ class RedisStreamPublisher implements StreamPublisher {
   readonly #catalogWrites = new Set<number>();
   readonly #beat: ReturnType<typeof setInterval>;
   readonly #readySub: Subscription;
+  /** This start's epoch and the next entry's number (see stream-sequence.ts). */
+  readonly #epoch = randomBytes(4).toString('hex');
+  #seq = 0;
   #queue: Buffer[] = [];
   #scheduled = false;
   #inFlight = 0;
@@ -128,6 +140,23 @@ class RedisStreamPublisher implements StreamPublisher {
     } else if (this.#snapshot.note(header.host, header.key, d)) {
       this.#catalogWrites.add(header.host);
       this.#schedule();
+    }
+  }
+
+  onReplayDatagram(slot: number, prefix: string, d: Datagram): void {
+    const datagram = { ...d, bytes: Buffer.from(d.bytes) };
+    this.#enqueue(encodeStreamEntry({ kind: 'replay', slot, prefix, datagram }));
+    const header = headerOf(d.bytes);
+    // The catalog keeps a replayed provider under its namespaced id, so an edge that starts late knows its channels.
+    if (header !== null && this.#snapshot.note(replayHost(slot, header.host), header.key, datagram, prefix)) {
+      this.#catalogWrites.add(replayHost(slot, header.host));
+    }
+  }
+
+  onReplayEnd(slot: number): void {
+    this.#enqueue(encodeStreamEntry({ kind: 'replay-end', slot }));
+    for (const host of this.#snapshot.hosts()) {
+      if (Math.floor(host / 0x1_0000) === slot && this.#snapshot.forget(host)) this.#catalogWrites.add(host);
     }
   }
 
@@ -187,7 +216,8 @@ class RedisStreamPublisher implements StreamPublisher {
     const pipeline = this.#deps.connection.redis.pipeline();
     let bytes = 0;
     for (const entry of entries) {
-      pipeline.xadd(this.#deps.keys.data, 'MAXLEN', '~', this.#o.maxLen, '*', 'm', entry);
+      const n = formatSequence({ epoch: this.#epoch, seq: this.#seq++ });
+      pipeline.xadd(this.#deps.keys.data, 'MAXLEN', '~', this.#o.maxLen, '*', 'm', entry, 'n', n);
       bytes += entry.length;
     }
     for (const host of this.#catalogWrites) this.#writeCatalog(pipeline, host);
@@ -219,8 +249,13 @@ class RedisStreamPublisher implements StreamPublisher {
     const frames = this.#snapshot.framesOf(host);
     if (frames.length === 0) pipeline.hdel(key, `p:${host}`);
     else {
-      const packed = packEntries(frames.map((datagram) => encodeStreamEntry({ kind: 'datagram', datagram })));
-      pipeline.hset(key, `p:${host}`, packed);
+      const prefix = this.#snapshot.prefixOf(host);
+      const slot = Math.floor(host / 0x1_0000);
+      const entryOf = (datagram: Datagram) =>
+        encodeStreamEntry(
+          prefix === null ? { kind: 'datagram', datagram } : { kind: 'replay', slot, prefix, datagram },
+        );
+      pipeline.hset(key, `p:${host}`, packEntries(frames.map(entryOf)));
     }
     const clock = this.#clockOf(host);
     if (clock) pipeline.hset(key, `c:${host}`, clock);

@@ -1,11 +1,12 @@
-import type { SourceState } from '@jetdrive-hub/client/contract';
+import type { SourceGap, SourceState } from '@jetdrive-hub/client/contract';
 import { BehaviorSubject, type Observable, Subject, type Subscription } from 'rxjs';
 import { createLogger } from '../log.js';
 import type { Datagram } from '../transport/types.js';
 import { unpackEntries } from './catalog-snapshot.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import type { RedisConnection } from './redis-connection.js';
-import { decodeStreamEntry, type StreamEntry } from './stream-entry.js';
+import { decodeStreamEntry, type IngestSource, type StreamEntry } from './stream-entry.js';
+import { parseSequence, SequenceTracker } from './stream-sequence.js';
 
 const log = createLogger('cluster');
 
@@ -32,7 +33,19 @@ export interface StreamReaderStats {
   lastId: string | null;
   /** XREADs that failed (Redis went away under them). */
   readErrors: number;
+  /** Times the stream had dropped (MAXLEN) entries this edge had not read yet, and how many entries that was. */
+  gaps: number;
+  missedEntries: number;
   source: SourceState;
+  /** What the ingest node's last heartbeat said it runs (null before the first). */
+  ingestSource: IngestSource | null;
+}
+
+/** A datagram one of the ingest node's replays fed (slot, prefix), or the end of that replay (`datagram` null). */
+export interface ReplayedEntry {
+  slot: number;
+  prefix: string;
+  datagram: Datagram | null;
 }
 
 export interface StreamReader {
@@ -41,6 +54,9 @@ export interface StreamReader {
   /** Clock syncs the ingest node measured (an edge cannot ping providers itself). */
   readonly clocks$: Observable<{ hostId: number; offsetMs: number; latencyMs: number }>;
   readonly source$: Observable<SourceState>;
+  /** Each gap (entries trimmed before this edge read them), once. */
+  readonly gaps$: Observable<SourceGap>;
+  readonly replays$: Observable<ReplayedEntry>;
   /** Reads the catalog snapshot, then the stream from its end, until close(). Call after the ingest subscribed. */
   start(): void;
   stats(): StreamReaderStats;
@@ -69,7 +85,11 @@ class RedisStreamReader implements StreamReader {
   readonly #datagrams$ = new Subject<Datagram>();
   readonly #clocks$ = new Subject<Clock>();
   readonly #source$ = new BehaviorSubject<SourceState>({ state: 'offline', since: Date.now(), reason: 'starting' });
-  readonly #counts = { entries: 0, datagrams: 0, malformed: 0, readErrors: 0 };
+  readonly #gaps$ = new Subject<SourceGap>();
+  readonly #replays$ = new Subject<ReplayedEntry>();
+  readonly #counts = { entries: 0, datagrams: 0, malformed: 0, readErrors: 0, gaps: 0, missedEntries: 0 };
+  readonly #sequence = new SequenceTracker();
+  #ingestSource: IngestSource | null = null;
   readonly #connection: RedisConnection;
   readonly #keys: ClusterKeys;
   readonly #o: StreamReaderOptions;
@@ -96,6 +116,14 @@ class RedisStreamReader implements StreamReader {
     return this.#source$.asObservable();
   }
 
+  get gaps$(): Observable<SourceGap> {
+    return this.#gaps$.asObservable();
+  }
+
+  get replays$(): Observable<ReplayedEntry> {
+    return this.#replays$.asObservable();
+  }
+
   start(): void {
     if (this.#running) return;
     this.#running = true;
@@ -106,7 +134,7 @@ class RedisStreamReader implements StreamReader {
   }
 
   stats(): StreamReaderStats {
-    return { ...this.#counts, lastId: this.#lastId, source: this.#source$.value };
+    return { ...this.#counts, lastId: this.#lastId, source: this.#source$.value, ingestSource: this.#ingestSource };
   }
 
   close(): void {
@@ -115,6 +143,8 @@ class RedisStreamReader implements StreamReader {
     this.#datagrams$.complete();
     this.#clocks$.complete();
     this.#source$.complete();
+    this.#gaps$.complete();
+    this.#replays$.complete();
   }
 
   #setSource(state: SourceState['state'], reason: string): void {
@@ -130,6 +160,28 @@ class RedisStreamReader implements StreamReader {
       this.#counts.datagrams++;
       this.#datagrams$.next(entry.datagram);
     } else if (entry.kind === 'clock') this.#clocks$.next(entry);
+    else if (entry.kind === 'beat') this.#ingestSource = entry.source;
+    else if (entry.kind === 'replay') {
+      this.#counts.datagrams++;
+      this.#replays$.next({ slot: entry.slot, prefix: entry.prefix, datagram: entry.datagram });
+    } else this.#replays$.next({ slot: entry.slot, prefix: '', datagram: null });
+  }
+
+  /** Counts, logs and tells a gap before entry `id` (its sequence field `n`), if there is one. */
+  #checkSequence(id: string, n: Buffer | undefined): void {
+    const sequence = n === undefined ? null : parseSequence(n.toString());
+    if (sequence === null) return;
+    const missed = this.#sequence.note(sequence);
+    if (missed === 0) return;
+    this.#counts.gaps++;
+    this.#counts.missedEntries += missed;
+    const gap: SourceGap = { missedEntries: missed, afterId: this.#lastId, resumedAt: id, at: Date.now() };
+    log.warn(
+      { ...gap, maxLen: 'CLUSTER_STREAM_MAXLEN' },
+      'gap: %d entries of the data stream were trimmed before this edge read them (it fell further behind than CLUSTER_STREAM_MAXLEN keeps); viewers are told (source:gap)',
+      missed,
+    );
+    this.#gaps$.next(gap);
   }
 
   async #loop(): Promise<void> {
@@ -174,10 +226,12 @@ class RedisStreamReader implements StreamReader {
     )) as XReadReply;
     const now = Date.now();
     for (const [, entries] of reply ?? []) {
-      for (const [id, fields] of entries) {
-        this.#lastId = id.toString();
-        this.#lastEntryAt = now;
+      for (const [rawId, fields] of entries) {
+        const id = rawId.toString();
         const value = fields[0]?.toString() === 'm' ? fields[1] : undefined;
+        this.#checkSequence(id, fields[2]?.toString() === 'n' ? fields[3] : undefined);
+        this.#lastId = id;
+        this.#lastEntryAt = now;
         this.#deliver(value === undefined ? null : decodeStreamEntry(value));
       }
     }

@@ -8,4 +8,11 @@ export {
   type ClusterNodeStats,
   createClusterNode,
 } from './create-cluster-node.js';
-export { decodeStreamEntry, encodeStreamEntry, type StreamEntry } from './stream-entry.js';
+export {
+  type HttpDispatcher,
+  type RelayedHttpAnswer,
+  type RelayedHttpRequest,
+  type RouteMatcher,
+  relayHttpRequests,
+} from './relay-http-requests.js';
+export { decodeStreamEntry, encodeStreamEntry, type IngestSource, type StreamEntry } from './stream-entry.js';

@@ -4,38 +4,15 @@ import {
   sessionIdSchema,
   sessionStartSchema,
 } from '@jetdrive-hub/client/contract';
-import type { z } from 'zod';
 import type { HubServer, HubSocket } from '../auth/socket-data.js';
-import { type AckData, type CommandOptions, dataOf, onCommand } from '../realtime/on-command.js';
 import {
   SESSION_COMMAND_OPTIONS,
   type SessionRegistry,
   type SessionSocketHandlers,
   sessionRoomOf,
 } from '../sessions/index.js';
-import type { CommandRelay, RelayExecutor, RelayedCommand } from './command-relay.js';
-
-function relay<E extends RelayedCommand, S extends z.ZodType>(
-  socket: HubSocket,
-  relayTo: CommandRelay,
-  event: E,
-  schema: S,
-  options: CommandOptions,
-  onDone?: (data: AckData<E>) => void,
-): void {
-  // Validated here with the ingest node's own schema and wording, so a bad payload costs no round trip.
-  onCommand(
-    socket,
-    event,
-    schema,
-    async (payload) => {
-      const data = dataOf(await relayTo.request(event, payload, socket.id)) as AckData<E>;
-      onDone?.(data);
-      return data;
-    },
-    options,
-  );
-}
+import type { CommandRelay, RelayExecutor } from './command-relay.js';
+import { onEachConnection, relaySocketCommand as relay } from './relay-socket-command.js';
 
 /**
  * An edge's session commands: the same names, schemas and refusals as on one node (the socket guard has already
@@ -44,11 +21,11 @@ function relay<E extends RelayedCommand, S extends z.ZodType>(
  */
 export function attachRelayedSessionCommands(io: HubServer, relayTo: CommandRelay): { detach(): void } {
   const o = SESSION_COMMAND_OPTIONS;
-  const onConnection = (socket: HubSocket): void => {
+  return onEachConnection(io, (socket: HubSocket) => {
     // Bounded by the ingest node's running-session cap: a start beyond it is refused and not recorded.
     const started = new Set<string>();
-    relay(socket, relayTo, 'session:start', sessionStartSchema, o.start, (s) => started.add(s.session_id));
-    relay(socket, relayTo, 'session:stop', sessionIdSchema, o.byId, (s) => started.delete(s.session_id));
+    relay(socket, relayTo, 'session:start', sessionStartSchema, o.start, { onDone: (s) => started.add(s.session_id) });
+    relay(socket, relayTo, 'session:stop', sessionIdSchema, o.byId, { onDone: (s) => started.delete(s.session_id) });
     relay(socket, relayTo, 'session:watch', sessionIdSchema, o.byId);
     relay(socket, relayTo, 'session:unwatch', sessionIdSchema, o.byId);
     relay(socket, relayTo, 'session:results', sessionIdSchema, o.byId);
@@ -59,9 +36,7 @@ export function attachRelayedSessionCommands(io: HubServer, relayTo: CommandRela
       for (const id of started) void relayTo.request('session:stop', id, socket.id);
       started.clear();
     });
-  };
-  io.on('connection', onConnection);
-  return { detach: () => io.off('connection', onConnection) };
+  });
 }
 
 /**

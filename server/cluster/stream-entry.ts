@@ -3,38 +3,77 @@ import type { Datagram } from '../transport/types.js';
 // One entry of the data stream, as bytes in one field. The first byte says what it is:
 //   1 datagram: f64 receivedAt (LE), u16 source port, u8 address length, address (ASCII), then the datagram bytes
 //   2 clock:    JSON { h: host id, o: offset ms, l: latency ms } — the ingest node's clock sync of one provider
-//   3 beat:     JSON { n: node id, s: 'simulated' | 'live' } — the ingest node is alive
+//   3 beat:     JSON { n: node id, s: 'simulated' | 'live' | 'replay' } — the ingest node is alive, and its source
+//   4 replayed datagram: u8 replay slot, u8 prefix length, prefix (UTF-8), then a datagram laid out as in 1
+//   5 replay end: u8 replay slot — the replay stopped; its providers leave the registry
 // Raw datagrams (not decoded batches): 10 bytes a sample as JetDrive sends them, and the edge runs the very same
-// decode → node → registry path as the ingest node (see the README, Cluster mode).
+// decode → node → registry path as the ingest node (see the README, Cluster mode). A replay's datagrams carry its
+// slot and provider-name prefix, so an edge puts them under the same namespace as the ingest node does.
+
+export type IngestSource = 'simulated' | 'live' | 'replay';
 
 export type StreamEntry =
   | { kind: 'datagram'; datagram: Datagram }
   | { kind: 'clock'; hostId: number; offsetMs: number; latencyMs: number }
-  | { kind: 'beat'; node: string; source: 'simulated' | 'live' };
+  | { kind: 'beat'; node: string; source: IngestSource }
+  | { kind: 'replay'; slot: number; prefix: string; datagram: Datagram }
+  | { kind: 'replay-end'; slot: number };
 
 const DATAGRAM = 1;
 const CLOCK = 2;
 const BEAT = 3;
-const DATAGRAM_HEAD = 1 + 8 + 2 + 1;
+const REPLAY = 4;
+const REPLAY_END = 5;
+/** f64 time, u16 port, u8 address length. */
+const DATAGRAM_HEAD = 8 + 2 + 1;
+const SOURCES: readonly string[] = ['simulated', 'live', 'replay'];
+
+/** The datagram's layout after a `head` of `headLength` bytes. */
+function encodeDatagram(head: Buffer, d: Datagram): Buffer {
+  const address = Buffer.from(d.from.address, 'latin1');
+  const at = head.length;
+  const out = Buffer.allocUnsafe(at + DATAGRAM_HEAD + address.length + d.bytes.byteLength);
+  head.copy(out, 0);
+  out.writeDoubleLE(d.receivedAt, at);
+  out.writeUInt16LE(d.from.port, at + 8);
+  out[at + 10] = address.length;
+  address.copy(out, at + DATAGRAM_HEAD);
+  out.set(d.bytes, at + DATAGRAM_HEAD + address.length);
+  return out;
+}
+
+function decodeDatagram(bytes: Buffer, at: number): Datagram | null {
+  if (bytes.length < at + DATAGRAM_HEAD) return null;
+  const addressLength = bytes[at + 10];
+  const body = at + DATAGRAM_HEAD + addressLength;
+  if (bytes.length < body) return null;
+  return {
+    receivedAt: bytes.readDoubleLE(at),
+    from: { address: bytes.toString('latin1', at + DATAGRAM_HEAD, body), port: bytes.readUInt16LE(at + 8) },
+    bytes: bytes.subarray(body),
+  };
+}
 
 export function encodeStreamEntry(entry: StreamEntry): Buffer {
-  if (entry.kind === 'datagram') {
-    const d = entry.datagram;
-    const address = Buffer.from(d.from.address, 'latin1');
-    const out = Buffer.allocUnsafe(DATAGRAM_HEAD + address.length + d.bytes.byteLength);
-    out[0] = DATAGRAM;
-    out.writeDoubleLE(d.receivedAt, 1);
-    out.writeUInt16LE(d.from.port, 9);
-    out[11] = address.length;
-    address.copy(out, DATAGRAM_HEAD);
-    out.set(d.bytes, DATAGRAM_HEAD + address.length);
-    return out;
+  switch (entry.kind) {
+    case 'datagram':
+      return encodeDatagram(Buffer.from([DATAGRAM]), entry.datagram);
+    case 'replay': {
+      // A prefix is `replay:<run name>/`: cut to what fits its length byte.
+      const prefix = Buffer.from(entry.prefix, 'utf8').subarray(0, 255);
+      return encodeDatagram(Buffer.concat([Buffer.from([REPLAY, entry.slot, prefix.length]), prefix]), entry.datagram);
+    }
+    case 'replay-end':
+      return Buffer.from([REPLAY_END, entry.slot]);
+    case 'clock':
+      return jsonEntry(CLOCK, { h: entry.hostId, o: entry.offsetMs, l: entry.latencyMs });
+    case 'beat':
+      return jsonEntry(BEAT, { n: entry.node, s: entry.source });
   }
-  const body =
-    entry.kind === 'clock'
-      ? { h: entry.hostId, o: entry.offsetMs, l: entry.latencyMs }
-      : { n: entry.node, s: entry.source };
-  return Buffer.concat([Buffer.from([entry.kind === 'clock' ? CLOCK : BEAT]), Buffer.from(JSON.stringify(body))]);
+}
+
+function jsonEntry(kind: number, body: object): Buffer {
+  return Buffer.concat([Buffer.from([kind]), Buffer.from(JSON.stringify(body))]);
 }
 
 function parseJson(bytes: Buffer): Record<string, unknown> | null {
@@ -48,32 +87,31 @@ function parseJson(bytes: Buffer): Record<string, unknown> | null {
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+function decodeReplay(bytes: Buffer): StreamEntry | null {
+  if (bytes.length < 3 || bytes[1] === 0) return null;
+  const prefixEnd = 3 + bytes[2];
+  const datagram = decodeDatagram(bytes, prefixEnd);
+  if (datagram === null) return null;
+  return { kind: 'replay', slot: bytes[1], prefix: bytes.toString('utf8', 3, prefixEnd), datagram };
+}
+
 /** The entry, or null when the bytes are not one (counted by the reader as a malformed entry). */
 export function decodeStreamEntry(bytes: Buffer): StreamEntry | null {
   if (bytes.length === 0) return null;
   if (bytes[0] === DATAGRAM) {
-    if (bytes.length < DATAGRAM_HEAD) return null;
-    const addressLength = bytes[11];
-    if (bytes.length < DATAGRAM_HEAD + addressLength) return null;
-    return {
-      kind: 'datagram',
-      datagram: {
-        receivedAt: bytes.readDoubleLE(1),
-        from: {
-          address: bytes.toString('latin1', DATAGRAM_HEAD, DATAGRAM_HEAD + addressLength),
-          port: bytes.readUInt16LE(9),
-        },
-        bytes: bytes.subarray(DATAGRAM_HEAD + addressLength),
-      },
-    };
+    const datagram = decodeDatagram(bytes, 1);
+    return datagram === null ? null : { kind: 'datagram', datagram };
   }
+  if (bytes[0] === REPLAY) return decodeReplay(bytes);
+  if (bytes[0] === REPLAY_END)
+    return bytes.length === 2 && bytes[1] !== 0 ? { kind: 'replay-end', slot: bytes[1] } : null;
   const body = parseJson(bytes.subarray(1));
   if (body === null) return null;
   if (bytes[0] === CLOCK && isNumber(body.h) && isNumber(body.o) && isNumber(body.l)) {
     return { kind: 'clock', hostId: body.h, offsetMs: body.o, latencyMs: body.l };
   }
-  if (bytes[0] === BEAT && typeof body.n === 'string' && (body.s === 'simulated' || body.s === 'live')) {
-    return { kind: 'beat', node: body.n, source: body.s };
+  if (bytes[0] === BEAT && typeof body.n === 'string' && SOURCES.includes(body.s as string)) {
+    return { kind: 'beat', node: body.n, source: body.s as IngestSource };
   }
   return null;
 }

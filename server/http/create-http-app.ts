@@ -110,6 +110,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
       encoding: 'utf-8',
     }),
   );
+  if (deps.beforeRoutes) app.use(deps.beforeRoutes);
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -1,5 +1,6 @@
 // The HTTP layer as the hub wiring uses it: the Koa app, its server, and the shapes it asks the rest of the hub for.
 export { createHttpApp, type HttpApp, type HttpRoute } from './create-http-app.js';
+export { createRelayedRequestDispatcher } from './dispatch-relayed-request.js';
 export { closeServer, createHttpServer, type ListenOptions, listen } from './listen.js';
 export { createAnalysisRouter } from './routes/analysis-router.js';
 export { createReplayRouter } from './routes/replay-router.js';

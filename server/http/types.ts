@@ -1,5 +1,6 @@
 import type { ClusterView } from '@jetdrive-hub/client/contract';
 import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { AuthPolicy, AuthStats } from '../auth/create-auth-policy.js';
 import type { SocketGuardStats } from '../auth/create-socket-guard.js';
 import type { ChannelRegistry, IngestStats, ProviderSnapshot } from '../channels/types.js';
@@ -127,6 +128,8 @@ export interface HttpAppDeps {
   metrics?: MetricsSources;
   /** Mounted after the built-in routers (sessions, dashboard static files, …). */
   extraRouters?: readonly Router[];
+  /** After authorization and the body parser, before the routers (a cluster edge relays some requests there). */
+  beforeRoutes?: Middleware;
   options?: Partial<HttpOptions>;
   now?: () => number;
 }

@@ -38,7 +38,8 @@ export interface RealtimeGatewayConfig {
   httpServer: HttpServer;
   registry: ChannelRegistry;
   quantities?: QuantityResolver;
-  source: 'simulated' | 'live' | 'replay';
+  /** A function where it can change (a cluster edge says what the ingest node's heartbeat says). */
+  source: 'simulated' | 'live' | 'replay' | (() => 'simulated' | 'live' | 'replay');
   serverVersion: string;
   /** The hub's display units, said in hello so SDK clients and the CLI show what the dashboard shows. */
   unitSystem?: UnitSystem;
@@ -108,7 +109,7 @@ function helloOf(config: RealtimeGatewayConfig, options: RealtimeOptions): Hello
   return {
     protocol: PROTOCOL_VERSION,
     serverVersion: config.serverVersion,
-    source: config.source,
+    source: typeof config.source === 'function' ? config.source() : config.source,
     ...(config.unitSystem ? { units: config.unitSystem } : {}),
     limits: {
       maxSubscriptions: options.maxSubscriptionsPerSocket,

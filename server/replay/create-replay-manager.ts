@@ -5,7 +5,7 @@ import type { Observable } from 'rxjs';
 import type { JetDriveSink } from '../jetdrive/types.js';
 import { createLogger } from '../log.js';
 import { loadRunFile } from './load-run-file.js';
-import { Replay } from './replay.js';
+import { Replay, type ReplayTap } from './replay.js';
 import { ReplayError } from './replay-error.js';
 import { ReplayTable, type ReplayTableStats } from './replay-table.js';
 
@@ -24,6 +24,8 @@ export interface ReplayManagerOptions {
   maxPerTurn: number;
   offlineAfterMs: number;
   maxProviders: number;
+  /** Sees every replayed datagram and each replay's end (cluster mode: the ingest node publishes them to edges). */
+  tap?: ReplayTap;
 }
 
 export const DEFAULT_REPLAY_OPTIONS: Readonly<Omit<ReplayManagerOptions, 'runsDir'>> = Object.freeze({

@@ -16,6 +16,11 @@ export {
   RUN_PROFILE,
   type RunDatagram,
 } from './load-run-file.js';
-export { namespacedHostId } from './namespaced-sink.js';
+export { createNamespacedSink, type NamespacedSink, namespacedHostId } from './namespaced-sink.js';
+export type { ReplayTap } from './replay.js';
 export { REPLAY_ERROR_STATUS, ReplayError, type ReplayErrorCode } from './replay-error.js';
-export { attachReplaySocketHandlers, type ReplaySocketHandlers } from './replay-socket-handlers.js';
+export {
+  attachReplaySocketHandlers,
+  REPLAY_COMMAND_OPTIONS,
+  type ReplaySocketHandlers,
+} from './replay-socket-handlers.js';

@@ -18,6 +18,9 @@ const BY_ID = validation('id');
 const REQUEST = validation('request');
 const NO_PAYLOAD = validation('payload');
 
+/** The commands' payload checks, for a cluster edge that relays them to the ingest node (server/cluster/). */
+export const REPLAY_COMMAND_OPTIONS = Object.freeze({ byId: BY_ID, request: REQUEST, noPayload: NO_PAYLOAD });
+
 function registerReplayCommands(socket: HubSocket, replays: ReplayManager): void {
   onCommand(socket, 'replay:list', noPayloadSchema, () => replays.list(), NO_PAYLOAD);
   onCommand(

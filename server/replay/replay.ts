@@ -28,6 +28,13 @@ export interface ReplayDeps {
   offlineAfterMs: number;
   maxProviders: number;
   changed(replay: Replay): void;
+  /** Sees every datagram the replay feeds its node, and its end (a cluster's ingest node publishes them to edges). */
+  tap?: ReplayTap;
+}
+
+export interface ReplayTap {
+  datagram(slot: number, prefix: string, datagram: Datagram): void;
+  ended(slot: number): void;
 }
 
 /**
@@ -55,7 +62,10 @@ export class Replay {
     this.runId = deps.runId;
     this.slot = deps.slot;
     this.name = deps.run.name ?? deps.runId;
-    this.#sink = createNamespacedSink(deps.sink, deps.slot, `replay:${this.name}/`);
+    const prefix = `replay:${this.name}/`;
+    this.#sink = createNamespacedSink(deps.sink, deps.slot, prefix);
+    const tap = deps.tap;
+    if (tap) this.#datagrams$.subscribe((d) => tap.datagram(deps.slot, prefix, d));
     this.#node = createJetDriveNode(
       { datagrams$: this.#datagrams$, send: null, sink: this.#sink, counters: this.counters },
       { passive: true, offlineAfterMs: deps.offlineAfterMs, maxProviders: deps.maxProviders },
@@ -106,6 +116,7 @@ export class Replay {
     this.#node.stop();
     this.#sink.removeAll();
     this.#datagrams$.complete();
+    this.#d.tap?.ended(this.slot);
   }
 
   providers(): ReplayProvider[] {

@@ -13,6 +13,8 @@ export interface TestRedis {
   restart(): Promise<void>;
   /** What the server printed so far (for failure messages). */
   output(): string;
+  /** The server's process id (a benchmark raises its priority). */
+  pid(): number | undefined;
 }
 
 /** One PING over a raw TCP connection: true when the server answers +PONG. */
@@ -97,6 +99,7 @@ export async function startRedisServer(): Promise<TestRedis> {
     port,
     url: `redis://127.0.0.1:${port}`,
     output: () => log.text,
+    pid: () => proc.pid,
     stop: async () => {
       await terminate(proc);
       process.off('exit', killOnExit);

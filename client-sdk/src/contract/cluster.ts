@@ -31,3 +31,18 @@ export interface SourceState {
   since: number;
   reason: string;
 }
+
+/**
+ * An edge fell further behind than the Redis data stream keeps (`CLUSTER_STREAM_MAXLEN`): entries it had not read
+ * were trimmed, so its viewers missed what they carried. Sent as `source:gap`, once per gap; never a silent gap.
+ */
+export interface SourceGap {
+  /** Stream entries (datagrams, clocks, heartbeats) lost between the two ids. */
+  missedEntries: number;
+  /** The last entry read before the gap (null if none yet). */
+  afterId: string | null;
+  /** The first entry read after it. */
+  resumedAt: string;
+  /** Epoch ms when the edge noticed. */
+  at: number;
+}

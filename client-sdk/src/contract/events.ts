@@ -1,7 +1,7 @@
 // The Socket.IO event maps between jetdrive-hub and its clients. The server types its Server and Socket with them,
 // the SDK uses the same maps swapped (socket.io's `Socket<ServerToClient, ClientToServer>`); every ack is part of
 // the type. Payload types come from the command schemas (command-schemas.ts).
-import type { ClusterView, SourceState } from './cluster.js';
+import type { ClusterView, SourceGap, SourceState } from './cluster.js';
 import type {
   AnalysisAddRunsRequest,
   AnalysisDelta,
@@ -197,6 +197,8 @@ export interface ServerToClientEvents {
   'recording:alert': (alert: RecordingAlert) => void;
   /** The data source went stale or offline, or came back (cluster edges; a standalone hub is always live). */
   'source:state': (state: SourceState) => void;
+  /** A cluster edge missed stream entries (it fell further behind than the stream keeps): its viewers missed data. */
+  'source:gap': (gap: SourceGap) => void;
   /** A replay's position and state: on every state change, and while playing at most a few times per second. */
   'replay:status': (status: ReplayStatus) => void;
   'analysis:delta': (delta: AnalysisDelta) => void;

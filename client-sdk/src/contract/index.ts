@@ -96,6 +96,7 @@ export type {
   ClusterNodeView,
   ClusterView,
   HubRole,
+  SourceGap,
   SourceState,
   SourceStateName,
 } from './cluster.js';

@@ -16,9 +16,22 @@ describe('stream entries', () => {
     for (const entry of [
       { kind: 'clock', hostId: 0x43fd, offsetMs: 1_732_000_000_000.25, latencyMs: 0.5 },
       { kind: 'beat', node: 'ingest-a-1', source: 'simulated' },
+      { kind: 'beat', node: 'ingest-a-1', source: 'replay' },
+      { kind: 'replay-end', slot: 3 },
     ] as const) {
       expect(decodeStreamEntry(encodeStreamEntry(entry))).toEqual(entry);
     }
+  });
+
+  it("carries a replayed datagram with its replay's slot and provider-name prefix", () => {
+    const bytes = Uint8Array.from([0x02, 10, 0, 0xfd, 0x43, 7, 0xff, 0xff, 9, 8, 7]);
+    const datagram = { bytes, from: { address: '127.0.0.1', port: 40001 }, receivedAt: 1_764_471_600_000.5 };
+    const entry = { kind: 'replay', slot: 2, prefix: 'replay:Pull ünïcode/', datagram } as const;
+    const decoded = decodeStreamEntry(encodeStreamEntry(entry));
+    expect(decoded).toEqual({ ...entry, datagram: { ...datagram, bytes: Buffer.from(bytes) } });
+    // A prefix longer than its length byte is cut, not an error.
+    const long = decodeStreamEntry(encodeStreamEntry({ ...entry, prefix: 'x'.repeat(300) }));
+    expect(long?.kind === 'replay' && long.prefix).toBe('x'.repeat(255));
   });
 
   it('refuses what is not an entry (the reader counts it) instead of throwing', () => {
@@ -29,5 +42,10 @@ describe('stream entries', () => {
     expect(decodeStreamEntry(Buffer.concat([Buffer.from([2]), Buffer.from('{"h":"x"}')]))).toBeNull();
     expect(decodeStreamEntry(Buffer.concat([Buffer.from([3]), Buffer.from('not json')]))).toBeNull();
     expect(decodeStreamEntry(Buffer.from([9, 1, 2]))).toBeNull();
+    // A replay entry of slot 0 (no replay has it), or cut inside its prefix; a beat naming no known source.
+    expect(decodeStreamEntry(Buffer.from([4, 0, 0]))).toBeNull();
+    expect(decodeStreamEntry(Buffer.from([4, 1, 10, 65]))).toBeNull();
+    expect(decodeStreamEntry(Buffer.from([5, 0]))).toBeNull();
+    expect(decodeStreamEntry(Buffer.concat([Buffer.from([3]), Buffer.from('{"n":"a","s":"dyno"}')]))).toBeNull();
   });
 });
