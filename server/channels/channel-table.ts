@@ -15,6 +15,17 @@ import type { CatalogEvent, ChannelKey, SampleBatch } from './types.js';
 
 const log = createLogger('channels');
 
+// LIVE's offsets as this module's constants: the optimiser folds these into the hot loop, while `LIVE.x` (an
+// imported object's field) was loaded per use — 8 loads per sample, ~10 % of the write.
+const COUNT = LIVE.count;
+const LAST_SEEN = LIVE.lastSeen;
+const LAST_VALUE = LIVE.lastValue;
+const LAST_TIME = LIVE.lastTime;
+const LAST_PTS = LIVE.lastPts;
+const NEWEST_TS = LIVE.newestTs;
+const MIN = LIVE.min;
+const MAX = LIVE.max;
+
 /** What the table reports to the registry around it. */
 export interface ChannelTableHooks {
   /** The catalog changed; `structural` when names, views or mapping judgements may need refreshing. */
@@ -179,7 +190,8 @@ export class ChannelTable {
     // A fresh sample earlier in this datagram means the provider's clock did not go back (see #clockWentBack).
     let fresh = false;
     let n = 0;
-    for (let i = 0; i < input.count; i++) {
+    const count = input.count;
+    for (let i = 0; i < count; i++) {
       const channelId = inIds[i];
       const ts = inTs[i];
       let e: ChannelEntry | null | undefined = byPosition[i];
@@ -189,26 +201,26 @@ export class ChannelTable {
         byPosition[i] = e;
       }
       const b = e.base;
-      const newest = live[b + LIVE.newestTs];
+      const newest = live[b + NEWEST_TS];
       const behind = newest < 0 ? 0 : msBehind(newest, ts);
       if (behind > window && (fresh || !this.#clockWentBack(pe, receivedAt))) {
         this.staleSamples++;
         continue;
       }
       // Past the check with behind > window means the provider's clock went back: this sample re-anchors.
-      if (behind === 0 || behind > window) live[b + LIVE.newestTs] = ts;
+      if (behind === 0 || behind > window) live[b + NEWEST_TS] = ts;
       fresh = true;
       if (e.provisional) provisional = true;
       const value = inValues[i];
       const time = synced ? clock.toTime(ts, receivedAt) : receivedAt;
-      live[b + LIVE.lastSeen] = receivedAt;
-      live[b + LIVE.lastValue] = value;
-      live[b + LIVE.lastTime] = time;
-      live[b + LIVE.lastPts] = ts;
-      live[b + LIVE.count]++;
+      live[b + LAST_SEEN] = receivedAt;
+      live[b + LAST_VALUE] = value;
+      live[b + LAST_TIME] = time;
+      live[b + LAST_PTS] = ts;
+      live[b + COUNT]++;
       // NaN never becomes a min or max (comparisons with it are false).
-      if (value < live[b + LIVE.min]) live[b + LIVE.min] = value;
-      if (value > live[b + LIVE.max]) live[b + LIVE.max] = value;
+      if (value < live[b + MIN]) live[b + MIN] = value;
+      if (value > live[b + MAX]) live[b + MAX] = value;
       if (e.views.length > 0) this.#deliver(e);
       slots[n] = e.slot;
       keys[n] = e.meta.key;
@@ -251,7 +263,7 @@ export class ChannelTable {
       { provider: hostHex(pe.state.hostId), staleSamples: this.staleSamples },
       `${pe.state.name}: only old timestamps for ${this.#opts.staleResetMs} ms, its clock went back: starting its channels over`,
     );
-    for (const e of pe.channels.values()) pe.cols.live[e.base + LIVE.newestTs] = -1;
+    for (const e of pe.channels.values()) pe.cols.live[e.base + NEWEST_TS] = -1;
     return true;
   }
 }

@@ -126,8 +126,7 @@ export class NodeReceiver {
     const p = admitted.p;
     // A newcomer admitted by eviction is pinged by the next check, not at once.
     if (admitted.isNew && tx.canTransmit && !admitted.crowded) tx.ping(hostId.id, p, t);
-    const onConflict = (conflicted: NodeProvider): void => sink.providerChanged(conflicted, 'conflict');
-    if (!acceptSource(this.sources, counters, onConflict, p, d.from, t)) return null;
+    if (!acceptSource(this.sources, counters, this.#onConflict, p, d.from, t)) return null;
     p.tracker.track(seq);
     p.lastSeen = t;
     if (!p.online) {
@@ -137,6 +136,9 @@ export class NodeReceiver {
     }
     return p;
   }
+
+  /** Made once: a closure per datagram cost an allocation (and, under tsx, a defineProperty for its name). */
+  readonly #onConflict = (conflicted: NodeProvider): void => this.#d.sink.providerChanged(conflicted, 'conflict');
 
   #announce(p: NodeProvider): void {
     if (p.announced) return;
