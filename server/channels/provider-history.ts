@@ -90,11 +90,14 @@ export class ProviderHistory {
 
   /**
    * Appends the first `n` records of `batch` in order (the hot path: one call per datagram). Room is made once for
-   * all of them and the columns are copied in sequence.
+   * all of them and the columns are copied in sequence. `newSlots`: how many of the batch's slots write for the
+   * first time since the last clear, when the caller knows (the channel table does: their sample count was 0);
+   * otherwise the batch is scanned for them.
    */
-  append(batch: HistoryBatch, n: number): void {
+  append(batch: HistoryBatch, n: number, newSlots?: number): void {
     if (n === 0) return;
-    this.#countNewSlots(batch.slots, n);
+    if (newSlots === undefined) this.#countNewSlots(batch.slots, n);
+    else this.#limit += newSlots * this.limits.maxPerChannel;
     let first = 0;
     if (n > this.#capacity - this.size) first = this.#makeRoom(n, batch.times[n - 1]);
     const capacity = this.#capacity;
