@@ -121,11 +121,15 @@ export class NodeReceiver {
   /** The provider a frame comes from, after the table's cap and the source guard; marks it seen (and online). */
   #sender(host: number, seq: number, d: Datagram, t: number): NodeProvider | null {
     const { providers, tx, hostId, counters, sink } = this.#d;
-    const admitted = providers.admit(host, d.from, t);
-    if (admitted === null) return null;
-    const p = admitted.p;
-    // A newcomer admitted by eviction is pinged by the next check, not at once.
-    if (admitted.isNew && tx.canTransmit && !admitted.crowded) tx.ping(hostId.id, p, t);
+    // A known host (nearly every datagram) without admit's result object.
+    let p = providers.get(host);
+    if (p === undefined) {
+      const admitted = providers.admit(host, d.from, t);
+      if (admitted === null) return null;
+      p = admitted.p;
+      // A newcomer admitted by eviction is pinged by the next check, not at once.
+      if (admitted.isNew && tx.canTransmit && !admitted.crowded) tx.ping(hostId.id, p, t);
+    }
     if (!acceptSource(this.sources, counters, this.#onConflict, p, d.from, t)) return null;
     p.tracker.track(seq);
     p.lastSeen = t;
