@@ -190,9 +190,7 @@ export class ChannelTable {
    * columns while every record is accepted; a refused record switches to compacting into the table's own columns.
    */
   write(pe: ProviderEntry, receivedAt: number, input: ChannelValuesBatch): WriteResult {
-    const p = pe.state;
-    const out = this.#out;
-    const { keys, times } = out;
+    const { keys, times } = this.#out;
     const inIds = input.channelIds;
     const inTs = input.ts;
     const inValues = input.values;
@@ -200,7 +198,7 @@ export class ChannelTable {
     let values = inValues;
     let pts = inTs;
     const window = this.#opts.staleWindowMs;
-    const clock = p.clock;
+    const clock = pe.state.clock;
     // Until the first Pong every sample is stamped with the receive time: skip the per-sample call.
     const synced = clock.synced;
     const byPosition = pe.byPosition;
@@ -259,19 +257,25 @@ export class ChannelTable {
       n++;
     }
     if (fresh) pe.lastFreshAt = receivedAt;
-    out.channelIds = ids;
-    out.values = values;
-    out.providerTs = pts;
+    this.#finish(pe, receivedAt, { ids, values, pts }, n, newSlots);
+    this.#result.provisional = provisional;
+    return this.#result;
+  }
+
+  /** The accepted `n` samples go to the provider's history, and the output batch is pointed at their columns. */
+  #finish(pe: ProviderEntry, receivedAt: number, columns: OutputColumns, n: number, newSlots: number): void {
+    const out = this.#out;
+    out.channelIds = columns.ids;
+    out.values = columns.values;
+    out.providerTs = columns.pts;
     const history = this.#history;
-    history.values = values;
-    history.pts = pts;
+    history.values = columns.values;
+    history.pts = columns.pts;
     pe.cols.history.append(history, n, newSlots);
-    out.providerId = p.hostId;
+    out.providerId = pe.state.hostId;
     out.receivedAt = receivedAt;
     out.count = n;
     this.samples += n;
-    this.#result.provisional = provisional;
-    return this.#result;
   }
 
   /** A record was refused: the `n` accepted before it are copied to the table's own columns, which take the rest. */
