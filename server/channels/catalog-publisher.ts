@@ -21,6 +21,11 @@ export class CatalogPublisher {
     return this.#version;
   }
 
+  /** Something changed since the last settle (most ChannelValues messages change nothing: settle has nothing to do). */
+  get dirty(): boolean {
+    return this.#catalogDirty || this.#structureDirty;
+  }
+
   changed(structural: boolean): void {
     this.#catalogDirty = true;
     if (structural) this.#structureDirty = true;

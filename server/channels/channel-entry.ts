@@ -23,7 +23,8 @@ export const NO_UNIT = 255;
 export class ChannelEntry {
   /** Names and units; its live fields stay at their initial values (see snapshot()). */
   readonly meta: ChannelMeta;
-  /** meta.channelId, read per sample by the hot path. */
+  /** meta.key and meta.channelId, read per sample by the hot path. */
+  readonly key: string;
   readonly channelId: number;
   /** The channel's row in `cols` (live numbers) and its slot in the provider's history. */
   readonly slot: number;
@@ -46,6 +47,7 @@ export class ChannelEntry {
     slot: number,
   ) {
     const key = `${providerId}:${channelId}`;
+    this.key = key;
     this.channelId = channelId;
     this.slot = slot;
     this.provisional = fields.provisional;

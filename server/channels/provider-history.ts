@@ -90,29 +90,40 @@ export class ProviderHistory {
 
   /**
    * Appends the first `n` records of `batch` in order (the hot path: one call per datagram). Room is made once for
-   * all of them and the columns are copied in sequence.
+   * all of them and the columns are copied in sequence. `newSlots`: how many of the batch's slots write for the
+   * first time since the last clear, when the caller knows (the channel table does: their sample count was 0);
+   * otherwise the batch is scanned for them.
    */
-  append(batch: HistoryBatch, n: number): void {
+  append(batch: HistoryBatch, n: number, newSlots?: number): void {
     if (n === 0) return;
-    this.#countNewSlots(batch.slots, n);
+    if (newSlots === undefined) this.#countNewSlots(batch.slots, n);
+    else this.#limit += newSlots * this.limits.maxPerChannel;
     let first = 0;
     if (n > this.#capacity - this.size) first = this.#makeRoom(n, batch.times[n - 1]);
+    const capacity = this.#capacity;
     let pos = this.#head + this.size;
-    if (pos >= this.#capacity) pos -= this.#capacity;
+    if (pos >= capacity) pos -= capacity;
+    // The columns in locals: the loop runs per sample, and a field read per column per record was a third of it.
     const { slots, times, values, pts } = batch;
+    const toSlots = this.#slots;
+    const toTimes = this.#times;
+    const toValues = this.#values;
+    const toPts = this.#pts;
+    const toPrev = this.#prev;
     const last = this.#lastAbs;
-    for (let i = first; i < n; i++) {
+    let abs = this.#written;
+    for (let i = first; i < n; i++, abs++) {
       const slot = slots[i];
-      const abs = this.#written++;
       const previous = last[slot];
-      this.#slots[pos] = slot;
-      this.#times[pos] = times[i];
-      this.#values[pos] = values[i];
-      this.#pts[pos] = pts[i];
-      this.#prev[pos] = previous < 0 ? NO_PREVIOUS : abs - previous;
+      toSlots[pos] = slot;
+      toTimes[pos] = times[i];
+      toValues[pos] = values[i];
+      toPts[pos] = pts[i];
+      toPrev[pos] = previous < 0 ? NO_PREVIOUS : abs - previous;
       last[slot] = abs;
-      if (++pos === this.#capacity) pos = 0;
+      if (++pos === capacity) pos = 0;
     }
+    this.#written = abs;
     this.size += n - first;
     const newest = times[n - 1];
     if (newest > this.#trimAfter) this.#trimOld(newest);

@@ -44,6 +44,8 @@ export class RegistryWriter implements JetDriveSink {
 
   /** Ends every sink call: structural changes refresh names, views and summaries of what they touched. */
   #settle(mappingOf?: ProviderEntry): void {
+    // The common case on the hot path: nothing changed, and no refresh closure is made.
+    if (!this.#p.catalog.dirty) return;
     const { channels, mappingLog } = this.#p;
     this.#p.catalog.settle(() => {
       const touched = channels.touched;

@@ -121,13 +121,16 @@ export class NodeReceiver {
   /** The provider a frame comes from, after the table's cap and the source guard; marks it seen (and online). */
   #sender(host: number, seq: number, d: Datagram, t: number): NodeProvider | null {
     const { providers, tx, hostId, counters, sink } = this.#d;
-    const admitted = providers.admit(host, d.from, t);
-    if (admitted === null) return null;
-    const p = admitted.p;
-    // A newcomer admitted by eviction is pinged by the next check, not at once.
-    if (admitted.isNew && tx.canTransmit && !admitted.crowded) tx.ping(hostId.id, p, t);
-    const onConflict = (conflicted: NodeProvider): void => sink.providerChanged(conflicted, 'conflict');
-    if (!acceptSource(this.sources, counters, onConflict, p, d.from, t)) return null;
+    // A known host (nearly every datagram) without admit's result object.
+    let p = providers.get(host);
+    if (p === undefined) {
+      const admitted = providers.admit(host, d.from, t);
+      if (admitted === null) return null;
+      p = admitted.p;
+      // A newcomer admitted by eviction is pinged by the next check, not at once.
+      if (admitted.isNew && tx.canTransmit && !admitted.crowded) tx.ping(hostId.id, p, t);
+    }
+    if (!acceptSource(this.sources, counters, this.#onConflict, p, d.from, t)) return null;
     p.tracker.track(seq);
     p.lastSeen = t;
     if (!p.online) {
@@ -137,6 +140,9 @@ export class NodeReceiver {
     }
     return p;
   }
+
+  /** Made once: a closure per datagram cost an allocation (and, under tsx, a defineProperty for its name). */
+  readonly #onConflict = (conflicted: NodeProvider): void => this.#d.sink.providerChanged(conflicted, 'conflict');
 
   #announce(p: NodeProvider): void {
     if (p.announced) return;

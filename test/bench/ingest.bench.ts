@@ -3,12 +3,14 @@
 //   baseline: a bare dgram socket (4 MiB receive buffer) that only counts datagrams;
 //   hub: the real ingest (socket -> decode -> JetDrive node -> channel registry), counting channel samples.
 // Both run in this process against the same sender, taking turns at each rate. Loopback only, TTL 0.
+// First, the hub's path without UDP (ingest-in-process.ts): CPU per datagram, which load moves far less.
 import { type ChildProcess, fork } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createIngest, type Ingest } from '../../server/ingest/create-ingest.js';
 import { DEFAULT_RECV_BUFFER_SIZE } from '../../server/transport/default-multicast-options.js';
+import { inProcessCpuPerDatagram } from './ingest-in-process.js';
 import type { BlastRequest, BlastResult } from './ingest-sender.js';
 import type { BenchResult } from './types.js';
 
@@ -178,6 +180,18 @@ export async function hubReceiver(): Promise<Receiver & { ingest: Ingest }> {
 const pct = (x: number) => Math.round(x * 10_000) / 100;
 
 export async function run(): Promise<BenchResult[]> {
+  const cpu = await inProcessCpuPerDatagram(SAMPLES_PER_DATAGRAM);
+  const inProcess: BenchResult = {
+    section: 'ingest',
+    name: 'hub ingest in-process (no UDP), CPU per datagram',
+    value: Math.round(cpu * 100) / 100,
+    unit: 'µs',
+    notes: `${SAMPLES_PER_DATAGRAM} samples each; median of 9 rounds of 20k`,
+  };
+  return [inProcess, ...(await overUdp())];
+}
+
+async function overUdp(): Promise<BenchResult[]> {
   const child = await startSender();
   const bare = await bareReceiver();
   const hub = await hubReceiver();

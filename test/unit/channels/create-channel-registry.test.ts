@@ -367,6 +367,85 @@ describe('stale samples (replays)', () => {
   });
 });
 
+describe('the emitted batch when some records are refused', () => {
+  const columns = (b: SampleBatch) =>
+    Array.from({ length: b.count }, (_, i) => [b.keys[i], b.channelIds[i], b.values[i], b.providerTs[i]]);
+
+  it('holds only the accepted records, in order, when a stale one sits between them', () => {
+    const { registry, sink } = setup({ staleWindowMs: 1000 });
+    const p = provider(0x10, 'Power Core');
+    sink.channelInfo(p, [rec(1, 'A'), rec(2, 'B'), rec(3, 'C')]);
+    // Receive times near now: history() keeps the last historyMs before now.
+    const t0 = Date.now();
+    sink.channelValues(p, t0, vals([[2, 0]], 50_000));
+    const seen: ReturnType<typeof columns>[] = [];
+    registry.samples$.subscribe((b) => seen.push(columns(b)));
+    const input = ChannelValuesBatch.from([
+      { channelId: 1, ts: 50_010, value: 1.5 },
+      { channelId: 2, ts: 40_000, value: 2.5 },
+      { channelId: 3, ts: 50_012, value: 3.5 },
+      { channelId: 2, ts: 50_013, value: 4.5 },
+    ]);
+    sink.channelValues(p, t0 + 20, input);
+    expect(seen).toEqual([
+      [
+        ['16:1', 1, 1.5, 50_010],
+        ['16:3', 3, 3.5, 50_012],
+        ['16:2', 2, 4.5, 50_013],
+      ],
+    ]);
+    expect(registry.stats().staleSamples).toBe(1);
+    // The node reuses its batch: the registry reads it and never writes to it.
+    expect(Array.from(input.channelIds)).toEqual([1, 2, 3, 2]);
+    expect(Array.from(input.ts)).toEqual([50_010, 40_000, 50_012, 50_013]);
+    // The next message, all accepted, is emitted whole again.
+    sink.channelValues(
+      p,
+      t0 + 30,
+      vals(
+        [
+          [3, 7],
+          [1, 8],
+        ],
+        50_020,
+      ),
+    );
+    expect(seen[1]).toEqual([
+      ['16:3', 3, 7, 50_020],
+      ['16:1', 1, 8, 50_020],
+    ]);
+    expect(registry.history('16:2').map((s) => s.value)).toEqual([0, 4.5]);
+  });
+
+  it('leaves out records of a channel a cap refused', () => {
+    const { registry, sink } = setup({ maxChannelsPerProvider: 2 });
+    const seen: ReturnType<typeof columns>[] = [];
+    registry.samples$.subscribe((b) => seen.push(columns(b)));
+    const p = provider(0x10, 'Power Core');
+    sink.channelValues(
+      p,
+      100,
+      vals(
+        [
+          [1, 1],
+          [2, 2],
+          [3, 3],
+          [1, 4],
+        ],
+        7,
+      ),
+    );
+    expect(seen).toEqual([
+      [
+        ['16:1', 1, 1, 7],
+        ['16:2', 2, 2, 7],
+        ['16:1', 1, 4, 7],
+      ],
+    ]);
+    expect(registry.stats().drops.channels).toBe(1);
+  });
+});
+
 describe('defaultQuantityOf', () => {
   it('maps by unit, then by name, else null', () => {
     expect(defaultQuantityOf({ name: 'Whatever', unit: 8 })).toBe('rpm');
