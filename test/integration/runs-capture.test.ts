@@ -201,7 +201,8 @@ describe('run library uploads', () => {
     await new Promise((r) => setTimeout(r, 800));
     const sourceId = hub.hub.runs.capture.status().runId;
     hub.hub.runs.capture.stopManual();
-    await until(() => hub?.hub.runs.library.count === 1, 10_000, 'the run saved');
+    // Saved and indexed (the index is written after the library lists the run).
+    await until(() => hub?.hub.runs.capture.stats().runsRecorded === 1, 10_000, 'the run saved');
     const bytes = new Uint8Array(await (await fetch(`${hub.url}/api/runs/${sourceId}/file`)).arrayBuffer());
 
     const listing = async () => readdir(join(hub?.dataDir ?? '', 'runs'));
