@@ -55,6 +55,7 @@ import { createRateLimiter } from './shared/index.js';
 import {
   createSimulatedDyno,
   createSimulatorOrigin,
+  type SimulatedDyno,
   type SimulatedDynoController,
   type SimulatorOriginTracker,
 } from './sim/index.js';
@@ -362,7 +363,7 @@ function createRuns(
   config: HubConfig,
   ingest: Ingest,
   resolver: QuantityResolver,
-  simulator: SimulatedDynoController | null,
+  simulator: SimulatedDyno | null,
   fs: RunFileSystem,
 ): HubRuns {
   const options = runOptionsOf(config);
@@ -376,7 +377,15 @@ function createRuns(
     tap: (listener) => ingest.onDatagram(listener),
     simulator: () => {
       const profile = simulator?.status().profile?.id;
-      return profile ? { profile, scenario: null } : null;
+      if (!profile) return null;
+      const ve = simulator?.veScenario() ?? null;
+      return {
+        profile,
+        scenario: ve?.scenario ?? null,
+        veErrorPct: ve?.veErrorPct ?? null,
+        veErrorStd: ve?.veErrorStd ?? null,
+        cylinderBalance: ve?.cylinderBalance ?? null,
+      };
     },
   });
   return { capture, library, fs, analysis: new RunAnalysisCache({ library, fs }) };
