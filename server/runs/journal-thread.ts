@@ -41,8 +41,13 @@ export class LocalJournalPort implements JournalPort {
 
   warm(): void {}
 
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** One at a time, in order, as in the worker (McapWriter's calls must not interleave). */
   request(r: JournalRequest): Promise<JournalOutput> {
-    return this.#encoders.handle(r);
+    const answer = this.#queue.then(() => this.#encoders.handle(r));
+    this.#queue = answer.catch(() => undefined);
+    return answer;
   }
 
   stats(): JournalPortStats {
@@ -64,7 +69,8 @@ function tsxEsmApi(): string {
   return pathToFileURL(join(dirname(pkgFile), entry)).href;
 }
 
-function startWorker(): Worker {
+/** The journal worker (journal-worker.ts), from the compiled JavaScript or the TypeScript sources. */
+export function startJournalWorker(): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSource ? './journal-worker.ts' : './journal-worker.js', import.meta.url);
   if (!fromSource) return new Worker(entry);
@@ -80,10 +86,16 @@ interface Waiting {
 }
 
 export class JournalThread implements JournalPort {
+  readonly #start: () => Worker;
   #worker: Worker | null = null;
   readonly #waiting: Waiting[] = [];
   #refused = 0;
   #failures = 0;
+
+  /** `start` makes the worker (tests give one that fails). */
+  constructor(start: () => Worker = startJournalWorker) {
+    this.#start = start;
+  }
 
   warm(): void {
     if (this.#worker) return;
@@ -126,7 +138,7 @@ export class JournalThread implements JournalPort {
   }
 
   #spawn(): Worker {
-    const worker = startWorker();
+    const worker = this.#start();
     // The hub's lifetime is its servers'; an idle journal worker keeps nothing alive.
     worker.unref();
     worker.on('message', (answer: JournalAnswer) => {
@@ -140,7 +152,12 @@ export class JournalThread implements JournalPort {
       log.error({ err: error }, 'journal worker failed');
       this.#lost(worker, error);
     });
-    worker.on('exit', (code) => this.#lost(worker, new Error(`the journal worker exited (code ${code})`)));
+    worker.on('exit', (code) => {
+      if (this.#worker !== worker) return;
+      this.#failures++;
+      log.error({ code }, 'journal worker exited');
+      this.#lost(worker, new Error(`the journal worker exited (code ${code})`));
+    });
     this.#worker = worker;
     return worker;
   }

@@ -38,5 +38,9 @@ export function sourceChannelMetadata(address: string, port: number): Map<string
   ]);
 }
 
-export const msToNs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
+/** Epoch ms (fractions kept) to ns, exact to the ns: ms · 1e6 as a double would round to 256 ns at today's epoch. */
+export function msToNs(ms: number): bigint {
+  const whole = Math.floor(ms);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
+}
 export const nsToMs = (ns: bigint): number => Number(ns / 1000n) / 1000;
