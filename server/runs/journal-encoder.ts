@@ -72,11 +72,18 @@ export class JournalEncoder {
   #registered = 0;
   #unflushed = 0;
 
-  /** The header and the start metadata. */
-  async start(meta: RunMetadata): Promise<JournalOutput> {
-    await this.#writer.start({ profile: RUN_PROFILE, library: `jetdrive-hub ${SERVER_VERSION}` });
-    await this.#writer.addMetadata(runMetadataRecord(meta));
-    return this.#output(0, 0);
+  /**
+   * The journal's first bytes: the header and the start metadata, encoded where they are asked for (the recorder's
+   * thread, so the journal is on disk at once, whether or not the worker is up yet). The encoder then writes the
+   * records after them; its McapWriter is never start()ed, so it keeps no data-section CRC, which a journal never
+   * carries (it has no DataEnd record; the rewrite computes the finished file's).
+   */
+  static async head(meta: RunMetadata): Promise<Uint8Array> {
+    const out = new MemoryWritable();
+    const writer = new McapWriter({ writable: out, ...JOURNAL_WRITER_OPTIONS });
+    await writer.start({ profile: RUN_PROFILE, library: `jetdrive-hub ${SERVER_VERSION}` });
+    await writer.addMetadata(runMetadataRecord(meta));
+    return Buffer.concat(out.take());
   }
 
   async append(a: JournalAppend): Promise<JournalOutput> {

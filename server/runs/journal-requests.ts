@@ -5,7 +5,8 @@ import { type JournalAppend, JournalEncoder, type JournalOutput } from './journa
 // answered with the bytes to append. The same requests run in the worker thread or, without one, in this thread.
 
 export type JournalRequest =
-  | { op: 'start'; key: string; meta: RunMetadata }
+  /** After the journal's head (JournalEncoder.head) is in the file. */
+  | { op: 'open'; key: string }
   | { op: 'append'; key: string; append: JournalAppend }
   | { op: 'metadata'; key: string; meta: RunMetadata }
   | { op: 'flush'; key: string }
@@ -25,11 +26,10 @@ export class JournalEncoders {
   }
 
   async handle(r: JournalRequest): Promise<JournalOutput> {
-    if (r.op === 'start') {
+    if (r.op === 'open') {
       if (this.#open.has(r.key)) throw new Error(`journal ${r.key} is already open`);
-      const encoder = new JournalEncoder();
-      this.#open.set(r.key, encoder);
-      return encoder.start(r.meta);
+      this.#open.set(r.key, new JournalEncoder());
+      return NOTHING;
     }
     const encoder = this.#open.get(r.key);
     if (!encoder) {

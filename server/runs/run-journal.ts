@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { RunMetadata } from '@jetdrive-hub/client/contract';
 import { FileWritable } from './file-writable.js';
-import type { JournalAppend, JournalOutput } from './journal-encoder.js';
+import { type JournalAppend, JournalEncoder, type JournalOutput } from './journal-encoder.js';
 import type { JournalPort } from './journal-thread.js';
 import type { RunFileSystem } from './run-file-system.js';
 
@@ -25,12 +25,16 @@ export class RunJournal {
     this.#key = key;
   }
 
-  /** Creates the journal (never replacing a file) and writes the header and the start metadata to disk. */
+  /**
+   * Creates the journal (never replacing a file) and writes the header and the start metadata to disk from this
+   * thread (a run is on disk at once, even while the worker starts), then opens its encoder.
+   */
   static async create(fs: RunFileSystem, file: string, meta: RunMetadata, port: JournalPort): Promise<RunJournal> {
     const handle = await fs.open(file, 'wx', 0o644);
     const journal = new RunJournal(handle, port, file);
     try {
-      await journal.#write(await port.request({ op: 'start', key: file, meta }));
+      await journal.#writable.write(await JournalEncoder.head(meta));
+      await port.request({ op: 'open', key: file });
     } catch (error) {
       await port.request({ op: 'close', key: file, flush: false }).catch(() => undefined);
       await handle.close().catch(() => undefined);

@@ -3,7 +3,7 @@ import { McapStreamReader, type TypedMcapRecord } from '@mcap/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildChannelValuesFrames } from '../../../server/protocol/index.js';
 import { BlackBoxRing } from '../../../server/runs/black-box-ring.js';
-import type { JournalOutput } from '../../../server/runs/journal-encoder.js';
+import { JournalEncoder, type JournalOutput } from '../../../server/runs/journal-encoder.js';
 import type { JournalRequest } from '../../../server/runs/journal-requests.js';
 import {
   JournalThread,
@@ -49,7 +49,7 @@ async function journalOf(port: JournalPort): Promise<Uint8Array> {
   const { ring, a, b } = twoBatches();
   const key = '/tmp/unit.mcap.part';
   const steps: JournalRequest[] = [
-    { op: 'start', key, meta: META },
+    { op: 'open', key },
     { op: 'append', key, append: { batch: a, sources: ring.sources(), clocks: [[HOST, CLOCK]], flush: false } },
     { op: 'append', key, append: { batch: b, sources: null, clocks: [[HOST, CLOCK]], flush: true } },
     { op: 'metadata', key, meta: { ...META, notes: 'end' } },
@@ -57,7 +57,7 @@ async function journalOf(port: JournalPort): Promise<Uint8Array> {
   ];
   const outputs: JournalOutput[] = await Promise.all(steps.map((s) => port.request(s)));
   expect(outputs.map((o) => o.messages)).toEqual([0, 150, 150, 0, 0]);
-  return Buffer.concat(outputs.flatMap((o) => o.chunks));
+  return Buffer.concat([await JournalEncoder.head(META), ...outputs.flatMap((o) => o.chunks)]);
 }
 
 function records(bytes: Uint8Array): TypedMcapRecord[] {
@@ -101,7 +101,7 @@ describe('JournalThread', () => {
     for (let p = 0; p < 66; p++) ring.push(new Uint8Array(20).fill(p), { address: '127.0.0.1', port: 1000 + p }, p);
     const batch = ring.copyRange(0, ring.nextSeq, Number.MAX_SAFE_INTEGER).batch;
     if (!batch) throw new Error('expected a batch');
-    await port.request({ op: 'start', key: 'k', meta: META });
+    await port.request({ op: 'open', key: 'k' });
     const out = await port.request({
       op: 'append',
       key: 'k',
@@ -117,14 +117,14 @@ describe('JournalThread', () => {
       return starts === 1 ? new Worker('process.exit(3)', { eval: true }) : startJournalWorker();
     });
     ports.push(thread);
-    await expect(thread.request({ op: 'start', key: 'k', meta: META })).rejects.toMatchObject({
+    await expect(thread.request({ op: 'open', key: 'k' })).rejects.toMatchObject({
       code: 'JOURNAL_WORKER_FAILED',
       message: expect.stringContaining('exited (code 3)'),
     });
     expect(thread.stats().workerFailures).toBe(1);
     // The encoder went with the worker: its journal is gone, a new one starts.
-    const out = await thread.request({ op: 'start', key: 'k', meta: META });
-    expect(out.chunks.length).toBeGreaterThan(0);
+    await thread.request({ op: 'open', key: 'k' });
+    expect(await thread.request({ op: 'flush', key: 'k' })).toEqual({ chunks: [], messages: 0, droppedSources: 0 });
     expect(starts).toBe(2);
   });
 
