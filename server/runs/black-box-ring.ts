@@ -38,6 +38,23 @@ export interface RingBatch {
   sources: Uint8Array;
 }
 
+function batchOf(size: number, n: number, reuse: RingBatch | undefined): RingBatch {
+  if (reuse && reuse.bytes.byteLength >= size && reuse.lengths.length >= n) {
+    return {
+      bytes: reuse.bytes.subarray(0, size),
+      lengths: reuse.lengths.subarray(0, n),
+      times: reuse.times.subarray(0, n),
+      sources: reuse.sources.subarray(0, n),
+    };
+  }
+  return {
+    bytes: new Uint8Array(size),
+    lengths: new Uint32Array(n),
+    times: new Float64Array(n),
+    sources: new Uint8Array(n),
+  };
+}
+
 /** At most this many distinct sources (a source index is one byte). */
 const MAX_SOURCES = 255;
 
@@ -133,11 +150,13 @@ export class BlackBoxRing {
    * Copies datagrams `fromSeq` … `toSeq - 1` still held (at most `maxBytes` of them, and at least one) into a new
    * batch: bytes in as few copies as they are contiguous in the ring, the facts in one or two copies each. Returns
    * null for the batch when there is nothing to copy, the sequence number to continue from and how many had left.
+   * With `reuse`, the batch is views of its buffers where they are large enough (for a reader in this thread).
    */
   copyRange(
     fromSeq: number,
     toSeq: number,
     maxBytes: number,
+    reuse?: RingBatch,
   ): { batch: RingBatch | null; next: number; missed: number } {
     const oldest = this.#total - this.#count;
     const start = Math.max(fromSeq, oldest);
@@ -155,12 +174,7 @@ export class BlackBoxRing {
     }
     if (end <= start) return { batch: null, next: Math.max(end, fromSeq), missed };
     const n = end - start;
-    const batch: RingBatch = {
-      bytes: new Uint8Array(size),
-      lengths: new Uint32Array(n),
-      times: new Float64Array(n),
-      sources: new Uint8Array(n),
-    };
+    const batch = batchOf(size, n, reuse);
     const slot0 = (this.#first + (start - oldest)) % cap;
     const firstPart = Math.min(n, cap - slot0);
     for (const [from, to, at] of [

@@ -25,7 +25,7 @@ export class JournalEncoders {
     return this.#open.size;
   }
 
-  async handle(r: JournalRequest): Promise<JournalOutput> {
+  handle(r: JournalRequest): JournalOutput {
     if (r.op === 'open') {
       if (this.#open.has(r.key)) throw new Error(`journal ${r.key} is already open`);
       this.#open.set(r.key, new JournalEncoder());
@@ -50,9 +50,9 @@ export class JournalEncoders {
   }
 
   /** Never throws: a failure is an answer. */
-  async answer(r: JournalRequest): Promise<JournalAnswer> {
+  answer(r: JournalRequest): JournalAnswer {
     try {
-      return { ok: true, output: await this.handle(r) };
+      return { ok: true, output: this.handle(r) };
     } catch (error) {
       return { ok: false, message: error instanceof Error ? error.message : String(error) };
     }

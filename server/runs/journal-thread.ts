@@ -28,6 +28,8 @@ export interface JournalPortStats {
 }
 
 export interface JournalPort {
+  /** Batches move to another thread (each needs buffers of its own); false: they may be views of reused memory. */
+  readonly transfers: boolean;
   /** Starts the worker now, so the first run does not wait for it to load. */
   warm(): void;
   request(r: JournalRequest): Promise<JournalOutput>;
@@ -38,16 +40,17 @@ export interface JournalPort {
 
 export class LocalJournalPort implements JournalPort {
   readonly #encoders = new JournalEncoders();
+  readonly transfers = false;
 
   warm(): void {}
 
-  #queue: Promise<unknown> = Promise.resolve();
-
-  /** One at a time, in order, as in the worker (McapWriter's calls must not interleave). */
+  /** Answered at once (encoding is synchronous), so requests cannot interleave. */
   request(r: JournalRequest): Promise<JournalOutput> {
-    const answer = this.#queue.then(() => this.#encoders.handle(r));
-    this.#queue = answer.catch(() => undefined);
-    return answer;
+    try {
+      return Promise.resolve(this.#encoders.handle(r));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   stats(): JournalPortStats {
@@ -87,6 +90,7 @@ interface Waiting {
 
 export class JournalThread implements JournalPort {
   readonly #start: () => Worker;
+  readonly transfers = true;
   #worker: Worker | null = null;
   readonly #waiting: Waiting[] = [];
   #refused = 0;

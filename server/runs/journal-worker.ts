@@ -7,10 +7,8 @@ import { type JournalRequest, JournalEncoders, transferablesOf } from './journal
 const port = parentPort;
 if (!port) throw new Error('journal-worker.ts runs as a worker thread (see journal-thread.ts)');
 const encoders = new JournalEncoders();
-let queue: Promise<void> = Promise.resolve();
+// Encoding is synchronous: requests are answered one by one, in the order they came.
 port.on('message', (request: JournalRequest) => {
-  queue = queue.then(async () => {
-    const answer = await encoders.answer(request);
-    port.postMessage(answer, transferablesOf(answer));
-  });
+  const answer = encoders.answer(request);
+  port.postMessage(answer, transferablesOf(answer));
 });

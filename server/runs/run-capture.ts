@@ -9,7 +9,7 @@ import { auditTime, merge, Subject, type Subscription } from 'rxjs';
 import { describeFsError, errorCode } from '../files/describe-fs-error.js';
 import { createLogger } from '../log.js';
 import type { Datagram } from '../transport/types.js';
-import { BlackBoxRing } from './black-box-ring.js';
+import { BlackBoxRing, type RingBatch } from './black-box-ring.js';
 import type { ClockOffset } from './datagram-facts.js';
 import { createJournalPort, type JournalPort } from './journal-thread.js';
 import { PullWatch } from './pull-watch.js';
@@ -33,6 +33,8 @@ const log = createLogger('runs');
 const PUMP_MS = 50;
 /** At most this much is copied out of the ring for the journal at once. */
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** Datagrams of the batch buffer reused in this thread (a batch with more gets buffers of its own). */
+const MAX_BATCH_ENTRIES = 16 * 1024;
 
 export class RunCapture {
   readonly #o: RunOptions;
@@ -41,6 +43,7 @@ export class RunCapture {
   readonly #ring: BlackBoxRing;
   readonly #watch: PullWatch;
   readonly #port: JournalPort;
+  #reuse: RingBatch | null = null;
   readonly #events = new Subject<CaptureEvent>();
   readonly events$ = this.#events.asObservable();
   #run: ActiveRun | null = null;
@@ -280,7 +283,7 @@ export class RunCapture {
     if (!journal) return;
     const end = run.endSeq ?? this.#ring.nextSeq;
     for (;;) {
-      const r = this.#ring.copyRange(run.nextSeq, end, MAX_BATCH_BYTES);
+      const r = this.#ring.copyRange(run.nextSeq, end, MAX_BATCH_BYTES, this.#scratch());
       run.nextSeq = r.next;
       this.#dropped.behind += r.missed;
       run.dropped += r.missed;
@@ -300,6 +303,18 @@ export class RunCapture {
       if (last) return;
     }
     if (flush) await journal.flush();
+  }
+
+  /** In this thread the journal encodes a batch before the next is copied: one buffer serves them all. */
+  #scratch(): RingBatch | undefined {
+    if (this.#port.transfers) return undefined;
+    this.#reuse ??= {
+      bytes: new Uint8Array(MAX_BATCH_BYTES),
+      lengths: new Uint32Array(MAX_BATCH_ENTRIES),
+      times: new Float64Array(MAX_BATCH_ENTRIES),
+      sources: new Uint8Array(MAX_BATCH_ENTRIES),
+    };
+    return this.#reuse;
   }
 
   #flushTick(): void {

@@ -33,7 +33,7 @@ export class RunJournal {
     const handle = await fs.open(file, 'wx', 0o644);
     const journal = new RunJournal(handle, port, file);
     try {
-      await journal.#writable.write(await JournalEncoder.head(meta));
+      await journal.#writable.write(JournalEncoder.head(meta));
       await port.request({ op: 'open', key: file });
     } catch (error) {
       await port.request({ op: 'close', key: file, flush: false }).catch(() => undefined);

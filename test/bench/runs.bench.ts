@@ -114,9 +114,9 @@ async function ingestFigures(dir: string): Promise<BenchResult[]> {
       row('black box only (not recording)', ringSearch, "the hot path's own cost"),
       row('recording off', offSearch, 'bare ingest'),
       row(
-        'recording on, journal encoded on the main thread (before)',
+        'recording on, journal encoded in the main thread',
         onMainSearch,
-        `black box + McapWriter on the event loop; datagrams the recorder fell behind on: ${behind(onMain)}`,
+        `black box + journal encoded on the event loop; datagrams the recorder fell behind on: ${behind(onMain)}`,
       ),
       {
         ...row(

@@ -57,7 +57,7 @@ async function journalOf(port: JournalPort): Promise<Uint8Array> {
   ];
   const outputs: JournalOutput[] = await Promise.all(steps.map((s) => port.request(s)));
   expect(outputs.map((o) => o.messages)).toEqual([0, 150, 150, 0, 0]);
-  return Buffer.concat([await JournalEncoder.head(META), ...outputs.flatMap((o) => o.chunks)]);
+  return Buffer.concat([JournalEncoder.head(META), ...outputs.flatMap((o) => o.chunks)]);
 }
 
 function records(bytes: Uint8Array): TypedMcapRecord[] {
@@ -91,7 +91,7 @@ describe('JournalThread', () => {
     const channels = all.flatMap((r) => (r.type === 'Channel' ? [r] : []));
     expect(channels.map((c) => c.metadata.get('source_port'))).toEqual(['22344', '22345']);
     const names = all.flatMap((r) => (r.type === 'Metadata' ? [r.name] : []));
-    expect(names).toEqual(['jetdrive-hub.run', 'jetdrive-hub.flush', 'jetdrive-hub.run']);
+    expect(names).toEqual(['jetdrive-hub.run', 'jetdrive-hub.run']);
     expect(worker.stats()).toMatchObject({ thread: 'worker', pending: 0, refused: 0, workerFailures: 0 });
   });
 
