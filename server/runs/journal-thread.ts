@@ -10,7 +10,7 @@ import { RunsError } from './runs-error.js';
 
 // Where a journal's MCAP encoding runs. JournalThread: a worker thread (journal-worker.ts), so recording costs the
 // event loop one copy of each datagram out of the black box (batched, the buffers moved to the worker) and a file
-// write per flush; LocalJournalPort: this thread (RUN_JOURNAL_WORKER=false, and the A/B of the bench). Requests are
+// write per flush; LocalJournalPort: this thread (RunOptions.journalWorker false: the bench's A/B). Requests are
 // answered in order; at most MAX_PENDING wait (the recorder has one or two in flight), more are refused and counted.
 // A worker that dies fails what it had (the run stops with the write-error alert, its journal is recovered later)
 // and the next request starts a new one.
