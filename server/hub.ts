@@ -56,6 +56,7 @@ import { createRateLimiter } from './shared/index.js';
 import {
   createSimulatedDyno,
   createSimulatorOrigin,
+  type SimulatedDyno,
   type SimulatedDynoController,
   type SimulatorOriginTracker,
 } from './sim/index.js';
@@ -399,7 +400,7 @@ function createRuns(
   config: HubConfig,
   ingest: Ingest,
   resolver: QuantityResolver,
-  simulator: SimulatedDynoController | null,
+  simulator: SimulatedDyno | null,
   fs: RunFileSystem,
 ): HubRuns {
   const options = runOptionsOf(config);
@@ -413,7 +414,15 @@ function createRuns(
     tap: (listener) => ingest.onDatagram(listener),
     simulator: () => {
       const profile = simulator?.status().profile?.id;
-      return profile ? { profile, scenario: null } : null;
+      if (!profile) return null;
+      const ve = simulator?.veScenario() ?? null;
+      return {
+        profile,
+        scenario: ve?.scenario ?? null,
+        veErrorPct: ve?.veErrorPct ?? null,
+        veErrorStd: ve?.veErrorStd ?? null,
+        cylinderBalance: ve?.cylinderBalance ?? null,
+      };
     },
   });
   return { capture, library, fs, analysis: new RunAnalysisCache({ library, fs }) };
@@ -434,6 +443,7 @@ function runsStatsOf({ capture, library, analysis }: HubRuns) {
     writeErrors: c.writeErrors,
     ringBytes: c.ring.bytes,
     ringMemoryBytes: c.ring.memoryBytes,
+    journal: { refused: c.journal.refused, workerFailures: c.journal.workerFailures },
     analysisCache: analysis.stats(),
   };
 }

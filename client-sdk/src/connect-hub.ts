@@ -4,6 +4,7 @@ import { ConnectionTracker } from './connection-tracker.js';
 import { type ChannelDebug, createChannelDebug } from './create-channel-debug.js';
 import { createReplayApi } from './create-replay-api.js';
 import { createRunAnalysisApi } from './create-run-analysis-api.js';
+import { createRunCommandsApi } from './create-run-commands-api.js';
 import { createRunsApi } from './create-runs-api.js';
 import { createAnalysisApi } from './create-analysis-api.js';
 import { createSessionsApi } from './create-sessions-api.js';
@@ -195,6 +196,7 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
       ...createRunsApi({ url, token: options.token, socket }),
       ...createReplayApi({ socket, request, requestTimeoutMs }),
       ...createRunAnalysisApi({ url, token: options.token }),
+      socket: createRunCommandsApi({ socket, request, requestTimeoutMs }),
     },
     analysis: createAnalysisApi({ socket, request, requestTimeoutMs }),
     catalog: () =>

@@ -84,8 +84,11 @@ export function createRunsApi(deps: {
     }
     return res;
   }
-  const json = async <T>(method: string, path: string, body?: unknown) =>
-    (await (await call(method, path, body)).json()) as T;
+  /** The answer without the HTTP envelope's `success` (the same data as the socket commands give). */
+  const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const { success: _, ...data } = (await (await call(method, path, body)).json()) as T & { success?: boolean };
+    return data as T;
+  };
   const idPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
 
   const started$ = fromSocket(deps.socket, 'run:started');

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { ReplayApi } from './create-replay-api.js';
+import type { RunCommandsApi } from './create-run-commands-api.js';
 import type { RunAnalysisApi } from './create-run-analysis-api.js';
 import type { RunsApi } from './create-runs-api.js';
 import type { AnalysisApi } from './create-analysis-api.js';
@@ -120,10 +121,11 @@ export interface Hub {
   readonly lagging$: Observable<boolean>;
   readonly sessions: SessionsApi;
   /**
-   * Recorded runs: the library, the recording indicator (HTTP with `token`, events over the socket), replay control,
-   * and run analysis (curves, compare, exports, CSV import).
+   * Recorded runs: the library, the recording indicator (HTTP with `token`, events over the socket; the library's
+   * commands over the socket too as `runs.socket`), replay control, and run analysis (curves, compare, exports, CSV
+   * import).
    */
-  readonly runs: RunsApi & ReplayApi & RunAnalysisApi;
+  readonly runs: RunsApi & ReplayApi & RunAnalysisApi & { readonly socket: RunCommandsApi };
   /** Live VE analyses: start/stop/reset, the grid and its updates (grid$), exports. */
   readonly analysis: AnalysisApi;
   /** Resolves with the catalog (asks the hub once). */

@@ -1,6 +1,7 @@
 export { connectHub, DEFAULT_HUB_URL, type HubSocket } from './connect-hub.js';
 export { type ChannelDebug, createChannelDebug, DEBUG_BATCH_INTERVAL } from './create-channel-debug.js';
 export type { RunsApi } from './create-runs-api.js';
+export type { RunCommandsApi } from './create-run-commands-api.js';
 export type { ReplayHandle, ReplayApi } from './create-replay-api.js';
 export { type CurveQuery, type RunAnalysisApi, runAnalysisPaths } from './create-run-analysis-api.js';
 export type { AnalysisApi } from './create-analysis-api.js';

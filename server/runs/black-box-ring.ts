@@ -27,6 +27,34 @@ export interface BlackBoxRingStats {
 
 export type RingVisitor = (bytes: Uint8Array, source: DatagramSource, receivedAt: number) => void;
 
+/** Datagrams copied out of the ring in one piece (for the journal's worker: every buffer is transferable). */
+export interface RingBatch {
+  /** The datagrams' bytes, back to back. */
+  bytes: Uint8Array;
+  lengths: Uint32Array;
+  /** Receive times, epoch ms. */
+  times: Float64Array;
+  /** Index of each datagram's source in `sources()`. */
+  sources: Uint8Array;
+}
+
+function batchOf(size: number, n: number, reuse: RingBatch | undefined): RingBatch {
+  if (reuse && reuse.bytes.byteLength >= size && reuse.lengths.length >= n) {
+    return {
+      bytes: reuse.bytes.subarray(0, size),
+      lengths: reuse.lengths.subarray(0, n),
+      times: reuse.times.subarray(0, n),
+      sources: reuse.sources.subarray(0, n),
+    };
+  }
+  return {
+    bytes: new Uint8Array(size),
+    lengths: new Uint32Array(n),
+    times: new Float64Array(n),
+    sources: new Uint8Array(n),
+  };
+}
+
 /** At most this many distinct sources (a source index is one byte). */
 const MAX_SOURCES = 255;
 
@@ -116,6 +144,74 @@ export class BlackBoxRing {
       if (!visit(bytes, this.#sourceList[this.#sources[slot]], this.#times[slot])) return { next: seq, missed };
     }
     return { next: Math.max(end, fromSeq), missed };
+  }
+
+  /**
+   * Copies datagrams `fromSeq` … `toSeq - 1` still held (at most `maxBytes` of them, and at least one) into a new
+   * batch: bytes in as few copies as they are contiguous in the ring, the facts in one or two copies each. Returns
+   * null for the batch when there is nothing to copy, the sequence number to continue from and how many had left.
+   * With `reuse`, the batch is views of its buffers where they are large enough (for a reader in this thread).
+   */
+  copyRange(
+    fromSeq: number,
+    toSeq: number,
+    maxBytes: number,
+    reuse?: RingBatch,
+  ): { batch: RingBatch | null; next: number; missed: number } {
+    const oldest = this.#total - this.#count;
+    const start = Math.max(fromSeq, oldest);
+    let end = Math.min(toSeq, this.#total);
+    const missed = Math.max(0, Math.min(oldest, end) - fromSeq);
+    const cap = this.#offsets.length;
+    let size = 0;
+    for (let seq = start; seq < end; seq++) {
+      const len = this.#lengths[(this.#first + (seq - oldest)) % cap];
+      if (size + len > maxBytes && seq > start) {
+        end = seq;
+        break;
+      }
+      size += len;
+    }
+    if (end <= start) return { batch: null, next: Math.max(end, fromSeq), missed };
+    const n = end - start;
+    const batch = batchOf(size, n, reuse);
+    const slot0 = (this.#first + (start - oldest)) % cap;
+    const firstPart = Math.min(n, cap - slot0);
+    for (const [from, to, at] of [
+      [slot0, slot0 + firstPart, 0],
+      [0, n - firstPart, firstPart],
+    ]) {
+      if (to <= from) continue;
+      batch.lengths.set(this.#lengths.subarray(from, to), at);
+      batch.times.set(this.#times.subarray(from, to), at);
+      batch.sources.set(this.#sources.subarray(from, to), at);
+    }
+    this.#copyBytes(slot0, n, batch.bytes);
+    return { batch, next: end, missed };
+  }
+
+  /** The bytes of `n` datagrams from `slot0` on into `out`: one copy per stretch that lies contiguous in the ring. */
+  #copyBytes(slot0: number, n: number, out: Uint8Array): void {
+    const cap = this.#offsets.length;
+    let spanStart = this.#offsets[slot0];
+    let spanEnd = spanStart;
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = (slot0 + i) % cap;
+      const at = this.#offsets[slot];
+      if (at !== spanEnd) {
+        out.set(this.#buffer.subarray(spanStart, spanEnd), pos);
+        pos += spanEnd - spanStart;
+        spanStart = at;
+      }
+      spanEnd = at + this.#lengths[slot];
+    }
+    out.set(this.#buffer.subarray(spanStart, spanEnd), pos);
+  }
+
+  /** The sources datagrams came from, by the index a batch gives (append-only: an index never changes). */
+  sources(): readonly DatagramSource[] {
+    return this.#sourceList;
   }
 
   /** Visits the datagrams received at or after `sinceMs`, oldest first; `bytes` is a view: copy what you keep. */

@@ -10,6 +10,7 @@ import type {
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import type { Datagram } from '../transport/types.js';
 import type { BlackBoxRingStats } from './black-box-ring.js';
+import type { JournalPort, JournalPortStats } from './journal-thread.js';
 import type { RunFileSystem } from './run-file-system.js';
 import type { RunJournal } from './run-journal.js';
 import type { RunLibrary } from './run-library.js';
@@ -30,6 +31,8 @@ export interface RunCaptureDeps {
   /** The simulator's profile and scenario when the data is simulated. */
   simulator?: () => { profile: string; scenario: string | null } | null;
   now?: () => number;
+  /** Where journals are encoded (default: a worker thread, or this thread when options.journalWorker is false). */
+  journalPort?: JournalPort;
 }
 
 export interface RunCaptureStats {
@@ -40,6 +43,7 @@ export interface RunCaptureStats {
   dropped: Record<string, number>;
   writeErrors: Record<string, number>;
   recovered: number;
+  journal: JournalPortStats;
 }
 
 export interface ActiveRun {
@@ -60,6 +64,10 @@ export interface ActiveRun {
   /** Set when the run ends: datagrams from this one on belong to no run. */
   endSeq: number | null;
   journal: RunJournal | null;
+  /** The ring's sources the journal has been told of (their count). */
+  sourcesSent: number;
+  /** A pump is queued or running (the next timer tick skips). */
+  pumping: boolean;
   /** A write failed: its remaining steps are skipped, its journal is left for recovery. */
   failed: boolean;
 }

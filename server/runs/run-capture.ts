@@ -8,13 +8,14 @@ import type {
 import { auditTime, merge, Subject, type Subscription } from 'rxjs';
 import { describeFsError, errorCode } from '../files/describe-fs-error.js';
 import { createLogger } from '../log.js';
-import type { Datagram, DatagramSource } from '../transport/types.js';
-import { BlackBoxRing } from './black-box-ring.js';
-import { type ClockOffset, hostOf, publishTimeNs, sequenceOf } from './datagram-facts.js';
+import type { Datagram } from '../transport/types.js';
+import { BlackBoxRing, type RingBatch } from './black-box-ring.js';
+import type { ClockOffset } from './datagram-facts.js';
+import { createJournalPort, type JournalPort } from './journal-thread.js';
 import { PullWatch } from './pull-watch.js';
 import { rewriteRunFile } from './rewrite-run-file.js';
 import type { ActiveRun, CaptureEvent, RunCaptureDeps, RunCaptureStats } from './run-capture-types.js';
-import { JOURNAL_EXTENSION, msToNs } from './run-file-format.js';
+import { JOURNAL_EXTENSION } from './run-file-format.js';
 import { createRunId, defaultRunName } from './run-id.js';
 import { RunJournal } from './run-journal.js';
 import type { RunOptions } from './run-options.js';
@@ -30,6 +31,10 @@ import { startMetadata } from './start-metadata.js';
 
 const log = createLogger('runs');
 const PUMP_MS = 50;
+/** At most this much is copied out of the ring for the journal at once. */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** Datagrams of the batch buffer reused in this thread (a batch with more gets buffers of its own). */
+const MAX_BATCH_ENTRIES = 16 * 1024;
 
 function clearRunTimers(run: ActiveRun): void {
   if (run.maxTimer) clearTimeout(run.maxTimer);
@@ -44,6 +49,8 @@ export class RunCapture {
   readonly #now: () => number;
   readonly #ring: BlackBoxRing;
   readonly #watch: PullWatch;
+  readonly #port: JournalPort;
+  #reuse: RingBatch | null = null;
   readonly #events = new Subject<CaptureEvent>();
   readonly events$ = this.#events.asObservable();
   #run: ActiveRun | null = null;
@@ -68,6 +75,7 @@ export class RunCapture {
     this.#now = deps.now ?? Date.now;
     this.#ring = new BlackBoxRing({ maxAgeMs: options.ringMs, capacityBytes: options.ringBytes });
     this.#watch = new PullWatch(options.detection);
+    this.#port = deps.journalPort ?? createJournalPort(options.journalWorker);
   }
 
   /** Loads the library, finalises journals a crash left behind, then starts tapping and detecting. */
@@ -78,6 +86,7 @@ export class RunCapture {
       // An unusable run folder suspends recording; the hub and its live data start all the same.
       await this.#fail(error, null);
     }
+    this.#port.warm();
     this.#untap = this.#d.tap((d) => this.#onDatagram(d));
     const { registry, resolver } = this.#d;
     this.#watch.judgeAll(registry, resolver);
@@ -115,6 +124,7 @@ export class RunCapture {
     if (this.#resumeTimer) clearInterval(this.#resumeTimer);
     if (this.#run) this.#finish('shutdown');
     await this.#ops;
+    await this.#port.close();
     this.#events.complete();
   }
 
@@ -135,6 +145,7 @@ export class RunCapture {
       dropped: { ...this.#dropped },
       writeErrors: { ...this.#writeErrors },
       recovered: this.#recovered,
+      journal: this.#port.stats(),
     };
   }
 
@@ -209,6 +220,8 @@ export class RunCapture {
       endSeq: null,
       journal: null,
       failed: false,
+      sourcesSent: 0,
+      pumping: false,
     };
     this.#run = run;
     this.#state = 'recording';
@@ -219,7 +232,7 @@ export class RunCapture {
       this.#o.detection.maxDurationS * 1000 + this.#o.postRollMs,
     );
     this.#chain(run, async () => {
-      run.journal = await RunJournal.create(this.#d.fs, this.#d.library.journalOf(id), meta);
+      run.journal = await RunJournal.create(this.#d.fs, this.#d.library.journalOf(id), meta, this.#port);
     });
     log.info({ id, reason, providerId }, 'recording run %s (%s)', id, reason);
     this.#events.next({
@@ -280,56 +293,64 @@ export class RunCapture {
     this.#events.next({ type: 'run:ended', ended: { run: runSummaryOf(result) } });
   }
 
-  /** Writes the run's datagrams that arrived since the last pump from the ring into the journal, then flushes. */
+  /** Moves the run's datagrams that arrived since the last pump from the ring into the journal, then flushes. */
   async #pump(run: ActiveRun, flush = true): Promise<void> {
     const journal = run.journal;
     if (!journal) return;
+    const end = run.endSeq ?? this.#ring.nextSeq;
     for (;;) {
-      const unknown: { source: DatagramSource | null } = { source: null };
-      const r = this.#ring.forEachFrom(run.nextSeq, run.endSeq ?? this.#ring.nextSeq, (bytes, source, at) => {
-        const channelId = journal.channelOf(source.address, source.port);
-        if (channelId === undefined) {
-          unknown.source = source;
-          return false;
-        }
-        if (channelId === null) {
-          this.#dropped.sources++;
-          run.dropped++;
-          return true;
-        }
-        const logTimeNs = msToNs(at);
-        const host = hostOf(bytes);
-        const clock = host === null ? undefined : this.#clocks.get(host);
-        journal.add({
-          channelId,
-          bytes,
-          logTimeNs,
-          publishTimeNs: publishTimeNs(bytes, logTimeNs, clock),
-          sequence: sequenceOf(bytes),
-        });
-        run.datagrams++;
-        return true;
-      });
+      const r = this.#ring.copyRange(run.nextSeq, end, MAX_BATCH_BYTES, this.#scratch());
       run.nextSeq = r.next;
       this.#dropped.behind += r.missed;
       run.dropped += r.missed;
-      const source = unknown.source;
-      if (source === null) break;
-      await journal.register(source.address, source.port);
+      if (!r.batch) break;
+      const sources = this.#ring.sources();
+      const last = r.next >= end;
+      const out = await journal.append({
+        batch: r.batch,
+        sources: sources.length === run.sourcesSent ? null : sources.slice(),
+        clocks: [...this.#clocks],
+        flush: flush && last,
+      });
+      run.sourcesSent = sources.length;
+      run.datagrams += out.messages;
+      this.#dropped.sources += out.droppedSources;
+      run.dropped += out.droppedSources;
+      if (last) return;
     }
     if (flush) await journal.flush();
   }
 
+  /** In this thread the journal encodes a batch before the next is copied: one buffer serves them all. */
+  #scratch(): RingBatch | undefined {
+    if (this.#port.transfers) return undefined;
+    this.#reuse ??= {
+      bytes: new Uint8Array(MAX_BATCH_BYTES),
+      lengths: new Uint32Array(MAX_BATCH_ENTRIES),
+      times: new Float64Array(MAX_BATCH_ENTRIES),
+      sources: new Uint8Array(MAX_BATCH_ENTRIES),
+    };
+    return this.#reuse;
+  }
+
   #flushTick(): void {
     const run = this.#run;
-    if (!run) return;
+    // One pump waits at most: a slow disk or worker leaves the datagrams in the ring (counted if it laps them).
+    if (!run || run.pumping) return;
     const now = this.#now();
     const flush = now - this.#lastFlushAt >= this.#o.flushMs;
     if (flush) {
       this.#lastFlushAt = now;
       this.#refreshClocks();
     }
-    this.#chain(run, () => this.#pump(run, flush));
+    run.pumping = true;
+    this.#chain(run, async () => {
+      try {
+        await this.#pump(run, flush);
+      } finally {
+        run.pumping = false;
+      }
+    });
   }
 
   #refreshClocks(): void {

@@ -6,8 +6,6 @@ export const RUN_PROFILE = 'jetdrive';
 export const DATAGRAM_TOPIC = 'jetdrive.klhdv';
 export const DATAGRAM_ENCODING = 'jetdrive.klhdv';
 export const RUN_METADATA_NAME = 'jetdrive-hub.run';
-/** Journal only (never in a finished file): pushes what McapWriter holds to the file on the recorder's timer. */
-export const FLUSH_MARKER_NAME = 'jetdrive-hub.flush';
 /** One MCAP channel per datagram source, at most this many per file (beyond: counted drops). */
 export const MAX_SOURCES_PER_FILE = 64;
 export const RUN_FILE_EXTENSION = '.mcap';
@@ -38,5 +36,10 @@ export function sourceChannelMetadata(address: string, port: number): Map<string
   ]);
 }
 
-export const msToNs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
+/** Epoch ms (fractions kept) to ns, exact to the ns: ms · 1e6 as a double would round to 256 ns at today's epoch. */
+export function msToNs(ms: number): bigint {
+  if (Number.isInteger(ms)) return BigInt(ms) * 1_000_000n;
+  const whole = Math.floor(ms);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
+}
 export const nsToMs = (ns: bigint): number => Number(ns / 1000n) / 1000;

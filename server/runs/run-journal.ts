@@ -1,60 +1,42 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { RunMetadata } from '@jetdrive-hub/client/contract';
-import { McapWriter } from '@mcap/core';
-import { SERVER_VERSION } from '../server-version.js';
 import { FileWritable } from './file-writable.js';
-import {
-  DATAGRAM_ENCODING,
-  DATAGRAM_TOPIC,
-  FLUSH_MARKER_NAME,
-  JOURNAL_WRITER_OPTIONS,
-  MAX_SOURCES_PER_FILE,
-  RUN_PROFILE,
-  runMetadataRecord,
-  sourceChannelMetadata,
-} from './run-file-format.js';
+import { type JournalAppend, JournalEncoder, type JournalOutput } from './journal-encoder.js';
+import type { JournalPort } from './journal-thread.js';
 import type { RunFileSystem } from './run-file-system.js';
 
-// The file a run is recorded into while it lasts: an unchunked MCAP written by McapWriter, so every record is whole
-// on its own and a file cut anywhere (kill -9, power loss) reads back up to its last flush. Unchunked McapWriter
-// keeps messages in its own buffer until the next metadata record, so flush() adds a flush marker, which writes
-// everything out: the recorder flushes every flushMs, which bounds what a crash loses. Messages are added
-// synchronously (the unchunked addMessage does its work before its first await), straight from the black-box ring,
-// so recording copies no datagram on the hot path. At the end the journal is rewritten into the compressed, indexed
-// run file (rewrite-run-file.ts).
-
-export interface JournalMessage {
-  channelId: number;
-  bytes: Uint8Array;
-  logTimeNs: bigint;
-  publishTimeNs: bigint;
-  sequence: number;
-}
+// The file a run is recorded into while it lasts: an unchunked MCAP (journal-encoder.ts), so a file cut anywhere
+// (kill -9, power loss) reads back up to its last flush marker. The encoding runs where the journal port says (a
+// worker thread by default); this side owns the file, through the RunFileSystem, so a write error (disk full) fails
+// the step that wrote it, as before. The recorder appends every flushMs at most, which bounds what a crash loses.
+// At the end the journal is rewritten into the compressed, indexed run file (rewrite-run-file.ts).
 
 export class RunJournal {
-  readonly #writer: McapWriter;
   readonly #writable: FileWritable;
   readonly #handle: FileHandle;
-  readonly #channels = new Map<string, number>();
-  #pending: Promise<void>[] = [];
-  #unflushed = 0;
+  readonly #port: JournalPort;
+  readonly #key: string;
   #closed = false;
 
-  private constructor(handle: FileHandle) {
+  private constructor(handle: FileHandle, port: JournalPort, key: string) {
     this.#handle = handle;
     this.#writable = new FileWritable(handle);
-    // The finished file gets its indexes when it is rewritten.
-    this.#writer = new McapWriter({ writable: this.#writable, ...JOURNAL_WRITER_OPTIONS });
+    this.#port = port;
+    this.#key = key;
   }
 
-  /** Creates the journal (never replacing a file) and writes the header and the start metadata to disk. */
-  static async create(fs: RunFileSystem, file: string, meta: RunMetadata): Promise<RunJournal> {
+  /**
+   * Creates the journal (never replacing a file) and writes the header and the start metadata to disk from this
+   * thread (a run is on disk at once, even while the worker starts), then opens its encoder.
+   */
+  static async create(fs: RunFileSystem, file: string, meta: RunMetadata, port: JournalPort): Promise<RunJournal> {
     const handle = await fs.open(file, 'wx', 0o644);
-    const journal = new RunJournal(handle);
+    const journal = new RunJournal(handle, port, file);
     try {
-      await journal.#writer.start({ profile: RUN_PROFILE, library: `jetdrive-hub ${SERVER_VERSION}` });
-      await journal.#writer.addMetadata(runMetadataRecord(meta));
+      await journal.#writable.write(JournalEncoder.head(meta));
+      await port.request({ op: 'open', key: file });
     } catch (error) {
+      await port.request({ op: 'close', key: file, flush: false }).catch(() => undefined);
       await handle.close().catch(() => undefined);
       throw error;
     }
@@ -66,55 +48,23 @@ export class RunJournal {
     return this.#writable.written;
   }
 
-  /** The MCAP channel of a datagram source: undefined until registered, null beyond MAX_SOURCES_PER_FILE. */
-  channelOf(address: string, port: number): number | null | undefined {
-    const id = this.#channels.get(`${address}:${port}`);
-    if (id !== undefined) return id;
-    return this.#channels.size >= MAX_SOURCES_PER_FILE ? null : undefined;
-  }
-
-  async register(address: string, port: number): Promise<void> {
-    const key = `${address}:${port}`;
-    if (this.#channels.has(key) || this.#channels.size >= MAX_SOURCES_PER_FILE) return;
-    const id = await this.#writer.registerChannel({
-      schemaId: 0,
-      topic: DATAGRAM_TOPIC,
-      messageEncoding: DATAGRAM_ENCODING,
-      metadata: sourceChannelMetadata(address, port),
-    });
-    this.#channels.set(key, id);
-  }
-
-  /** Adds a message now (its bytes are copied into the writer before this returns); flush() settles it. */
-  add(m: JournalMessage): void {
-    this.#pending.push(
-      this.#writer.addMessage({
-        channelId: m.channelId,
-        sequence: m.sequence,
-        logTime: m.logTimeNs,
-        publishTime: m.publishTimeNs,
-        data: m.bytes,
-      }),
-    );
-    this.#unflushed++;
+  /** Records a batch of datagrams (its buffers move to the encoder's thread); resolves once written. */
+  async append(append: JournalAppend): Promise<{ messages: number; droppedSources: number }> {
+    const output = await this.#port.request({ op: 'append', key: this.#key, append });
+    await this.#write(output);
+    return { messages: output.messages, droppedSources: output.droppedSources };
   }
 
   async addMetadata(meta: RunMetadata): Promise<void> {
-    await this.#settle();
-    await this.#writer.addMetadata(runMetadataRecord(meta));
+    await this.#write(await this.#port.request({ op: 'metadata', key: this.#key, meta }));
   }
 
   async flush(): Promise<void> {
-    await this.#settle();
-    if (this.#unflushed === 0) return;
-    this.#unflushed = 0;
-    await this.#writer.addMetadata({ name: FLUSH_MARKER_NAME, metadata: new Map() });
+    await this.#write(await this.#port.request({ op: 'flush', key: this.#key }));
   }
 
-  async #settle(): Promise<void> {
-    const pending = this.#pending;
-    this.#pending = [];
-    await Promise.all(pending);
+  async #write(output: JournalOutput): Promise<void> {
+    for (const chunk of output.chunks) await this.#writable.write(chunk);
   }
 
   /** Flushes (unless abandoning after a write error) and closes the file; the journal stays for finalisation. */
@@ -122,8 +72,9 @@ export class RunJournal {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      const output = await this.#port.request({ op: 'close', key: this.#key, flush });
       if (flush) {
-        await this.flush();
+        await this.#write(output);
         await this.#handle.sync();
       }
     } finally {

@@ -142,6 +142,7 @@ export class RunLibrary {
       if (from !== null && m.startedAt < from) return false;
       if (to !== null && m.startedAt > to) return false;
       if (filter.profile !== undefined && m.simulator?.profile !== filter.profile) return false;
+      if (filter.scenario !== undefined && m.simulator?.scenario !== filter.scenario) return false;
       if (provider !== undefined && !m.providers.some((p) => p.name.toLowerCase().includes(provider))) return false;
       if (q !== undefined && !`${m.name}\n${m.notes}`.toLowerCase().includes(q)) return false;
       return true;

@@ -37,6 +37,8 @@ export interface RunOptions {
   /** How often a suspended recorder (disk full, write error) checks whether it can write again. */
   resumeCheckMs: number;
   compression: 'zstd' | 'lz4' | 'none';
+  /** Encode the journal (McapWriter) in a worker thread, off the event loop; false: in the main thread. */
+  journalWorker: boolean;
 }
 
 export const DEFAULT_DETECTION_OPTIONS: Readonly<RunDetectionOptions> = Object.freeze({
@@ -64,4 +66,5 @@ export const DEFAULT_RUN_OPTIONS: Readonly<RunOptions> = Object.freeze({
   maxRuns: 500,
   resumeCheckMs: 5000,
   compression: 'zstd',
+  journalWorker: true,
 });

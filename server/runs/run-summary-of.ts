@@ -20,6 +20,7 @@ export function runSummaryOf(e: LibraryEntry): RunSummary {
     endReason: m.endReason,
     providers: m.providers.map((p) => p.name),
     profile: m.simulator?.profile ?? null,
+    scenario: m.simulator?.scenario ?? null,
     pinned: m.pinned,
     recovered: m.recovered,
     datagrams: m.datagrams,

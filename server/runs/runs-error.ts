@@ -9,7 +9,9 @@ export type RunsErrorCode =
   | 'NOT_RECORDING'
   | 'RECORDING_SUSPENDED'
   | 'RUNS_UNAVAILABLE'
-  | 'INVALID_FILTER';
+  | 'INVALID_FILTER'
+  | 'JOURNAL_WORKER_FAILED'
+  | 'JOURNAL_QUEUE_FULL';
 
 export const RUNS_ERROR_STATUS: StatusTable<RunsErrorCode> = Object.freeze({
   RUN_NOT_FOUND: 404,
@@ -21,6 +23,8 @@ export const RUNS_ERROR_STATUS: StatusTable<RunsErrorCode> = Object.freeze({
   RECORDING_SUSPENDED: 503,
   RUNS_UNAVAILABLE: 503,
   INVALID_FILTER: 400,
+  JOURNAL_WORKER_FAILED: 500,
+  JOURNAL_QUEUE_FULL: 503,
 });
 
 export class RunsError extends CodedError<RunsErrorCode> {

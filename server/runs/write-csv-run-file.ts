@@ -13,6 +13,7 @@ import {
   DATAGRAM_ENCODING,
   DATAGRAM_TOPIC,
   JOURNAL_WRITER_OPTIONS,
+  msToNs,
   RUN_PROFILE,
   runMetadataRecord,
   sourceChannelMetadata,
@@ -105,7 +106,7 @@ export async function writeCsvRunFile(input: CsvRunFileInput): Promise<RunMetada
     });
     let sequence = 0;
     const add = async (data: Uint8Array, ms: number) => {
-      const time = BigInt(Math.round((input.startedAt + ms) * 1e6));
+      const time = msToNs(input.startedAt + ms);
       await writer.addMessage({ channelId, sequence, logTime: time, publishTime: time, data });
       sequence = (sequence + 1) & 0xff;
     };

@@ -9,14 +9,14 @@ import {
   profileSummary,
 } from '../engine/engine-profiles.js';
 import type { EngineProfileId, ProfileSummary, PullResult, SimStartOptions } from '../engine/types.js';
-import { createScenarioVeTable } from '../engine/ve-scenario.js';
+import { createScenarioVeTable, DEFAULT_VE_SCENARIO_ERROR } from '../engine/ve-scenario.js';
 import { createVirtualEcu, type VirtualEcu } from '../engine/virtual-ecu.js';
 import { createLogger } from '../log.js';
 import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 import { type FaultStats, type SimFaults, validateFaults } from './fault-injector.js';
 import { type PullData, PullRecorder } from './pull-recorder.js';
 import { SimRun, type SimulatedDynoStats } from './sim-run.js';
-import type { SimStatus, SimulatedDynoController } from './types.js';
+import type { SimStatus, SimulatedDynoController, SimVeScenario } from './types.js';
 
 export { tickTime } from './tick-pacer.js';
 export type { PullData, SimulatedDynoStats };
@@ -87,6 +87,22 @@ export interface SimulatedDyno extends SimulatedDynoController {
   /** The running model, for tests and the tuning helpers; null when stopped. */
   readonly model: DynoSim | null;
   stats(): SimulatedDynoStats;
+  /** The running model's virtual ECU scenario; null when stopped or started without the virtual ECU. */
+  veScenario(): SimVeScenario | null;
+}
+
+/** What buildEcu makes of the start options, for the record (a run's metadata). */
+function veScenarioOf(v: SimStartOptions['virtualEcu']): SimVeScenario | null {
+  if (!v?.enabled) return null;
+  const scenario = v.scenario ?? 'lean';
+  const defaults = DEFAULT_VE_SCENARIO_ERROR[scenario];
+  const perfect = scenario === 'perfect';
+  return {
+    scenario,
+    veErrorPct: perfect ? 0 : (v.veErrorPct ?? defaults.errorPct),
+    veErrorStd: perfect ? 0 : (v.veErrorStd ?? defaults.errorStd),
+    cylinderBalance: v.cylinderBalance ?? 'same',
+  };
 }
 
 function buildEcu(v: SimStartOptions['virtualEcu'], seed: number): VirtualEcu | undefined {
@@ -197,6 +213,7 @@ export function createSimulatedDyno(options: SimulatedDynoOptions = {}): Simulat
   let pullsBefore = 0;
   let profileId: EngineProfileId = cfg.profile;
   let starting: Promise<SimStatus> | null = null;
+  let veScenario: SimVeScenario | null = null;
   const recorder = new PullRecorder(cfg.maxPullFrames);
 
   const status = (): SimStatus => statusOf(run, pullsBefore);
@@ -209,6 +226,7 @@ export function createSimulatedDyno(options: SimulatedDynoOptions = {}): Simulat
     const r = await SimRun.open(cfg, sim, seed, faults);
     run = r;
     profileId = id;
+    veScenario = veScenarioOf(start.virtualEcu);
     r.begin(faults, (frame) => recorder.record(frame));
     log.info({ ...r.describe(), profile: id }, 'simulated dyno started');
     return status();
@@ -263,6 +281,7 @@ export function createSimulatedDyno(options: SimulatedDynoOptions = {}): Simulat
     get model() {
       return run?.sim ?? null;
     },
+    veScenario: () => (run ? veScenario : null),
     stats: (): SimulatedDynoStats => run?.stats() ?? { ...STOPPED_STATS, faults: { ...ZERO_FAULT_STATS } },
   };
 }

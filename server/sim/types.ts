@@ -1,6 +1,6 @@
 // Contract of the embedded simulated dyno as the hub wiring drives it (the HTTP routes see it through
 // http/simulator-control.ts, which it satisfies structurally).
-import type { DynoState, ProfileSummary, PullResult, SimStartOptions } from '../engine/types.js';
+import type { DynoState, ProfileSummary, PullResult, SimStartOptions, VeScenario } from '../engine/types.js';
 
 /** Shaped like the older GET /simulator/status (../shared/origin/system.md §4). */
 export interface SimStatus {
@@ -10,6 +10,14 @@ export interface SimStatus {
   current: { rpm: number; horsepower: number; torque: number; afr: number; tps: number } | null;
   providers: { name: string; hostId: number }[];
   pulls: number;
+}
+
+/** The virtual ECU's starting VE table as the running model was built with it (defaults filled in). */
+export interface SimVeScenario {
+  scenario: VeScenario;
+  veErrorPct: number;
+  veErrorStd: number;
+  cylinderBalance: 'same' | 'front_rich' | 'rear_rich';
 }
 
 /** The simulator as main.ts and the HTTP routes drive it. */

@@ -97,6 +97,13 @@ const PAYLOADS: Record<string, unknown[]> = {
   'analysis:stop': ['nope'],
   'analysis:reset': ['nope'],
   'analysis:delete': ['nope'],
+  'run:list': [{ limit: 5 }],
+  'run:get': ['20990101T000000Z-000000'],
+  'run:update': [{ id: '20990101T000000Z-000000', pinned: true }],
+  'run:delete': ['20990101T000000Z-000000'],
+  'recording:status': [],
+  'recording:start': [{ name: 'nope' }],
+  'recording:stop': [],
 };
 
 async function waitForChannels(base: string): Promise<void> {

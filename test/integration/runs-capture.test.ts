@@ -93,7 +93,8 @@ describe('run capture on the simulated dyno', () => {
     // Byte-identical, in order, with the receive times: exactly what the hub received in the file's window.
     const first = file.messages[0].logTime;
     const lastTime = file.messages.at(-1)?.logTime ?? 0n;
-    const ns = (ms: number) => BigInt(Math.round(ms * 1e6));
+    // Exact to the ns (ms · 1e6 as a double would round to 256 ns at today's epoch).
+    const ns = (ms: number) => BigInt(Math.floor(ms)) * 1_000_000n + BigInt(Math.round((ms - Math.floor(ms)) * 1e6));
     const window = received.filter((d) => ns(d.receivedAt) >= first && ns(d.receivedAt) <= lastTime);
     expect(file.messages.length).toBe(window.length);
     expect(last.datagrams).toBe(window.length);
@@ -201,7 +202,8 @@ describe('run library uploads', () => {
     await new Promise((r) => setTimeout(r, 800));
     const sourceId = hub.hub.runs.capture.status().runId;
     hub.hub.runs.capture.stopManual();
-    await until(() => hub?.hub.runs.library.count === 1, 10_000, 'the run saved');
+    // Saved and indexed (the index is written after the library lists the run).
+    await until(() => hub?.hub.runs.capture.stats().runsRecorded === 1, 10_000, 'the run saved');
     const bytes = new Uint8Array(await (await fetch(`${hub.url}/api/runs/${sourceId}/file`)).arrayBuffer());
 
     // An index write in flight (temp file, then rename) is the library saving itself, not an upload's leftover.

@@ -70,4 +70,36 @@ describe('a hub killed while recording', () => {
     expect(killedAt - lastMs).toBeLessThanOrEqual(1000);
     expect(file.metadata.at(-1)).toMatchObject({ id: runId, recovered: true, datagrams: file.messages.length });
   }, 90_000);
+
+  it('SIGTERM while recording finishes the run: saved whole (journal encoded in the worker thread), nothing to recover', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'jd-runs-term-'));
+    const { hub, url } = await startHub(dataDir, await freeUdpPort());
+    await until(() => /provider:online.*Dyno/.test(hub.output()), 15_000, 'the dyno');
+    const start = await fetch(`${url}/api/runs/record/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Term test' }),
+    });
+    const { runId } = (await start.json()) as { runId: string };
+    await new Promise((r) => setTimeout(r, 1500));
+    const exited = new Promise<number | null>((resolve) => hub.proc.once('exit', (code) => resolve(code)));
+    hub.proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // The worker started from the TypeScript sources in a real hub process and was never lost.
+    expect(hub.output()).not.toMatch(/journal worker/);
+
+    const runsDir = join(dataDir, 'runs');
+    const names = await readdir(runsDir);
+    expect(names).toContain(`${runId}.mcap`);
+    expect(names).not.toContain(`${runId}.mcap.part`);
+    const file = await readRunFileIndependently(join(runsDir, `${runId}.mcap`));
+    expect(file.messages.length).toBeGreaterThan(30);
+    expect(file.metadata.at(-1)).toMatchObject({
+      id: runId,
+      name: 'Term test',
+      endReason: 'shutdown',
+      recovered: false,
+      datagrams: file.messages.length,
+    });
+  }, 90_000);
 });

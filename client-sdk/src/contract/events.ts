@@ -15,7 +15,18 @@ import type { UnitSystem } from './unit-conversion.js';
 import type { DataFrame } from './data-frame.js';
 import type { ReplaySeekRequest, ReplayStartRequest, ReplayStatus } from './replay.js';
 import type { ProtocolVersion } from './protocol-version.js';
-import type { RecordingAlert, RunEndedEvent, RunStartedEvent, RunSummary } from './runs.js';
+import type {
+  RecordingAlert,
+  RecordingStatus,
+  RecordStartRequest,
+  RunDetail,
+  RunEndedEvent,
+  RunListQuery,
+  RunPage,
+  RunStartedEvent,
+  RunSummary,
+  RunUpdateRequest,
+} from './runs.js';
 import type { CleanupResult, SessionEvent, SessionResults, SessionSnapshot, SessionSummary } from './session-types.js';
 import type { Ack, AckError } from './wire-error.js';
 
@@ -164,6 +175,15 @@ export interface ClientToServerEvents {
   'replay:seek': (request: ReplaySeekRequest, ack: Ack<ReplayStatus>) => void;
   'replay:stop': (id: string, ack: Ack<ReplayStatus>) => void;
   'replay:list': (ack: Ack<ReplayStatus[]>) => void;
+  /** The run library as over HTTP (GET /api/runs …); the query is optional. */
+  'run:list': (query: RunListQuery | null, ack: Ack<RunPage>) => void;
+  'run:get': (id: string, ack: Ack<RunDetail>) => void;
+  'run:update': (request: RunUpdateRequest, ack: Ack<RunDetail>) => void;
+  'run:delete': (id: string, ack: Ack<{ id: string }>) => void;
+  'recording:status': (ack: Ack<RecordingStatus>) => void;
+  /** Manual recording (POST /api/runs/record/start); the name is optional. */
+  'recording:start': (request: RecordStartRequest | null, ack: Ack<RecordingStatus>) => void;
+  'recording:stop': (ack: Ack<RecordingStatus>) => void;
   'analysis:start': (input: AnalysisStartInput, ack: Ack<AnalysisSummary>) => void;
   'analysis:stop': (id: string, ack: Ack<AnalysisSummary>) => void;
   'analysis:reset': (id: string, ack: Ack<AnalysisSummary>) => void;

@@ -61,6 +61,19 @@ export interface RunAtmosphere {
   humidityPct: number | null;
 }
 
+/** The simulated dyno a run was recorded from: its engine profile and the virtual ECU's starting VE table. */
+export interface RunSimulator {
+  /** Engine profile id (m8_114, sportbike_600, …). */
+  profile: string;
+  /** The virtual ECU's VE scenario (perfect, lean, rich, custom); null when the simulator runs without it. */
+  scenario: string | null;
+  /** The scenario's VE error, mean and spread, % (null without the virtual ECU; absent from older runs). */
+  veErrorPct?: number | null;
+  veErrorStd?: number | null;
+  /** same, front_rich or rear_rich (null without the virtual ECU; absent from older runs). */
+  cylinderBalance?: string | null;
+}
+
 /** What a run file says about its run, and what the library lists. */
 export interface RunMetadata {
   id: string;
@@ -73,7 +86,7 @@ export interface RunMetadata {
   providers: RunProvider[];
   channels: RunChannel[];
   atmosphere: RunAtmosphere | null;
-  simulator: { profile: string; scenario: string | null } | null;
+  simulator: RunSimulator | null;
   notes: string;
   pinned: boolean;
   /** Finalised at a later start from a file a crash or a write error left unfinished. */
@@ -98,6 +111,8 @@ export interface RunSummary {
   endReason: RunEndReason | null;
   providers: string[];
   profile: string | null;
+  /** The simulator's VE scenario (null: not simulated, or without the virtual ECU). */
+  scenario: string | null;
   pinned: boolean;
   recovered: boolean;
   datagrams: number;
@@ -128,11 +143,16 @@ const runListQueryShape = {
   to: z.string().max(40).optional(),
   provider: z.string().max(100).optional(),
   profile: z.string().max(40).optional(),
+  /** The simulator's VE scenario (lean, rich, perfect, custom), as `profile`: exact. */
+  scenario: z.string().max(40).optional(),
   /** Case-insensitive text in the name or notes. */
   q: z.string().max(200).optional(),
 };
 export const runListQuerySchema = closedObject(runListQueryShape);
 export type RunListQuery = z.input<typeof runListQuerySchema>;
+
+/** Payload of `run:list` (the same filters as GET /api/runs; none, null or {} for the first page). */
+export const runListCommandSchema = z.preprocess((v) => v ?? {}, runListQuerySchema);
 
 /** PATCH /api/runs/:id body. */
 const runUpdateShape = {
@@ -143,10 +163,16 @@ const runUpdateShape = {
 export const runUpdateSchema = closedObject(runUpdateShape);
 export type RunUpdate = z.infer<typeof runUpdateSchema>;
 
+/** Payload of `run:update`: the run's id and what PATCH /api/runs/:id takes. */
+export const runUpdateCommandSchema = closedObject({ id: runIdSchema, ...runUpdateShape });
+export type RunUpdateRequest = z.infer<typeof runUpdateCommandSchema>;
+
 /** POST /api/runs/record/start body (optional). */
 const recordStartShape = { name: z.string().trim().min(1).max(120).optional() };
 export const recordStartSchema = closedObject(recordStartShape);
 export type RecordStartRequest = z.infer<typeof recordStartSchema>;
+/** Payload of `recording:start`: none, null or { name? }. */
+export const recordStartCommandSchema = z.preprocess((v) => v ?? {}, recordStartSchema);
 
 export type RecordingState = 'idle' | 'recording' | 'post_roll' | 'suspended';
 

@@ -44,3 +44,51 @@ describe('BlackBoxRing', () => {
     expect(ring.stats().refused).toBe(2);
   });
 });
+
+describe('BlackBoxRing.copyRange', () => {
+  const bytesOf = (b: { bytes: Uint8Array; lengths: Uint32Array }) => {
+    const out: number[][] = [];
+    let at = 0;
+    for (const len of b.lengths) {
+      out.push([...b.bytes.subarray(at, at + len)]);
+      at += len;
+    }
+    return out;
+  };
+
+  it('copies a range across the wrap of buffer and slots, with facts, sources and what had left', () => {
+    const ring = new BlackBoxRing({ maxAgeMs: 60_000, capacityBytes: 1000, maxEntries: 16 });
+    const sent: number[][] = [];
+    for (let i = 0; i < 40; i++) {
+      // Sizes vary so the buffer leaves a gap at its end when it wraps.
+      const d = Uint8Array.from({ length: 60 + (i % 4) * 45 }, (_, k) => (i * 7 + k) % 256);
+      ring.push(d, { address: '127.0.0.1', port: 22344 + (i % 2) }, 1000 + i);
+      sent.push([...d]);
+    }
+    const oldest = ring.nextSeq - ring.stats().entries;
+    const r = ring.copyRange(oldest - 3, ring.nextSeq, Number.MAX_SAFE_INTEGER);
+    expect(r.missed).toBe(3);
+    expect(r.next).toBe(40);
+    const batch = r.batch;
+    if (!batch) throw new Error('expected a batch');
+    expect(bytesOf(batch)).toEqual(sent.slice(oldest));
+    expect([...batch.times]).toEqual(sent.slice(oldest).map((_, k) => 1000 + oldest + k));
+    expect([...batch.sources].map((s) => ring.sources()[s].port)).toEqual(
+      sent.slice(oldest).map((_, k) => 22344 + ((oldest + k) % 2)),
+    );
+    // Its buffers are its own (transferable): the ring going on does not touch them.
+    for (let i = 0; i < 20; i++) ring.push(datagram(99, 120), FROM, 2000 + i);
+    expect(bytesOf(batch)).toEqual(sent.slice(oldest));
+  });
+
+  it('stops at maxBytes (at least one datagram) and continues where it stopped; nothing new gives no batch', () => {
+    const ring = new BlackBoxRing({ maxAgeMs: 60_000, capacityBytes: 10_000 });
+    for (let i = 0; i < 10; i++) ring.push(datagram(i, 100), FROM, i);
+    const first = ring.copyRange(2, 10, 350);
+    expect(first).toMatchObject({ next: 5, missed: 0 });
+    expect([...(first.batch?.lengths ?? [])]).toEqual([100, 100, 100]);
+    expect(first.batch?.bytes[0]).toBe(2);
+    expect(ring.copyRange(5, 10, 50).batch?.lengths.length).toBe(1);
+    expect(ring.copyRange(10, 10, 1000)).toEqual({ batch: null, next: 10, missed: 0 });
+  });
+});
