@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 import { Subject, type Subscription } from 'rxjs';
 import { type AnalysisRegistry, attachAnalysisSocketHandlers, createAnalysisRegistry } from './analysis/index.js';
 import {
@@ -12,7 +13,8 @@ import {
   type SocketGuard,
 } from './auth/index.js';
 import type { QuantityResolver } from './channels/types.js';
-import { type ClusterNode, createClusterNode } from './cluster/index.js';
+import { type ClusterNode, createClusterNode, type RouteMatcher } from './cluster/index.js';
+import { CodedError } from './errors/coded-error.js';
 import type { HubConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import {
@@ -26,6 +28,7 @@ import {
   createRunsRouter,
   createVirtualTuneRouter,
   type HttpApp,
+  isRunFileRequest,
   listen,
   RunAnalysisCache,
 } from './http/index.js';
@@ -177,11 +180,56 @@ type HttpAppDeps = Omit<Parameters<typeof createHttpApp>[0], 'registry' | 'extra
 };
 
 /** The routes of what runs on a cluster's ingest node: an edge relays their requests there (server/cluster/). */
-function ingestOnlyRoutersOf(deps: Pick<HttpAppDeps, 'sessions' | 'replays' | 'analyses'>): Router[] {
+interface IngestOnlyRouters {
+  virtualTune: Router;
+  replay: Router;
+  analysis: Router;
+  /** The run library and run analysis: runs are recorded on the ingest node only. */
+  runAnalysis: Router;
+  runs: Router;
+}
+
+function ingestOnlyRoutersOf(
+  config: HubConfig,
+  deps: Pick<HttpAppDeps, 'sessions' | 'replays' | 'analyses' | 'runs'>,
+): IngestOnlyRouters {
+  const { runs } = deps;
+  return {
+    virtualTune: createVirtualTuneRouter(deps.sessions),
+    replay: createReplayRouter(deps.replays),
+    analysis: createAnalysisRouter(deps.analyses),
+    runAnalysis: createRunAnalysisRouter({
+      library: runs.library,
+      fs: runs.fs,
+      cache: runs.analysis,
+      compression: config.runCompression,
+      unitSystem: config.unitSystem,
+    }),
+    runs: createRunsRouter({ ...runs, compression: config.runCompression, uploadMaxBytes: config.runUploadMaxBytes }),
+  };
+}
+
+/** In the order the app serves them (the run analysis router first: the library's `/:id` would take `/compare`). */
+const relayedRoutersOf = (r: IngestOnlyRouters): Router[] => [
+  r.virtualTune,
+  r.runAnalysis,
+  r.runs,
+  r.replay,
+  r.analysis,
+];
+
+/**
+ * What an edge relays: every ingest-only route but the run files' bytes (download, upload, CSV import), which the
+ * relay does not carry; an edge refuses those, naming the ingest node (see edgeRoutes).
+ */
+function edgeRelayMatchers(r: IngestOnlyRouters): RouteMatcher[] {
+  const routers = relayedRoutersOf(r);
   return [
-    createVirtualTuneRouter(deps.sessions),
-    createReplayRouter(deps.replays),
-    createAnalysisRouter(deps.analyses),
+    {
+      match: (path, method) => ({
+        route: !isRunFileRequest(path, method) && routers.some((x) => x.match(path, method).route),
+      }),
+    },
   ];
 }
 
@@ -189,32 +237,31 @@ function ingestOnlyRoutersOf(deps: Pick<HttpAppDeps, 'sessions' | 'replays' | 'a
 function httpAppOf(
   config: HubConfig,
   overrides: HubOverrides,
-  deps: HttpAppDeps & { ingestOnly: Router[]; cluster: ClusterNode | null },
+  deps: HttpAppDeps & { ingestOnly: IngestOnlyRouters; cluster: ClusterNode | null },
 ): HttpApp {
   const { ingest, sessions, runs, replays, analyses, ingestOnly, cluster, ...rest } = deps;
-  const [virtualTune, replay, analysis] = ingestOnly;
-  const routers: Router[] = [
-    virtualTune,
-    // Before the library's router: its `/:id` would take `/compare`.
-    createRunAnalysisRouter({
-      library: runs.library,
-      fs: runs.fs,
-      cache: runs.analysis,
-      compression: config.runCompression,
-      unitSystem: config.unitSystem,
-    }),
-    createRunsRouter({ ...runs, compression: config.runCompression, uploadMaxBytes: config.runUploadMaxBytes }),
-    replay,
-    analysis,
-  ];
+  const routers: Router[] = relayedRoutersOf(ingestOnly);
   if (overrides.dashboard !== false) routers.push(createDashboardRouter({ defaultUnitSystem: config.unitSystem }));
+  const edge = cluster?.role === 'edge' ? cluster : null;
   return createHttpApp({
     ...rest,
     registry: ingest.registry,
     extraRouters: routers,
-    ...(cluster?.role === 'edge' ? { beforeRoutes: cluster.httpRelay(ingestOnly) } : {}),
+    ...(edge ? { beforeRoutes: edgeRoutes(edge.httpRelay(edgeRelayMatchers(ingestOnly))) } : {}),
     options: { unitSystem: config.unitSystem, corsOrigins: config.corsOrigins, bodyLimitBytes: config.httpBodyLimit },
   });
+}
+
+/** An edge's ingest-only routes: relayed, except a run file's bytes (download, upload, import), refused by name. */
+function edgeRoutes(relay: Middleware): Middleware {
+  return async (ctx, next) => {
+    if (!isRunFileRequest(ctx.path, ctx.method)) return relay(ctx, next);
+    throw new CodedError(
+      'INGEST_NODE_ONLY',
+      409,
+      `${ctx.method} ${ctx.path}: run files are kept on the cluster's ingest node; send this request to it (its URL is in GET /api/jetdrive/status, cluster.nodes)`,
+    );
+  };
 }
 
 type ChannelMapping = Awaited<ReturnType<typeof createChannelMapping>>;
@@ -272,7 +319,7 @@ interface ServeDeps {
 /** HTTP and Socket.IO on one port, every connection and command behind the guard; resolves once listening. */
 async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
   const { config, ingest, sessions } = d;
-  const ingestOnly = ingestOnlyRoutersOf({ sessions, replays: d.replays, analyses: d.analyses });
+  const ingestOnly = ingestOnlyRoutersOf(config, { sessions, replays: d.replays, analyses: d.analyses, runs: d.runs });
   const http = httpAppOf(config, d.overrides, {
     ingestOnly,
     cluster: d.cluster,
@@ -322,7 +369,7 @@ async function serve(d: ServeDeps, running: Running): Promise<AddressInfo> {
  * Sessions, replays and analyses on the gateway. An edge runs none of them: it relays their socket commands (and
  * HTTP routes) to the ingest node, which carries them out and whose events reach every node through the adapter.
  */
-function attachFeatures(d: ServeDeps, running: Running, gateway: RealtimeGateway, ingestOnly: Router[]): void {
+function attachFeatures(d: ServeDeps, running: Running, gateway: RealtimeGateway, ingestOnly: IngestOnlyRouters): void {
   const { config, sessions, replays, analyses } = d;
   const io = gateway.io;
   const edge = config.role === 'edge';
@@ -335,13 +382,19 @@ function attachFeatures(d: ServeDeps, running: Running, gateway: RealtimeGateway
     sessions: { registry: sessions, handlers },
     replays,
     analyses: { registry: analyses, handlers: analysisHandlers },
-    http: config.role === 'ingest' ? createRelayedRequestDispatcher(ingestOnly, config.httpBodyLimit) : null,
+    runs: d.runs,
+    http:
+      config.role === 'ingest'
+        ? createRelayedRequestDispatcher(relayedRoutersOf(ingestOnly), config.httpBodyLimit)
+        : null,
   });
   running.detachSessions = () => {
     handlers?.detach();
     relayed?.detach();
   };
-  running.detachRuns = attachRunEvents(io, d.runs.capture, d.runs.library);
+  // An edge records nothing (it would record every pull again, and its viewers would hear each run twice): the
+  // ingest node's run events reach them through the adapter, and their run commands are relayed there.
+  running.detachRuns = edge ? () => undefined : attachRunEvents(io, d.runs.capture, d.runs.library);
   running.detachReplays = () => replayHandlers?.detach();
   running.detachAnalyses = () => analysisHandlers?.detach();
 }
@@ -364,7 +417,7 @@ async function startReplayMode(replays: ReplayManager, file: string): Promise<vo
 async function startJetDrive(d: ServeDeps, running: Running): Promise<void> {
   await d.ingest.start();
   // Before the simulator: the black box hears its first datagrams, and runs a crash left are recovered first.
-  await d.runs.capture.start();
+  if (d.config.role !== 'edge') await d.runs.capture.start();
   d.cluster?.start(d.ingest);
   if (d.config.replayFile) {
     await startReplayMode(d.replays, d.config.replayFile);

@@ -7,8 +7,8 @@ import { createLogger } from '../log.js';
 const log = createLogger('cluster');
 
 /**
- * Commands an edge cannot carry out itself: the ingest node runs the tuning sessions, the replays (it has the run
- * library) and the live analyses; `http:request` is an HTTP control or read of those, answered by its own routes.
+ * Commands an edge cannot carry out itself: the ingest node runs the tuning sessions, the replays, the live analyses
+ * and the recorder and run library; `http:request` is an HTTP control or read of those, answered by its own routes.
  */
 export const RELAYED_SOCKET_COMMANDS = [
   'session:start',
@@ -34,6 +34,13 @@ export const RELAYED_SOCKET_COMMANDS = [
   'analysis:add-runs',
   'analysis:watch',
   'analysis:unwatch',
+  'run:list',
+  'run:get',
+  'run:update',
+  'run:delete',
+  'recording:status',
+  'recording:start',
+  'recording:stop',
 ] as const;
 
 export const RELAYED_COMMANDS = [...RELAYED_SOCKET_COMMANDS, 'http:request'] as const;

@@ -13,6 +13,7 @@ import { ANALYSIS_COMMAND_OPTIONS, type AnalysisRegistry, type AnalysisSocketHan
 import type { HubServer } from '../auth/socket-data.js';
 import type { CommandOptions } from '../realtime/on-command.js';
 import { REPLAY_COMMAND_OPTIONS, type ReplayManager } from '../replay/index.js';
+import type { RunCapture, RunLibrary } from '../runs/index.js';
 import type { SessionRegistry, SessionSocketHandlers } from '../sessions/index.js';
 import {
   ClusterError,
@@ -24,6 +25,7 @@ import {
 import { analysisCommand, attachRelayedAnalysisWatches } from './relay-analysis-commands.js';
 import { type HttpDispatcher, relayedHttpRequestSchema } from './relay-http-requests.js';
 import { replayCommand } from './relay-replay-commands.js';
+import { RELAYED_RUN_COMMANDS, runCommand } from './relay-run-commands.js';
 import { attachRelayedSessionCommands, sessionCommandExecutor } from './relay-session-commands.js';
 import { onEachConnection, type RelayTable, relayEach } from './relay-socket-command.js';
 
@@ -33,7 +35,7 @@ const a = ANALYSIS_COMMAND_OPTIONS;
 const sharing = (events: readonly RelayedSocketCommand[], schema: z.ZodType, options: CommandOptions): RelayTable =>
   events.map((event) => [event, schema, options] as const);
 
-/** Replay and analysis commands an edge relays as they are: same names, schemas and payload wording as on one node. */
+/** Replay, analysis and run commands an edge relays as they are: same names, schemas and wording as on one node. */
 const RELAYED_AS_THEY_ARE: RelayTable = [
   ...sharing(['replay:pause', 'replay:resume', 'replay:stop'], replayIdSchema, r.byId),
   ...sharing(['analysis:stop', 'analysis:reset', 'analysis:delete', 'analysis:get'], analysisIdSchema, a.byId),
@@ -44,12 +46,14 @@ const RELAYED_AS_THEY_ARE: RelayTable = [
   ['analysis:start', analysisStartSchema, a.start],
   ['analysis:export', analysisExportSchema, a.request],
   ['analysis:add-runs', analysisAddRunsSchema, a.request],
+  ...RELAYED_RUN_COMMANDS,
 ];
 
 /** What runs on the ingest node and what an edge relays to it. */
 export interface ClusterFeatures {
   sessions: { registry: SessionRegistry; handlers: SessionSocketHandlers | null };
   replays: ReplayManager;
+  runs: { capture: RunCapture; library: RunLibrary };
   analyses: { registry: AnalysisRegistry; handlers: AnalysisSocketHandlers | null };
   /** The ingest node's routes for relayed HTTP requests (null on an edge). */
   http: HttpDispatcher | null;
@@ -70,6 +74,7 @@ function ingestExecutor(io: HubServer, f: ClusterFeatures): RelayExecutor {
     }
     if (command.startsWith('session:')) return sessions ? sessions(command, payload, socketId) : notHere(command);
     if (command.startsWith('replay:')) return replayCommand(f.replays, command, payload);
+    if (command.startsWith('run:') || command.startsWith('recording:')) return runCommand(f.runs, command, payload);
     if (!analysisHandlers) return notHere(command);
     return analysisCommand({ registry: f.analyses.registry, handlers: analysisHandlers }, command, payload, socketId);
   };

@@ -6,7 +6,7 @@ export { createAnalysisRouter } from './routes/analysis-router.js';
 export { createReplayRouter } from './routes/replay-router.js';
 export { RunAnalysisCache } from './routes/run-analysis-cache.js';
 export { createRunAnalysisRouter } from './routes/run-analysis-router.js';
-export { createRunsRouter, type RunsRouterDeps } from './routes/runs-router.js';
+export { createRunsRouter, isRunFileRequest, type RunsRouterDeps } from './routes/runs-router.js';
 export { createVirtualTuneRouter } from './routes/virtual-tune-router.js';
 export type { SimulatorControl, SimulatorStatus } from './simulator-control.js';
 export type {

@@ -9,6 +9,7 @@ export { importRunFile } from './import-run-file.js';
 export { readRunMetadata } from './read-run-metadata.js';
 export { rewriteRunFile } from './rewrite-run-file.js';
 export { RunCapture } from './run-capture.js';
+export { RUN_COMMAND_OPTIONS } from './run-socket-handlers.js';
 export type { CaptureEvent, RunCaptureDeps, RunCaptureStats } from './run-capture-types.js';
 export {
   DATAGRAM_ENCODING,

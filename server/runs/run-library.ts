@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { errorCode } from '../files/describe-fs-error.js';
 import { writeFileAtomic } from '../files/write-file-atomic.js';
 import { createLogger } from '../log.js';
+import { normaliseRunMetadata } from './normalise-run-metadata.js';
 import { readRunMetadata } from './read-run-metadata.js';
 import { JOURNAL_EXTENSION, RUN_FILE_EXTENSION } from './run-file-format.js';
 import type { RunFileSystem } from './run-file-system.js';
@@ -102,7 +103,11 @@ export class RunLibrary {
     try {
       const text = await this.#o.fs.readFile(join(this.#o.dir, INDEX_FILE), 'utf8');
       const parsed = JSON.parse(text) as { runs?: RunMetadata[] };
-      for (const m of parsed.runs ?? []) if (typeof m?.id === 'string' && isRunId(m.id)) map.set(m.id, m);
+      for (const m of parsed.runs ?? []) {
+        if (typeof m?.id !== 'string' || !isRunId(m.id)) continue;
+        const meta = normaliseRunMetadata(m, m.id);
+        if (meta) map.set(m.id, meta);
+      }
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') log.warn({ err: error }, 'run index unreadable: rebuilt from the run files');
     }

@@ -25,6 +25,9 @@ const QUERY = validation({ prefix: 'query' });
 const BODY = validation({ prefix: 'body' });
 const NO_PAYLOAD = validation({ root: 'payload' });
 
+/** The commands' payload checks, for a cluster edge that relays them to the ingest node (server/cluster/). */
+export const RUN_COMMAND_OPTIONS = Object.freeze({ byId: BY_ID, query: QUERY, body: BODY, noPayload: NO_PAYLOAD });
+
 export function registerRunCommands(socket: HubSocket, capture: RunCapture, library: RunLibrary): void {
   onCommand(socket, 'run:list', runListCommandSchema, (query) => library.list(query), QUERY);
   onCommand(socket, 'run:get', runIdSchema, (id) => library.get(id), BY_ID);

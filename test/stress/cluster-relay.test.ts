@@ -220,6 +220,33 @@ describe('cluster relay: what runs on the ingest node, asked for on an edge', ()
     ok(await viewer.emitWithAck('analysis:unwatch', summary.id));
   }, 60_000);
 
+  it("the run library on an edge is the ingest node's: reads, changes and recording relayed; file bytes refused by name", async () => {
+    const listed = await both('GET', '/api/runs');
+    expect(listed.edge).toEqual(listed.local);
+    expect(JSON.stringify(listed.local.body)).toContain(RUN_ID);
+    const got = await both('GET', `/api/runs/${RUN_ID}`);
+    expect(got.edge).toEqual(got.local);
+    const curves = await both('GET', `/api/runs/${RUN_ID}/curves?correction=none`);
+    expect(curves.edge).toEqual(curves.local);
+    const renamed = await http(edges[1].url, 'PATCH', `/api/runs/${RUN_ID}`, { notes: 'from an edge' });
+    expect(renamed.status).toBe(200);
+    expect(((await http(ingest.url, 'GET', `/api/runs/${RUN_ID}`)).body as { notes: string }).notes).toBe(
+      'from an edge',
+    );
+
+    const socket = await operatorSocket(edges[0].url);
+    const page = ok(await socket.emitWithAck('run:list', {}));
+    expect(page.runs.map((r) => r.id)).toContain(RUN_ID);
+    expect(ok(await socket.emitWithAck('recording:status')).state).toBe(
+      ((await http(ingest.url, 'GET', '/api/runs/recording')).body as { state: string }).state,
+    );
+
+    const file = await http(edges[0].url, 'GET', `/api/runs/${RUN_ID}/file`);
+    expect(file.status).toBe(409);
+    expect(file.body).toMatchObject({ success: false, error: { code: 'INGEST_NODE_ONLY' } });
+    expect((await fetch(`${ingest.url}/api/runs/${RUN_ID}/file`)).status).toBe(200);
+  }, 30_000);
+
   it('while Redis is down an edge refuses relayed commands at once with CLUSTER_UNAVAILABLE', async () => {
     const socket = await operatorSocket(edges[0].url);
     await redis.stop();

@@ -89,6 +89,16 @@ function uploadRoute(deps: RunsRouterDeps) {
   });
 }
 
+/**
+ * A request for a run file's bytes (download, MCAP upload, CSV import): what a cluster edge cannot relay to the
+ * ingest node, which keeps the files.
+ */
+export function isRunFileRequest(path: string, method: string): boolean {
+  const p = path.replace(/\/+$/, '');
+  if (method === 'GET' || method === 'HEAD') return /^\/api\/runs\/[^/]+\/file$/.test(p);
+  return method === 'POST' && (p === '/api/runs' || p === '/api/runs/import');
+}
+
 export function createRunsRouter(deps: RunsRouterDeps): Router {
   const router = new Router({ prefix: '/api/runs' });
   const { library, capture } = deps;

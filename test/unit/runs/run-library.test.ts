@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NODE_RUN_FILE_SYSTEM, RunLibrary } from '../../../server/runs/index.js';
 import { startMetadata } from '../../../server/runs/start-metadata.js';
+import { FIXTURE_DYNO, syntheticRun, writeRunFile } from '../../support/replay-fixtures.js';
 
 let dir: string | null = null;
 afterEach(async () => {
@@ -62,5 +63,24 @@ describe('RunLibrary retention', () => {
     expect(again.list({ offset: 0, limit: 10, from: '2026-01-02' }).runs.map((r) => r.id)).toEqual([id(2)]);
     expect(again.list({ offset: 0, limit: 10, profile: 'm8_114' }).total).toBe(0);
     expect(() => again.list({ offset: 0, limit: 10, from: 'yesterday' })).toThrow(/query.from/);
+  });
+});
+
+describe('RunLibrary, files from elsewhere', () => {
+  it('lists a run file whose metadata lacks fields (another hub, an older version) with their empty values', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'jd-runlib-'));
+    const runId = '20261130T030000Z-00aa00';
+    const run = syntheticRun(FIXTURE_DYNO, { startNs: 1_764_471_600_000_000_000n, durationMs: 400, periodMs: 20 });
+    // Only an id, a name, a datagram count and a mistyped pinned flag in its metadata record.
+    await writeRunFile(join(dir, `${runId}.mcap`), run, { name: 'Old hub', metadata: { pinned: 'yes' } });
+    const library = new RunLibrary({ dir, fs: NODE_RUN_FILE_SYSTEM, maxRuns: 10, maxTotalBytes: 1e9 });
+    await library.load();
+    const [listed] = library.list({ offset: 0, limit: 10 }).runs;
+    expect(listed).toMatchObject({ id: runId, name: 'Old hub', providers: [], pinned: false, profile: null });
+    expect(library.get(runId)).toMatchObject({ id: runId, channels: [], stats: null, notes: '' });
+    // Reloaded from the index the library wrote, the same.
+    const again = new RunLibrary({ dir, fs: NODE_RUN_FILE_SYSTEM, maxRuns: 10, maxTotalBytes: 1e9 });
+    await again.load();
+    expect(again.list({ offset: 0, limit: 10 }).runs).toEqual([listed]);
   });
 });
