@@ -1,4 +1,4 @@
-import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, map, Observable } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, map, Observable, Subject } from 'rxjs';
 import { applyCatalogEvent } from './apply-catalog-event.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { type ChannelDebug, createChannelDebug } from './create-channel-debug.js';
@@ -14,6 +14,7 @@ import type {
   ChannelSelector,
   Hello,
   Result,
+  SourceGap,
   SubscribeOptions,
 } from '@jetdrive-hub/client/contract';
 import { checkHubUrl } from './describe-connect-error.js';
@@ -42,6 +43,7 @@ interface HubParts {
   subscriptions: HubSubscriptions;
   catalogState$: BehaviorSubject<CatalogView | null>;
   lagging$: BehaviorSubject<boolean>;
+  gaps$: Subject<SourceGap>;
   requestTimeoutMs: number;
   debug: ChannelDebug | null;
 }
@@ -83,6 +85,7 @@ function listen(parts: HubParts): void {
   socket.io.on('reconnect_attempt', (attempt) => connection.onReconnectAttempt(attempt));
   socket.on('viewer:evicted', (notice) => connection.onEvicted(`${notice.code}: ${notice.message}`));
   socket.on('viewer:lagging', (notice) => lagging$.next(notice.lagging));
+  socket.on('source:gap', (gap) => parts.gaps$.next(gap));
   socket.on('stream:data', (frame) => subscriptions.onData(frame));
   socket.on('stream:backfill', (backfill) => subscriptions.onBackfill(backfill));
   socket.on('stream:channels', (change) => subscriptions.onChannels(change));
@@ -109,7 +112,7 @@ function eachSample(batches$: Observable<HubBatch>): Observable<HubSample> {
   });
 }
 
-function close({ socket, connection, subscriptions, catalogState$, lagging$ }: HubParts): void {
+function close({ socket, connection, subscriptions, catalogState$, lagging$, gaps$ }: HubParts): void {
   if (connection.closed) return;
   connection.close();
   subscriptions.completeAll();
@@ -121,6 +124,7 @@ function close({ socket, connection, subscriptions, catalogState$, lagging$ }: H
   connection.state$.complete();
   catalogState$.complete();
   lagging$.complete();
+  gaps$.complete();
 }
 
 /** The hub's hello once connected; a HubError at the first failure (or 'CLOSED'). */
@@ -168,6 +172,7 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
     subscriptions: new HubSubscriptions({ socket, requestTimeoutMs, debug }),
     catalogState$: new BehaviorSubject<CatalogView | null>(null),
     lagging$: new BehaviorSubject<boolean>(false),
+    gaps$: new Subject<SourceGap>(),
     requestTimeoutMs,
     debug,
   };
@@ -191,6 +196,7 @@ export function connectHub(url: string = DEFAULT_HUB_URL, options: HubOptions = 
     whenConnected: () => whenConnected(parts.connection.state$),
     lagging$: parts.lagging$.pipe(distinctUntilChanged()),
     resumed$: subscriptions.resumed$.asObservable(),
+    gaps$: parts.gaps$.asObservable(),
     sessions: createSessionsApi({ socket, request, requestTimeoutMs }),
     runs: {
       ...createRunsApi({ url, token: options.token, socket }),

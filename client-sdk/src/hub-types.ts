@@ -12,6 +12,7 @@ import type {
   CatalogView,
   ChannelSelector,
   Hello,
+  SourceGap,
   SourceState,
   SubscribeOptions,
 } from '@jetdrive-hub/client/contract';
@@ -119,6 +120,11 @@ export interface Hub {
   readonly resumed$: Observable<ResumeOutcome>;
   /** True while the hub conflates this viewer's data because it reads too slowly. */
   readonly lagging$: Observable<boolean>;
+  /**
+   * A cluster edge fell further behind the ingest node's stream than the stream keeps: the entries it never read
+   * (samples lost to every viewer of that edge). Never emits on a standalone hub.
+   */
+  readonly gaps$: Observable<SourceGap>;
   readonly sessions: SessionsApi;
   /**
    * Recorded runs: the library, the recording indicator (HTTP with `token`, events over the socket; the library's

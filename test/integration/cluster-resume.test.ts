@@ -1,6 +1,6 @@
 import type { Hub, HubBatch, ResumeOutcome } from '@jetdrive-hub/client';
 import { connectHub } from '@jetdrive-hub/client';
-import type { BackfillFrame, Result, SubscribeResult } from '@jetdrive-hub/client/contract';
+import type { BackfillFrame, Result, SourceGap, SubscribeResult } from '@jetdrive-hub/client/contract';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRegistryDriver, type RegistryDriver } from '../support/registry-driver.js';
 import { type GatewayFixture, startGateway } from '../support/realtime-fixture.js';
@@ -141,5 +141,17 @@ describe('resume after a reconnect', () => {
     expect(outcomes[0].recovered).toBe(false);
     await until(() => got.length === 6, 5000, 'the last value');
     expect(got.at(-1)).toBe(1034);
+  });
+
+  it('says when the node lost stream entries (a cluster edge that fell behind): gaps$, one per gap, as sent', async () => {
+    await setUp();
+    hub = connectHub(fixture.url, { reconnectDelayMs: 100, reconnectDelayMaxMs: 200 });
+    await hub.whenConnected();
+    const gaps: SourceGap[] = [];
+    hub.gaps$.subscribe((g) => gaps.push(g));
+    const gap: SourceGap = { missedEntries: 1_532, afterId: '1700000000000-3', resumedAt: '1700000004000-0', at: 1 };
+    fixture.gateway.io.emit('source:gap', gap);
+    await until(() => gaps.length === 1, 5000, 'the gap');
+    expect(gaps).toEqual([gap]);
   });
 });
