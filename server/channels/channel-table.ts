@@ -257,20 +257,29 @@ export class ChannelTable {
       n++;
     }
     if (fresh) pe.lastFreshAt = receivedAt;
-    this.#finish(pe, receivedAt, { ids, values, pts }, n, newSlots);
+    this.#finish(pe, receivedAt, ids, values, pts, n, newSlots);
     this.#result.provisional = provisional;
     return this.#result;
   }
 
   /** The accepted `n` samples go to the provider's history, and the output batch is pointed at their columns. */
-  #finish(pe: ProviderEntry, receivedAt: number, columns: OutputColumns, n: number, newSlots: number): void {
+  // Columns as separate arguments, not an object: this runs once per datagram.
+  #finish(
+    pe: ProviderEntry,
+    receivedAt: number,
+    ids: Uint16Array,
+    values: Float32Array,
+    pts: Uint32Array,
+    n: number,
+    newSlots: number,
+  ): void {
     const out = this.#out;
-    out.channelIds = columns.ids;
-    out.values = columns.values;
-    out.providerTs = columns.pts;
+    out.channelIds = ids;
+    out.values = values;
+    out.providerTs = pts;
     const history = this.#history;
-    history.values = columns.values;
-    history.pts = columns.pts;
+    history.values = values;
+    history.pts = pts;
     pe.cols.history.append(history, n, newSlots);
     out.providerId = pe.state.hostId;
     out.receivedAt = receivedAt;

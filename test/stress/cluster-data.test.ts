@@ -21,7 +21,7 @@ describe('cluster data path: ingest node → Redis Stream → edges', () => {
   const viewers: RecordingViewer[] = [];
 
   beforeAll(async () => {
-    cluster = await startCluster(2);
+    cluster = await startCluster(2, { interfaces: ['127.0.0.1'] });
   }, 60_000);
 
   afterAll(async () => {

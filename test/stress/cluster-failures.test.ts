@@ -37,7 +37,7 @@ describe('cluster failures', () => {
   const viewers: Watched[] = [];
 
   beforeAll(async () => {
-    cluster = await startCluster(1);
+    cluster = await startCluster(1, { interfaces: ['127.0.0.1'] });
   }, 60_000);
 
   afterAll(async () => {
@@ -87,7 +87,12 @@ describe('cluster failures', () => {
       20,
     );
     const before = onEdge.viewer.samples.length;
-    const ingest = await forkHub({ role: 'ingest', redisUrl: cluster.redis.url, simRateHz: 50 });
+    const ingest = await forkHub({
+      role: 'ingest',
+      redisUrl: cluster.redis.url,
+      simRateHz: 50,
+      interfaces: ['127.0.0.1'],
+    });
     cluster.ingest = ingest;
     await until(() => onEdge.states.at(-1) === 'connected', 20_000, 'the edge viewer to be live again', 20);
     await until(() => onEdge.viewer.samples.length > before + 50, 20_000, 'data from the new ingest node', 20);

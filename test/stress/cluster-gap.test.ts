@@ -48,11 +48,18 @@ describe('cluster gap report', () => {
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    ingest = await forkHub({ role: 'ingest', redisUrl: redis.url, clusterStreamMaxLen: MAX_LEN, simRateHz: 200 });
+    ingest = await forkHub({
+      role: 'ingest',
+      redisUrl: redis.url,
+      clusterStreamMaxLen: MAX_LEN,
+      simRateHz: 200,
+      interfaces: ['127.0.0.1'],
+    });
     edgeDir = await mkdtemp(join(tmpdir(), 'jd-edge-'));
     edge = spawnHub({
       jetdrivePort: await freeUdpPort(),
       dataDir: edgeDir,
+      iface: '127.0.0.1',
       env: { HUB_ROLE: 'edge', REDIS_URL: redis.url },
     });
     edgeUrl = await edge.listening();

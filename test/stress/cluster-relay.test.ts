@@ -86,9 +86,18 @@ beforeAll(async () => {
   await mkdir(join(dataDir, 'runs'));
   const run = syntheticRun(FIXTURE_DYNO, { startNs: 1_764_471_600_000_000_000n, durationMs: 4000, periodMs: 20 });
   await writeRunFile(join(dataDir, 'runs', `${RUN_ID}.mcap`), run, { name: RUN_NAME });
-  ingest = await forkHub({ role: 'ingest', redisUrl: redis.url, dataDir, simRateHz: 50, analysisPushIntervalMs: 200 });
+  // Every node pinned to loopback where it is made (forkHub's default too): an edge with `sim: false` is live mode.
+  const pinned = { interfaces: ['127.0.0.1'] };
+  ingest = await forkHub({
+    ...pinned,
+    role: 'ingest',
+    redisUrl: redis.url,
+    dataDir,
+    simRateHz: 50,
+    analysisPushIntervalMs: 200,
+  });
   // `sim: false`: were an edge to say its own configuration's source, it would say `live`.
-  edges = await Promise.all([0, 1].map(() => forkHub({ role: 'edge', redisUrl: redis.url, sim: false })));
+  edges = await Promise.all([0, 1].map(() => forkHub({ ...pinned, role: 'edge', redisUrl: redis.url, sim: false })));
 }, 60_000);
 
 afterAll(async () => {

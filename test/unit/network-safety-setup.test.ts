@@ -5,5 +5,7 @@ import { expect, it } from 'vitest';
 // that it reaches child processes too).
 it('pins unit test processes to loopback and refuses `.invalid` names without a DNS server', async () => {
   expect(process.env.JETDRIVE_IFACE).toBe('127.0.0.1');
+  // The refusal below is the shim's (a resolver off this machine would also say ENOTFOUND, after asking).
+  expect(process.env.NODE_OPTIONS).toContain('invalid-tld-dns.mjs');
   await expect(dns.promises.lookup('hub.invalid')).rejects.toMatchObject({ code: 'ENOTFOUND' });
 });
