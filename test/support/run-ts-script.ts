@@ -29,7 +29,7 @@ export function runTsScript(
   env: Readonly<Record<string, string>> = {},
   wrap: readonly string[] = [],
 ): RunningScript {
-  return runProcess([...wrap, process.execPath, '--import', 'tsx', script, ...args], env);
+  return runProcess([...wrap, process.execPath, '--import', 'tsx/esm', script, ...args], env);
 }
 
 /** Runs any command the same way (loopback-only JetDrive unless `env` says otherwise), e.g. `npm start -- …`. */
