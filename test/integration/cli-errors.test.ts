@@ -131,6 +131,17 @@ describe('jetdrive CLI selectors', () => {
     expect(result.stderr).toContain('selector "quantity:boost" matches no channel');
   });
 
+  it('a selector with brackets that matches nothing exits 2 at once instead of waiting on an empty stream', async () => {
+    const watch = await runCli(['watch', '[RPM', '--url', fixture.url]);
+    expect(watch.code).toBe(2);
+    expect(watch.stderr).toContain('selector "[RPM" matches no channel');
+    expect(watch.ms).toBeLessThan(PROMPTLY_MS);
+    const wait = await runCli(['wait', '*RPM[ > 5000', '--timeout', '30s', '--url', fixture.url]);
+    expect(wait.code).toBe(2);
+    expect(wait.stderr).toMatch(/selector "\*RPM\[" matches no channel; closest: .*Digital RPM 1/);
+    expect(wait.ms).toBeLessThan(PROMPTLY_MS);
+  });
+
   it('a wrong --parser exits 3 naming the parser to use', async () => {
     const result = await runCli(['channels', '--parser', 'msgpack', '--url', fixture.url]);
     expect(result.code).toBe(3);
