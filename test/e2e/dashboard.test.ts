@@ -395,12 +395,17 @@ describe('dashboard', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   });
 
-  it('fits a 400 px phone: no horizontal overflow, the header wraps, charts within the viewport', async () => {
+  it('fits a 400 px phone: no horizontal overflow, the header wraps, charts and heatmaps within the viewport', async () => {
+    const session = await startSession({ max_iterations: 1 });
     page = await openPage(url, { width: 400, height: 900 });
     await page.waitForSelector('.tile[data-quantity="rpm"][data-stale="false"]', { timeout: 15_000 });
     await page.waitForFunction(() => Number(document.getElementById('live-chart')?.dataset.points ?? 0) >= 20, null, {
       timeout: 10_000,
     });
+    // A session's heatmaps drawn at this width too, so they are measured below and not merely absent.
+    await page.click(`#sessions-table tr[data-session="${session}"]`, { timeout: 10_000 });
+    await page.waitForSelector('[data-heatmap="afr-error"] td[data-value]', { timeout: 10_000 });
+    expect(await page.locator('table.heatmap').count()).toBeGreaterThanOrEqual(2);
     const fit = await page.evaluate(() => {
       const inner = window.innerWidth;
       const outside = Array.from(
