@@ -112,6 +112,11 @@ describe('jetdrive CLI selectors', () => {
     expect(row(imperial.stdout)).toMatch(/°F.*68\.00$/);
     const metric = await runCli(['channels', '--units', 'metric', '--url', fixture.url]);
     expect(row(metric.stdout)).toMatch(/°C.*20\.00$/);
+    // Choices take any case, from the flag and from the environment, as the hub's own settings do.
+    const upper = await runCli(['channels', '--units', 'METRIC', '--url', fixture.url]);
+    expect(row(upper.stdout)).toMatch(/°C.*20\.00$/);
+    const fromEnv = await runCli(['channels', '--url', fixture.url], { JETDRIVE_HUB_UNITS: 'Metric' });
+    expect(row(fromEnv.stdout)).toMatch(/°C.*20\.00$/);
     const bad = await runCli(['channels', '--units', 'furlongs', '--url', fixture.url]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Allowed choices are imperial, metric');
