@@ -39,6 +39,11 @@ describe('assertPortFree', () => {
       code: 'PORT_UNAVAILABLE',
       message: expect.stringContaining('EADDRNOTAVAIL (HOST is not an address of this machine)'),
     });
+    // `.invalid` never resolves (RFC 6761; the test setup answers it at once, without asking a DNS server).
+    await expect(assertPortFree('no-such-host.invalid', await freeTcpPort())).rejects.toMatchObject({
+      code: 'PORT_UNAVAILABLE',
+      message: expect.stringContaining('ENOTFOUND (HOST is neither an address nor a name that resolves)'),
+    });
   });
 });
 
