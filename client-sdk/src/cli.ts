@@ -82,6 +82,23 @@ async function openHub(): Promise<{ hub: Hub; units: UnitSystem }> {
 
 const openHubs = new Set<Hub>();
 
+/**
+ * A lost connection is said on stderr at once, and its return (the SDK reconnects meanwhile), once each: not left to
+ * look like silence, nor repeated for every attempt.
+ */
+function sayDisconnects(hub: Hub): void {
+  let down = false;
+  hub.connection$.subscribe((state) => {
+    if (state.state === 'disconnected' && state.reason !== 'closed' && !down) {
+      down = true;
+      console.error(escapeControl(`hub disconnected (${state.reason}); reconnecting`));
+    } else if ((state.state === 'connected' || state.state === 'stale') && down) {
+      down = false;
+      console.error('hub reconnected');
+    }
+  });
+}
+
 /** Prints the error and exits with its code (see EXIT), closing the hub first. */
 function exitWith(error: unknown): never {
   const failure = CliFailure.from(error);
@@ -101,11 +118,7 @@ program
     const { hub, units } = await openHub();
     await requireMatches(hub, selectors, { all: false });
     const watch = runWatch(hub, texts, { ...options, units }, process.stdout, exitWith);
-    hub.connection$.subscribe((state) => {
-      if (state.state === 'disconnected' && state.reason !== 'closed') {
-        console.error(escapeControl(`hub disconnected (${state.reason}); reconnecting`));
-      }
-    });
+    sayDisconnects(hub);
     process.once('SIGINT', () => {
       watch.stop();
       hub.close();
@@ -163,6 +176,7 @@ program
   .action(async (condition: ReturnType<typeof parseCondition>, options: { timeout: number }) => {
     const { hub, units } = await openHub();
     await requireMatches(hub, [parseSelector(condition.selector)], { all: true });
+    sayDisconnects(hub);
     const outcome = await runWait(hub, condition, options.timeout, units);
     if (outcome.code === 0) {
       const { channel, value, unit } = outcome.sample;
