@@ -77,6 +77,8 @@ async function openHub(): Promise<{ hub: Hub; units: UnitSystem }> {
   const hub = connectHub(options.url, { parser: options.parser, token: process.env.JETDRIVE_HUB_TOKEN || undefined });
   openHubs.add(hub);
   const hello = await hub.whenConnected();
+  // From here on (a failure to connect at all is the command's error, with its exit code).
+  sayDisconnects(hub);
   return { hub, units: options.units ?? hello?.units ?? 'imperial' };
 }
 
@@ -118,7 +120,6 @@ program
     const { hub, units } = await openHub();
     await requireMatches(hub, selectors, { all: false });
     const watch = runWatch(hub, texts, { ...options, units }, process.stdout, exitWith);
-    sayDisconnects(hub);
     process.once('SIGINT', () => {
       watch.stop();
       hub.close();
@@ -176,7 +177,6 @@ program
   .action(async (condition: ReturnType<typeof parseCondition>, options: { timeout: number }) => {
     const { hub, units } = await openHub();
     await requireMatches(hub, [parseSelector(condition.selector)], { all: true });
-    sayDisconnects(hub);
     const outcome = await runWait(hub, condition, options.timeout, units);
     if (outcome.code === 0) {
       const { channel, value, unit } = outcome.sample;
