@@ -139,7 +139,7 @@ describe('npm start under a process manager', () => {
     '%s to the npm process stops the hub: port closed, no hub process left',
     async (signal) => {
       const dataDir = await mkdtemp(join(tmpdir(), 'hub-npm-'));
-    dataDirs.push(dataDir);
+      dataDirs.push(dataDir);
       const hub = spawnNpmStart({ jetdrivePort: await freeUdpPort(), dataDir });
       started.push(hub.proc);
       try {
@@ -159,23 +159,16 @@ describe('npm start under a process manager', () => {
       }
     },
   );
-});
-
-describe('the service command: the package bin, installed', () => {
-  let child: ChildProcess | null = null;
-  afterAll(() => {
-    child?.kill('SIGKILL');
-  });
-
-  // `npm install -g` / `npm link` put a symlink to server/jetdrive-hub.mjs on PATH. Run from another directory it is
-  // the hub process itself (no npm or sh in between, unlike `npx`), so the process manager's SIGTERM stops it.
-  it('runs from another directory and stops on SIGTERM: exit 0, port closed, no hub process left', async () => {
+  // The service command: `npm install -g` / `npm link` put a symlink to server/jetdrive-hub.mjs on PATH. Run from
+  // another directory it is the hub process itself (no npm or sh in between, unlike `npx`), so SIGTERM stops it.
+  it('the package bin, run as installed from another directory, stops on SIGTERM: exit 0, no hub left', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hub-bin-'));
     const dataDir = join(dir, 'data');
+    dataDirs.push(dataDir);
     const command = join(dir, 'jetdrive-hub');
     await symlink(fileURLToPath(new URL('../../server/jetdrive-hub.mjs', import.meta.url)), command);
     const hub = spawnBin(command, { jetdrivePort: await freeUdpPort(), dataDir }, dir);
-    child = hub.proc;
+    started.push(hub.proc);
     try {
       const url = await hub.listening(30_000);
       expect((await fetch(`${url}/health`)).status).toBe(200);
