@@ -97,12 +97,21 @@ describe('npm start (server/main.ts) as a process', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'hub-main-'));
     const jetdrivePort = await freeUdpPort();
     const { socket, cleared } = await listenForClears(jetdrivePort);
-    const hub = spawnHub({ jetdrivePort, dataDir });
+    const token = 'lifecycle-operator-token-0123456789';
+    const hub = spawnHub({ jetdrivePort, dataDir, env: { HUB_OPERATOR_TOKEN: token } });
     const proc = hub.proc;
     child = proc;
     try {
-      await hub.listening();
-      await until(() => /provider:online.*Atmospheric Probe/.test(hub.output()), 10_000, 'the simulated providers');
+      const url = await hub.listening();
+      await until(() => /Atmospheric Probe: 3 channels mapped/.test(hub.output()), 10_000, 'the simulated providers');
+      // A mapping write logs what it changed, once; no provider's summary is logged again for it.
+      const beforeWrite = messages(hub.output()).length;
+      const put = await fetch(`${url}/api/jetdrive/mapping/${encodeURIComponent('Simulated Dyno')}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ channels: { 'Digital RPM 1': { display_name: 'Engine RPM' } } }),
+      });
+      expect(put.status).toBe(200);
       const exit = new Promise<{ code: number | null; at: number }>((resolve) =>
         proc.once('exit', (code) => resolve({ code, at: Date.now() })),
       );
@@ -117,6 +126,10 @@ describe('npm start (server/main.ts) as a process', () => {
       expect(summaries).toContain('Simulated Dyno: 16 channels mapped');
       expect(summaries).toContain('Atmospheric Probe: 3 channels mapped');
       expect(summaries.filter((msg) => /unmapped|: 0 channels mapped$/.test(msg))).toEqual([]);
+      const afterWrite = messages(hub.output()).slice(beforeWrite);
+      expect(afterWrite.filter((msg) => /mapping of|channels mapped/.test(msg))).toEqual([
+        'mapping of "Simulated Dyno": "Digital RPM 1" → shown as "Engine RPM"',
+      ]);
     } finally {
       await closeSocket(socket);
       await rm(dataDir, { recursive: true, force: true });
