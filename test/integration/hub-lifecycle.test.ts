@@ -126,6 +126,10 @@ describe('npm start (server/main.ts) as a process', () => {
       expect(summaries).toContain('Simulated Dyno: 16 channels mapped');
       expect(summaries).toContain('Atmospheric Probe: 3 channels mapped');
       expect(summaries.filter((msg) => /unmapped|: 0 channels mapped$/.test(msg))).toEqual([]);
+      // One line per event: the hub says once that it listens (with its URL and source).
+      expect(messages(hub.output()).filter((msg) => /listening/i.test(msg) && !/passive/.test(msg))).toEqual([
+        expect.stringMatching(/^jetdrive-hub listening on http:\/\/127\.0\.0\.1:\d+ /),
+      ]);
       const afterWrite = messages(hub.output()).slice(beforeWrite);
       expect(afterWrite.filter((msg) => /mapping of|channels mapped/.test(msg))).toEqual([
         'mapping of "Simulated Dyno": "Digital RPM 1" → shown as "Engine RPM"',
