@@ -367,11 +367,14 @@ export function configNames(): ConfigName[] {
   });
 }
 
-/** A value as errors show it: a Redis URL may carry a password, which is masked. */
+/**
+ * A value as errors show it: a Redis URL may carry a password, which is masked; a token is never shown (a refused
+ * one may still be a real secret, one character short or with a stray space), only its length.
+ */
 function shownValue(field: keyof HubConfig, value: string | boolean): string | boolean {
-  return field === 'redisUrl' && typeof value === 'string'
-    ? value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
-    : value;
+  if (typeof value !== 'string') return value;
+  if (field === 'operatorToken' || field === 'viewerToken') return `<hidden, ${value.trim().length} characters>`;
+  return field === 'redisUrl' ? value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : value;
 }
 
 function readEnv(env: Readonly<Record<string, string | undefined>>, raw: Record<string, unknown>, sources: Sources) {
@@ -381,7 +384,7 @@ function readEnv(env: Readonly<Record<string, string | undefined>>, raw: Record<
     try {
       raw[field] = parse(value);
     } catch (error) {
-      throw new ConfigError(`${name}=${JSON.stringify(value)}: ${describeProblem(error)}`, field);
+      throw new ConfigError(`${name}=${JSON.stringify(shownValue(field, value))}: ${describeProblem(error)}`, field);
     }
     sources.set(field, `${name}=${JSON.stringify(shownValue(field, value))}`);
   }

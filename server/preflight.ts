@@ -23,6 +23,13 @@ export class StartupError extends CodedError<StartupErrorCode> {
   }
 }
 
+/** What a listen error says about HOST (a name that does not resolve, an address of another machine). */
+const HOST_HINTS: Readonly<Record<string, string>> = {
+  EADDRNOTAVAIL: ' (HOST is not an address of this machine)',
+  ENOTFOUND: ' (HOST is neither an address nor a name that resolves)',
+  EAI_AGAIN: ' (HOST is a name that could not be resolved now)',
+};
+
 /**
  * Binds host:port and lets go at once. The hub binds it for real a moment later, so another program could take it
  * in between; that rare race still fails cleanly at listen(), only after the side effects.
@@ -43,7 +50,7 @@ export async function assertPortFree(host: string, port: number): Promise<void> 
           ),
         );
       } else {
-        const hint = error.code === 'EADDRNOTAVAIL' ? ' (HOST is not an address of this machine)' : '';
+        const hint = HOST_HINTS[error.code ?? ''] ?? '';
         reject(
           new StartupError(
             'PORT_UNAVAILABLE',

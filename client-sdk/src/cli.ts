@@ -8,7 +8,7 @@ import { show } from './cli/display-units.js';
 import { escapeControl } from './cli/escape-control.js';
 import { EXIT, EXIT_CODES_HELP } from './cli/exit-codes.js';
 import { formatTable, formatValue } from './cli/format-table.js';
-import { duration, formatDuration, hubUrl, integerIn, positiveNumber } from './cli/option-parsers.js';
+import { choicesAnyCase, duration, formatDuration, hubUrl, integerIn, positiveNumber } from './cli/option-parsers.js';
 import { parseCondition } from './cli/parse-condition.js';
 import { requireMatches } from './cli/require-matches.js';
 import { registerRunsCommands } from './cli/run-runs.js';
@@ -52,15 +52,18 @@ program
   .showHelpAfterError('(run with --help for the options)')
   .addOption(new Option('--url <url>', 'hub URL').env('JETDRIVE_HUB_URL').default(DEFAULT_HUB_URL).argParser(hubUrl))
   .addOption(
-    new Option('--parser <parser>', 'wire parser')
-      .env('JETDRIVE_HUB_PARSER')
-      .choices(['json', 'msgpack'])
-      .default('json'),
+    choicesAnyCase(new Option('--parser <parser>', 'wire parser').env('JETDRIVE_HUB_PARSER'), [
+      'json',
+      'msgpack',
+    ]).default('json'),
   )
   .addOption(
-    new Option('--units <system>', "display units (default: the hub's UNIT_SYSTEM, as its dashboard shows)")
-      .env('JETDRIVE_HUB_UNITS')
-      .choices(UNIT_SYSTEMS),
+    choicesAnyCase(
+      new Option('--units <system>', "display units (default: the hub's UNIT_SYSTEM, as its dashboard shows)").env(
+        'JETDRIVE_HUB_UNITS',
+      ),
+      UNIT_SYSTEMS,
+    ),
   )
   .addHelpText('afterAll', EXIT_CODES_HELP);
 
@@ -74,10 +77,29 @@ async function openHub(): Promise<{ hub: Hub; units: UnitSystem }> {
   const hub = connectHub(options.url, { parser: options.parser, token: process.env.JETDRIVE_HUB_TOKEN || undefined });
   openHubs.add(hub);
   const hello = await hub.whenConnected();
+  // From here on (a failure to connect at all is the command's error, with its exit code).
+  sayDisconnects(hub);
   return { hub, units: options.units ?? hello?.units ?? 'imperial' };
 }
 
 const openHubs = new Set<Hub>();
+
+/**
+ * A lost connection is said on stderr at once, and its return (the SDK reconnects meanwhile), once each: not left to
+ * look like silence, nor repeated for every attempt.
+ */
+function sayDisconnects(hub: Hub): void {
+  let down = false;
+  hub.connection$.subscribe((state) => {
+    if (state.state === 'disconnected' && state.reason !== 'closed' && !down) {
+      down = true;
+      console.error(escapeControl(`hub disconnected (${state.reason}); reconnecting`));
+    } else if ((state.state === 'connected' || state.state === 'stale') && down) {
+      down = false;
+      console.error('hub reconnected');
+    }
+  });
+}
 
 /** Prints the error and exits with its code (see EXIT), closing the hub first. */
 function exitWith(error: unknown): never {
@@ -98,11 +120,6 @@ program
     const { hub, units } = await openHub();
     await requireMatches(hub, selectors, { all: false });
     const watch = runWatch(hub, texts, { ...options, units }, process.stdout, exitWith);
-    hub.connection$.subscribe((state) => {
-      if (state.state === 'disconnected' && state.reason !== 'closed') {
-        console.error(escapeControl(`hub disconnected (${state.reason}); reconnecting`));
-      }
-    });
     process.once('SIGINT', () => {
       watch.stop();
       hub.close();
@@ -174,8 +191,8 @@ program
 program
   .command('tune')
   .description('run a virtual tuning session with a progress bar per iteration and a result table')
-  .addOption(new Option('--profile <id>', 'engine profile (hub default m8_114)').choices(ENGINE_PROFILE_IDS))
-  .addOption(new Option('--scenario <name>', 'starting VE table (hub default lean)').choices(VE_SCENARIOS))
+  .addOption(choicesAnyCase(new Option('--profile <id>', 'engine profile (hub default m8_114)'), ENGINE_PROFILE_IDS))
+  .addOption(choicesAnyCase(new Option('--scenario <name>', 'starting VE table (hub default lean)'), VE_SCENARIOS))
   .option('--max-iterations <n>', 'iteration limit, 1 to 50 (hub default 10)', integerIn(1, 50))
   .option('--seed <n>', 'random seed, 0 to 4294967295 (hub default 42)', integerIn(0, 0xffff_ffff))
   .action(

@@ -63,9 +63,12 @@ export function describeConnectError(error: ConnectErrorLike, url: string): Conn
   }
   if (/wrong version number|EPROTO|SSL|TLS|certificate|CERT_|self.signed/i.test(text)) {
     const plain = /wrong version number/i.test(text);
+    // OpenSSL's own text carries addresses and source paths ("…:SSL routines:ssl3_get_record:wrong version number:
+    // ../deps/openssl/…:350:"): its reason is what a user can read.
+    const reason = /SSL routines:[^:]*:([^:]+)/.exec(text)?.[1] ?? text.split('\n')[0];
     return {
       code: 'TLS_ERROR',
-      message: `TLS error talking to ${host}: ${text.split('\n')[0]}`,
+      message: `TLS error talking to ${host}: ${reason}`,
       hint: plain
         ? 'the hub speaks plain HTTP there: use an http:// URL'
         : 'check the hub certificate (or use http://)',

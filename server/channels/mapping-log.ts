@@ -32,6 +32,8 @@ export class MappingLog {
     if (!force && this.#lastLine.get(pe.state.hostId) === line) return;
     this.#lastLine.set(pe.state.hostId, line);
     this.#summaries.set(pe.state.hostId, { providerId: pe.state.hostId, mapped, unmapped, provisional });
+    // No channels at all (the provider just cleared its list, which has a line of its own): nothing to summarize.
+    if (!force && mapped === 0 && unmapped.length === 0 && provisional === 0) return;
     const fields = {
       provider: hostHex(pe.state.hostId),
       mapped,

@@ -49,6 +49,12 @@ export function errorBody(error: CodedError): HttpErrorBody {
   return body;
 }
 
+/**
+ * 503s that are a probe's answer, not a fault: a load balancer asking /ready every few seconds while no data flows
+ * must not write an error with a stack trace each time (they are still counted).
+ */
+const PROBE_ANSWERS: ReadonlySet<string> = new Set(['NOT_READY', 'UNHEALTHY']);
+
 /** Error answers by code, for metrics: nothing that goes wrong goes uncounted. */
 export type ErrorCounts = Record<string, number>;
 
@@ -59,8 +65,11 @@ export function errorMiddleware(bodyLimit: number, counts: ErrorCounts = {}): Mi
     } catch (thrown) {
       const error = toCodedError(thrown, bodyLimit);
       counts[error.code] = (counts[error.code] ?? 0) + 1;
-      if (error.status >= 500) log.error({ err: thrown, method: ctx.method, path: ctx.path }, 'request failed');
-      else log.debug({ method: ctx.method, path: ctx.path, code: error.code }, 'request rejected');
+      if (error.status >= 500 && !PROBE_ANSWERS.has(error.code)) {
+        log.error({ err: thrown, method: ctx.method, path: ctx.path }, 'request failed');
+      } else {
+        log.debug({ method: ctx.method, path: ctx.path, code: error.code }, 'request rejected');
+      }
       ctx.status = error.status;
       for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
       if (error.status >= 500) ctx.set('Cache-Control', 'no-store');

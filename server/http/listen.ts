@@ -36,7 +36,8 @@ export function listen(server: Server, options: ListenOptions = {}): Promise<Add
     const onListening = () => {
       server.off('error', onError);
       const address = server.address() as AddressInfo;
-      log.info({ host: address.address, port: address.port }, 'HTTP listening');
+      // The hub says it once for the user, with its URL and source; this is the socket's side of it.
+      log.debug({ host: address.address, port: address.port }, 'HTTP listening');
       resolve(address);
     };
     server.once('error', onError);

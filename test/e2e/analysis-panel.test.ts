@@ -7,6 +7,7 @@ import { configSchema } from '../../server/config.js';
 import { createHub, type Hub } from '../../server/hub.js';
 import { launchChromium } from '../support/launch-chromium.js';
 import { freeUdpPort } from '../support/udp.js';
+import { horizontalOverflow } from './horizontal-overflow.js';
 
 // The live VE analysis panel in a real headless Chromium against a real hub with its simulated dyno pulling by itself
 // (standalone: its own hub, browser and page). The operator starts an analysis from the panel, the heatmaps fill and
@@ -83,6 +84,14 @@ describe('live VE analysis panel', () => {
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.locator('#analysis').screenshot({ path: join(ARTIFACTS, 'analysis-panel.png') });
+
+    // The filled heatmaps fit a 400 px phone too: nothing of the panel sticks out sideways.
+    await page.setViewportSize({ width: 400, height: 900 });
+    const phone = await horizontalOverflow(page, '#analysis, #analysis table.heatmap, #analysis .heatmap-block');
+    await page.locator('#analysis').screenshot({ path: join(ARTIFACTS, 'analysis-panel-phone.png') });
+    expect(phone.outside).toEqual([]);
+    expect(phone.scrollWidth).toBeLessThanOrEqual(phone.inner);
+    await page.setViewportSize({ width: 1600, height: 1200 });
 
     await page.click('[data-action="analysis-stop"]');
     await page.waitForSelector('#analysis-status[data-status="stopped"]', { timeout: 10_000 });

@@ -112,6 +112,11 @@ describe('jetdrive CLI selectors', () => {
     expect(row(imperial.stdout)).toMatch(/°F.*68\.00$/);
     const metric = await runCli(['channels', '--units', 'metric', '--url', fixture.url]);
     expect(row(metric.stdout)).toMatch(/°C.*20\.00$/);
+    // Choices take any case, from the flag and from the environment, as the hub's own settings do.
+    const upper = await runCli(['channels', '--units', 'METRIC', '--url', fixture.url]);
+    expect(row(upper.stdout)).toMatch(/°C.*20\.00$/);
+    const fromEnv = await runCli(['channels', '--url', fixture.url], { JETDRIVE_HUB_UNITS: 'Metric' });
+    expect(row(fromEnv.stdout)).toMatch(/°C.*20\.00$/);
     const bad = await runCli(['channels', '--units', 'furlongs', '--url', fixture.url]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Allowed choices are imperial, metric');
@@ -129,6 +134,17 @@ describe('jetdrive CLI selectors', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('selector "*BOOST*" matches no channel');
     expect(result.stderr).toContain('selector "quantity:boost" matches no channel');
+  });
+
+  it('a selector with brackets that matches nothing exits 2 at once instead of waiting on an empty stream', async () => {
+    const watch = await runCli(['watch', '[RPM', '--url', fixture.url]);
+    expect(watch.code).toBe(2);
+    expect(watch.stderr).toContain('selector "[RPM" matches no channel');
+    expect(watch.ms).toBeLessThan(PROMPTLY_MS);
+    const wait = await runCli(['wait', '*RPM[ > 5000', '--timeout', '30s', '--url', fixture.url]);
+    expect(wait.code).toBe(2);
+    expect(wait.stderr).toMatch(/selector "\*RPM\[" matches no channel; closest: .*Digital RPM 1/);
+    expect(wait.ms).toBeLessThan(PROMPTLY_MS);
   });
 
   it('a wrong --parser exits 3 naming the parser to use', async () => {

@@ -80,3 +80,26 @@ describe('jetdrive CLI', () => {
     expect(lines[3]).toContain('Evil\\r\\n[INFO] token \\x1b[2J');
   });
 });
+
+describe('jetdrive CLI wait when the hub goes away', () => {
+  it('says so at once and exits 3 (unreachable), not 1 (did not hold), when it is not back by the timeout', async () => {
+    const registry = createRegistryDriver();
+    registry.addProvider(DYNO, 'Power Core');
+    registry.addChannel({ providerId: DYNO, channelId: 42, name: 'Digital RPM 1', unit: 8 });
+    registry.push(DYNO, [[42, 1000]]);
+    const fixture = await startGateway(registry);
+    const run = runTsScript(CLI, ['wait', 'Digital RPM 1 > 5000', '--timeout', '4s', '--url', fixture.url], {
+      LOG_LEVEL: 'silent',
+    });
+    await until(() => fixture.gateway.stats().subscriptions === 1, 15_000, 'the CLI to subscribe');
+    await fixture.close();
+    await until(() => run.stderr().includes('hub disconnected'), 3_000, 'the CLI to say the hub went');
+    const result = await run.finished;
+    expect(result.code).toBe(3);
+    expect(result.stderr.match(/hub disconnected/g)).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /lost the connection to the hub \(.+\) and it was not back within 4000 ms, so Digital RPM 1 > 5000 could not be checked; hub unreachable: nothing answers at 127\.0\.0\.1:\d+/,
+    );
+    expect(result.stderr).not.toContain('did not hold');
+  });
+});

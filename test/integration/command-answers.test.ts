@@ -83,6 +83,30 @@ describe('every socket command answers', () => {
     });
   });
 
+  // HTTP's one input rule on the socket doors too: a field a command does not take is refused, never ignored. A
+  // command that takes `{}` (all its fields optional) must refuse `{ unexpected: 1 }` naming the field.
+  it('refuses an unknown field in every command, naming it where nothing else is wrong', async () => {
+    const accepted: string[] = [];
+    const unnamed: string[] = [];
+    let optionalOnly = 0;
+    for (const event of Object.keys(SOCKET_COMMAND_ROLES)) {
+      const extra = await ask(operator, event, [{ unexpected: 1 }]);
+      if (extra === 'timeout' || extra.ok) {
+        accepted.push(event);
+        continue;
+      }
+      const empty = await ask(operator, event, [{}]);
+      const named = extra.error.field === 'unexpected' || /\bunexpected: unknown field/.test(extra.error.message);
+      if (empty === 'timeout' || !empty.ok) continue;
+      optionalOnly++;
+      if (!named) unnamed.push(`${event}: ${extra.error.message}`);
+    }
+    // catalog:get, the lists, recording:status/start, session:cleanup…: the rule is checked by name on these.
+    expect(optionalOnly).toBeGreaterThanOrEqual(6);
+    expect(accepted).toEqual([]);
+    expect(unnamed).toEqual([]);
+  });
+
   it('tells a socket that sent a command without an ack, or an unknown event, why nothing happened', async () => {
     const refusals: CommandRefusal[] = [];
     viewer.on('command:refused', (r) => refusals.push(r));

@@ -188,10 +188,18 @@ describe('a live hub that sees no provider', () => {
           `Is the dyno (Power Core) on and on this network? On a PC with several network cards set JETDRIVE_IFACE ` +
           `(--iface) to the one on the dyno's subnet, and allow inbound UDP ${jetdrivePort} in the firewall`,
       );
+      // A readiness probe that asks for data gets 503 NOT_READY: its answer, not a fault to log with a stack.
+      const url = await hub.listening();
+      for (let i = 0; i < 3; i++) expect((await fetch(`${url}/ready?require_data=true`)).status).toBe(503);
       const exit = new Promise((resolve) => hub.proc.once('exit', resolve));
       hub.proc.kill('SIGTERM');
       await exit;
       expect(hub.output().match(/no JetDrive provider seen/g)).toHaveLength(1);
+      const problems = hub
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{') && (JSON.parse(line) as { level: number }).level >= 50);
+      expect(problems).toEqual([]);
     } finally {
       hub.proc.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });

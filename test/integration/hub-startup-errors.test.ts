@@ -86,7 +86,7 @@ describe('environment and flags validated alike', () => {
   it.concurrent.for([
     ['LOG_LEVEL', '--log-level', 'verbose', 'logLevel: must be one of "trace", "debug", "info"'],
     ['UNIT_SYSTEM', '--units', 'furlongs', 'unitSystem: must be one of "imperial", "metric"'],
-    ['PORT', '--port', 'banana', 'port: expected number'],
+    ['PORT', '--port', 'banana', 'port: must be a number'],
     [
       'JETDRIVE_IFACE',
       '--iface',

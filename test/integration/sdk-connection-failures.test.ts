@@ -79,6 +79,8 @@ describe('SDK connection failures', () => {
     const hub = open(testHub.url.replace('http:', 'https:'), { token: HUB_VIEWER });
     const state = await firstFailure(hub);
     expect(state.failure).toMatchObject({ code: 'TLS_ERROR', hint: expect.stringContaining('http:// URL') });
+    // OpenSSL's reason, without its addresses and source paths.
+    expect(state.failure?.message).toBe(`TLS error talking to ${new URL(testHub.url).host}: wrong version number`);
   });
 
   it('a host that does not resolve: HOST_NOT_FOUND', async () => {

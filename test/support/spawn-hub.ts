@@ -68,6 +68,14 @@ export function spawnNpmStart(options: SpawnHubOptions): SpawnedHub {
   return spawned(runProcess(['npm', 'start', '--silent', '--', ...hubArgs(options)], hubEnv(options), REPO));
 }
 
+/**
+ * The package bin `jetdrive-hub` as `npm install -g` or `npm link` installs it: `command` is a symlink to
+ * server/jetdrive-hub.mjs, run directly (its shebang) from `cwd`, so `proc` is the hub itself.
+ */
+export function spawnBin(command: string, options: SpawnHubOptions, cwd: string): SpawnedHub {
+  return spawned(runProcess([command, ...hubArgs(options)], hubEnv(options), cwd));
+}
+
 /** Pids of the processes on this machine whose command line contains `marker` (e.g. a test's own data directory). */
 export async function processesWith(marker: string): Promise<number[]> {
   const pids: number[] = [];

@@ -81,7 +81,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { SIM_PROFILE: 'v8' })).toThrow(
       /simProfile: must be one of "m8_114", .* \(SIM_PROFILE="v8"\)/,
     );
-    expect(() => loadConfig(['--port', 'abc'], {})).toThrow(/port: expected number.* \(--port "abc"\)/);
+    expect(() => loadConfig(['--port', 'abc'], {})).toThrow('port: must be a number (--port "abc")');
     expect(() => loadConfig([], { HUB_SIM: 'maybe' })).toThrow('HUB_SIM="maybe": must be true or false');
     let thrown: unknown;
     try {
@@ -137,6 +137,38 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a bad value of every environment variable, naming it and the value; a token only by its length', () => {
+    const ANY_TEXT_ENV = ['HOST', 'DATA_DIR', 'CORS_ORIGINS'];
+    const BOOLEANS = ['JETDRIVE_PASSIVE', 'HUB_SIM', 'SIM_AUTO_PULL', 'RUN_AUTO_RECORD'];
+    const SECRET = 'hub secret 1234567890';
+    const special: Record<string, string> = {
+      JETDRIVE_GROUP: '224.0.2',
+      JETDRIVE_IFACE: 'eth9',
+      SIM_PROFILE: 'v8',
+      UNIT_SYSTEM: 'furlongs',
+      LOG_LEVEL: 'verbose',
+      JETDRIVE_SOURCE_POLICY: 'block',
+      RUN_COMPRESSION: 'gzip',
+      HUB_ROLE: 'leader',
+      REDIS_URL: 'http://127.0.0.1:6379',
+      REPLAY_FILE: 'pull.csv',
+      HUB_OPERATOR_TOKEN: SECRET,
+      HUB_VIEWER_TOKEN: SECRET,
+    };
+    const names = configNames().filter((n) => !ANY_TEXT_ENV.includes(n.env));
+    expect(names.length).toBeGreaterThanOrEqual(70);
+    for (const { env } of names) {
+      const value = special[env] ?? (BOOLEANS.includes(env) ? 'maybe' : 'banana');
+      const message = messageOf(() => loadConfig([], { [env]: value }, SHOP_PC));
+      if (value === SECRET) {
+        expect(message, env).toContain(`${env}="<hidden, ${SECRET.length} characters>"`);
+        expect(message, env).not.toContain('secret');
+      } else {
+        expect(message, env).toContain(`${env}=${JSON.stringify(value)}`);
+      }
+    }
+  });
+
   it('takes enum values in any case, from the environment and from flags', () => {
     expect(
       loadConfig(['--units', 'METRIC', '--sim-profile', 'Twin_Cam_103'], {
@@ -153,6 +185,11 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       unitSystem: 'imperial',
     });
+    expect(loadConfig(['--role', 'STANDALONE'], { RUN_COMPRESSION: 'LZ4' })).toMatchObject({
+      role: 'standalone',
+      runCompression: 'lz4',
+    });
+    expect(loadConfig([], { HUB_ROLE: 'Standalone' }).role).toBe('standalone');
   });
 
   it('an unknown LOG_LEVEL does not break the logger before the configuration refuses it', () => {

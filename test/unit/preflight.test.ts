@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertDataDirWritable, assertPortFree, StartupError } from '../../server/preflight.js';
 import { freeTcpPort } from '../support/free-tcp-port.js';
@@ -37,6 +39,11 @@ describe('assertPortFree', () => {
       code: 'PORT_UNAVAILABLE',
       message: expect.stringContaining('EADDRNOTAVAIL (HOST is not an address of this machine)'),
     });
+    // `.invalid` never resolves (RFC 6761; the test setup answers it at once, without asking a DNS server).
+    await expect(assertPortFree('no-such-host.invalid', await freeTcpPort())).rejects.toMatchObject({
+      code: 'PORT_UNAVAILABLE',
+      message: expect.stringContaining('ENOTFOUND (HOST is neither an address nor a name that resolves)'),
+    });
   });
 });
 
@@ -53,6 +60,29 @@ describe('assertDataDirWritable', () => {
       code: 'DATA_DIR_NOT_WRITABLE',
       message: expect.stringMatching(/ENOTDIR — part of the path is a file/),
     });
+  });
+
+  // Root writes through mode 0555, but not into an immutable directory (chattr +i, on file systems that have it).
+  it('refuses a directory root cannot write either (immutable: EPERM), naming it and what to do', async (ctx) => {
+    const locked = join(dir, 'immutable');
+    await mkdir(locked);
+    const chattr = promisify(execFile);
+    const canLock = await chattr('chattr', ['+i', locked]).then(
+      () => true,
+      () => false,
+    );
+    if (!canLock) ctx.skip();
+    try {
+      await expect(assertDataDirWritable(locked)).rejects.toMatchObject({
+        code: 'DATA_DIR_NOT_WRITABLE',
+        field: 'dataDir',
+        message: expect.stringMatching(
+          new RegExp(`not writable .*cannot write to ${locked}: EPERM — operation not permitted: make DATA_DIR`),
+        ),
+      });
+    } finally {
+      await chattr('chattr', ['-i', locked]);
+    }
   });
 
   // Root writes through mode 0555, so this case only exists for other users (the ENOTDIR case covers root).

@@ -13,7 +13,7 @@ import {
 import type { Hub } from '../hub-types.js';
 import { CliFailure, EXIT } from './cli-failure.js';
 import { formatTable } from './format-table.js';
-import { integerIn } from './option-parsers.js';
+import { choicesAnyCase, integerIn } from './option-parsers.js';
 
 // `jetdrive analysis …`: VE analyses on a live provider or of runs from the library (start, add-runs, list, stop,
 // reset, delete) and their tables as CSV.
@@ -120,8 +120,10 @@ export function addAnalysisCommand(program: Command, openHub: OpenHub): void {
     .description('start an analysis on a provider, or of runs from the library; prints its id')
     .option('--provider <name|hostId>', 'provider name, or host id (decimal or 0x43FD)')
     .option('--run <id>', 'a run of the library to analyse offline (repeat to accumulate several)', collect)
-    .addOption(new Option('--load <axis>', 'load axis').choices(ANALYSIS_LOADS).makeOptionMandatory())
-    .addOption(new Option('--weighting <w>', 'cell weighting (hub default bilinear)').choices(ANALYSIS_WEIGHTINGS))
+    .addOption(choicesAnyCase(new Option('--load <axis>', 'load axis'), ANALYSIS_LOADS).makeOptionMandatory())
+    .addOption(
+      choicesAnyCase(new Option('--weighting <w>', 'cell weighting (hub default bilinear)'), ANALYSIS_WEIGHTINGS),
+    )
     .option('--min-hits <n>', 'samples a cell needs for a suggestion', integerIn(1, 10_000))
     .option('--lag-ms <ms>', 'sensor lag compensation, 0 to 1000 ms (hub default 100)', integerIn(0, 1000))
     .option('--ve-table <file>', 'the current VE table as CSV (rows rpm, columns load)')
@@ -167,7 +169,7 @@ export function addAnalysisCommand(program: Command, openHub: OpenHub): void {
     .command('export <id>')
     .description('print a table of the analysis as CSV, in the layout of its input table')
     .option('--csv', 'CSV output (the only format)', true)
-    .addOption(new Option('--kind <kind>', 'table').choices(ANALYSIS_EXPORT_KINDS).default('suggested'))
+    .addOption(choicesAnyCase(new Option('--kind <kind>', 'table'), ANALYSIS_EXPORT_KINDS).default('suggested'))
     .option('--bank <name>', 'bank (front, rear; default the first)')
     .action(async (id: string, o: { kind: AnalysisExportKind; bank?: string }) => {
       const out = await withHub(openHub, (hub) =>

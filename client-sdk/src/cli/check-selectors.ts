@@ -2,9 +2,9 @@ import type { CatalogView, ChannelInfo, ChannelSelector } from '@jetdrive-hub/cl
 
 /**
  * Which of the CLI's selectors match no channel of the catalog, each with the closest channel names (or quantities,
- * or providers). A rough copy of the hub's matching (exact names, `*`/`?` globs case-insensitively, quantity,
- * provider, key): a glob with other special characters is left to the hub, which answers INVALID_SELECTOR for one
- * it cannot compile.
+ * or providers). The hub's subscription matching, copied: exact names; a text with `*` or `?` is a glob over the
+ * whole name, case-insensitively, every other character literal (`[RPM`, `Power (kW)`), so every selector can be
+ * judged here and none waits forever on a stream that can never match.
  */
 export function unmatchedSelectors(
   selectors: readonly ChannelSelector[],
@@ -38,8 +38,8 @@ function predicate(selector: ChannelSelector): ((channel: ChannelInfo) => boolea
   if (typeof selector === 'string' || 'glob' in selector) {
     const s = (typeof selector === 'string' ? selector : selector.glob).trim();
     const exact = (c: ChannelInfo) => names(c).includes(s);
-    if (!/[*?[\]{}()!+@]/.test(s)) return exact;
-    if (/[[\]{}()!+@]/.test(s)) return null;
+    // A `{ glob }` is a glob even without `*` or `?`: then the whole name, in any case.
+    if (typeof selector === 'string' && !/[*?]/.test(s)) return exact;
     const pattern = new RegExp(
       `^${s.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '*' ? '.*' : c === '?' ? '.' : `\\${c}`))}$`,
       'is',
@@ -50,7 +50,9 @@ function predicate(selector: ChannelSelector): ((channel: ChannelInfo) => boolea
   if ('provider' in selector) {
     const p = selector.provider;
     const id = typeof p === 'number' ? p : /^0x[0-9a-f]+$/i.test(p) ? Number.parseInt(p, 16) : null;
-    return (c) => c.providerName === p || c.providerId === id;
+    // Provider names match in any case, as on the hub.
+    const name = String(p).toLowerCase();
+    return (c) => c.providerName.toLowerCase() === name || c.providerId === id;
   }
   if ('key' in selector) return (c) => c.key === selector.key;
   return null;

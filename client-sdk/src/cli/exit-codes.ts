@@ -21,7 +21,8 @@ Exit codes:
   0  done (the condition held, the session converged)
   1  condition not met within --timeout; session did not converge
   2  bad input: unknown or invalid option, malformed condition, a selector that matches no channel
-  3  hub unreachable: connection refused, host not found, TLS error, wrong --parser, no answer
+  3  hub unreachable: connection refused, host not found, TLS error, wrong --parser, no answer,
+     or lost during wait and not back by --timeout
   4  unauthorized: set JETDRIVE_HUB_TOKEN (tune needs the operator token)`;
 
 const UNREACHABLE_CODES: ReadonlySet<string> = new Set([

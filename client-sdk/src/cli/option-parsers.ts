@@ -1,9 +1,22 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Option } from 'commander';
 import { checkHubUrl } from '../describe-connect-error.js';
 import { parseDuration } from './parse-duration.js';
 
 // commander argParsers: each returns the parsed value or throws InvalidArgumentError naming what is expected
 // (commander prints "error: option '--timeout <duration>' argument 'banana' is invalid. <reason>").
+
+/**
+ * `option.choices(values)` that takes any case (`--units METRIC`, `JETDRIVE_HUB_UNITS=Metric`), as the hub's own
+ * flags and environment do; the help still lists the choices and a wrong value reads as commander's own refusal.
+ */
+export function choicesAnyCase(option: Option, values: readonly string[]): Option {
+  return option.choices(values).argParser((text: string) => {
+    const wanted = text.trim().toLowerCase();
+    const found = values.find((value) => value.toLowerCase() === wanted);
+    if (found === undefined) throw new InvalidArgumentError(`Allowed choices are ${values.join(', ')}.`);
+    return found;
+  });
+}
 
 export function positiveNumber(text: string): number {
   const value = Number(text);

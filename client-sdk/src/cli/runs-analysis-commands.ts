@@ -10,7 +10,7 @@ import {
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { runAnalysisPaths } from '../create-run-analysis-api.js';
 import { check } from './cli-failure.js';
-import { integerIn } from './option-parsers.js';
+import { choicesAnyCase, integerIn } from './option-parsers.js';
 
 // `runs compare a b --correction sae` and `runs export <id> --csv`: the arguments parsed and checked here, the network
 // left to handlers the CLI wiring passes in (cli/run-runs-analysis.ts). The query is checked
@@ -79,13 +79,14 @@ export function parseRunsCompare(ids: readonly string[], options: Omit<RunsCompa
 }
 
 const correctionOption = () =>
-  new Option('--correction <standard>', 'SAE J1349, STD (J607), DIN 70020, EEC 80/1269 or none')
-    .choices(CORRECTION_STANDARDS)
-    .default('sae');
+  choicesAnyCase(
+    new Option('--correction <standard>', 'SAE J1349, STD (J607), DIN 70020, EEC 80/1269 or none'),
+    CORRECTION_STANDARDS,
+  ).default('sae');
 const smoothingOption = () =>
   new Option('--smoothing <level>', `0 (raw) to ${MAX_SMOOTHING}`).argParser(integerIn(0, MAX_SMOOTHING)).default(0);
 const unitsOption = () =>
-  new Option('--units <system>', "hp / ft·lb or kW / N·m (default: the hub's)").choices(UNIT_SYSTEMS);
+  choicesAnyCase(new Option('--units <system>', "hp / ft·lb or kW / N·m (default: the hub's)"), UNIT_SYSTEMS);
 
 /** Adds `compare` and `export` to the CLI's `runs` command; the handlers do the requests. */
 export function addRunsAnalysisCommands(runs: Command, handlers: RunsAnalysisHandlers): Command {
@@ -95,7 +96,7 @@ export function addRunsAnalysisCommands(runs: Command, handlers: RunsAnalysisHan
     .argument('<ids...>', `1 to ${MAX_COMPARE_RUNS} run ids, the baseline first`)
     .addOption(correctionOption())
     .addOption(smoothingOption())
-    .addOption(new Option('--x <axis>', 'x axis').choices(CURVE_X_AXES).default('rpm'))
+    .addOption(choicesAnyCase(new Option('--x <axis>', 'x axis'), CURVE_X_AXES).default('rpm'))
     .addOption(unitsOption())
     .option('--json', 'print the comparison as JSON', false)
     .action(async (ids: string[], options: Omit<RunsCompareArgs, 'ids'>) => {

@@ -68,6 +68,8 @@ function describeIssue(issue: Issue): string {
       if (received === 'undefined') return `required (${issue.expected})`;
       // `.int()` reports a fraction as "expected int, received number".
       if (issue.expected === 'int' && received === 'number') return 'must be a whole number';
+      // A number read from text (a query parameter, a flag) that is none: "banana" arrives as NaN.
+      if (received === 'NaN') return 'must be a number';
       return received ? `expected ${issue.expected}, got ${received}` : `expected ${issue.expected}`;
     }
     case 'invalid_value':

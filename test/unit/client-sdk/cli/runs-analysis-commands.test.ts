@@ -38,6 +38,13 @@ describe('runs compare', () => {
     );
   });
 
+  it('takes choices in any case, as the hub takes its own', async () => {
+    const { calls, run } = cli();
+    await run('compare', 'a', '--correction', 'DIN', '--x', 'Speed', '--units', 'METRIC');
+    expect(calls.compare[0]).toMatchObject({ correction: 'din', x: 'speed', units: 'metric' });
+    await expect(run('compare', 'a', '--correction', 'ECE')).rejects.toThrow(/Allowed choices are sae, std, din/);
+  });
+
   it('defaults to SAE, raw curves, RPM', async () => {
     const { calls, run } = cli();
     await run('compare', 'a');

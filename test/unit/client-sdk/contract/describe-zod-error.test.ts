@@ -89,6 +89,10 @@ describe('describeZodError (the one zod formatter)', () => {
       'max_iterations: must be a whole number',
     );
     expect(described(z.number(), Number.NEGATIVE_INFINITY).message).toBe('payload: expected number, got -Infinity');
+    // Text that is no number ("banana" in a query string or a flag) is coerced to NaN: say what it must be.
+    expect(described(z.object({ samples: z.coerce.number() }), { samples: 'banana' }).message).toBe(
+      'samples: must be a number',
+    );
   });
 
   it('closedObject refuses unknown fields by name, listing the accepted ones (or none)', () => {
