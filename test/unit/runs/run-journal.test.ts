@@ -142,7 +142,8 @@ describe('the raw journal', () => {
       await writeFile(journal, whole.subarray(0, cut));
       const { file } = await convert(journal);
       expect(file.messages.length, `cut at ${cut}`).toBe(kept);
-      file.messages.forEach((m, i) => expect(Buffer.from(m.data).equals(Buffer.from(sent[i].bytes))).toBe(true));
+      const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+      expect(file.messages.map((m) => hex(m.data))).toEqual(sent.slice(0, kept).map((d) => hex(d.bytes)));
       expect(file.metadata.at(-1)).toMatchObject({ datagrams: kept });
     }
   });
