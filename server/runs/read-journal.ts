@@ -33,7 +33,7 @@ import { RunsError } from './runs-error.js';
 
 type Visit = (record: TypedMcapRecord) => Promise<void>;
 
-const YIELD_MS = 8;
+const YIELD_MS = 4;
 const decoder = new TextDecoder();
 
 /** Whether `head` (the file's first bytes) is a raw journal's. */
@@ -147,7 +147,7 @@ class JournalRecords {
       const publishTime = clock ? publishTimeNs(data, logTime, clock) : logTime;
       const channelId = body[base + at.sources + i];
       await this.#visit({ type: 'Message', channelId, sequence: sequenceOf(data), logTime, publishTime, data });
-      if ((i & 255) === 255 && performance.now() - this.#lastYield >= YIELD_MS) await this.pause();
+      if ((i & 63) === 63 && performance.now() - this.#lastYield >= YIELD_MS) await this.pause();
     }
   }
 
