@@ -1,10 +1,12 @@
 // Runs (issue 16): what recording costs and what it stores.
-//   ingest zero-loss rate with recording on vs off: two real ingests in this process take turns on the same rate
-//     ladder against the ingest bench's sender process (loopback multicast, TTL 0); "on" has the run capture tapped
-//     in (black box + a manual recording into a temp folder), "off" is the bare ingest;
+//   ingest zero-loss rate with recording on vs off: real ingests in this process take turns on the same rate ladder
+//     against the ingest bench's sender process (loopback multicast, TTL 0); "on" has the run capture tapped in
+//     (black box + a manual recording into a temp folder: the raw journal, a ring copy and one append per pump),
+//     "off" is the bare ingest, "black box only" the ring without a recording; then the loss at twice each rate;
 //   bytes on disk per minute of a 50 Hz dyno run (the simulator's engine model and frames, stepped faster than real
 //     time, written through the recorder's journal and rewritten raw / lz4 / zstd): the figure that picks the
 //     compression;
+//   the end-of-run conversion of a journal at the ingest rates into MCAP, and the event loop's delay meanwhile;
 //   the black box's memory at its defaults.
 // The replay engineer's `test/bench/replay-throughput.ts` (measureReplayThroughput) is run too when it is present.
 import { existsSync } from 'node:fs';
