@@ -63,6 +63,9 @@ export class RunCapture {
   #flushTimer: NodeJS.Timeout | null = null;
   #resumeTimer: NodeJS.Timeout | null = null;
   #stopped = false;
+  /** Datagram bytes pushed since the last pump, and how many start one before the timer would. */
+  #sincePump = 0;
+  readonly #pumpBytes: number;
   #runsRecorded = 0;
   #recovered = 0;
   #journalsRefused = 0;
@@ -74,6 +77,7 @@ export class RunCapture {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
     this.#ring = new BlackBoxRing({ maxAgeMs: options.ringMs, capacityBytes: options.ringBytes });
+    this.#pumpBytes = Math.max(64 * 1024, Math.floor(options.ringBytes / 4));
     this.#watch = new PullWatch(options.detection);
   }
 
@@ -167,8 +171,11 @@ export class RunCapture {
   }
 
   #onDatagram(d: Datagram): void {
-    // The only work on the hot path: the recorder reads what it writes from the ring, every flushMs.
+    // The only work on the hot path: the recorder reads what it writes from the ring, every pump. At rates where a
+    // quarter of the ring fills before the next timer tick (a late tick at a thousand times a dyno's rate), the pump
+    // is started by the volume instead, so the ring does not lap the recorder.
     this.#ring.push(d.bytes, d.from, d.receivedAt);
+    if (this.#run !== null && (this.#sincePump += d.bytes.byteLength) >= this.#pumpBytes) this.#flushTick();
   }
 
   #onPullStart(providerId: number): void {
@@ -312,8 +319,10 @@ export class RunCapture {
 
   #flushTick(): void {
     const run = this.#run;
-    // One pump waits at most: a slow disk leaves the datagrams in the ring (counted if it laps them).
+    // One pump waits at most: a slow disk leaves the datagrams in the ring (counted if it laps them). The volume
+    // counter is left as it is then, so the first datagram after that pump starts the next.
     if (!run || run.pumping) return;
+    this.#sincePump = 0;
     this.#refreshClocks();
     run.pumping = true;
     this.#chain(run, async () => {
