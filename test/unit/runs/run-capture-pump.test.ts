@@ -27,7 +27,7 @@ describe('RunCapture at a high rate', () => {
     dir = await mkdtemp(join(tmpdir(), 'jd-pump-'));
     const ringBytes = 1024 * 1024;
     const library = new RunLibrary({ dir, fs: NODE_RUN_FILE_SYSTEM, maxTotalBytes: 2 ** 30, maxRuns: 10 });
-    let tap: ((d: Datagram) => void) | null = null;
+    let tap = null as ((d: Datagram) => void) | null;
     const capture = new RunCapture(
       { ...DEFAULT_RUN_OPTIONS, ringBytes, ringMs: 60_000 },
       {
