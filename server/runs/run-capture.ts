@@ -63,7 +63,7 @@ export class RunCapture {
   #flushTimer: NodeJS.Timeout | null = null;
   #resumeTimer: NodeJS.Timeout | null = null;
   #stopped = false;
-  /** Datagram bytes pushed since the last pump, and how many start one before the timer would. */
+  /** Datagram bytes pushed since the last pump; this many of them start one before the timer would. */
   #sincePump = 0;
   readonly #pumpBytes: number;
   #runsRecorded = 0;
@@ -110,8 +110,8 @@ export class RunCapture {
         }),
       );
     }
-    // The journal is fed from the ring in small steps (the ring never laps the recorder at high rates), at least
-    // every flushMs.
+    // The journal is fed from the ring in small steps, at least every flushMs (and by volume: #onDatagram), so the
+    // ring seldom laps the recorder; datagrams it does lap are counted (dropped.behind).
     this.#flushTimer = setInterval(() => this.#flushTick(), Math.min(PUMP_MS, this.#o.flushMs));
     this.#flushTimer.unref();
   }
