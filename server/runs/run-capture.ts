@@ -175,7 +175,9 @@ export class RunCapture {
     // quarter of the ring fills before the next timer tick (a late tick at a thousand times a dyno's rate), the pump
     // is started by the volume instead, so the ring does not lap the recorder.
     this.#ring.push(d.bytes, d.from, d.receivedAt);
-    if (this.#run !== null && (this.#sincePump += d.bytes.byteLength) >= this.#pumpBytes) this.#flushTick();
+    if (this.#run === null) return;
+    this.#sincePump += d.bytes.byteLength;
+    if (this.#sincePump >= this.#pumpBytes) this.#flushTick();
   }
 
   #onPullStart(providerId: number): void {
