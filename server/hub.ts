@@ -496,7 +496,7 @@ function runsStatsOf({ capture, library, analysis }: HubRuns) {
     writeErrors: c.writeErrors,
     ringBytes: c.ring.bytes,
     ringMemoryBytes: c.ring.memoryBytes,
-    journal: { refused: c.journal.refused, workerFailures: c.journal.workerFailures },
+    journalsRefused: c.journalsRefused,
     analysisCache: analysis.stats(),
   };
 }

@@ -81,8 +81,8 @@ export interface RunsStats {
   writeErrors: Record<string, number>;
   ringBytes: number;
   ringMemoryBytes: number;
-  /** The journal's encoder: requests refused at its queue bound, worker threads lost. */
-  journal?: { refused: number; workerFailures: number };
+  /** Unfinished journals whose recovery was refused (not a journal this hub reads). */
+  journalsRefused?: number;
   /** Run analysis (issue 17): the decoded series kept, and the cache's lookups and evictions. */
   analysisCache?: { seriesBytes: number; hits: number; misses: number; evicted: number };
 }

@@ -27,7 +27,7 @@ export interface BlackBoxRingStats {
 
 export type RingVisitor = (bytes: Uint8Array, source: DatagramSource, receivedAt: number) => void;
 
-/** Datagrams copied out of the ring in one piece (for the journal's worker: every buffer is transferable). */
+/** Datagrams copied out of the ring in one piece: the bytes and the facts as columns. */
 export interface RingBatch {
   /** The datagrams' bytes, back to back. */
   bytes: Uint8Array;
@@ -38,15 +38,15 @@ export interface RingBatch {
   sources: Uint8Array;
 }
 
-function batchOf(size: number, n: number, reuse: RingBatch | undefined): RingBatch {
-  if (reuse && reuse.bytes.byteLength >= size && reuse.lengths.length >= n) {
-    return {
-      bytes: reuse.bytes.subarray(0, size),
-      lengths: reuse.lengths.subarray(0, n),
-      times: reuse.times.subarray(0, n),
-      sources: reuse.sources.subarray(0, n),
-    };
-  }
+/** Where copyRange copies to (the journal's segment record), instead of new arrays. */
+export interface RingBatchAllocator {
+  /** A batch has at most this many datagrams. */
+  readonly maxEntries: number;
+  /** Arrays of exactly `n` entries and `size` bytes. */
+  alloc(n: number, size: number): RingBatch;
+}
+
+function newBatch(n: number, size: number): RingBatch {
   return {
     bytes: new Uint8Array(size),
     lengths: new Uint32Array(n),
@@ -147,21 +147,21 @@ export class BlackBoxRing {
   }
 
   /**
-   * Copies datagrams `fromSeq` … `toSeq - 1` still held (at most `maxBytes` of them, and at least one) into a new
-   * batch: bytes in as few copies as they are contiguous in the ring, the facts in one or two copies each. Returns
-   * null for the batch when there is nothing to copy, the sequence number to continue from and how many had left.
-   * With `reuse`, the batch is views of its buffers where they are large enough (for a reader in this thread).
+   * Copies datagrams `fromSeq` … `toSeq - 1` still held (at most `maxBytes` of them, and at least one; at most
+   * `into.maxEntries`) into a batch: bytes in as few copies as they are contiguous in the ring, the facts in one or two
+   * copies each. Returns null for the batch when there is nothing to copy, the sequence number to continue from and
+   * how many had left. The batch is new arrays, or `into`'s (the journal's segment record, reused).
    */
   copyRange(
     fromSeq: number,
     toSeq: number,
     maxBytes: number,
-    reuse?: RingBatch,
+    into?: RingBatchAllocator,
   ): { batch: RingBatch | null; next: number; missed: number } {
     const oldest = this.#total - this.#count;
     const start = Math.max(fromSeq, oldest);
-    let end = Math.min(toSeq, this.#total);
-    const missed = Math.max(0, Math.min(oldest, end) - fromSeq);
+    let end = Math.min(toSeq, this.#total, into ? start + into.maxEntries : Number.POSITIVE_INFINITY);
+    const missed = Math.max(0, Math.min(oldest, toSeq, this.#total) - fromSeq);
     const cap = this.#offsets.length;
     let size = 0;
     for (let seq = start; seq < end; seq++) {
@@ -174,7 +174,7 @@ export class BlackBoxRing {
     }
     if (end <= start) return { batch: null, next: Math.max(end, fromSeq), missed };
     const n = end - start;
-    const batch = batchOf(size, n, reuse);
+    const batch = into ? into.alloc(n, size) : newBatch(n, size);
     const slot0 = (this.#first + (start - oldest)) % cap;
     const firstPart = Math.min(n, cap - slot0);
     for (const [from, to, at] of [

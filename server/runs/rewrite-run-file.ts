@@ -6,6 +6,9 @@ import { SERVER_VERSION } from '../server-version.js';
 import { type ChunkCompression, chunkCompressor } from './chunk-compression.js';
 import { decompressHandlers } from './decompress-handlers.js';
 import { FileWritable } from './file-writable.js';
+import { JOURNAL_HEAD_BYTES, JOURNAL_MAGIC } from './journal-format.js';
+import { createLogger } from '../log.js';
+import { isJournal, readJournal } from './read-journal.js';
 import {
   DATAGRAM_ENCODING,
   DATAGRAM_TOPIC,
@@ -28,6 +31,8 @@ export interface RewriteFacts {
   /** The last run metadata record in the source, null when it had none. */
   source: RunMetadata | null;
   datagrams: number;
+  /** Datagrams of a source beyond MAX_SOURCES_PER_FILE (counted drops). */
+  droppedSources: number;
   firstLogMs: number | null;
   lastLogMs: number | null;
 }
@@ -46,9 +51,12 @@ export interface RewriteOptions {
 export interface RewriteResult {
   meta: RunMetadata;
   sizeBytes: number;
+  /** Datagrams of a source beyond MAX_SOURCES_PER_FILE, not in the file. */
+  droppedSources: number;
 }
 
 const READ_SIZE = 64 * 1024;
+const log = createLogger('runs');
 
 function invalid(message: string): RunsError {
   return new RunsError('INVALID_RUN_FILE', `file: ${message}; upload a .mcap file recorded by jetdrive-hub`, {
@@ -68,7 +76,7 @@ function parseRunMetadata(record: TypedMcapRecord & { type: 'Metadata' }): RunMe
 }
 
 class Rewriter {
-  readonly facts: RewriteFacts = { source: null, datagrams: 0, firstLogMs: null, lastLogMs: null };
+  readonly facts: RewriteFacts = { source: null, datagrams: 0, droppedSources: 0, firstLogMs: null, lastLogMs: null };
   readonly channelMap = new Map<number, { id: number; address: string } | null>();
   stats: RunStatsAccumulator | null = null;
   startWritten = false;
@@ -136,6 +144,7 @@ class Rewriter {
   async #message(r: TypedMcapRecord & { type: 'Message' }): Promise<void> {
     const channel = this.channelMap.get(r.channelId);
     if (channel === undefined && this.o.strict) throw invalid(`message on unknown channel ${r.channelId}`);
+    if (channel === null) this.facts.droppedSources++;
     if (!channel) return;
     if (!this.startWritten) {
       if (this.o.strict) throw invalid(`no ${RUN_METADATA_NAME} metadata record before the first message`);
@@ -152,7 +161,7 @@ class Rewriter {
   }
 }
 
-async function readAll(handle: FileHandle, reader: McapStreamReader, rw: Rewriter, strict: boolean): Promise<void> {
+async function readMcap(handle: FileHandle, reader: McapStreamReader, rw: Rewriter, strict: boolean): Promise<void> {
   const buffer = new Uint8Array(READ_SIZE);
   let position = 0;
   for (;;) {
@@ -172,6 +181,34 @@ async function readAll(handle: FileHandle, reader: McapStreamReader, rw: Rewrite
   if (strict && !reader.done()) throw invalid('it is truncated (no MCAP footer)');
 }
 
+const MCAP_MAGIC = Uint8Array.from([0x89, 0x4d, 0x43, 0x41, 0x50]); // \x89 MCAP
+
+/**
+ * A run's journal (raw, journal-format.ts) or an MCAP file: an upload, or a journal of a version before the raw one
+ * (McapStreamReader). A journal cut before its first bytes reads as empty; anything else is refused clearly.
+ */
+async function readSource(input: FileHandle, rw: Rewriter, o: RewriteOptions): Promise<void> {
+  const head = new Uint8Array(JOURNAL_HEAD_BYTES);
+  const { bytesRead } = await input.read(head, 0, head.byteLength, 0);
+  const cutAtCreation =
+    bytesRead < JOURNAL_HEAD_BYTES && head.subarray(0, bytesRead).every((b, i) => b === JOURNAL_MAGIC[i]);
+  if (!o.strict && bytesRead > 0 && cutAtCreation) return;
+  if (!o.strict && isJournal(head)) {
+    const damage = await readJournal(input, o.from, (r) => rw.record(r));
+    if (damage) log.warn({ file: o.from, damage }, 'journal %s ends early: %s', o.from, damage);
+    return;
+  }
+  if (!o.strict && bytesRead > 0 && !MCAP_MAGIC.every((b, i) => head[i] === b)) {
+    throw new RunsError(
+      'UNREADABLE_JOURNAL',
+      `${o.from}: not a jetdrive-hub journal (neither its raw layout nor MCAP); move it out of the run folder`,
+      { field: 'journal' },
+    );
+  }
+  const reader = new McapStreamReader({ decompressHandlers: await decompressHandlers() });
+  await readMcap(input, reader, rw, o.strict);
+}
+
 export async function rewriteRunFile(o: RewriteOptions): Promise<RewriteResult> {
   const temp = `${o.to}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const input = await o.fs.open(o.from, 'r');
@@ -186,8 +223,7 @@ export async function rewriteRunFile(o: RewriteOptions): Promise<RewriteResult> 
     });
     await writer.start({ profile: RUN_PROFILE, library: `jetdrive-hub ${SERVER_VERSION}` });
     const rw = new Rewriter(writer, o);
-    const reader = new McapStreamReader({ decompressHandlers: await decompressHandlers() });
-    await readAll(input, reader, rw, o.strict);
+    await readSource(input, rw, o);
     if (o.strict && !rw.sawHeader) throw invalid('no MCAP header');
     if (o.strict && rw.facts.source === null) throw invalid(`no ${RUN_METADATA_NAME} metadata record`);
     const meta = { ...o.metadata(rw.facts, true), ...statsOf(rw) };
@@ -197,7 +233,7 @@ export async function rewriteRunFile(o: RewriteOptions): Promise<RewriteResult> 
     await output.close();
     output = null;
     await o.fs.rename(temp, o.to);
-    return { meta, sizeBytes: writable.written };
+    return { meta, sizeBytes: writable.written, droppedSources: rw.facts.droppedSources };
   } finally {
     await input.close().catch(() => undefined);
     if (output) await output.close().catch(() => undefined);

@@ -10,7 +10,6 @@ import type {
 import type { ChannelRegistry, QuantityResolver } from '../channels/types.js';
 import type { Datagram } from '../transport/types.js';
 import type { BlackBoxRingStats } from './black-box-ring.js';
-import type { JournalPort, JournalPortStats } from './journal-thread.js';
 import type { RunFileSystem } from './run-file-system.js';
 import type { RunJournal } from './run-journal.js';
 import type { RunLibrary } from './run-library.js';
@@ -31,8 +30,6 @@ export interface RunCaptureDeps {
   /** The simulator's profile and scenario when the data is simulated. */
   simulator?: () => { profile: string; scenario: string | null } | null;
   now?: () => number;
-  /** Where journals are encoded (default: a worker thread, or this thread when options.journalWorker is false). */
-  journalPort?: JournalPort;
 }
 
 export interface RunCaptureStats {
@@ -43,7 +40,8 @@ export interface RunCaptureStats {
   dropped: Record<string, number>;
   writeErrors: Record<string, number>;
   recovered: number;
-  journal: JournalPortStats;
+  /** Unfinished journals whose recovery was refused (not a journal this hub reads: UNREADABLE_JOURNAL). */
+  journalsRefused: number;
 }
 
 export interface ActiveRun {
@@ -64,8 +62,6 @@ export interface ActiveRun {
   /** Set when the run ends: datagrams from this one on belong to no run. */
   endSeq: number | null;
   journal: RunJournal | null;
-  /** The ring's sources the journal has been told of (their count). */
-  sourcesSent: number;
   /** A pump is queued or running (the next timer tick skips). */
   pumping: boolean;
   /** A write failed: its remaining steps are skipped, its journal is left for recovery. */

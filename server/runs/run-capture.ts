@@ -9,11 +9,11 @@ import { auditTime, merge, Subject, type Subscription } from 'rxjs';
 import { describeFsError, errorCode } from '../files/describe-fs-error.js';
 import { createLogger } from '../log.js';
 import type { Datagram } from '../transport/types.js';
-import { BlackBoxRing, type RingBatch } from './black-box-ring.js';
+import { BlackBoxRing } from './black-box-ring.js';
 import type { ClockOffset } from './datagram-facts.js';
-import { createJournalPort, type JournalPort } from './journal-thread.js';
+import { JournalSegment } from './journal-format.js';
 import { PullWatch } from './pull-watch.js';
-import { rewriteRunFile } from './rewrite-run-file.js';
+import { type RewriteFacts, rewriteRunFile } from './rewrite-run-file.js';
 import type { ActiveRun, CaptureEvent, RunCaptureDeps, RunCaptureStats } from './run-capture-types.js';
 import { JOURNAL_EXTENSION } from './run-file-format.js';
 import { createRunId, defaultRunName } from './run-id.js';
@@ -24,16 +24,16 @@ import { RunsError } from './runs-error.js';
 import { startMetadata } from './start-metadata.js';
 
 // Run capture: the black-box ring on the datagram tap, pull detection on the decoded samples, and the recorder.
-// A run's journal gets the ring's pre-roll, then every datagram until the post-roll after its end; it is flushed
-// every flushMs (what a kill -9 can lose) and rewritten into the finished, compressed run file at the end. A write
+// A run's journal gets the ring's pre-roll, then every datagram until the post-roll after its end: every pump the
+// datagrams since the last are copied out of the ring as one raw segment and appended (no work per datagram; what a
+// kill -9 can lose), and the journal is rewritten into the finished, compressed MCAP run file at the end. A write
 // error (disk full) suspends recording with an alert, a metric and a log line; the datagram path never waits on the
 // disk, so live streaming is unaffected; a probe write every resumeCheckMs resumes recording once it succeeds.
 
 const log = createLogger('runs');
 const PUMP_MS = 50;
-/** At most this much is copied out of the ring for the journal at once. */
+/** At most this much is copied out of the ring for the journal at once (one segment, one write). */
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
-/** Datagrams of the batch buffer reused in this thread (a batch with more gets buffers of its own). */
 const MAX_BATCH_ENTRIES = 16 * 1024;
 
 function clearRunTimers(run: ActiveRun): void {
@@ -49,8 +49,8 @@ export class RunCapture {
   readonly #now: () => number;
   readonly #ring: BlackBoxRing;
   readonly #watch: PullWatch;
-  readonly #port: JournalPort;
-  #reuse: RingBatch | null = null;
+  /** The segment record every pump copies into and writes (one run is pumped at a time). */
+  #segment: JournalSegment | null = null;
   readonly #events = new Subject<CaptureEvent>();
   readonly events$ = this.#events.asObservable();
   #run: ActiveRun | null = null;
@@ -63,9 +63,12 @@ export class RunCapture {
   #flushTimer: NodeJS.Timeout | null = null;
   #resumeTimer: NodeJS.Timeout | null = null;
   #stopped = false;
-  #lastFlushAt = 0;
+  /** Datagram bytes pushed since the last pump; this many of them start one before the timer would. */
+  #sincePump = 0;
+  readonly #pumpBytes: number;
   #runsRecorded = 0;
   #recovered = 0;
+  #journalsRefused = 0;
   readonly #dropped = { behind: 0, sources: 0 };
   readonly #writeErrors: Record<string, number> = {};
 
@@ -74,8 +77,8 @@ export class RunCapture {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
     this.#ring = new BlackBoxRing({ maxAgeMs: options.ringMs, capacityBytes: options.ringBytes });
+    this.#pumpBytes = Math.max(64 * 1024, Math.floor(options.ringBytes / 4));
     this.#watch = new PullWatch(options.detection);
-    this.#port = deps.journalPort ?? createJournalPort(options.journalWorker);
   }
 
   /** Loads the library, finalises journals a crash left behind, then starts tapping and detecting. */
@@ -86,7 +89,6 @@ export class RunCapture {
       // An unusable run folder suspends recording; the hub and its live data start all the same.
       await this.#fail(error, null);
     }
-    this.#port.warm();
     this.#untap = this.#d.tap((d) => this.#onDatagram(d));
     const { registry, resolver } = this.#d;
     this.#watch.judgeAll(registry, resolver);
@@ -108,8 +110,8 @@ export class RunCapture {
         }),
       );
     }
-    // The journal is fed from the ring in small steps (short event-loop turns, and the ring never laps the recorder
-    // at high rates) and flushed to disk every flushMs.
+    // The journal is fed from the ring in small steps, at least every flushMs (and by volume: #onDatagram), so the
+    // ring seldom laps the recorder; datagrams it does lap are counted (dropped.behind).
     this.#flushTimer = setInterval(() => this.#flushTick(), Math.min(PUMP_MS, this.#o.flushMs));
     this.#flushTimer.unref();
   }
@@ -124,7 +126,6 @@ export class RunCapture {
     if (this.#resumeTimer) clearInterval(this.#resumeTimer);
     if (this.#run) this.#finish('shutdown');
     await this.#ops;
-    await this.#port.close();
     this.#events.complete();
   }
 
@@ -145,7 +146,7 @@ export class RunCapture {
       dropped: { ...this.#dropped },
       writeErrors: { ...this.#writeErrors },
       recovered: this.#recovered,
-      journal: this.#port.stats(),
+      journalsRefused: this.#journalsRefused,
     };
   }
 
@@ -170,8 +171,13 @@ export class RunCapture {
   }
 
   #onDatagram(d: Datagram): void {
-    // The only work on the hot path: the recorder reads what it writes from the ring, every flushMs.
+    // The only work on the hot path: the recorder reads what it writes from the ring, every pump. At rates where a
+    // quarter of the ring fills before the next timer tick (a late tick at a thousand times a dyno's rate), the pump
+    // is started by the volume instead, so the ring does not lap the recorder.
     this.#ring.push(d.bytes, d.from, d.receivedAt);
+    if (this.#run === null) return;
+    this.#sincePump += d.bytes.byteLength;
+    if (this.#sincePump >= this.#pumpBytes) this.#flushTick();
   }
 
   #onPullStart(providerId: number): void {
@@ -220,7 +226,6 @@ export class RunCapture {
       endSeq: null,
       journal: null,
       failed: false,
-      sourcesSent: 0,
       pumping: false,
     };
     this.#run = run;
@@ -232,7 +237,7 @@ export class RunCapture {
       this.#o.detection.maxDurationS * 1000 + this.#o.postRollMs,
     );
     this.#chain(run, async () => {
-      run.journal = await RunJournal.create(this.#d.fs, this.#d.library.journalOf(id), meta, this.#port);
+      run.journal = await RunJournal.create(this.#d.fs, this.#d.library.journalOf(id), meta);
     });
     log.info({ id, reason, providerId }, 'recording run %s (%s)', id, reason);
     this.#events.next({
@@ -268,16 +273,13 @@ export class RunCapture {
         endedAt,
         endReason: reason,
         datagrams: facts.datagrams,
-        droppedDatagrams: run.dropped,
+        droppedDatagrams: run.dropped + facts.droppedSources,
       }));
       this.#runsRecorded++;
     });
   }
 
-  async #finalise(
-    id: string,
-    meta: (source: RunMetadata | null, facts: { datagrams: number; lastLogMs: number | null }) => RunMetadata,
-  ): Promise<void> {
+  async #finalise(id: string, meta: (source: RunMetadata | null, facts: RewriteFacts) => RunMetadata): Promise<void> {
     const { library, fs } = this.#d;
     const result = await rewriteRunFile({
       fs,
@@ -287,66 +289,47 @@ export class RunCapture {
       strict: false,
       metadata: (facts) => meta(facts.source, facts),
     });
+    this.#dropped.sources += result.droppedSources;
     await fs.unlink(library.journalOf(id));
     await library.add(result.meta, result.sizeBytes);
     log.info({ id, datagrams: result.meta.datagrams, sizeBytes: result.sizeBytes }, 'run %s saved', id);
     this.#events.next({ type: 'run:ended', ended: { run: runSummaryOf(result) } });
   }
 
-  /** Moves the run's datagrams that arrived since the last pump from the ring into the journal, then flushes. */
-  async #pump(run: ActiveRun, flush = true): Promise<void> {
+  /** Appends the run's datagrams that arrived since the last pump to its journal: a raw segment per ring copy. */
+  async #pump(run: ActiveRun): Promise<void> {
     const journal = run.journal;
     if (!journal) return;
     const end = run.endSeq ?? this.#ring.nextSeq;
+    this.#segment ??= new JournalSegment(MAX_BATCH_ENTRIES, MAX_BATCH_BYTES);
     for (;;) {
-      const r = this.#ring.copyRange(run.nextSeq, end, MAX_BATCH_BYTES, this.#scratch());
+      const r = this.#ring.copyRange(run.nextSeq, end, MAX_BATCH_BYTES, this.#segment);
       run.nextSeq = r.next;
       this.#dropped.behind += r.missed;
       run.dropped += r.missed;
-      if (!r.batch) break;
+      if (!r.batch) return;
+      // Sources and clocks as they are now (taken in the same turn as the copy): the segment's are among them.
       const sources = this.#ring.sources();
-      const last = r.next >= end;
-      const out = await journal.append({
-        batch: r.batch,
-        sources: sources.length === run.sourcesSent ? null : sources.slice(),
-        clocks: [...this.#clocks],
-        flush: flush && last,
-      });
-      run.sourcesSent = sources.length;
-      run.datagrams += out.messages;
-      this.#dropped.sources += out.droppedSources;
-      run.dropped += out.droppedSources;
-      if (last) return;
+      const clocks = this.#clocks;
+      await journal.noteSources(sources);
+      await journal.noteClocks(clocks);
+      await journal.append(this.#segment.record());
+      run.datagrams += r.batch.lengths.length;
+      if (r.next >= end) return;
     }
-    if (flush) await journal.flush();
-  }
-
-  /** In this thread the journal encodes a batch before the next is copied: one buffer serves them all. */
-  #scratch(): RingBatch | undefined {
-    if (this.#port.transfers) return undefined;
-    this.#reuse ??= {
-      bytes: new Uint8Array(MAX_BATCH_BYTES),
-      lengths: new Uint32Array(MAX_BATCH_ENTRIES),
-      times: new Float64Array(MAX_BATCH_ENTRIES),
-      sources: new Uint8Array(MAX_BATCH_ENTRIES),
-    };
-    return this.#reuse;
   }
 
   #flushTick(): void {
     const run = this.#run;
-    // One pump waits at most: a slow disk or worker leaves the datagrams in the ring (counted if it laps them).
+    // One pump waits at most: a slow disk leaves the datagrams in the ring (counted if it laps them). The volume
+    // counter is left as it is then, so the first datagram after that pump starts the next.
     if (!run || run.pumping) return;
-    const now = this.#now();
-    const flush = now - this.#lastFlushAt >= this.#o.flushMs;
-    if (flush) {
-      this.#lastFlushAt = now;
-      this.#refreshClocks();
-    }
+    this.#sincePump = 0;
+    this.#refreshClocks();
     run.pumping = true;
     this.#chain(run, async () => {
       try {
-        await this.#pump(run, flush);
+        await this.#pump(run);
       } finally {
         run.pumping = false;
       }
@@ -440,9 +423,10 @@ export class RunCapture {
   async #recoverJournals(ids: readonly string[]): Promise<void> {
     for (const id of ids) {
       if (this.#run?.id === id) continue;
-      await this.#recover(id).catch((error: unknown) =>
-        log.error({ err: error, id }, 'run %s cannot be recovered', id),
-      );
+      await this.#recover(id).catch((error: unknown) => {
+        if (errorCode(error) === 'UNREADABLE_JOURNAL') this.#journalsRefused++;
+        log.error({ err: error, id }, 'run %s cannot be recovered', id);
+      });
     }
   }
 
@@ -456,6 +440,7 @@ export class RunCapture {
         endReason: source?.endReason ?? 'crash',
         recovered: true,
         datagrams: facts.datagrams,
+        droppedDatagrams: facts.droppedSources,
       };
     });
     this.#recovered++;

@@ -29,7 +29,7 @@ export interface RunOptions {
   ringBytes: number;
   preRollMs: number;
   postRollMs: number;
-  /** Journal flush interval: a kill -9 loses at most this much. */
+  /** The journal is appended at least this often (every 50 ms, or more often): a kill -9 loses at most this much. */
   flushMs: number;
   /** Retention: total bytes of run files and their count; oldest unpinned removed first. */
   maxTotalBytes: number;
@@ -37,8 +37,6 @@ export interface RunOptions {
   /** How often a suspended recorder (disk full, write error) checks whether it can write again. */
   resumeCheckMs: number;
   compression: 'zstd' | 'lz4' | 'none';
-  /** Encode the journal (McapWriter) in a worker thread, off the event loop; false: in the main thread. */
-  journalWorker: boolean;
 }
 
 export const DEFAULT_DETECTION_OPTIONS: Readonly<RunDetectionOptions> = Object.freeze({
@@ -66,5 +64,4 @@ export const DEFAULT_RUN_OPTIONS: Readonly<RunOptions> = Object.freeze({
   maxRuns: 500,
   resumeCheckMs: 5000,
   compression: 'zstd',
-  journalWorker: true,
 });

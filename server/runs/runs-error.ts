@@ -10,8 +10,8 @@ export type RunsErrorCode =
   | 'RECORDING_SUSPENDED'
   | 'RUNS_UNAVAILABLE'
   | 'INVALID_FILTER'
-  | 'JOURNAL_WORKER_FAILED'
-  | 'JOURNAL_QUEUE_FULL';
+  /** A run folder's unfinished journal that is not one this hub reads (foreign, or another layout version). */
+  | 'UNREADABLE_JOURNAL';
 
 export const RUNS_ERROR_STATUS: StatusTable<RunsErrorCode> = Object.freeze({
   RUN_NOT_FOUND: 404,
@@ -23,8 +23,7 @@ export const RUNS_ERROR_STATUS: StatusTable<RunsErrorCode> = Object.freeze({
   RECORDING_SUSPENDED: 503,
   RUNS_UNAVAILABLE: 503,
   INVALID_FILTER: 400,
-  JOURNAL_WORKER_FAILED: 500,
-  JOURNAL_QUEUE_FULL: 503,
+  UNREADABLE_JOURNAL: 422,
 });
 
 export class RunsError extends CodedError<RunsErrorCode> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../server/config.js';
-import type { RunComparisonAnswer, RunCurvesAnswer, SessionResults } from '@jetdrive-hub/client/contract';
+import type { RunComparisonAnswer, RunCurvesAnswer, RunSummary, SessionResults } from '@jetdrive-hub/client/contract';
 import { createHub, type Hub } from '../../server/hub.js';
 import { correctionFactor } from '../../server/curves/index.js';
 import type { Atmosphere } from '../../server/curves/index.js';
@@ -647,6 +647,22 @@ describe('run analysis in the page (standalone hub)', () => {
     await checkLivePull(page, own.url, own.hub.runs.library.list({ offset: 0, limit: 1 }).runs[0].id, speedApi);
     await page.locator('#run-overlay').screenshot({ path: join(ARTIFACTS, 'run-overlay-speed.png') });
   }, 120_000);
+
+  it("names the simulator's profile and VE scenario of each run in the run table (— for an imported one)", async () => {
+    if (!own) throw new Error('no hub');
+    const runs = ((await (await fetch(`${own.url}/api/runs`)).json()) as { runs: RunSummary[] }).runs;
+    const simulated = runs.find((r) => r.id === baseline);
+    // The baseline was pulled on the simulator, so it has a profile to show; the CSV import has none.
+    expect(simulated?.profile).toEqual(expect.any(String));
+    page = await openPage(own.url);
+    const cell = (id: string) => `#run-library tr[data-run-id="${id}"] td.run-simulator`;
+    await page.waitForSelector(cell(tuned), { timeout: 15_000 });
+    const expected = simulated?.scenario ? `${simulated.profile} · ${simulated.scenario}` : simulated?.profile;
+    expect(await page.textContent(cell(baseline))).toBe(expected);
+    expect(await page.getAttribute(cell(baseline), 'data-scenario')).toBe(simulated?.scenario ?? '');
+    expect(await page.textContent(cell(tuned))).toBe('—');
+    expect(await page.textContent('#run-library thead')).toContain('Simulator');
+  });
 
   it("opens the run sheet and its numbers equal the API's", async () => {
     if (!own) throw new Error('no hub');

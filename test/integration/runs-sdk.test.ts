@@ -54,6 +54,14 @@ describe('hub.runs (SDK) and `jetdrive runs` (CLI)', () => {
     const list = await runTsScript(CLI, ['runs', 'list', '--url', hub.url], env).finished;
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(new RegExp(`${id}\\s+SDK run`));
+    // The simulator the run was recorded on, its profile and VE scenario, in the listing's own column.
+    const summary = page.runs[0];
+    expect(summary.profile).toEqual(expect.any(String));
+    const simulator = summary.scenario === null ? summary.profile : `${summary.profile} ${summary.scenario}`;
+    expect(list.stdout).toMatch(/\bsimulator\b/);
+    expect(list.stdout.split('\n').find((l) => l.startsWith(id))).toContain(` ${simulator} `);
+    const other = await runTsScript(CLI, ['runs', 'list', '--scenario', 'no-such', '--url', hub.url], env).finished;
+    expect(other.stdout).toContain('0 of 0 run(s)');
     const get = await runTsScript(CLI, ['runs', 'get', id, '--url', hub.url], env).finished;
     expect(JSON.parse(get.stdout)).toMatchObject({ id, notes: 'from the SDK' });
     const target = join(outDir, 'run.mcap');

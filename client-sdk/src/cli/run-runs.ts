@@ -25,12 +25,19 @@ function peakText(peak: RunPeak | null, unit: number, units: UnitSystem): string
   return `${value} ${c.label}${peak.rpm === null ? '' : ` @ ${Math.round(peak.rpm)}`}`;
 }
 
+/** The simulator's profile and VE scenario a run was recorded on ('' for a real dyno's). */
+export function simulatorText(r: Pick<RunSummary, 'profile' | 'scenario'>): string {
+  if (r.profile === null) return '';
+  return r.scenario === null ? r.profile : `${r.profile} ${r.scenario}`;
+}
+
 function row(r: RunSummary, units: UnitSystem): (string | number)[] {
   return [
     r.id,
     r.name,
     new Date(r.startedAt).toISOString().replace('T', ' ').slice(0, 19),
     r.durationS ?? '',
+    simulatorText(r),
     peakText(r.peakPower, POWER_UNIT, units),
     peakText(r.peakTorque, TORQUE_UNIT, units),
     `${r.pinned ? 'pinned ' : ''}${r.recovered ? 'recovered' : ''}`.trim(),
@@ -45,13 +52,14 @@ export function registerRunsCommands(program: Command, openHub: OpenHub): Comman
     .description('list runs, newest first')
     .option('--limit <n>', 'at most n runs (1 to 500)', integerIn(1, 500), 50)
     .option('--search <text>', 'runs whose name or notes contain this')
+    .option('--scenario <name>', "runs of the simulator's VE scenario (perfect, lean, rich, custom)")
     .option('--json', 'print the page as JSON', false)
-    .action(async (options: { limit: number; search?: string; json: boolean }) => {
+    .action(async (options: { limit: number; search?: string; scenario?: string; json: boolean }) => {
       const { hub, units } = await openHub();
-      const page = await hub.runs.list({ limit: options.limit, q: options.search });
+      const page = await hub.runs.list({ limit: options.limit, q: options.search, scenario: options.scenario });
       if (options.json) process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
       else {
-        const headers = ['id', 'name', 'started (UTC)', 's', 'peak power', 'peak torque', ''];
+        const headers = ['id', 'name', 'started (UTC)', 's', 'simulator', 'peak power', 'peak torque', ''];
         process.stdout.write(
           `${formatTable(
             headers,

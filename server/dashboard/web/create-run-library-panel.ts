@@ -5,9 +5,9 @@ import { el, setAttr, setText } from './dom.js';
 import { formatDuration } from './format-value.js';
 import { runActions } from './run-library-actions.js';
 
-// The run library panel: recorded pulls, newest first (name, date, peak power and torque, duration) with rename,
-// pin, delete and download; refreshed whenever the hub says the library changed. The header's recording indicator
-// follows run:started / run:ended / recording:alert.
+// The run library panel: recorded pulls, newest first (name, date, the simulator's profile and VE scenario, peak
+// power and torque, duration) with rename, pin, delete and download; refreshed whenever the hub says the library
+// changed. The header's recording indicator follows run:started / run:ended / recording:alert.
 
 export interface RunLibraryPanel {
   setSystem(system: UnitSystem): void;
@@ -17,6 +17,12 @@ function peakText(peak: RunPeak | null, unit: number, system: UnitSystem): strin
   if (!peak) return '—';
   const c = displayConversion(unit, system);
   return `${toDisplay(peak.value, c)?.toFixed(1) ?? '—'} ${c.label}`;
+}
+
+/** The simulator's profile and VE scenario a run was recorded on (— for a real dyno's). */
+function simulatorText(r: RunSummary): string {
+  if (r.profile === null) return '—';
+  return r.scenario === null ? r.profile : `${r.profile} · ${r.scenario}`;
 }
 
 function actionButton(label: string, run: () => Promise<unknown>, onError: (e: unknown) => void): HTMLButtonElement {
@@ -55,6 +61,7 @@ function rowOf(r: RunSummary, system: UnitSystem, onError: (e: unknown) => void)
     { 'data-run-id': r.id, 'data-pinned': String(r.pinned), 'data-recovered': String(r.recovered) },
     el('td', { class: 'run-cell run-name', title: r.id }, r.pinned ? `📌 ${r.name}` : r.name),
     el('td', { class: 'run-cell' }, date),
+    el('td', { class: 'run-cell run-simulator', 'data-scenario': r.scenario ?? '' }, simulatorText(r)),
     el('td', { class: 'run-cell num' }, peakText(r.peakPower, POWER_UNIT, system)),
     el('td', { class: 'run-cell num' }, peakText(r.peakTorque, TORQUE_UNIT, system)),
     el('td', { class: 'run-cell num' }, formatDuration(r.durationS)),
@@ -94,7 +101,9 @@ export function createRunLibraryPanel(root: HTMLElement, indicator: HTMLElement,
       el(
         'tr',
         {},
-        ...['Run', 'Date', 'Peak power', 'Peak torque', 'Duration', ''].map((h) => el('th', { class: 'run-cell' }, h)),
+        ...['Run', 'Date', 'Simulator', 'Peak power', 'Peak torque', 'Duration', ''].map((h) =>
+          el('th', { class: 'run-cell' }, h),
+        ),
       ),
     ),
     body,

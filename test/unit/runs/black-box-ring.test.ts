@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BlackBoxRing } from '../../../server/runs/index.js';
+import { JournalSegment } from '../../../server/runs/journal-format.js';
 
 const FROM = { address: '127.0.0.1', port: 22344 };
 const datagram = (i: number, size = 100) => new Uint8Array(size).fill(i % 256);
@@ -76,7 +77,7 @@ describe('BlackBoxRing.copyRange', () => {
     expect([...batch.sources].map((s) => ring.sources()[s].port)).toEqual(
       sent.slice(oldest).map((_, k) => 22344 + ((oldest + k) % 2)),
     );
-    // Its buffers are its own (transferable): the ring going on does not touch them.
+    // Its buffers are its own: the ring going on does not touch them.
     for (let i = 0; i < 20; i++) ring.push(datagram(99, 120), FROM, 2000 + i);
     expect(bytesOf(batch)).toEqual(sent.slice(oldest));
   });
@@ -90,5 +91,28 @@ describe('BlackBoxRing.copyRange', () => {
     expect(first.batch?.bytes[0]).toBe(2);
     expect(ring.copyRange(5, 10, 50).batch?.lengths.length).toBe(1);
     expect(ring.copyRange(10, 10, 1000)).toEqual({ batch: null, next: 10, missed: 0 });
+  });
+
+  it("copies into the journal's segment record, at most its maxEntries at once, across the ring's wrap", () => {
+    const ring = new BlackBoxRing({ maxAgeMs: 60_000, capacityBytes: 1000 });
+    // 150-byte datagrams in a 1000-byte buffer: the ring has wrapped around.
+    for (let i = 0; i < 9; i++) ring.push(datagram(i, 150), FROM, 1000 + i);
+    const oldest = ring.nextSeq - ring.stats().entries;
+    const segment = new JournalSegment(4, 10_000);
+    const r = ring.copyRange(oldest, ring.nextSeq, 10_000, segment);
+    expect(r).toMatchObject({ next: oldest + 4, missed: 0 });
+    const record = new DataView(segment.record().buffer, 0, segment.record().byteLength);
+    // Record head (kind 4, body length), then n and the datagram bytes.
+    expect([record.getUint8(0), record.getUint32(4, true)]).toEqual([4, segment.record().byteLength - 8]);
+    expect([record.getUint32(8, true), record.getUint32(12, true)]).toEqual([4, 600]);
+    expect(bytesOf(r.batch ?? { bytes: new Uint8Array(), lengths: new Uint32Array() }).map((b) => b[0])).toEqual([
+      oldest,
+      oldest + 1,
+      oldest + 2,
+      oldest + 3,
+    ]);
+    expect([...(r.batch?.times ?? [])]).toEqual([0, 1, 2, 3].map((k) => 1000 + oldest + k));
+    // The record ends with the bytes: the segment's last byte is the last datagram's.
+    expect(segment.record().at(-1)).toBe(oldest + 3);
   });
 });
