@@ -19,7 +19,7 @@ export interface RunningScript {
 }
 
 /**
- * Runs a TypeScript entry point (`node --import tsx <script> …args`) with `env` over the test's environment;
+ * Runs a TypeScript entry point (`node --import tsx/esm <script> …args`) with `env` over the test's environment;
  * `wrap` runs it through another command first (e.g. `['ip', 'netns', 'exec', 'ns1']`). JetDrive interfaces default
  * to loopback (`LOOPBACK_ONLY_ENV`) whatever the caller's environment says; only `env` or a flag can change that.
  */
