@@ -53,9 +53,9 @@ export class ProviderHistory {
   #written = 0;
   /** maxPerChannel × slots that have written since the last clear: the capacity it may grow to. */
   #limit = 0;
-  #slots = new Uint16Array(0);
   #times = new Float64Array(0);
-  #values = new Float64Array(0);
+  /** float32: every value the registry writes came off the wire as one (a push of a double is rounded). */
+  #values = new Float32Array(0);
   #pts = new Uint32Array(0);
   /** Distance back, in records, to the same channel's previous record (NO_PREVIOUS for none). */
   #prev = new Uint32Array(0);
@@ -105,7 +105,6 @@ export class ProviderHistory {
     if (pos >= capacity) pos -= capacity;
     // The columns in locals: the loop runs per sample, and a field read per column per record was a third of it.
     const { slots, times, values, pts } = batch;
-    const toSlots = this.#slots;
     const toTimes = this.#times;
     const toValues = this.#values;
     const toPts = this.#pts;
@@ -115,7 +114,6 @@ export class ProviderHistory {
     for (let i = first; i < n; i++, abs++) {
       const slot = slots[i];
       const previous = last[slot];
-      toSlots[pos] = slot;
       toTimes[pos] = times[i];
       toValues[pos] = values[i];
       toPts[pos] = pts[i];
@@ -228,16 +226,15 @@ export class ProviderHistory {
   }
 
   #grow(capacity: number): void {
-    const copy = <T extends Uint16Array | Uint32Array | Float64Array>(from: T, to: T): T => {
+    const copy = <T extends Uint32Array | Float32Array | Float64Array>(from: T, to: T): T => {
       for (let i = 0; i < this.size; i++) {
         const j = this.#head + i;
         to[i] = from[j >= this.#capacity ? j - this.#capacity : j];
       }
       return to;
     };
-    this.#slots = copy(this.#slots, new Uint16Array(capacity));
     this.#times = copy(this.#times, new Float64Array(capacity));
-    this.#values = copy(this.#values, new Float64Array(capacity));
+    this.#values = copy(this.#values, new Float32Array(capacity));
     this.#pts = copy(this.#pts, new Uint32Array(capacity));
     this.#prev = copy(this.#prev, new Uint32Array(capacity));
     this.#head = 0;

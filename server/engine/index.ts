@@ -23,3 +23,4 @@ export type {
 } from './types.js';
 export { createScenarioVeTable } from './ve-scenario.js';
 export { createVirtualEcu, type VirtualEcu } from './virtual-ecu.js';
+export { virtualEcuEnabled } from './virtual-ecu-enabled.js';

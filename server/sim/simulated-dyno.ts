@@ -11,6 +11,7 @@ import {
 import type { EngineProfileId, ProfileSummary, PullResult, SimStartOptions } from '../engine/types.js';
 import { createScenarioVeTable, DEFAULT_VE_SCENARIO_ERROR } from '../engine/ve-scenario.js';
 import { createVirtualEcu, type VirtualEcu } from '../engine/virtual-ecu.js';
+import { virtualEcuEnabled } from '../engine/virtual-ecu-enabled.js';
 import { createLogger } from '../log.js';
 import { createAfrTargetTable, createBaselineVeTable } from '../tuning/ve-grid.js';
 import { type FaultStats, type SimFaults, validateFaults } from './fault-injector.js';
@@ -93,7 +94,7 @@ export interface SimulatedDyno extends SimulatedDynoController {
 
 /** What buildEcu makes of the start options, for the record (a run's metadata). */
 function veScenarioOf(v: SimStartOptions['virtualEcu']): SimVeScenario | null {
-  if (!v?.enabled) return null;
+  if (v === undefined || !virtualEcuEnabled(v)) return null;
   const scenario = v.scenario ?? 'lean';
   const defaults = DEFAULT_VE_SCENARIO_ERROR[scenario];
   const perfect = scenario === 'perfect';
@@ -106,7 +107,7 @@ function veScenarioOf(v: SimStartOptions['virtualEcu']): SimVeScenario | null {
 }
 
 function buildEcu(v: SimStartOptions['virtualEcu'], seed: number): VirtualEcu | undefined {
-  if (!v?.enabled) return undefined;
+  if (v === undefined || !virtualEcuEnabled(v)) return undefined;
   const scenario = v.scenario ?? 'lean';
   const table = createScenarioVeTable({ scenario, errorPct: v.veErrorPct, errorStd: v.veErrorStd, seed });
   const front = new Float64Array(table);

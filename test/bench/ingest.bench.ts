@@ -45,7 +45,7 @@ export interface Trial {
 }
 
 export function startSender(): Promise<ChildProcess> {
-  const child = fork(join(here, 'ingest-sender.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(join(here, 'ingest-sender.ts'), [], { execArgv: ['--import', 'tsx/esm'], stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('message', () => resolve(child));

@@ -331,6 +331,24 @@ describe('simulated dyno as a JetDrive provider on loopback', () => {
     expect(sim.status().profile?.id).toBe('sportbike_600');
   });
 
+  it('a virtual ECU given without `enabled` runs; none given, or enabled: false, runs none', async () => {
+    const { sim } = await setup();
+    const cases = [
+      { virtualEcu: { scenario: 'rich' as const }, scenario: 'rich' },
+      { virtualEcu: { enabled: false, scenario: 'rich' as const }, scenario: null },
+      { virtualEcu: undefined, scenario: null },
+    ];
+    for (const c of cases) {
+      await sim.start({ autoPull: false, virtualEcu: c.virtualEcu });
+      expect(sim.veScenario()?.scenario ?? null).toBe(c.scenario);
+      // Without a virtual ECU the model's fuelling is the true VE table (a perfect map); 'rich' is off it.
+      const ecu = sim.model?.ecu;
+      const exact = ecu?.veFront.every((v, i) => v === ecu.trueVeFront[i]);
+      expect(exact).toBe(c.scenario === null);
+      await sim.stop();
+    }
+  });
+
   it('concurrent starts leave one running provider pair, and stop silences it', async () => {
     const { sim, listener } = await setup();
     const [a, b] = await Promise.all([sim.start(), sim.start()]);

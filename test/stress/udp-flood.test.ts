@@ -22,7 +22,7 @@ let sender: ChildProcess;
 let viewer: TestSocket;
 
 function startSender(): Promise<ChildProcess> {
-  const child = fork(SENDER, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(SENDER, [], { execArgv: ['--import', 'tsx/esm'], stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('message', () => resolve(child));

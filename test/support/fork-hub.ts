@@ -44,7 +44,7 @@ export async function forkHub(config: Partial<HubConfig> = {}, startTimeoutMs = 
   const { dataDir } = full;
   const proc = fork(SCRIPT, [JSON.stringify(full)], {
     // HUB_EXEC_ARGV: extra node flags for the hub only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
-    execArgv: ['--import', 'tsx', ...(process.env.HUB_EXEC_ARGV?.split(' ').filter(Boolean) ?? [])],
+    execArgv: ['--import', 'tsx/esm', ...(process.env.HUB_EXEC_ARGV?.split(' ').filter(Boolean) ?? [])],
     env: { ...process.env, LOG_LEVEL: full.logLevel },
     stdio: 'inherit',
   });

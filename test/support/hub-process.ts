@@ -1,6 +1,6 @@
 // A whole hub (createHub, simulator included) in a child process that also measures its own event-loop delay, so a
 // stress test can attack it and read how long the hub's loop was blocked without counting the test's own work.
-// Run with `fork(path, [configJson], { execArgv: ['--import', 'tsx'] })`; talks to the parent over IPC
+// Run with `fork(path, [configJson], { execArgv: ['--import', 'tsx/esm'] })`; talks to the parent over IPC
 // (see hub-process-protocol.ts).
 import { createHistogram, monitorEventLoopDelay, type RecordableHistogram } from 'node:perf_hooks';
 import { configSchema } from '../../server/config.js';

@@ -1,5 +1,5 @@
 // Writes mapping overrides in a loop until killed, printing "ack N" once write N is acknowledged; the kill -9 test
-// (test/integration/mapping-crash.test.ts) runs it. Usage: node --import tsx mapping-writer.ts <dataDir>
+// (test/integration/mapping-crash.test.ts) runs it. Usage: node --import tsx/esm mapping-writer.ts <dataDir>
 import { createMappingStore } from '../../server/mapping/mapping-store.js';
 
 const store = await createMappingStore({ dataDir: process.argv[2] ?? './data' });

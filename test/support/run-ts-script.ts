@@ -19,7 +19,7 @@ export interface RunningScript {
 }
 
 /**
- * Runs a TypeScript entry point (`node --import tsx <script> …args`) with `env` over the test's environment;
+ * Runs a TypeScript entry point (`node --import tsx/esm <script> …args`) with `env` over the test's environment;
  * `wrap` runs it through another command first (e.g. `['ip', 'netns', 'exec', 'ns1']`). JetDrive interfaces default
  * to loopback (`LOOPBACK_ONLY_ENV`) whatever the caller's environment says; only `env` or a flag can change that.
  */
@@ -29,7 +29,7 @@ export function runTsScript(
   env: Readonly<Record<string, string>> = {},
   wrap: readonly string[] = [],
 ): RunningScript {
-  return runProcess([...wrap, process.execPath, '--import', 'tsx', script, ...args], env);
+  return runProcess([...wrap, process.execPath, '--import', 'tsx/esm', script, ...args], env);
 }
 
 /** Runs any command the same way (loopback-only JetDrive unless `env` says otherwise), e.g. `npm start -- …`. */

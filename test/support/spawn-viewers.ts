@@ -46,7 +46,7 @@ export async function spawnViewers(options: {
     '--stride',
     String(options.stride ?? 4),
   ];
-  const child = fork(SCRIPT, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(SCRIPT, args, { execArgv: ['--import', 'tsx/esm'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const events: { event: string; detail: unknown }[] = [];
   let pendingStats: ((stats: ViewerStats) => void) | null = null;
   const ready = new Promise<void>((resolve, reject) => {

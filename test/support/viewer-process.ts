@@ -1,6 +1,6 @@
 // A child process hosting N viewers (Socket.IO through the gateway, or raw ws for the baseline), so that tests and
 // the benchmark can pause a viewer for real (SIGSTOP) and measure the server's CPU without the viewers' share.
-// Run with `fork(path, args, { execArgv: ['--import', 'tsx'] })`; talks to the parent over IPC.
+// Run with `fork(path, args, { execArgv: ['--import', 'tsx/esm'] })`; talks to the parent over IPC.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';

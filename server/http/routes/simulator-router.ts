@@ -2,6 +2,7 @@ import { closedObject } from '@jetdrive-hub/client/contract';
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { EngineProfileId, SimStartOptions } from '../../engine/types.js';
+import { virtualEcuEnabled } from '../../engine/virtual-ecu-enabled.js';
 import { HttpError } from '../http-error.js';
 import { route } from '../route.js';
 import type { SimulatorControl } from '../simulator-control.js';
@@ -94,7 +95,7 @@ export function createSimulatorRouter(simulator: SimulatorControl | null): Route
         success: true,
         status: 'started',
         state: status.state,
-        virtual_ecu_enabled: options.virtualEcu?.enabled !== false,
+        virtual_ecu_enabled: virtualEcuEnabled(options.virtualEcu),
         auto_pull: options.autoPull ?? null,
         profile: status.profile,
         providers: status.providers,
