@@ -7,8 +7,9 @@
 // pipeline (decode, fan-out, Socket.IO, the viewer's parse). Also: the send lag against the simulator's own clock
 // (wire receive − provider timestamp, minus its minimum), which needs no clock mapping at all.
 // Run: `npx tsx test/bench/cluster-latency-floor.ts` (CLUSTER_FLOOR_MS: how long to measure, default 10000).
-import { io, type Socket } from 'socket.io-client';
+
 import type { DataFrame, Result, SubscribeResult } from '@jetdrive-hub/client/contract';
+import { io, type Socket } from 'socket.io-client';
 import { decodeFrame } from '../../server/protocol/index.js';
 import { forkHub } from '../support/fork-hub.js';
 import { closeSocket, openLoopbackMulticast } from '../support/udp.js';
@@ -96,14 +97,34 @@ function report(seen: Seen): void {
   const wireMinusTs = [...seen.wire].map(([ts, wire]) => ({ wire, lag: wire - ts }));
   const start = Math.min(...wireMinusTs.map((x) => x.lag));
   const inWindow = wireMinusTs.filter((x) => x.wire >= seen.window[0] && x.wire <= seen.window[1]);
-  console.log(describe('simulator send lag (wire − tick time, own clock)', inWindow.map((x) => x.lag - start)));
+  console.log(
+    describe(
+      'simulator send lag (wire − tick time, own clock)',
+      inWindow.map((x) => x.lag - start),
+    ),
+  );
   for (const stream of ['every sample', 'maxHz 50']) {
     const rows = seen.rows.filter((r) => r.stream === stream && seen.wire.has(r.pts));
     const wire = (r: (typeof rows)[number]) => seen.wire.get(r.pts) ?? Number.NaN;
     console.log(`-- viewer: ${stream}`);
-    console.log(describe('  viewer receive − sample time (as the bench)', rows.map((r) => r.viewer - r.sampleTime)));
-    console.log(describe('  wire receive − sample time (mapped)', rows.map((r) => wire(r) - r.sampleTime)));
-    console.log(describe('  viewer receive − wire receive (the hub)', rows.map((r) => r.viewer - wire(r))));
+    console.log(
+      describe(
+        '  viewer receive − sample time (as the bench)',
+        rows.map((r) => r.viewer - r.sampleTime),
+      ),
+    );
+    console.log(
+      describe(
+        '  wire receive − sample time (mapped)',
+        rows.map((r) => wire(r) - r.sampleTime),
+      ),
+    );
+    console.log(
+      describe(
+        '  viewer receive − wire receive (the hub)',
+        rows.map((r) => r.viewer - wire(r)),
+      ),
+    );
   }
 }
 
