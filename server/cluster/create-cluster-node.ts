@@ -16,7 +16,7 @@ import { createNodeDirectory, type NodeDirectory } from './node-directory.js';
 import { createRedisConnection, type RedisConnection, type RedisState } from './redis-connection.js';
 import { type ClusterFeatures, relayOf } from './relay-commands.js';
 import { type RouteMatcher, relayHttpRequests } from './relay-http-requests.js';
-import { ReplayMirrors } from './replay-mirrors.js';
+import { ReplayMirrors, type ReplayMirrorStats } from './replay-mirrors.js';
 import type { IngestSource } from './stream-entry.js';
 
 export interface ClusterNodeConfig {
@@ -40,6 +40,8 @@ export interface ClusterNodeStats {
   redis: RedisState;
   publisher: StreamPublisherStats | null;
   reader: StreamReaderStats | null;
+  /** An edge's mirrors of the ingest node's replays (null on the ingest node). */
+  replayMirrors: ReplayMirrorStats | null;
   relay: CommandRelayStats | null;
   adapter: RedisAdapterStats | null;
 }
@@ -129,6 +131,7 @@ function startReading(
     maxProviders: config.maxProviders,
   });
   subs.push(reader.replays$.subscribe((entry) => mirrors.feed(entry)));
+  subs.push(reader.activeReplays$.subscribe((slots) => mirrors.retain(slots)));
   reader.start();
   return mirrors;
 }
@@ -205,6 +208,7 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
       redis: main.state(),
       publisher: publisher?.stats() ?? null,
       reader: reader?.stats() ?? null,
+      replayMirrors: mirrors?.stats() ?? null,
       relay: relay?.stats() ?? null,
       adapter: adapter?.stats() ?? null,
     }),
