@@ -16,6 +16,7 @@ import { createNodeDirectory, type NodeDirectory } from './node-directory.js';
 import { createRedisConnection, type RedisConnection, type RedisState } from './redis-connection.js';
 import { type ClusterFeatures, relayOf } from './relay-commands.js';
 import { type RouteMatcher, relayHttpRequests } from './relay-http-requests.js';
+import { RemoteWatches, type RemoteWatchStats } from './remote-watches.js';
 import { ReplayMirrors, type ReplayMirrorStats } from './replay-mirrors.js';
 import type { IngestSource } from './stream-entry.js';
 
@@ -42,6 +43,8 @@ export interface ClusterNodeStats {
   reader: StreamReaderStats | null;
   /** An edge's mirrors of the ingest node's replays (null on the ingest node). */
   replayMirrors: ReplayMirrorStats | null;
+  /** The ingest node's analysis watches for other nodes' viewers (null on an edge). */
+  remoteWatches: RemoteWatchStats | null;
   relay: CommandRelayStats | null;
   adapter: RedisAdapterStats | null;
 }
@@ -160,7 +163,14 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
   // Commands (heartbeats, directory, catalog) wait for a reconnect; the publisher's never queue (see there).
   const main = connect('main', true);
   let url: string | null = null;
-  const directory: NodeDirectory = createNodeDirectory(main, keys, { id, role: config.role, url: () => url });
+  // The ingest node's watches for other nodes' viewers (set once the gateway is attached), expired by the directory.
+  let remoteWatches: RemoteWatches | null = null;
+  const directory: NodeDirectory = createNodeDirectory(
+    main,
+    keys,
+    { id, role: config.role, url: () => url },
+    { onRefresh: (live) => remoteWatches?.sweep(live, Date.now()) },
+  );
   let ingestRef: Ingest | null = null;
   const { publisher, reader } = dataPathOf(config, keys, id, connect, () => ingestRef);
   const subs: Subscription[] = [];
@@ -183,7 +193,11 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
     },
     attachIo(io, features) {
       adapter = attachRedisAdapter(io, connect('adapter', true), keys.adapter);
-      const attached = relayOf(io, id, config.role, () => main.state() === 'ready', features);
+      const handlers = features.analyses.handlers;
+      if (config.role === 'ingest' && handlers) {
+        remoteWatches = new RemoteWatches((analysisId, socketId) => handlers.unwatchRemote(analysisId, socketId));
+      }
+      const attached = relayOf(io, id, config.role, () => main.state() === 'ready', features, remoteWatches);
       relay = attached.relay;
       // Gaps are this edge's own: told to its viewers only, never through the adapter.
       if (reader) subs.push(reader.gaps$.subscribe((gap) => io.local.emit('source:gap', gap)));
@@ -209,6 +223,7 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
       publisher: publisher?.stats() ?? null,
       reader: reader?.stats() ?? null,
       replayMirrors: mirrors?.stats() ?? null,
+      remoteWatches: remoteWatches?.stats() ?? null,
       relay: relay?.stats() ?? null,
       adapter: adapter?.stats() ?? null,
     }),

@@ -14,6 +14,7 @@ import {
 import type { HubServer, HubSocket } from '../auth/socket-data.js';
 import type { CommandRelay, RelayedCommand } from './command-relay.js';
 import { onEachConnection, relaySocketCommand as relay } from './relay-socket-command.js';
+import type { RemoteWatches } from './remote-watches.js';
 
 const watchSchema = z.object({
   id: analysisIdSchema,
@@ -53,14 +54,18 @@ export function attachRelayedAnalysisWatches(
   });
 }
 
-/** The ingest node's side: a relayed analysis command; undefined for other commands. */
+/**
+ * The ingest node's side: a relayed analysis command for the socket `from.socketId` on node `from.node`; undefined
+ * for other commands. Watches are recorded per node (`watches`), so a dead edge's expire (see RemoteWatches).
+ */
 export function analysisCommand(
-  analyses: { registry: AnalysisRegistry; handlers: AnalysisSocketHandlers },
+  analyses: { registry: AnalysisRegistry; handlers: AnalysisSocketHandlers; watches: RemoteWatches | null },
   command: RelayedCommand,
   payload: unknown,
-  socketId: string,
+  from: { socketId: string; node: string },
 ): unknown {
-  const { registry, handlers } = analyses;
+  const { registry, handlers, watches } = analyses;
+  const { socketId } = from;
   switch (command) {
     case 'analysis:start':
       return registry.start(analysisStartSchema.parse(payload));
@@ -71,6 +76,7 @@ export function analysisCommand(
     case 'analysis:delete': {
       const id = analysisIdSchema.parse(payload);
       registry.remove(id);
+      watches?.analysisRemoved(id);
       return { id };
     }
     case 'analysis:list':
@@ -87,11 +93,15 @@ export function analysisCommand(
     }
     case 'analysis:watch': {
       const { id, full } = watchSchema.parse(payload);
-      return handlers.watchRemote(id, socketId, full);
+      watches?.admit(socketId, id);
+      const grid = handlers.watchRemote(id, socketId, full);
+      watches?.added(from.node, socketId, id);
+      return grid;
     }
     case 'analysis:unwatch': {
       const id = analysisIdSchema.parse(payload);
       handlers.unwatchRemote(id, socketId);
+      watches?.removed(socketId, id);
       return { id };
     }
     default:

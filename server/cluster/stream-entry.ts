@@ -22,7 +22,7 @@ export interface ActiveReplay {
 export type StreamEntry =
   | { kind: 'datagram'; datagram: Datagram }
   | { kind: 'clock'; hostId: number; offsetMs: number; latencyMs: number }
-  | { kind: 'beat'; node: string; source: IngestSource; replays?: ActiveReplay[] }
+  | { kind: 'beat'; node: string; source: IngestSource; replays?: readonly ActiveReplay[] }
   | { kind: 'replay'; slot: number; prefix: string; datagram: Datagram }
   | { kind: 'replay-end'; slot: number };
 
