@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClusterView, SourceState } from '@jetdrive-hub/client/contract';
 import type { Middleware } from 'koa';
-import { type Observable, of, type Subscription } from 'rxjs';
+import { type Observable, of, Subject, type Subscription } from 'rxjs';
 import type { HubServer } from '../auth/socket-data.js';
 import { toWireError } from '../errors/coded-error.js';
 import type { Ingest, IngestOptions } from '../ingest/index.js';
@@ -165,11 +165,13 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
   let url: string | null = null;
   // The ingest node's watches for other nodes' viewers (set once the gateway is attached), expired by the directory.
   let remoteWatches: RemoteWatches | null = null;
+  // This node's heartbeat lapsed: the ingest node may have expired an edge's watches, which it then sends again.
+  const lapses$ = new Subject<void>();
   const directory: NodeDirectory = createNodeDirectory(
     main,
     keys,
     { id, role: config.role, url: () => url },
-    { onRefresh: (live) => remoteWatches?.sweep(live, Date.now()) },
+    { onRefresh: (live) => remoteWatches?.sweep(live, Date.now()), onLapse: () => lapses$.next() },
   );
   let ingestRef: Ingest | null = null;
   const { publisher, reader } = dataPathOf(config, keys, id, connect, () => ingestRef);
@@ -197,7 +199,8 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
       if (config.role === 'ingest' && handlers) {
         remoteWatches = new RemoteWatches((analysisId, socketId) => handlers.unwatchRemote(analysisId, socketId));
       }
-      const attached = relayOf(io, id, config.role, () => main.state() === 'ready', features, remoteWatches);
+      const links = { watches: remoteWatches, reconnected$: lapses$ };
+      const attached = relayOf(io, id, config.role, () => main.state() === 'ready', features, links);
       relay = attached.relay;
       // Gaps are this edge's own: told to its viewers only, never through the adapter.
       if (reader) subs.push(reader.gaps$.subscribe((gap) => io.local.emit('source:gap', gap)));
@@ -229,6 +232,7 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
     }),
     async close() {
       for (const sub of subs) sub.unsubscribe();
+      lapses$.complete();
       mirrors?.close();
       relay?.close();
       publisher?.close();

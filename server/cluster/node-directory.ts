@@ -15,6 +15,11 @@ export interface NodeDirectoryOptions {
   maxNodes: number;
   /** After each timed refresh: the ids of the nodes listed, or null when Redis could not be read. */
   onRefresh?: (live: ReadonlySet<string> | null) => void;
+  /**
+   * This node's heartbeat was written again after more than staleAfterMs without one (Redis was down, or the
+   * process stopped or starved): the other nodes may have taken it for gone.
+   */
+  onLapse?: () => void;
 }
 
 export const DEFAULT_NODE_DIRECTORY_OPTIONS: Readonly<NodeDirectoryOptions> = Object.freeze({
@@ -60,11 +65,15 @@ export function createNodeDirectory(
   const o: NodeDirectoryOptions = { ...DEFAULT_NODE_DIRECTORY_OPTIONS, ...options };
   const redis = connection.redis;
   let known: { id: string; beat: Beat }[] = [];
+  let lastWrittenAt: number | null = null;
 
   async function refresh(): Promise<boolean> {
     if (connection.state() !== 'ready') return false;
     const now = Date.now();
     await redis.hset(keys.nodes, self.id, JSON.stringify({ role: self.role, url: self.url(), at: now }));
+    const lapsed = lastWrittenAt !== null && Date.now() - lastWrittenAt > o.staleAfterMs;
+    lastWrittenAt = Date.now();
+    if (lapsed) o.onLapse?.();
     const all = await redis.hgetall(keys.nodes);
     const next: { id: string; beat: Beat }[] = [];
     const forget: string[] = [];

@@ -1,9 +1,11 @@
 import {
+  type AnalysisGrid,
   analysisAddRunsSchema,
   analysisExportSchema,
   analysisIdSchema,
   analysisStartSchema,
 } from '@jetdrive-hub/client/contract';
+import type { Observable } from 'rxjs';
 import { z } from 'zod';
 import {
   ANALYSIS_COMMAND_OPTIONS,
@@ -25,17 +27,32 @@ const watchSchema = z.object({
  * An edge's analysis:watch and unwatch (the other analysis commands are relayed as they are, see relay-commands.ts):
  * the ingest node joins the watcher to the analysis' room through the adapter, so its `analysis:delta` /
  * `analysis:grid` pushes reach it here; this edge keeps the per-connection watch limit and unwatches when the
- * socket goes.
+ * socket goes. After this edge's heartbeat lapsed (`reconnected$`: Redis was down, or the process stopped), the
+ * ingest node may have expired its watches (see RemoteWatches): each is sent again, and the socket gets the grid the
+ * next delta applies to.
  */
 export function attachRelayedAnalysisWatches(
   io: HubServer,
   relayTo: CommandRelay,
+  reconnected$: Observable<unknown>,
   maxWatchesPerSocket = DEFAULT_ANALYSIS_SOCKET_OPTIONS.maxWatchesPerSocket,
 ): { detach(): void } {
   const o = ANALYSIS_COMMAND_OPTIONS;
-  return onEachConnection(io, (socket: HubSocket) => {
+  // Per connected socket (bounded by the connection limit), what it watches.
+  const sockets = new Map<HubSocket, Set<string>>();
+  const rewatch = reconnected$.subscribe(() => {
+    for (const [socket, watching] of sockets) {
+      for (const id of watching) {
+        void relayTo.request('analysis:watch', { id, full: null }, socket.id).then((r) => {
+          if (r.ok && watching.has(id)) socket.emit('analysis:grid', r.data as AnalysisGrid);
+        });
+      }
+    }
+  });
+  const attached = onEachConnection(io, (socket: HubSocket) => {
     // Bounded by maxWatchesPerSocket: a watch beyond it is refused by the ingest node after its id check.
     const watching = new Set<string>();
+    sockets.set(socket, watching);
     relay(socket, relayTo, 'analysis:watch', analysisIdSchema, o.byId, {
       toPayload: (id) => ({
         id,
@@ -48,10 +65,17 @@ export function attachRelayedAnalysisWatches(
     });
     relay(socket, relayTo, 'analysis:unwatch', analysisIdSchema, o.byId, { onDone: (_r, id) => watching.delete(id) });
     socket.once('disconnect', () => {
+      sockets.delete(socket);
       for (const id of watching) void relayTo.request('analysis:unwatch', id, socket.id);
       watching.clear();
     });
   });
+  return {
+    detach() {
+      rewatch.unsubscribe();
+      attached.detach();
+    },
+  };
 }
 
 /**

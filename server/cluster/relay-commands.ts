@@ -8,6 +8,7 @@ import {
   replaySeekSchema,
   replayStartSchema,
 } from '@jetdrive-hub/client/contract';
+import type { Observable } from 'rxjs';
 import type { z } from 'zod';
 import { ANALYSIS_COMMAND_OPTIONS, type AnalysisRegistry, type AnalysisSocketHandlers } from '../analysis/index.js';
 import type { HubServer } from '../auth/socket-data.js';
@@ -92,17 +93,17 @@ export function relayOf(
   role: 'ingest' | 'edge',
   available: () => boolean,
   features: ClusterFeatures,
-  watches: RemoteWatches | null = null,
+  links: { watches: RemoteWatches | null; reconnected$: Observable<unknown> },
 ): { relay: CommandRelay; detach(): void } {
   if (role === 'ingest') {
-    const execute = ingestExecutor(io, features, watches);
+    const execute = ingestExecutor(io, features, links.watches);
     return { relay: createCommandRelay(io, id, execute, { available }), detach: () => undefined };
   }
   const relay = createCommandRelay(io, id, null, { available });
   const attached = [
     attachRelayedSessionCommands(io, relay),
     onEachConnection(io, (socket) => relayEach(socket, relay, RELAYED_AS_THEY_ARE)),
-    attachRelayedAnalysisWatches(io, relay),
+    attachRelayedAnalysisWatches(io, relay, links.reconnected$),
   ];
   return {
     relay,

@@ -22,6 +22,9 @@ let redis: TestRedis;
 let ingest: ForkedHub;
 let edges: ForkedHub[] = [];
 const sockets: TestSocket[] = [];
+/** The analysis watched in the second test, and its watcher on the edge that stays. */
+let analysisId = '';
+let survivor: TestSocket | null = null;
 
 async function call(
   base: string,
@@ -106,7 +109,9 @@ describe('cluster leftovers', () => {
       const viewer = await connectViewer(edge.url);
       sockets.push(viewer);
       ok((await viewer.emitWithAck('analysis:watch', id)) as Result<AnalysisGrid>);
+      if (edge !== doomed) survivor = viewer;
     }
+    analysisId = id;
     expect((await countersOf(ingest.url)).remoteWatches).toMatchObject({ watches: 2, nodes: 2, expired: 0 });
 
     doomed.proc.kill('SIGKILL');
@@ -117,5 +122,27 @@ describe('cluster leftovers', () => {
       200,
     );
     expect((await countersOf(ingest.url)).remoteWatches).toMatchObject({ watches: 1, nodes: 1, expired: 1 });
+  }, 60_000);
+
+  it('an edge stopped long enough for the ingest node to expire its watches sends them again when it resumes', async () => {
+    const viewer = survivor;
+    if (!viewer) throw new Error('the previous test did not leave a watcher');
+    const grids: AnalysisGrid[] = [];
+    viewer.on('analysis:grid', (grid) => grids.push(grid));
+    const edge = edges[0];
+    edge.proc.kill('SIGSTOP');
+    try {
+      await until(
+        async () => (await countersOf(ingest.url)).remoteWatches?.expired === 2,
+        30_000,
+        "the stopped edge's watch to expire",
+        200,
+      );
+    } finally {
+      edge.proc.kill('SIGCONT');
+    }
+    await until(() => grids.length > 0, 15_000, 'the grid of the watch sent again', 50);
+    expect(grids[0].id).toBe(analysisId);
+    expect((await countersOf(ingest.url)).remoteWatches).toMatchObject({ watches: 1, nodes: 1, expired: 2 });
   }, 60_000);
 });
