@@ -147,6 +147,42 @@ function replayTapOf(publisher: StreamPublisher): ReplayTap {
   };
 }
 
+/** Opens the node's Redis connections, each kept to be closed with the node. */
+function connectorOf(url: string): { connect: Connect; connections: RedisConnection[] } {
+  const connections: RedisConnection[] = [];
+  const connect: Connect = (name, offlineQueue) => {
+    const c = createRedisConnection({ url, name, offlineQueue });
+    connections.push(c);
+    return c;
+  };
+  return { connect, connections };
+}
+
+/**
+ * The node directory; its refreshes expire the ingest node's watches for nodes gone (`watches`), and `lapses$` says
+ * when this node's own heartbeat lapsed (the ingest node may have expired an edge's watches: it sends them again).
+ */
+function directoryOf(
+  main: RedisConnection,
+  keys: ClusterKeys,
+  self: Parameters<typeof createNodeDirectory>[2],
+  watches: () => RemoteWatches | null,
+): { directory: NodeDirectory; lapses$: Subject<void> } {
+  const lapses$ = new Subject<void>();
+  const directory = createNodeDirectory(main, keys, self, {
+    onRefresh: (live) => watches()?.sweep(live, Date.now()),
+    onLapse: () => lapses$.next(),
+  });
+  return { directory, lapses$ };
+}
+
+/** The ingest node's record of other nodes' analysis watches (none on an edge, or without analyses). */
+function remoteWatchesOf(role: 'ingest' | 'edge', features: ClusterFeatures): RemoteWatches | null {
+  const handlers = features.analyses.handlers;
+  if (role !== 'ingest' || !handlers) return null;
+  return new RemoteWatches((analysisId, socketId) => handlers.unwatchRemote(analysisId, socketId));
+}
+
 /**
  * One node of a cluster: the Redis connections, the data stream (published by the ingest node, read by edges), the
  * Socket.IO adapter and command relay, and the node directory. The hub wires it in (server/hub.ts).
@@ -154,25 +190,14 @@ function replayTapOf(publisher: StreamPublisher): ReplayTap {
 export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
   const keys = clusterKeys(config.keyPrefix);
   const id = `${config.role}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const connections: RedisConnection[] = [];
-  const connect: Connect = (name, offlineQueue) => {
-    const c = createRedisConnection({ url: config.redisUrl, name, offlineQueue });
-    connections.push(c);
-    return c;
-  };
+  const { connect, connections } = connectorOf(config.redisUrl);
   // Commands (heartbeats, directory, catalog) wait for a reconnect; the publisher's never queue (see there).
   const main = connect('main', true);
   let url: string | null = null;
   // The ingest node's watches for other nodes' viewers (set once the gateway is attached), expired by the directory.
   let remoteWatches: RemoteWatches | null = null;
-  // This node's heartbeat lapsed: the ingest node may have expired an edge's watches, which it then sends again.
-  const lapses$ = new Subject<void>();
-  const directory: NodeDirectory = createNodeDirectory(
-    main,
-    keys,
-    { id, role: config.role, url: () => url },
-    { onRefresh: (live) => remoteWatches?.sweep(live, Date.now()), onLapse: () => lapses$.next() },
-  );
+  const self = { id, role: config.role, url: () => url };
+  const { directory, lapses$ } = directoryOf(main, keys, self, () => remoteWatches);
   let ingestRef: Ingest | null = null;
   const { publisher, reader } = dataPathOf(config, keys, id, connect, () => ingestRef);
   const subs: Subscription[] = [];
@@ -195,10 +220,7 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
     },
     attachIo(io, features) {
       adapter = attachRedisAdapter(io, connect('adapter', true), keys.adapter);
-      const handlers = features.analyses.handlers;
-      if (config.role === 'ingest' && handlers) {
-        remoteWatches = new RemoteWatches((analysisId, socketId) => handlers.unwatchRemote(analysisId, socketId));
-      }
+      remoteWatches = remoteWatchesOf(config.role, features);
       const links = { watches: remoteWatches, reconnected$: lapses$ };
       const attached = relayOf(io, id, config.role, () => main.state() === 'ready', features, links);
       relay = attached.relay;

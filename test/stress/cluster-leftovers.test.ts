@@ -1,12 +1,10 @@
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AnalysisGrid, AnalysisSummary, ReplayStatus, Result } from '@jetdrive-hub/client/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterNodeStats } from '../../server/cluster/index.js';
+import { dataDirWithRun, okData } from '../support/cluster-nodes.js';
 import { type ForkedHub, forkHub } from '../support/fork-hub.js';
 import { startRedisServer, type TestRedis } from '../support/redis-server.js';
-import { FIXTURE_DYNO, syntheticRun, writeRunFile } from '../support/replay-fixtures.js';
+import { FIXTURE_DYNO } from '../support/replay-fixtures.js';
 import { connectViewer, HUB_OPERATOR, type TestSocket } from '../support/start-test-hub.js';
 import { until } from '../support/until.js';
 
@@ -50,17 +48,9 @@ async function countersOf(url: string): Promise<ClusterNodeStats> {
   return status.cluster.counters;
 }
 
-function ok<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.data;
-}
-
 beforeAll(async () => {
   redis = await startRedisServer();
-  const dataDir = await mkdtemp(join(tmpdir(), 'jd-hub-'));
-  await mkdir(join(dataDir, 'runs'));
-  const run = syntheticRun(FIXTURE_DYNO, { startNs: 1_764_482_400_000_000_000n, durationMs: 4000, periodMs: 20 });
-  await writeRunFile(join(dataDir, 'runs', `${RUN_ID}.mcap`), run, { name: RUN_NAME });
+  const dataDir = await dataDirWithRun(RUN_ID, RUN_NAME, 1_764_482_400_000_000_000n);
   const pinned = { interfaces: ['127.0.0.1'] };
   ingest = await forkHub({ ...pinned, role: 'ingest', redisUrl: redis.url, dataDir, simRateHz: 50 });
   edges = await Promise.all([0, 1].map(() => forkHub({ ...pinned, role: 'edge', redisUrl: redis.url, sim: false })));
@@ -108,7 +98,7 @@ describe('cluster leftovers', () => {
       await until(async () => (await countersOf(edge.url)).redis === 'ready', 15_000, 'the edge on Redis');
       const viewer = await connectViewer(edge.url);
       sockets.push(viewer);
-      ok((await viewer.emitWithAck('analysis:watch', id)) as Result<AnalysisGrid>);
+      okData((await viewer.emitWithAck('analysis:watch', id)) as Result<AnalysisGrid>);
       if (edge !== doomed) survivor = viewer;
     }
     analysisId = id;
