@@ -34,6 +34,8 @@ const WARMUP_MS = 3_000;
 const MEASURE_MS = 10_000;
 const CLOCK_TICK_MS = 10;
 const CAPACITY_LIMIT_MS = 20;
+/** The ramp's viewers all come from 127.0.0.1: room for its last step (500) within the per-address and total caps. */
+const VIEWER_LIMITS = { maxViewers: 1000, maxConnectionsPerAddress: 1000 };
 const SENDER_CHANNELS = 17;
 const SENDER_RATE_HZ = 50;
 const RAMP = {
@@ -159,10 +161,10 @@ export async function run(): Promise<BenchResult[]> {
   const groups: ViewerGroup[] = [];
   let sender: ChildProcess | null = null;
   try {
-    const ingest = await forkHub({ role: 'ingest', redisUrl: redis.url, sim: false });
+    const ingest = await forkHub({ ...VIEWER_LIMITS, role: 'ingest', redisUrl: redis.url, sim: false });
     hubs.push(ingest);
     sender = await startSender(ingest.jetdrivePort);
-    const edge = await forkHub({ role: 'edge', redisUrl: redis.url });
+    const edge = await forkHub({ ...VIEWER_LIMITS, role: 'edge', redisUrl: redis.url });
     hubs.push(edge);
     // The baseline hears the ingest node's simulator on the same loopback group and port, listening only.
     const standalone = await forkHub({ jetdrivePort: ingest.jetdrivePort, sim: false, passive: true });
