@@ -85,8 +85,8 @@ interface RelayReply {
   result: Result<unknown>;
 }
 
-/** Carries out one relayed command on the ingest node, for the socket `socketId` on another node. */
-export type RelayExecutor = (command: RelayedCommand, payload: unknown, socketId: string) => unknown;
+/** Carries out one relayed command on the ingest node, for the socket `socketId` on the node `node`. */
+export type RelayExecutor = (command: RelayedCommand, payload: unknown, socketId: string, node: string) => unknown;
 
 export interface CommandRelayOptions {
   /** False while Redis is down: requests are refused at once instead of waiting for their timeout. */
@@ -170,7 +170,7 @@ export function createCommandRelay(
     counts.executed++;
     let result: Result<unknown>;
     try {
-      result = { ok: true, data: await execute(request.command, request.payload, request.socketId) };
+      result = { ok: true, data: await execute(request.command, request.payload, request.socketId, request.from) };
     } catch (error) {
       if (!(error instanceof CodedError)) log.error({ err: error, command: request.command }, 'relayed command failed');
       result = { ok: false, error: toWireError(error) };

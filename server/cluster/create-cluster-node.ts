@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClusterView, SourceState } from '@jetdrive-hub/client/contract';
 import type { Middleware } from 'koa';
-import { type Observable, of, type Subscription } from 'rxjs';
+import { type Observable, of, Subject, type Subscription } from 'rxjs';
 import type { HubServer } from '../auth/socket-data.js';
 import { toWireError } from '../errors/coded-error.js';
 import type { Ingest, IngestOptions } from '../ingest/index.js';
@@ -16,7 +16,8 @@ import { createNodeDirectory, type NodeDirectory } from './node-directory.js';
 import { createRedisConnection, type RedisConnection, type RedisState } from './redis-connection.js';
 import { type ClusterFeatures, relayOf } from './relay-commands.js';
 import { type RouteMatcher, relayHttpRequests } from './relay-http-requests.js';
-import { ReplayMirrors } from './replay-mirrors.js';
+import { RemoteWatches, type RemoteWatchStats } from './remote-watches.js';
+import { ReplayMirrors, type ReplayMirrorStats } from './replay-mirrors.js';
 import type { IngestSource } from './stream-entry.js';
 
 export interface ClusterNodeConfig {
@@ -40,6 +41,10 @@ export interface ClusterNodeStats {
   redis: RedisState;
   publisher: StreamPublisherStats | null;
   reader: StreamReaderStats | null;
+  /** An edge's mirrors of the ingest node's replays (null on the ingest node). */
+  replayMirrors: ReplayMirrorStats | null;
+  /** The ingest node's analysis watches for other nodes' viewers (null on an edge). */
+  remoteWatches: RemoteWatchStats | null;
   relay: CommandRelayStats | null;
   adapter: RedisAdapterStats | null;
 }
@@ -129,6 +134,7 @@ function startReading(
     maxProviders: config.maxProviders,
   });
   subs.push(reader.replays$.subscribe((entry) => mirrors.feed(entry)));
+  subs.push(reader.activeReplays$.subscribe((slots) => mirrors.retain(slots)));
   reader.start();
   return mirrors;
 }
@@ -141,6 +147,42 @@ function replayTapOf(publisher: StreamPublisher): ReplayTap {
   };
 }
 
+/** Opens the node's Redis connections, each kept to be closed with the node. */
+function connectorOf(url: string): { connect: Connect; connections: RedisConnection[] } {
+  const connections: RedisConnection[] = [];
+  const connect: Connect = (name, offlineQueue) => {
+    const c = createRedisConnection({ url, name, offlineQueue });
+    connections.push(c);
+    return c;
+  };
+  return { connect, connections };
+}
+
+/**
+ * The node directory; its refreshes expire the ingest node's watches for nodes gone (`watches`), and `lapses$` says
+ * when this node's own heartbeat lapsed (the ingest node may have expired an edge's watches: it sends them again).
+ */
+function directoryOf(
+  main: RedisConnection,
+  keys: ClusterKeys,
+  self: Parameters<typeof createNodeDirectory>[2],
+  watches: () => RemoteWatches | null,
+): { directory: NodeDirectory; lapses$: Subject<void> } {
+  const lapses$ = new Subject<void>();
+  const directory = createNodeDirectory(main, keys, self, {
+    onRefresh: (live) => watches()?.sweep(live, Date.now()),
+    onLapse: () => lapses$.next(),
+  });
+  return { directory, lapses$ };
+}
+
+/** The ingest node's record of other nodes' analysis watches (none on an edge, or without analyses). */
+function remoteWatchesOf(role: 'ingest' | 'edge', features: ClusterFeatures): RemoteWatches | null {
+  const handlers = features.analyses.handlers;
+  if (role !== 'ingest' || !handlers) return null;
+  return new RemoteWatches((analysisId, socketId) => handlers.unwatchRemote(analysisId, socketId));
+}
+
 /**
  * One node of a cluster: the Redis connections, the data stream (published by the ingest node, read by edges), the
  * Socket.IO adapter and command relay, and the node directory. The hub wires it in (server/hub.ts).
@@ -148,16 +190,14 @@ function replayTapOf(publisher: StreamPublisher): ReplayTap {
 export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
   const keys = clusterKeys(config.keyPrefix);
   const id = `${config.role}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const connections: RedisConnection[] = [];
-  const connect: Connect = (name, offlineQueue) => {
-    const c = createRedisConnection({ url: config.redisUrl, name, offlineQueue });
-    connections.push(c);
-    return c;
-  };
+  const { connect, connections } = connectorOf(config.redisUrl);
   // Commands (heartbeats, directory, catalog) wait for a reconnect; the publisher's never queue (see there).
   const main = connect('main', true);
   let url: string | null = null;
-  const directory: NodeDirectory = createNodeDirectory(main, keys, { id, role: config.role, url: () => url });
+  // The ingest node's watches for other nodes' viewers (set once the gateway is attached), expired by the directory.
+  let remoteWatches: RemoteWatches | null = null;
+  const self = { id, role: config.role, url: () => url };
+  const { directory, lapses$ } = directoryOf(main, keys, self, () => remoteWatches);
   let ingestRef: Ingest | null = null;
   const { publisher, reader } = dataPathOf(config, keys, id, connect, () => ingestRef);
   const subs: Subscription[] = [];
@@ -180,7 +220,9 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
     },
     attachIo(io, features) {
       adapter = attachRedisAdapter(io, connect('adapter', true), keys.adapter);
-      const attached = relayOf(io, id, config.role, () => main.state() === 'ready', features);
+      remoteWatches = remoteWatchesOf(config.role, features);
+      const links = { watches: remoteWatches, reconnected$: lapses$ };
+      const attached = relayOf(io, id, config.role, () => main.state() === 'ready', features, links);
       relay = attached.relay;
       // Gaps are this edge's own: told to its viewers only, never through the adapter.
       if (reader) subs.push(reader.gaps$.subscribe((gap) => io.local.emit('source:gap', gap)));
@@ -205,11 +247,14 @@ export function createClusterNode(config: ClusterNodeConfig): ClusterNode {
       redis: main.state(),
       publisher: publisher?.stats() ?? null,
       reader: reader?.stats() ?? null,
+      replayMirrors: mirrors?.stats() ?? null,
+      remoteWatches: remoteWatches?.stats() ?? null,
       relay: relay?.stats() ?? null,
       adapter: adapter?.stats() ?? null,
     }),
     async close() {
       for (const sub of subs) sub.unsubscribe();
+      lapses$.complete();
       mirrors?.close();
       relay?.close();
       publisher?.close();

@@ -106,6 +106,11 @@ class RedisStreamPublisher implements StreamPublisher {
   /** This start's epoch and the next entry's number (see stream-sequence.ts). */
   readonly #epoch = randomBytes(4).toString('hex');
   #seq = 0;
+  /**
+   * Replays publishing now, slot -> prefix (at most 255: slots are a u8). Every heartbeat lists them, so an edge that
+   * missed a replay's end (Redis was down) drops its providers at the next heartbeat it reads.
+   */
+  readonly #replays = new Map<number, string>();
   #queue: Buffer[] = [];
   #scheduled = false;
   #inFlight = 0;
@@ -115,10 +120,7 @@ class RedisStreamPublisher implements StreamPublisher {
     this.#deps = deps;
     this.#o = options;
     this.#snapshot = new CatalogSnapshot(options);
-    this.#beat = setInterval(
-      () => this.#enqueue(encodeStreamEntry({ kind: 'beat', node: deps.nodeId, source: deps.source })),
-      options.beatIntervalMs,
-    );
+    this.#beat = setInterval(() => this.#enqueue(this.#beatEntry()), options.beatIntervalMs);
     this.#beat.unref();
     // Redis lost everything (or this is the first connection): the catalog hash is written again in full.
     this.#readySub = deps.connection.state$.subscribe((state) => {
@@ -144,6 +146,7 @@ class RedisStreamPublisher implements StreamPublisher {
   }
 
   onReplayDatagram(slot: number, prefix: string, d: Datagram): void {
+    this.#replays.set(slot, prefix);
     const datagram = { ...d, bytes: Buffer.from(d.bytes) };
     this.#enqueue(encodeStreamEntry({ kind: 'replay', slot, prefix, datagram }));
     const header = headerOf(d.bytes);
@@ -154,6 +157,7 @@ class RedisStreamPublisher implements StreamPublisher {
   }
 
   onReplayEnd(slot: number): void {
+    this.#replays.delete(slot);
     this.#enqueue(encodeStreamEntry({ kind: 'replay-end', slot }));
     for (const host of this.#snapshot.hosts()) {
       if (Math.floor(host / 0x1_0000) === slot && this.#snapshot.forget(host)) this.#catalogWrites.add(host);
@@ -177,6 +181,11 @@ class RedisStreamPublisher implements StreamPublisher {
     clearInterval(this.#beat);
     this.#readySub.unsubscribe();
     log.debug({ ...this.#stats }, 'stream publisher closed');
+  }
+
+  #beatEntry(): Buffer {
+    const replays = [...this.#replays].map(([slot, prefix]) => ({ slot, prefix }));
+    return encodeStreamEntry({ kind: 'beat', node: this.#deps.nodeId, source: this.#deps.source, replays });
   }
 
   #clockOf(host: number): Buffer | null {

@@ -57,6 +57,8 @@ export interface StreamReader {
   /** Each gap (entries trimmed before this edge read them), once. */
   readonly gaps$: Observable<SourceGap>;
   readonly replays$: Observable<ReplayedEntry>;
+  /** The slots of the replays the ingest node publishes, from each heartbeat that lists them. */
+  readonly activeReplays$: Observable<ReadonlySet<number>>;
   /** Reads the catalog snapshot, then the stream from its end, until close(). Call after the ingest subscribed. */
   start(): void;
   stats(): StreamReaderStats;
@@ -87,6 +89,7 @@ class RedisStreamReader implements StreamReader {
   readonly #source$ = new BehaviorSubject<SourceState>({ state: 'offline', since: Date.now(), reason: 'starting' });
   readonly #gaps$ = new Subject<SourceGap>();
   readonly #replays$ = new Subject<ReplayedEntry>();
+  readonly #activeReplays$ = new Subject<ReadonlySet<number>>();
   readonly #counts = { entries: 0, datagrams: 0, malformed: 0, readErrors: 0, gaps: 0, missedEntries: 0 };
   readonly #sequence = new SequenceTracker();
   #ingestSource: IngestSource | null = null;
@@ -124,6 +127,10 @@ class RedisStreamReader implements StreamReader {
     return this.#replays$.asObservable();
   }
 
+  get activeReplays$(): Observable<ReadonlySet<number>> {
+    return this.#activeReplays$.asObservable();
+  }
+
   start(): void {
     if (this.#running) return;
     this.#running = true;
@@ -145,6 +152,7 @@ class RedisStreamReader implements StreamReader {
     this.#source$.complete();
     this.#gaps$.complete();
     this.#replays$.complete();
+    this.#activeReplays$.complete();
   }
 
   #setSource(state: SourceState['state'], reason: string): void {
@@ -160,8 +168,10 @@ class RedisStreamReader implements StreamReader {
       this.#counts.datagrams++;
       this.#datagrams$.next(entry.datagram);
     } else if (entry.kind === 'clock') this.#clocks$.next(entry);
-    else if (entry.kind === 'beat') this.#ingestSource = entry.source;
-    else if (entry.kind === 'replay') {
+    else if (entry.kind === 'beat') {
+      this.#ingestSource = entry.source;
+      if (entry.replays) this.#activeReplays$.next(new Set(entry.replays.map((r) => r.slot)));
+    } else if (entry.kind === 'replay') {
       this.#counts.datagrams++;
       this.#replays$.next({ slot: entry.slot, prefix: entry.prefix, datagram: entry.datagram });
     } else this.#replays$.next({ slot: entry.slot, prefix: '', datagram: null });

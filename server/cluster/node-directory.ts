@@ -13,6 +13,13 @@ export interface NodeDirectoryOptions {
   forgetAfterMs: number;
   /** Nodes listed at most (the hash is shared by every node: bounded what one node reads into memory). */
   maxNodes: number;
+  /** After each timed refresh: the ids of the nodes listed, or null when Redis could not be read. */
+  onRefresh?: (live: ReadonlySet<string> | null) => void;
+  /**
+   * This node's heartbeat was written again after more than staleAfterMs without one (Redis was down, or the
+   * process stopped or starved): the other nodes may have taken it for gone.
+   */
+  onLapse?: () => void;
 }
 
 export const DEFAULT_NODE_DIRECTORY_OPTIONS: Readonly<NodeDirectoryOptions> = Object.freeze({
@@ -25,8 +32,8 @@ export const DEFAULT_NODE_DIRECTORY_OPTIONS: Readonly<NodeDirectoryOptions> = Ob
 export interface NodeDirectory {
   /** The nodes seen within staleAfterMs (this one included once its first heartbeat is written). */
   nodes(): ClusterNodeView[];
-  /** Writes this node's heartbeat and reads the others' now (also runs every intervalMs). */
-  refresh(): Promise<void>;
+  /** Writes this node's heartbeat and reads the others' now (also runs every intervalMs); false when Redis is down. */
+  refresh(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -58,11 +65,15 @@ export function createNodeDirectory(
   const o: NodeDirectoryOptions = { ...DEFAULT_NODE_DIRECTORY_OPTIONS, ...options };
   const redis = connection.redis;
   let known: { id: string; beat: Beat }[] = [];
+  let lastWrittenAt: number | null = null;
 
-  async function refresh(): Promise<void> {
-    if (connection.state() !== 'ready') return;
+  async function refresh(): Promise<boolean> {
+    if (connection.state() !== 'ready') return false;
     const now = Date.now();
     await redis.hset(keys.nodes, self.id, JSON.stringify({ role: self.role, url: self.url(), at: now }));
+    const lapsed = lastWrittenAt !== null && Date.now() - lastWrittenAt > o.staleAfterMs;
+    lastWrittenAt = Date.now();
+    if (lapsed) o.onLapse?.();
     const all = await redis.hgetall(keys.nodes);
     const next: { id: string; beat: Beat }[] = [];
     const forget: string[] = [];
@@ -73,10 +84,17 @@ export function createNodeDirectory(
     }
     if (forget.length > 0) await redis.hdel(keys.nodes, ...forget);
     known = next.sort((a, b) => a.id.localeCompare(b.id));
+    return true;
   }
 
   const tick = () => {
-    refresh().catch((error: unknown) => log.debug({ err: error }, 'node heartbeat failed'));
+    refresh().then(
+      (read) => o.onRefresh?.(read ? new Set(known.map((k) => k.id)) : null),
+      (error: unknown) => {
+        log.debug({ err: error }, 'node heartbeat failed');
+        o.onRefresh?.(null);
+      },
+    );
   };
   const timer = setInterval(tick, o.intervalMs);
   timer.unref();

@@ -1,9 +1,11 @@
 import {
+  type AnalysisGrid,
   analysisAddRunsSchema,
   analysisExportSchema,
   analysisIdSchema,
   analysisStartSchema,
 } from '@jetdrive-hub/client/contract';
+import type { Observable } from 'rxjs';
 import { z } from 'zod';
 import {
   ANALYSIS_COMMAND_OPTIONS,
@@ -14,6 +16,7 @@ import {
 import type { HubServer, HubSocket } from '../auth/socket-data.js';
 import type { CommandRelay, RelayedCommand } from './command-relay.js';
 import { onEachConnection, relaySocketCommand as relay } from './relay-socket-command.js';
+import type { RemoteWatches } from './remote-watches.js';
 
 const watchSchema = z.object({
   id: analysisIdSchema,
@@ -24,17 +27,32 @@ const watchSchema = z.object({
  * An edge's analysis:watch and unwatch (the other analysis commands are relayed as they are, see relay-commands.ts):
  * the ingest node joins the watcher to the analysis' room through the adapter, so its `analysis:delta` /
  * `analysis:grid` pushes reach it here; this edge keeps the per-connection watch limit and unwatches when the
- * socket goes.
+ * socket goes. After this edge's heartbeat lapsed (`reconnected$`: Redis was down, or the process stopped), the
+ * ingest node may have expired its watches (see RemoteWatches): each is sent again, and the socket gets the grid the
+ * next delta applies to.
  */
 export function attachRelayedAnalysisWatches(
   io: HubServer,
   relayTo: CommandRelay,
+  reconnected$: Observable<unknown>,
   maxWatchesPerSocket = DEFAULT_ANALYSIS_SOCKET_OPTIONS.maxWatchesPerSocket,
 ): { detach(): void } {
   const o = ANALYSIS_COMMAND_OPTIONS;
-  return onEachConnection(io, (socket: HubSocket) => {
+  // Per connected socket (bounded by the connection limit), what it watches.
+  const sockets = new Map<HubSocket, Set<string>>();
+  const rewatch = reconnected$.subscribe(() => {
+    for (const [socket, watching] of sockets) {
+      for (const id of watching) {
+        void relayTo.request('analysis:watch', { id, full: null }, socket.id).then((r) => {
+          if (r.ok && watching.has(id)) socket.emit('analysis:grid', r.data as AnalysisGrid);
+        });
+      }
+    }
+  });
+  const attached = onEachConnection(io, (socket: HubSocket) => {
     // Bounded by maxWatchesPerSocket: a watch beyond it is refused by the ingest node after its id check.
     const watching = new Set<string>();
+    sockets.set(socket, watching);
     relay(socket, relayTo, 'analysis:watch', analysisIdSchema, o.byId, {
       toPayload: (id) => ({
         id,
@@ -47,20 +65,31 @@ export function attachRelayedAnalysisWatches(
     });
     relay(socket, relayTo, 'analysis:unwatch', analysisIdSchema, o.byId, { onDone: (_r, id) => watching.delete(id) });
     socket.once('disconnect', () => {
+      sockets.delete(socket);
       for (const id of watching) void relayTo.request('analysis:unwatch', id, socket.id);
       watching.clear();
     });
   });
+  return {
+    detach() {
+      rewatch.unsubscribe();
+      attached.detach();
+    },
+  };
 }
 
-/** The ingest node's side: a relayed analysis command; undefined for other commands. */
+/**
+ * The ingest node's side: a relayed analysis command for the socket `from.socketId` on node `from.node`; undefined
+ * for other commands. Watches are recorded per node (`watches`), so a dead edge's expire (see RemoteWatches).
+ */
 export function analysisCommand(
-  analyses: { registry: AnalysisRegistry; handlers: AnalysisSocketHandlers },
+  analyses: { registry: AnalysisRegistry; handlers: AnalysisSocketHandlers; watches: RemoteWatches | null },
   command: RelayedCommand,
   payload: unknown,
-  socketId: string,
+  from: { socketId: string; node: string },
 ): unknown {
-  const { registry, handlers } = analyses;
+  const { registry, handlers, watches } = analyses;
+  const { socketId } = from;
   switch (command) {
     case 'analysis:start':
       return registry.start(analysisStartSchema.parse(payload));
@@ -71,6 +100,7 @@ export function analysisCommand(
     case 'analysis:delete': {
       const id = analysisIdSchema.parse(payload);
       registry.remove(id);
+      watches?.analysisRemoved(id);
       return { id };
     }
     case 'analysis:list':
@@ -87,11 +117,15 @@ export function analysisCommand(
     }
     case 'analysis:watch': {
       const { id, full } = watchSchema.parse(payload);
-      return handlers.watchRemote(id, socketId, full);
+      watches?.admit(socketId, id);
+      const grid = handlers.watchRemote(id, socketId, full);
+      watches?.added(from.node, socketId, id);
+      return grid;
     }
     case 'analysis:unwatch': {
       const id = analysisIdSchema.parse(payload);
       handlers.unwatchRemote(id, socketId);
+      watches?.removed(socketId, id);
       return { id };
     }
     default:

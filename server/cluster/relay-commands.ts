@@ -8,6 +8,7 @@ import {
   replaySeekSchema,
   replayStartSchema,
 } from '@jetdrive-hub/client/contract';
+import type { Observable } from 'rxjs';
 import type { z } from 'zod';
 import { ANALYSIS_COMMAND_OPTIONS, type AnalysisRegistry, type AnalysisSocketHandlers } from '../analysis/index.js';
 import type { HubServer } from '../auth/socket-data.js';
@@ -26,6 +27,7 @@ import { analysisCommand, attachRelayedAnalysisWatches } from './relay-analysis-
 import { type HttpDispatcher, relayedHttpRequestSchema } from './relay-http-requests.js';
 import { replayCommand } from './relay-replay-commands.js';
 import { RELAYED_RUN_COMMANDS, runCommand } from './relay-run-commands.js';
+import type { RemoteWatches } from './remote-watches.js';
 import { attachRelayedSessionCommands, sessionCommandExecutor } from './relay-session-commands.js';
 import { onEachConnection, type RelayTable, relayEach } from './relay-socket-command.js';
 
@@ -64,19 +66,20 @@ function notHere(command: string): never {
 }
 
 /** The ingest node's executor: each relayed command against the feature it names. */
-function ingestExecutor(io: HubServer, f: ClusterFeatures): RelayExecutor {
+function ingestExecutor(io: HubServer, f: ClusterFeatures, watches: RemoteWatches | null): RelayExecutor {
   const { handlers } = f.sessions;
   const sessions = handlers ? sessionCommandExecutor(io, f.sessions.registry, handlers) : null;
   const analysisHandlers = f.analyses.handlers;
-  return (command, payload, socketId) => {
+  return (command, payload, socketId, node) => {
     if (command === 'http:request') {
       return f.http ? f.http(relayedHttpRequestSchema.parse(payload)) : notHere(command);
     }
-    if (command.startsWith('session:')) return sessions ? sessions(command, payload, socketId) : notHere(command);
+    if (command.startsWith('session:')) return sessions ? sessions(command, payload, socketId, node) : notHere(command);
     if (command.startsWith('replay:')) return replayCommand(f.replays, command, payload);
     if (command.startsWith('run:') || command.startsWith('recording:')) return runCommand(f.runs, command, payload);
     if (!analysisHandlers) return notHere(command);
-    return analysisCommand({ registry: f.analyses.registry, handlers: analysisHandlers }, command, payload, socketId);
+    const analyses = { registry: f.analyses.registry, handlers: analysisHandlers, watches };
+    return analysisCommand(analyses, command, payload, { socketId, node });
   };
 }
 
@@ -90,15 +93,17 @@ export function relayOf(
   role: 'ingest' | 'edge',
   available: () => boolean,
   features: ClusterFeatures,
+  links: { watches: RemoteWatches | null; reconnected$: Observable<unknown> },
 ): { relay: CommandRelay; detach(): void } {
   if (role === 'ingest') {
-    return { relay: createCommandRelay(io, id, ingestExecutor(io, features), { available }), detach: () => undefined };
+    const execute = ingestExecutor(io, features, links.watches);
+    return { relay: createCommandRelay(io, id, execute, { available }), detach: () => undefined };
   }
   const relay = createCommandRelay(io, id, null, { available });
   const attached = [
     attachRelayedSessionCommands(io, relay),
     onEachConnection(io, (socket) => relayEach(socket, relay, RELAYED_AS_THEY_ARE)),
-    attachRelayedAnalysisWatches(io, relay),
+    attachRelayedAnalysisWatches(io, relay, links.reconnected$),
   ];
   return {
     relay,

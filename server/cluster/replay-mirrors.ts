@@ -9,6 +9,15 @@ export interface ReplayMirrorOptions {
   maxProviders: number;
 }
 
+export interface ReplayMirrorStats {
+  /** Mirrors open now. */
+  open: number;
+  /** Mirrors ended by their replay's end entry (or a new replay in the slot). */
+  ended: number;
+  /** Mirrors dropped because the ingest node's heartbeat no longer listed their replay (its end entry was lost). */
+  expired: number;
+}
+
 interface Mirror {
   prefix: string;
   datagrams$: Subject<Datagram>;
@@ -26,6 +35,8 @@ export class ReplayMirrors {
   readonly #mirrors = new Map<number, Mirror>();
   readonly #sink: JetDriveSink;
   readonly #o: ReplayMirrorOptions;
+  #ended = 0;
+  #expired = 0;
 
   constructor(sink: JetDriveSink, options: ReplayMirrorOptions) {
     this.#sink = sink;
@@ -34,17 +45,34 @@ export class ReplayMirrors {
 
   feed(entry: ReplayedEntry): void {
     if (entry.datagram === null) {
-      this.#end(entry.slot);
+      if (this.#end(entry.slot)) this.#ended++;
       return;
     }
     let mirror = this.#mirrors.get(entry.slot);
     // A new replay in the slot (its end was lost while Redis was down): the old one's providers go first.
     if (mirror && mirror.prefix !== entry.prefix) {
       this.#end(entry.slot);
+      this.#ended++;
       mirror = undefined;
     }
     mirror ??= this.#open(entry.slot, entry.prefix);
     mirror.datagrams$.next(entry.datagram);
+  }
+
+  /**
+   * The ingest node's heartbeat lists the replays it publishes: a mirror of any other slot belongs to a replay whose
+   * end entry this edge never read (dropped while Redis was down, or trimmed), so its providers go now.
+   */
+  retain(activeSlots: ReadonlySet<number>): void {
+    for (const slot of [...this.#mirrors.keys()]) {
+      if (activeSlots.has(slot)) continue;
+      this.#end(slot);
+      this.#expired++;
+    }
+  }
+
+  stats(): ReplayMirrorStats {
+    return { open: this.#mirrors.size, ended: this.#ended, expired: this.#expired };
   }
 
   close(): void {
@@ -65,12 +93,14 @@ export class ReplayMirrors {
     return mirror;
   }
 
-  #end(slot: number): void {
+  /** Ends the slot's mirror, if it has one (true). */
+  #end(slot: number): boolean {
     const mirror = this.#mirrors.get(slot);
-    if (!mirror) return;
+    if (!mirror) return false;
     this.#mirrors.delete(slot);
     mirror.node.stop();
     mirror.sink.removeAll();
     mirror.datagrams$.complete();
+    return true;
   }
 }

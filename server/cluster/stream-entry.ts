@@ -3,7 +3,8 @@ import type { Datagram } from '../transport/types.js';
 // One entry of the data stream, as bytes in one field. The first byte says what it is:
 //   1 datagram: f64 receivedAt (LE), u16 source port, u8 address length, address (ASCII), then the datagram bytes
 //   2 clock:    JSON { h: host id, o: offset ms, l: latency ms } — the ingest node's clock sync of one provider
-//   3 beat:     JSON { n: node id, s: 'simulated' | 'live' | 'replay' } — the ingest node is alive, and its source
+//   3 beat:     JSON { n: node id, s: 'simulated' | 'live' | 'replay', r: [[slot, prefix], …] } — the ingest node is
+//               alive, its source, and the replays it publishes now (`r` absent: it does not say; edges keep theirs)
 //   4 replayed datagram: u8 replay slot, u8 prefix length, prefix (UTF-8), then a datagram laid out as in 1
 //   5 replay end: u8 replay slot — the replay stopped; its providers leave the registry
 // Raw datagrams (not decoded batches): 10 bytes a sample as JetDrive sends them, and the edge runs the very same
@@ -12,10 +13,16 @@ import type { Datagram } from '../transport/types.js';
 
 export type IngestSource = 'simulated' | 'live' | 'replay';
 
+/** A replay the ingest node publishes: its slot (1–255) and provider-name prefix. */
+export interface ActiveReplay {
+  slot: number;
+  prefix: string;
+}
+
 export type StreamEntry =
   | { kind: 'datagram'; datagram: Datagram }
   | { kind: 'clock'; hostId: number; offsetMs: number; latencyMs: number }
-  | { kind: 'beat'; node: string; source: IngestSource }
+  | { kind: 'beat'; node: string; source: IngestSource; replays?: readonly ActiveReplay[] }
   | { kind: 'replay'; slot: number; prefix: string; datagram: Datagram }
   | { kind: 'replay-end'; slot: number };
 
@@ -68,7 +75,11 @@ export function encodeStreamEntry(entry: StreamEntry): Buffer {
     case 'clock':
       return jsonEntry(CLOCK, { h: entry.hostId, o: entry.offsetMs, l: entry.latencyMs });
     case 'beat':
-      return jsonEntry(BEAT, { n: entry.node, s: entry.source });
+      return jsonEntry(BEAT, {
+        n: entry.node,
+        s: entry.source,
+        ...(entry.replays ? { r: entry.replays.map((r) => [r.slot, r.prefix]) } : {}),
+      });
   }
 }
 
@@ -111,7 +122,23 @@ export function decodeStreamEntry(bytes: Buffer): StreamEntry | null {
     return { kind: 'clock', hostId: body.h, offsetMs: body.o, latencyMs: body.l };
   }
   if (bytes[0] === BEAT && typeof body.n === 'string' && SOURCES.includes(body.s as string)) {
-    return { kind: 'beat', node: body.n, source: body.s as IngestSource };
+    const replays = decodeReplays(body.r);
+    if (replays === null) return null;
+    return { kind: 'beat', node: body.n, source: body.s as IngestSource, ...(replays ? { replays } : {}) };
   }
   return null;
+}
+
+const isSlot = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 255;
+
+/** A beat's `r`: undefined when absent, null when malformed (the whole entry is then malformed). */
+function decodeReplays(r: unknown): ActiveReplay[] | undefined | null {
+  if (r === undefined) return undefined;
+  if (!Array.isArray(r) || r.length > 255) return null;
+  const replays: ActiveReplay[] = [];
+  for (const item of r) {
+    if (!Array.isArray(item) || !isSlot(item[0]) || typeof item[1] !== 'string') return null;
+    replays.push({ slot: item[0], prefix: item[1] });
+  }
+  return replays;
 }

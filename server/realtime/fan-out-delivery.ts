@@ -17,10 +17,14 @@ export type DeliveryCounters = Pick<
   | 'channelMessages'
 >;
 
+/** A maxHz frame this close to its period's end goes now: Node timers fire on whole milliseconds, and late. */
+const MAX_LEADING_SLACK_MS = 1;
+
 /**
  * Delivery: samples of a batch into each wanting stream's state (every-sample streams queue them, maxHz streams keep
- * the latest value and period envelope), frames broadcast per flush (every event-loop turn or flushIntervalMs) or
- * per period tick, and `stream:channels` announcements always ahead of the frames that use their indexes.
+ * the latest value and period envelope), frames broadcast per flush (every event-loop turn or flushIntervalMs) or,
+ * for maxHz streams, at the flush after a sample when the stream's period has passed, else at the period's end
+ * (leading edge), and `stream:channels` announcements always ahead of the frames that use their indexes.
  */
 export class FanOutDelivery {
   readonly counters: DeliveryCounters = {
@@ -34,6 +38,8 @@ export class FanOutDelivery {
     channelMessages: 0,
   };
   readonly #dirty = new Set<StreamState>();
+  /** maxHz streams whose period has passed: their frame goes at the next flush. */
+  readonly #due = new Set<StreamState>();
   /** Streams with channel changes their viewers have not been told yet (see announce). */
   readonly #changed = new Set<StreamState>();
   #flushImmediate: ReturnType<typeof setImmediate> | null = null;
@@ -81,6 +87,7 @@ export class FanOutDelivery {
       }
       if (value < stream.periodMin[index]) stream.periodMin[index] = value;
       if (value > stream.periodMax[index]) stream.periodMax[index] = value;
+      if (!stream.periodQueued) this.#queuePeriod(stream);
       return;
     }
     if (stream.pending.length >= this.#maxPending) {
@@ -118,6 +125,7 @@ export class FanOutDelivery {
     this.#flushTimeout = null;
     for (const stream of [...this.#dirty]) this.flushStream(stream);
     this.#dirty.clear();
+    for (const stream of [...this.#due]) this.#tick(stream);
     for (const stream of [...this.#changed]) this.announce(stream);
   }
 
@@ -145,30 +153,43 @@ export class FanOutDelivery {
     this.#scheduleFlush();
   }
 
-  /**
-   * Period timer aimed at absolute times (start + k × period), so a busy event loop does not stretch every period
-   * and lower the delivered rate; after a long stall it skips ahead instead of bursting.
-   */
+  /** A new maxHz stream: its first sample goes out at the next flush. */
   startTicks(stream: StreamState): void {
-    stream.nextTickAt = this.#now();
-    this.#scheduleTick(stream);
+    stream.nextTickAt = Number.NEGATIVE_INFINITY;
   }
 
-  #scheduleTick(stream: StreamState): void {
+  /**
+   * A maxHz stream has a new sample. Leading edge: when its period since the last frame has passed (on its grid,
+   * within a little slack for timer granularity), the frame goes at the next flush — the same event-loop turn's batches
+   * together — so data arriving at or below the viewer's rate is not held for a fixed grid; only faster data waits
+   * (conflated to the latest value and envelope) on a timer for the period's end.
+   */
+  #queuePeriod(stream: StreamState): void {
+    stream.periodQueued = true;
+    const period = 1000 / (stream.maxHz ?? 1);
+    const wait = stream.nextTickAt - this.#now();
+    if (wait <= Math.min(MAX_LEADING_SLACK_MS, period / 20)) {
+      this.#due.add(stream);
+      this.#scheduleFlush();
+      return;
+    }
+    stream.timer = setTimeout(() => {
+      stream.timer = null;
+      this.#tick(stream);
+    }, wait);
+  }
+
+  /**
+   * Sends the period's frame and moves the stream's grid on by one period, so a frame sent late within its period
+   * does not push the later ones back (the delivered rate holds on a busy event loop); after a stall, or when the
+   * stream was idle, the grid starts again from now instead of letting frames burst.
+   */
+  #tick(stream: StreamState): void {
+    stream.periodQueued = false;
+    this.#due.delete(stream);
     const period = 1000 / (stream.maxHz ?? 1);
     const at = this.#now();
-    stream.nextTickAt += period;
-    if (stream.nextTickAt < at - period) stream.nextTickAt = at + period;
-    stream.timer = setTimeout(
-      () => {
-        this.#tick(stream);
-        this.#scheduleTick(stream);
-      },
-      Math.max(0, stream.nextTickAt - at),
-    );
-  }
-
-  #tick(stream: StreamState): void {
+    stream.nextTickAt = stream.nextTickAt + period > at ? stream.nextTickAt + period : at + period;
     if (stream.periodDirtyCount === 0) return;
     const frame = buildLatestFrame(stream, (index) => stream.periodDirty[index], true);
     const records = stream.periodDirtyCount;
@@ -186,6 +207,8 @@ export class FanOutDelivery {
   forget(stream: StreamState): void {
     if (stream.timer !== null) clearTimeout(stream.timer);
     stream.timer = null;
+    stream.periodQueued = false;
+    this.#due.delete(stream);
     this.#dirty.delete(stream);
     this.#changed.delete(stream);
   }
@@ -195,5 +218,6 @@ export class FanOutDelivery {
     if (this.#flushTimeout !== null) clearTimeout(this.#flushTimeout);
     this.#flushImmediate = null;
     this.#flushTimeout = null;
+    this.#due.clear();
   }
 }

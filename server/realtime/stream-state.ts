@@ -48,9 +48,12 @@ export interface StreamState {
   readonly viewers: Map<string, number>;
   /** Viewers of this stream currently out of its room (conflated delivery). */
   readonly laggingViewers: Set<string>;
+  /** maxHz streams: the timer of a frame held back until `nextTickAt` (null when none is waiting). */
   timer: ReturnType<typeof setTimeout> | null;
-  /** maxHz streams: when the next period ends (ms, same clock as FanOutDeps.now). */
+  /** maxHz streams: the earliest time its next frame may go (ms, same clock as FanOutDeps.now). */
   nextTickAt: number;
+  /** maxHz streams: a frame is on its way (at the next flush or on `timer`). */
+  periodQueued: boolean;
 }
 
 export function createStreamState(init: {
@@ -82,7 +85,8 @@ export function createStreamState(init: {
     viewers: new Map(),
     laggingViewers: new Set(),
     timer: null,
-    nextTickAt: 0,
+    nextTickAt: Number.NEGATIVE_INFINITY,
+    periodQueued: false,
   };
 }
 

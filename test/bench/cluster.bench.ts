@@ -1,7 +1,12 @@
-// Cluster mode (issue 18). One redis-server, one ingest node running the simulated dyno (50 Hz), one edge, and a
-// standalone hub listening passively to the same loopback JetDrive traffic (the baseline: the same data and the same
-// viewers without Redis), each a forked process. Viewers run in child processes (test/support/spawn-viewers.ts),
-// each subscribed to every channel, and histogram receive time − sample time. Measured in the same run:
+// Cluster mode (issue 18). One redis-server, one ingest node fed by the bench's JetDrive provider (cluster-sender.ts:
+// 17 channels at 50 Hz, in its own process), one edge, and a standalone hub listening passively to the same loopback
+// JetDrive traffic (the baseline: the same data and the same viewers without Redis), each a forked process. Viewers
+// run in child processes (test/support/spawn-viewers.ts), each subscribed to every channel, and histogram receive
+// time − sample time. The bench provider answers no Ping, so a sample's time is the ingest node's receive time (an
+// edge gets it with the datagram): the latency measured is the ingest node's receive → the viewer's receive, to the
+// hub clock's millisecond. (With the simulator, sample times are its scheduled tick times, and its ticks go out
+// 0–20 ms after them: that lag, not the hub, was a viewer's 12 ms median — cluster-latency-floor.ts measures it.)
+// Measured in the same run:
 //   latency p50/p99 of edge viewers against ingest-node viewers (what the Redis hop adds);
 //   CPU per delivered message (process CPU from /proc over the window / frames the node's viewers got): edge against
 //   the standalone hub (target ≤ 1.2x);
@@ -9,6 +14,7 @@
 //   samples/s ingested;
 //   capacity: viewers on one edge (then, for comparison, on the ingest node) added step by step until their p99
 //   exceeds 20 ms (cluster-capacity.ts), the other nodes without viewers.
+import { type ChildProcess, fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -20,12 +26,18 @@ import { spawnViewers, type ViewerGroup } from '../support/spawn-viewers.js';
 import { describeSteps, rampViewers, VIEWER_GROUP as GROUP, viewerStats } from './cluster-capacity.js';
 import type { BenchResult } from './types.js';
 
+const SENDER = new URL('./cluster-sender.ts', import.meta.url);
+
 const SECTION = 'cluster';
 const VIEWERS = Number(process.env.CLUSTER_BENCH_VIEWERS ?? 50);
 const WARMUP_MS = 3_000;
 const MEASURE_MS = 10_000;
 const CLOCK_TICK_MS = 10;
 const CAPACITY_LIMIT_MS = 20;
+/** The ramp's viewers all come from 127.0.0.1: room for its last step (500) within the per-address and total caps. */
+const VIEWER_LIMITS = { maxViewers: 1000, maxConnectionsPerAddress: 1000 };
+const SENDER_CHANNELS = 17;
+const SENDER_RATE_HZ = 50;
 const RAMP = {
   steps: (process.env.CLUSTER_BENCH_RAMP ?? '1,2,5,10,20,30,40,60,80,100,150,200,300,400,500').split(',').map(Number),
   limitMs: CAPACITY_LIMIT_MS,
@@ -59,6 +71,17 @@ function redisInputBytes(port: number): Promise<number> {
       }
     });
   });
+}
+
+/** The bench's JetDrive provider (cluster-sender.ts) in a child process, sending to `port` on the loopback group. */
+async function startSender(port: number): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--rate', String(SENDER_RATE_HZ), '--channels', String(SENDER_CHANNELS)];
+  const child = fork(SENDER, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the bench sender exited with ${code} before it was ready`)));
+    child.once('message', () => resolve());
+  });
+  return child;
 }
 
 interface Node {
@@ -102,8 +125,12 @@ function edgeLatency(percentile: string, edge: number, ingest: number): BenchRes
 }
 
 /** Viewers per edge at p99 ≤ 20 ms, against the ingest node's (each ramped alone, every channel at 50 Hz). */
-async function capacityResult(edge: ForkedHub, ingest: ForkedHub, redisPid: number | undefined): Promise<BenchResult> {
-  const pids = [edge.proc.pid, ingest.proc.pid, redisPid].filter((pid) => pid !== undefined);
+async function capacityResult(
+  edge: ForkedHub,
+  ingest: ForkedHub,
+  others: (number | undefined)[],
+): Promise<BenchResult> {
+  const pids = [edge.proc.pid, ingest.proc.pid, ...others].filter((pid) => pid !== undefined);
   const restore = RAMP.raise ? pids.map((pid) => raisePriority(pid)) : [];
   // The machine is shared: its load while ramping says how much of the latency is other work's.
   const loadBefore = loadavg()[0];
@@ -124,7 +151,7 @@ async function capacityResult(edge: ForkedHub, ingest: ForkedHub, redisPid: numb
     unit: 'viewers',
     baseline: { name: 'ingest node', value: onIngest.capacity },
     ratio: onEdge.capacity / Math.max(1, onIngest.capacity),
-    notes: `every channel, ${rate} samples/s a viewer; ${load}; edge ${describeSteps(onEdge.steps)}; ingest ${describeSteps(onIngest.steps)}`,
+    notes: `every channel, ${rate} samples/s a viewer; latency: ingest node's receive → viewer's receive; ${load}; edge ${describeSteps(onEdge.steps)}; ingest ${describeSteps(onIngest.steps)}`,
   };
 }
 
@@ -132,10 +159,12 @@ export async function run(): Promise<BenchResult[]> {
   const redis = await startRedisServer();
   const hubs: ForkedHub[] = [];
   const groups: ViewerGroup[] = [];
+  let sender: ChildProcess | null = null;
   try {
-    const ingest = await forkHub({ role: 'ingest', redisUrl: redis.url, simRateHz: 50, simAutoPull: true });
+    const ingest = await forkHub({ ...VIEWER_LIMITS, role: 'ingest', redisUrl: redis.url, sim: false });
     hubs.push(ingest);
-    const edge = await forkHub({ role: 'edge', redisUrl: redis.url });
+    sender = await startSender(ingest.jetdrivePort);
+    const edge = await forkHub({ ...VIEWER_LIMITS, role: 'edge', redisUrl: redis.url });
     hubs.push(edge);
     // The baseline hears the ingest node's simulator on the same loopback group and port, listening only.
     const standalone = await forkHub({ jetdrivePort: ingest.jetdrivePort, sim: false, passive: true });
@@ -158,8 +187,8 @@ export async function run(): Promise<BenchResult[]> {
     const [i, e, s] = await measure(nodes, redis.port);
     for (const g of groups.splice(0)) await g.close();
     await standalone.close();
-    const capacity = await capacityResult(edge, ingest, redis.pid());
-    const notes = `${VIEWERS} viewers per node, every channel, ${Math.round(i.samplesPerS)} samples/s each`;
+    const capacity = await capacityResult(edge, ingest, [redis.pid(), sender.pid]);
+    const notes = `${VIEWERS} viewers per node, every channel, ${Math.round(i.samplesPerS)} samples/s each; latency: ingest node's receive → viewer's receive`;
     return [
       { section: SECTION, name: 'ingest-node viewer latency p50', value: i.p50, unit: 'ms', notes },
       { section: SECTION, name: 'ingest-node viewer latency p99', value: i.p99, unit: 'ms' },
@@ -185,6 +214,7 @@ export async function run(): Promise<BenchResult[]> {
       capacity,
     ];
   } finally {
+    sender?.kill();
     for (const g of groups) await g.close();
     for (const h of hubs) await h.close();
     await redis.stop();

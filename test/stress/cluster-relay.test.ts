@@ -1,6 +1,3 @@
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connectHub, type Hub, type HubSample } from '@jetdrive-hub/client';
 import {
   type AnalysisDelta,
@@ -13,9 +10,10 @@ import {
 } from '@jetdrive-hub/client/contract';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataDirWithRun, okData } from '../support/cluster-nodes.js';
 import { type ForkedHub, forkHub } from '../support/fork-hub.js';
 import { startRedisServer, type TestRedis } from '../support/redis-server.js';
-import { FIXTURE_DYNO, syntheticRun, syntheticValue, writeRunFile } from '../support/replay-fixtures.js';
+import { FIXTURE_DYNO, syntheticValue } from '../support/replay-fixtures.js';
 import { connectViewer, HUB_OPERATOR, type TestSocket } from '../support/start-test-hub.js';
 import { until } from '../support/until.js';
 
@@ -75,17 +73,9 @@ async function operatorSocket(url: string): Promise<TestSocket> {
   return socket;
 }
 
-function ok<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.data;
-}
-
 beforeAll(async () => {
   redis = await startRedisServer();
-  const dataDir = await mkdtemp(join(tmpdir(), 'jd-hub-'));
-  await mkdir(join(dataDir, 'runs'));
-  const run = syntheticRun(FIXTURE_DYNO, { startNs: 1_764_471_600_000_000_000n, durationMs: 4000, periodMs: 20 });
-  await writeRunFile(join(dataDir, 'runs', `${RUN_ID}.mcap`), run, { name: RUN_NAME });
+  const dataDir = await dataDirWithRun(RUN_ID, RUN_NAME, 1_764_471_600_000_000_000n);
   // Every node pinned to loopback where it is made (forkHub's default too): an edge with `sim: false` is live mode.
   const pinned = { interfaces: ['127.0.0.1'] };
   ingest = await forkHub({
@@ -178,13 +168,13 @@ describe('cluster relay: what runs on the ingest node, asked for on an edge', ()
     await until(() => statuses.some((s) => s.id === replay.id && s.state === 'playing'), 5000, 'replay:status on B');
 
     // Socket control from the other edge, as on one node.
-    const paused = ok(await watcher.emitWithAck('replay:pause', replay.id));
+    const paused = okData(await watcher.emitWithAck('replay:pause', replay.id));
     expect(paused.state).toBe('paused');
-    expect(ok(await watcher.emitWithAck('replay:list')).map((r) => r.id)).toEqual([replay.id]);
+    expect(okData(await watcher.emitWithAck('replay:list')).map((r) => r.id)).toEqual([replay.id]);
     const missing = await watcher.emitWithAck('replay:stop', 'rp-00000000');
     const missingHere = await (await operatorSocket(ingest.url)).emitWithAck('replay:stop', 'rp-00000000');
     expect(missing).toEqual(missingHere);
-    ok(await watcher.emitWithAck('replay:stop', replay.id));
+    okData(await watcher.emitWithAck('replay:stop', replay.id));
     // Its providers leave every edge's registry with it.
     const hasReplay = async (url: string) =>
       JSON.stringify((await http(url, 'GET', '/api/jetdrive/channels')).body).includes(REPLAY_DYNO);
@@ -199,7 +189,7 @@ describe('cluster relay: what runs on the ingest node, asked for on an edge', ()
       10_000,
       'the simulator channels on the edge',
     );
-    const summary = ok(
+    const summary = okData(
       (await starter.emitWithAck('analysis:start', {
         provider: 'Simulated Dyno',
         load: 'map',
@@ -212,7 +202,7 @@ describe('cluster relay: what runs on the ingest node, asked for on an edge', ()
     sockets.push(viewer);
     const deltas: AnalysisDelta[] = [];
     viewer.on('analysis:delta', (d) => deltas.push(d));
-    const grid = ok((await viewer.emitWithAck('analysis:watch', summary.id)) as Result<AnalysisGrid>);
+    const grid = okData((await viewer.emitWithAck('analysis:watch', summary.id)) as Result<AnalysisGrid>);
     expect((await http(ingest.url, 'POST', '/api/jetdrive/simulator/pull')).status).toBe(200);
     await until(() => deltas.some((d) => d.banks[0].hits.some((h) => h > 0)), 30_000, 'deltas with hits', 50);
 
@@ -226,7 +216,7 @@ describe('cluster relay: what runs on the ingest node, asked for on an edge', ()
     const csv = await both('GET', `/api/analysis/${summary.id}/export/hits?bank=rear`);
     expect(csv.edge).toEqual(csv.local);
     expect(csv.edge.type).toMatch(/text\/csv/);
-    ok(await viewer.emitWithAck('analysis:unwatch', summary.id));
+    okData(await viewer.emitWithAck('analysis:unwatch', summary.id));
   }, 60_000);
 
   it("the run library on an edge is the ingest node's: reads, changes and recording relayed; file bytes refused by name", async () => {
@@ -244,9 +234,9 @@ describe('cluster relay: what runs on the ingest node, asked for on an edge', ()
     );
 
     const socket = await operatorSocket(edges[0].url);
-    const page = ok(await socket.emitWithAck('run:list', {}));
+    const page = okData(await socket.emitWithAck('run:list', {}));
     expect(page.runs.map((r) => r.id)).toContain(RUN_ID);
-    expect(ok(await socket.emitWithAck('recording:status')).state).toBe(
+    expect(okData(await socket.emitWithAck('recording:status')).state).toBe(
       ((await http(ingest.url, 'GET', '/api/runs/recording')).body as { state: string }).state,
     );
 

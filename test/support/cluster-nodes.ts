@@ -1,8 +1,13 @@
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Hub, HubBatch } from '@jetdrive-hub/client';
 import { connectHub } from '@jetdrive-hub/client';
+import type { Result } from '@jetdrive-hub/client/contract';
 import type { HubConfig } from '../../server/config.js';
 import { type ForkedHub, forkHub } from './fork-hub.js';
 import { startRedisServer, type TestRedis } from './redis-server.js';
+import { FIXTURE_DYNO, syntheticRun, writeRunFile } from './replay-fixtures.js';
 import { HUB_OPERATOR } from './start-test-hub.js';
 
 // A cluster of real processes on loopback for the cluster tests: a throwaway redis-server, one ingest node (with the
@@ -77,4 +82,19 @@ export async function postJson(url: string, body?: unknown): Promise<Response> {
 export async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
   return (await response.json()) as T;
+}
+
+/** A command's data, or a thrown error naming its code and message. */
+export function okData<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.data;
+}
+
+/** A fresh data directory whose run library holds one 4 s synthetic pull of FIXTURE_DYNO (for an ingest node). */
+export async function dataDirWithRun(runId: string, name: string, startNs: bigint): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'jd-hub-'));
+  await mkdir(join(dataDir, 'runs'));
+  const run = syntheticRun(FIXTURE_DYNO, { startNs, durationMs: 4000, periodMs: 20 });
+  await writeRunFile(join(dataDir, 'runs', `${runId}.mcap`), run, { name });
+  return dataDir;
 }

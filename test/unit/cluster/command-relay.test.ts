@@ -31,8 +31,8 @@ describe('createCommandRelay', () => {
   it('carries a command to the node that executes it and its answer back to the asking node only', async () => {
     const { node } = bus();
     const seen: unknown[] = [];
-    createCommandRelay(node(), 'ingest-1', (command, payload, socketId) => {
-      seen.push([command, payload, socketId]);
+    createCommandRelay(node(), 'ingest-1', (command, payload, socketId, from) => {
+      seen.push([command, payload, socketId, from]);
       if (payload === 'missing')
         throw new SessionError('SESSION_NOT_FOUND', 'sessionId: no session missing', undefined, 'sessionId');
       return { session_id: payload };
@@ -45,8 +45,8 @@ describe('createCommandRelay', () => {
       error: { code: 'SESSION_NOT_FOUND', message: 'sessionId: no session missing', field: 'sessionId' },
     });
     expect(seen).toEqual([
-      ['session:results', 'abc', 'sock-1'],
-      ['session:results', 'missing', 'sock-1'],
+      ['session:results', 'abc', 'sock-1', 'edge-1'],
+      ['session:results', 'missing', 'sock-1', 'edge-1'],
     ]);
     expect(edge.stats()).toMatchObject({ sent: 2, answered: 2, pending: 0 });
     expect(other.stats()).toMatchObject({ sent: 0, answered: 0 });

@@ -62,4 +62,19 @@ describe('ReplayMirrors', () => {
     mirrors.close();
     expect(calls.at(-1)).toEqual(['provider', host, 'replay:B/Dyno', 'removed']);
   });
+
+  it("drops the mirrors of replays the ingest node's heartbeat no longer lists (their end entry was lost), counted", () => {
+    const calls: Call[] = [];
+    const mirrors = new ReplayMirrors(recordingSink(calls), { offlineAfterMs: 5000, maxProviders: 4 });
+    mirrors.feed({ slot: 1, prefix: 'replay:A/', datagram: datagram(info) });
+    mirrors.feed({ slot: 2, prefix: 'replay:B/', datagram: datagram(info) });
+    mirrors.retain(new Set([1, 2, 7]));
+    expect(mirrors.stats()).toEqual({ open: 2, ended: 0, expired: 0 });
+    mirrors.retain(new Set([1]));
+    expect(calls.at(-1)).toEqual(['provider', 2 * 0x1_0000 + 0x43fd, 'replay:B/Dyno', 'removed']);
+    expect(mirrors.stats()).toEqual({ open: 1, ended: 0, expired: 1 });
+    mirrors.feed({ slot: 1, prefix: '', datagram: null });
+    mirrors.retain(new Set());
+    expect(mirrors.stats()).toEqual({ open: 0, ended: 1, expired: 1 });
+  });
 });

@@ -23,6 +23,28 @@ describe('stream entries', () => {
     }
   });
 
+  it('carries in a heartbeat the replays the ingest node publishes; a heartbeat without the list says nothing of them', () => {
+    const beat = {
+      kind: 'beat',
+      node: 'ingest-a-1',
+      source: 'live',
+      replays: [
+        { slot: 1, prefix: 'replay:Pull 3/' },
+        { slot: 200, prefix: 'replay:ünïcode/' },
+      ],
+    } as const;
+    expect(decodeStreamEntry(encodeStreamEntry(beat))).toEqual(beat);
+    expect(decodeStreamEntry(encodeStreamEntry({ ...beat, replays: [] }))).toEqual({ ...beat, replays: [] });
+    const older = decodeStreamEntry(Buffer.concat([Buffer.from([3]), Buffer.from('{"n":"a","s":"live"}')]));
+    expect(older).toEqual({ kind: 'beat', node: 'a', source: 'live' });
+    // A list that is not one of [slot 1–255, prefix] pairs makes the entry malformed (counted), not a partial list.
+    for (const r of ['[[0,"x"]]', '[[1]]', '[[256,"x"]]', '{"1":"x"}', '[[1.5,"x"]]']) {
+      expect(
+        decodeStreamEntry(Buffer.concat([Buffer.from([3]), Buffer.from(`{"n":"a","s":"live","r":${r}}`)])),
+      ).toBeNull();
+    }
+  });
+
   it("carries a replayed datagram with its replay's slot and provider-name prefix", () => {
     const bytes = Uint8Array.from([0x02, 10, 0, 0xfd, 0x43, 7, 0xff, 0xff, 9, 8, 7]);
     const datagram = { bytes, from: { address: '127.0.0.1', port: 40001 }, receivedAt: 1_764_471_600_000.5 };

@@ -137,7 +137,8 @@ describe('fan-out core', () => {
     fanOut.addViewer('a');
     const plain = subscribe('a', { selectors: ['TPS'], maxHz: 10 });
     const envelope = subscribe('a', { selectors: ['TPS'], maxHz: 10, envelope: true });
-    expect(fanOut.stats().timers).toBe(2);
+    // An idle maxHz stream holds no timer.
+    expect(fanOut.stats().timers).toBe(0);
     for (const [i, value] of [5, 95, 20].entries()) registry.push(DYNO, [[103, value]], 1_000 + i);
     vi.advanceTimersByTime(100);
     const byStream = (id: number) =>
@@ -146,6 +147,96 @@ describe('fan-out core', () => {
     expect(byStream(envelope.result.stream.id).map((frame) => records(frame, 6))).toEqual([[[0, 1_002, 20, 0, 5, 95]]]);
     vi.advanceTimersByTime(500);
     expect(byStream(plain.result.stream.id)).toHaveLength(1);
+  });
+
+  describe('maxHz delivery on the leading edge', () => {
+    const framesOf = (id: number) =>
+      transport.broadcasts.filter((b) => b.room === `stream:${id}` && b.event === 'stream:data');
+    const valuesOf = (id: number) => framesOf(id).map((b) => records(b.payload as DataFrame).map((r) => r[2]));
+
+    it('sends a sample at the next flush when the period since the last frame has passed, not at a fixed grid', () => {
+      create();
+      fanOut.addViewer('a');
+      const id = subscribe('a', { selectors: ['TPS'], maxHz: 10 }).result.stream.id;
+      vi.advanceTimersByTime(37);
+      registry.push(DYNO, [[103, 1]]);
+      vi.advanceTimersByTime(0);
+      expect(valuesOf(id)).toEqual([[1]]);
+      // 130 ms later the period (100 ms) has passed again: at once as well.
+      vi.advanceTimersByTime(130);
+      registry.push(DYNO, [[103, 2]]);
+      vi.advanceTimersByTime(0);
+      expect(valuesOf(id)).toEqual([[1], [2]]);
+      expect(fanOut.stats().timers).toBe(0);
+    });
+
+    it('holds a sample that comes within the period until the period ends, conflated with the next ones', () => {
+      create();
+      fanOut.addViewer('a');
+      const id = subscribe('a', { selectors: ['TPS'], maxHz: 10, envelope: true }).result.stream.id;
+      registry.push(DYNO, [[103, 50]]);
+      vi.advanceTimersByTime(0);
+      vi.advanceTimersByTime(40);
+      registry.push(DYNO, [[103, 5]]);
+      vi.advanceTimersByTime(20);
+      registry.push(DYNO, [[103, 95]]);
+      registry.push(DYNO, [[103, 60]]);
+      vi.advanceTimersByTime(39);
+      expect(framesOf(id)).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(framesOf(id).map((b) => records(b.payload as DataFrame, 6).map((r) => [r[2], r[4], r[5]]))).toEqual([
+        [[50, 50, 50]],
+        [[60, 5, 95]],
+      ]);
+    });
+
+    it('delivers data arriving at the stream rate, with jitter, each sample at once and in its own frame', () => {
+      create();
+      fanOut.addViewer('a');
+      const id = subscribe('a', { selectors: ['TPS'], maxHz: 50 }).result.stream.id;
+      const jitter = [0.4, 0, 0.9, 0.2, 0.7, 0.1, 0.5, 0.3];
+      let waited = 0;
+      for (let k = 0; k < 100; k++) {
+        vi.setSystemTime(1_000_000 + k * 20 + jitter[k % jitter.length]);
+        registry.push(DYNO, [[103, k]]);
+        const before = framesOf(id).length;
+        vi.advanceTimersByTime(0);
+        if (framesOf(id).length === before) waited++;
+      }
+      expect(waited).toBe(0);
+      expect(valuesOf(id)).toEqual(Array.from({ length: 100 }, (_, k) => [k]));
+      expect(fanOut.stats()).toMatchObject({ conflatedFrames: 0, timers: 0 });
+    });
+
+    it('never exceeds maxHz when data come faster, and keeps the rate on its grid', () => {
+      create();
+      fanOut.addViewer('a');
+      const id = subscribe('a', { selectors: ['TPS'], maxHz: 10 }).result.stream.id;
+      for (let k = 0; k < 200; k++) {
+        registry.push(DYNO, [[103, k]]);
+        vi.advanceTimersByTime(5);
+      }
+      // Samples every 5 ms for 1 s: the first at once, then one frame per 100 ms (t = 100 … 1000), each with the
+      // latest value at its period's end.
+      expect(valuesOf(id)).toEqual([[0], ...Array.from({ length: 10 }, (_, j) => [20 * (j + 1) - 1])]);
+    });
+
+    it('starts its grid over after a stall instead of bursting the missed periods', () => {
+      create();
+      fanOut.addViewer('a');
+      const id = subscribe('a', { selectors: ['TPS'], maxHz: 10 }).result.stream.id;
+      registry.push(DYNO, [[103, 1]]);
+      vi.advanceTimersByTime(0);
+      registry.push(DYNO, [[103, 2]]);
+      // The event loop is blocked for 1 s: the held frame goes when the timer finally runs, then one per period.
+      vi.setSystemTime(Date.now() + 1_000);
+      vi.advanceTimersToNextTimer();
+      registry.push(DYNO, [[103, 3]]);
+      vi.advanceTimersByTime(0);
+      expect(valuesOf(id)).toEqual([[1], [2]]);
+      vi.advanceTimersByTime(100);
+      expect(valuesOf(id)).toEqual([[1], [2], [3]]);
+    });
   });
 
   it('answers with the matched channels, their last values and backfill decimated to maxHz', () => {
@@ -270,6 +361,10 @@ describe('fan-out core', () => {
       subscribe(`v${i}`, { selectors: [i % 2 ? 'TPS' : '*'], maxHz: 5 });
       subscribe(`v${i}`, { selectors: [`only-${i}`] });
     }
+    // A sample goes at once (the next flush); another within the period waits on a timer of each maxHz stream.
+    registry.push(DYNO, [[103, 1]]);
+    vi.advanceTimersByTime(0);
+    registry.push(DYNO, [[103, 2]]);
     expect(fanOut.stats()).toMatchObject({ viewers: 10, subscriptions: 20, streams: 12, timers: 2 });
     const first = fanOut.subscribe('v0', { selectors: ['x'] });
     if (!first.ok) throw new Error(first.error.message);
