@@ -6,7 +6,7 @@
 // where the first term is the simulator's send lag (plus the clock mapping's error) and the second the hub's whole
 // pipeline (decode, fan-out, Socket.IO, the viewer's parse). Also: the send lag against the simulator's own clock
 // (wire receive − provider timestamp, minus its minimum), which needs no clock mapping at all.
-// Run: `npx tsx test/bench/cluster-latency-floor.ts` (CLUSTER_FLOOR_MS: how long to measure, default 10000).
+// Run: `node --import tsx/esm test/bench/cluster-latency-floor.ts` (CLUSTER_FLOOR_MS: how long to measure, default 10000).
 
 import type { DataFrame, Result, SubscribeResult } from '@jetdrive-hub/client/contract';
 import { io, type Socket } from 'socket.io-client';

@@ -4,7 +4,7 @@
 // until a provider's first Pong; an edge gets the ingest node's receive time with each datagram on the stream).
 // A viewer's receive time − sample time is then the latency from the ingest node's receive to the viewer, with
 // none of a provider's send lag or a clock mapping's error in it. Loopback only, TTL 0 (network safety).
-// Run with `fork(path, args, { execArgv: ['--import', 'tsx'] })`; exits when its parent disconnects.
+// Run with `fork(path, args, { execArgv: ['--import', 'tsx/esm'] })`; exits when its parent disconnects.
 import { createSocket } from 'node:dgram';
 import { parseArgs } from 'node:util';
 import { buildChannelInfoFrames, buildChannelValuesFrames } from '../../server/protocol/index.js';

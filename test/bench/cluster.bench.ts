@@ -76,7 +76,7 @@ function redisInputBytes(port: number): Promise<number> {
 /** The bench's JetDrive provider (cluster-sender.ts) in a child process, sending to `port` on the loopback group. */
 async function startSender(port: number): Promise<ChildProcess> {
   const args = ['--port', String(port), '--rate', String(SENDER_RATE_HZ), '--channels', String(SENDER_CHANNELS)];
-  const child = fork(SENDER, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(SENDER, args, { execArgv: ['--import', 'tsx/esm'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the bench sender exited with ${code} before it was ready`)));
     child.once('message', () => resolve());
