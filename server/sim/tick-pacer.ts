@@ -20,11 +20,6 @@ export class TickPacer {
     this.#maxCatchUp = Math.max(1, Math.ceil((maxCatchUpMs / 1000) * rateHz));
   }
 
-  /** Timer period, ms (the timer may fire late; `due` catches up). */
-  get periodMs(): number {
-    return Math.max(1, Math.floor(1000 / this.#rateHz));
-  }
-
   get ticks(): number {
     return this.#ticks;
   }
@@ -39,6 +34,12 @@ export class TickPacer {
     const now = Math.min(due, this.#maxCatchUp);
     if (due > now) this.#skippedTicks += due - now;
     return now;
+  }
+
+  /** Ms from `elapsedMs` (since the start) until the next tick falls due (0 when it already has). */
+  msUntilNext(elapsedMs: number): number {
+    const next = ((this.#ticks + this.#skippedTicks + 1) * 1000) / this.#rateHz;
+    return Math.max(0, Math.ceil(next - elapsedMs));
   }
 
   /** Counts one tick as run and returns its provider-clock time. */

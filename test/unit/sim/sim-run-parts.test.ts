@@ -7,12 +7,17 @@ import { TickPacer, tickTime } from '../../../server/sim/tick-pacer.js';
 describe('TickPacer', () => {
   it('runs the ticks due since the start and stamps each with its own time', () => {
     const pacer = new TickPacer(50, 250);
-    expect(pacer.periodMs).toBe(20);
+    expect(pacer.msUntilNext(0)).toBe(20);
     expect(pacer.due(10)).toBe(0);
+    expect(pacer.msUntilNext(10)).toBe(10);
     expect(pacer.due(45)).toBe(2);
     expect([pacer.tick(), pacer.tick()]).toEqual([20, 40]);
+    // The timer is aimed at the next tick's due time (the third, at 60 ms), also when it fired late.
+    expect(pacer.msUntilNext(45)).toBe(15);
+    expect(pacer.msUntilNext(70)).toBe(0);
     expect(pacer.due(60)).toBe(1);
     expect(pacer.tick()).toBe(60);
+    expect(pacer.msUntilNext(60.4)).toBe(20);
     expect(pacer.ticks).toBe(3);
     expect(pacer.skippedTicks).toBe(0);
   });
@@ -26,9 +31,8 @@ describe('TickPacer', () => {
     expect(pacer.tick()).toBe(940);
   });
 
-  it('allows at least one tick of catch-up and a period of at least 1 ms', () => {
+  it('allows at least one tick of catch-up', () => {
     const pacer = new TickPacer(5000, 0);
-    expect(pacer.periodMs).toBe(1);
     expect(pacer.due(1)).toBe(1);
     expect(pacer.skippedTicks).toBe(4);
   });
